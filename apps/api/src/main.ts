@@ -1,0 +1,1 @@
+import { x } from "@panah/config"; console.log("api", x);

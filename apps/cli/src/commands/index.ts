@@ -1,0 +1,7 @@
+import { Command } from 'commander';
+import { CliIo } from '../io';
+
+export type CommandGroup = (program: Command, io: CliIo) => void;
+
+/** Every command group of `panah`, in the order `--help` lists them. */
+export const commandGroups: CommandGroup[] = [];

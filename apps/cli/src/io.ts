@@ -1,0 +1,53 @@
+import { createInterface } from 'node:readline';
+
+/**
+ * Everything a command may do to the outside world. Tests pass a fake; `main.ts` passes the real
+ * terminal. Secrets (passphrases, passwords) come from an environment variable or a TTY prompt,
+ * never from argv, which other users of the machine can read in the process list.
+ */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a secret from `envVar` if set, else prompts on the TTY without echo. */
+  readSecret(prompt: string, envVar: string): Promise<string>;
+}
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function terminalIo(): CliIo {
+  return {
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    env: process.env,
+    readSecret: async (prompt, envVar) => {
+      const fromEnv = process.env[envVar];
+      if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+      if (!process.stdin.isTTY) {
+        throw new CliError(`${prompt}: set ${envVar} or run in a terminal (secrets are never taken from arguments)`);
+      }
+      return promptHidden(`${prompt}: `);
+    },
+  };
+}
+
+function promptHidden(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const output = rl as unknown as { _writeToOutput: (s: string) => void };
+    process.stderr.write(question);
+    output._writeToOutput = () => undefined; // no echo
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}
