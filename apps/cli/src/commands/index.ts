@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { CliIo } from '../io';
+import { registerDbCommands } from './db.command';
 
 export type CommandGroup = (program: Command, io: CliIo) => void;
 
 /** Every command group of `panah`, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [];
+export const commandGroups: CommandGroup[] = [registerDbCommands];

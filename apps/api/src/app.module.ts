@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { ConfigModule, PanahConfig } from '@panah/config';
+import { DbModule } from '@panah/db';
+import { loggerModule, ObservabilityModule } from '@panah/observability';
+import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';
+
+export interface ApiModuleOptions {
+  /** Tests capture log lines here. */
+  readonly logStream?: DestinationStream;
+}
+
+/** The HTTP API: controllers, DTOs and guards only; it enqueues through the outbox, never processes jobs. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: PanahConfig, options: ApiModuleOptions = {}): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, { processName: 'api', stream: options.logStream }),
+        DbModule,
+        ProducerQueuesModule,
+        ObservabilityModule,
+      ],
+      providers: [RedisPolicyCheck],
+    };
+  }
+}

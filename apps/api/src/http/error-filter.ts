@@ -1,0 +1,79 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, ErrorCode, FieldProblem } from '@panah/domain';
+
+/** The one mapping from domain error codes to HTTP statuses. */
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.MalformedJson]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.UnsupportedMediaType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+};
+
+/** Fallback codes for framework exceptions, by status. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.ValidationFailed,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.RateLimited,
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  fields?: FieldProblem[];
+}
+
+export function errorBody(status: number, code: string, message: string, fields?: readonly FieldProblem[]): ErrorBody {
+  return { statusCode: status, code, message, ...(fields && fields.length > 0 ? { fields: [...fields] } : {}) };
+}
+
+/**
+ * Every error leaves as JSON `{statusCode, code, message, fields?}`. Unexpected errors become a
+ * generic 500 whose details stay in the log (by name and stack only: messages of unexpected
+ * errors are not trusted to be free of content).
+ */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toResponse(exception);
+    if (status >= 500) {
+      const err = exception instanceof Error ? { name: exception.name, stack: exception.stack } : { name: typeof exception };
+      this.logger.error({ err }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof DomainError) {
+      const status = STATUS[exception.code];
+      return { status, body: errorBody(status, exception.code, exception.message, exception.fields) };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string'
+          ? response
+          : typeof (response as { message?: unknown }).message === 'string'
+            ? (response as { message: string }).message
+            : exception.message;
+      return { status, body: errorBody(status, CODE_BY_STATUS[status] ?? `http/${status}`, message) };
+    }
+    return { status: 500, body: errorBody(500, 'server/internal', 'Internal server error') };
+  }
+}

@@ -1,0 +1,32 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { JobName, parseJobPayload, QueueName } from '@panah/queue';
+import { JobProcessor } from '../job-processor';
+
+/** Housekeeping: retention of relayed outbox rows. */
+@Processor(QueueName.Maintenance)
+export class MaintenanceProcessor extends WorkerHost implements JobProcessor {
+  readonly queue = QueueName.Maintenance;
+  readonly handles = [JobName.OutboxPrune] as const;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ deleted: number }> {
+    const name = job.name as (typeof this.handles)[number];
+    switch (name) {
+      case JobName.OutboxPrune: {
+        const { retentionHours } = parseJobPayload(JobName.OutboxPrune, job.data);
+        const result = (await this.dataSource.query(
+          `WITH gone AS (DELETE FROM outbox WHERE relayed_at < now() - make_interval(hours => $1) RETURNING 1)
+           SELECT count(*)::int AS deleted FROM gone`,
+          [retentionHours],
+        )) as { deleted: number }[];
+        return { deleted: result[0].deleted };
+      }
+    }
+  }
+}

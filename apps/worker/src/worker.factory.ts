@@ -1,0 +1,16 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { PanahConfig } from '@panah/config';
+import { WorkerModule, WorkerModuleOptions } from './worker.module';
+
+/** Builds the worker (processors start at init); HTTP serves only health and metrics. */
+export async function createWorkerApp(config: PanahConfig, options: WorkerModuleOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(WorkerModule.forRoot(config, options), {
+    bodyParser: false,
+    bufferLogs: true,
+    forceCloseConnections: true,
+  });
+  app.useLogger(app.get(Logger));
+  return app;
+}

@@ -1,0 +1,39 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
+import { ConfigModule, PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { DbModule } from '@panah/db';
+import { loggerModule, ObservabilityModule } from '@panah/observability';
+import { ALL_QUEUE_NAMES, OutboxRelayModule, redisOptions, RedisPolicyCheck } from '@panah/queue';
+import { JobRegistryCheck } from './job-registry.check';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+
+export interface WorkerModuleOptions {
+  readonly logStream?: DestinationStream;
+}
+
+/** Every BullMQ processor, the outbox relay, and health/metrics over HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: PanahConfig, options: WorkerModuleOptions = {}): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        loggerModule(config, { processName: 'worker', stream: options.logStream }),
+        DiscoveryModule,
+        DbModule,
+        BullModule.forRootAsync({
+          inject: [PANAH_CONFIG],
+          useFactory: (c: PanahConfig) => ({ connection: redisOptions(c.redis.url, 'worker'), prefix: c.redis.prefix }),
+        }),
+        BullModule.registerQueue(...ALL_QUEUE_NAMES.map((name) => ({ name }))),
+        OutboxRelayModule,
+        ObservabilityModule,
+      ],
+      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler],
+    };
+  }
+}

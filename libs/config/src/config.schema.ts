@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+const b64u32 = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'must be 32 bytes in base64url without padding (43 characters)');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * `DATA_KEYS` holds every at-rest data key the server may need to decrypt with, as
+ * `id:key,id:key` (key = 32 bytes base64url). `DATA_KEY_ID` names the one new data is encrypted
+ * with; old ids stay listed until everything encrypted under them is re-encrypted (rotation).
+ */
+const dataKeys = z
+  .string()
+  .min(1)
+  .transform((value, ctx) => {
+    const keys = new Map<string, string>();
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [id, key, ...rest] = part.split(':');
+      if (!id || !key || rest.length > 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: 'expected a comma-separated list of id:key' });
+        return z.NEVER;
+      }
+      if (!b64u32.safeParse(key).success) {
+        ctx.addIssue({ code: 'custom', message: `key "${id}" must be 32 bytes in base64url (43 characters)` });
+        return z.NEVER;
+      }
+      if (keys.has(id)) {
+        ctx.addIssue({ code: 'custom', message: `key id "${id}" is listed twice` });
+        return z.NEVER;
+      }
+      keys.set(id, key);
+    }
+    return keys;
+  });
+
+/** The environment variables Panah reads, with their local defaults. Documented in README.md. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/panah'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL')
+      .default('redis://127.0.0.1:6379'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+      .default('panah'),
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: port.default(3000),
+    WORKER_HOST: z.string().min(1).default('127.0.0.1'),
+    WORKER_PORT: port.default(3001),
+    PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(1_048_576),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    DEPLOYMENT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,64}$/, '3-64 letters, digits, _ . -')
+      .optional(),
+    DATA_KEYS: dataKeys.optional(),
+    DATA_KEY_ID: z.string().min(1).optional(),
+    TOKEN_KEY: b64u32.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {
+      ctx.addIssue({ code: 'custom', path: ['DATA_KEY_ID'], message: 'must name one of the keys in DATA_KEYS' });
+    }
+  });
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+/** Secrets that must come from the environment in production and are generated for development. */
+export const SECRET_VARIABLES = ['DEPLOYMENT_ID', 'DATA_KEYS', 'DATA_KEY_ID', 'TOKEN_KEY'] as const;

@@ -1,0 +1,92 @@
+import { envSchema, RawEnv, SECRET_VARIABLES } from './config.schema';
+import { loadOrCreateDevSecrets } from './dev-secrets';
+
+/** The typed settings of one Panah process, built once at boot and never re-read. */
+export interface PanahConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly logLevel: RawEnv['LOG_LEVEL'];
+  readonly deploymentId: string;
+  readonly publicUrl: string;
+  readonly db: { readonly url: string; readonly poolSize: number };
+  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly api: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly worker: { readonly host: string; readonly port: number };
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number };
+  readonly shutdownTimeoutMs: number;
+  /** At-rest data keys (base64url), by id; `current` encrypts new data. */
+  readonly dataKeys: { readonly current: string; readonly keys: ReadonlyMap<string, string> };
+  /** Server key for keyed hashes (rate-limit buckets, token digests). */
+  readonly tokenKey: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** Where development secrets are kept; defaults to `.panah/dev-secrets.json` in the working directory. */
+  readonly devSecretsFile?: string;
+}
+
+/**
+ * Validates the environment into a PanahConfig. Throws ConfigError naming every bad variable.
+ * Outside production, missing secrets are generated once into a git-ignored file so a fresh
+ * clone just works; in production they are required.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions = {},
+): PanahConfig {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
+    );
+  }
+  const raw = parsed.data;
+  const missing = SECRET_VARIABLES.filter((name) => raw[name] === undefined);
+  let secrets = { deploymentId: raw.DEPLOYMENT_ID, dataKeys: raw.DATA_KEYS, dataKeyId: raw.DATA_KEY_ID, tokenKey: raw.TOKEN_KEY };
+  if (missing.length > 0) {
+    if (raw.NODE_ENV === 'production') {
+      throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when NODE_ENV=production' })));
+    }
+    const dev = loadOrCreateDevSecrets(options.devSecretsFile);
+    secrets = {
+      deploymentId: secrets.deploymentId ?? dev.deploymentId,
+      dataKeys: secrets.dataKeys ?? new Map([[dev.dataKeyId, dev.dataKey]]),
+      dataKeyId: secrets.dataKeyId ?? (secrets.dataKeys ? undefined : dev.dataKeyId),
+      tokenKey: secrets.tokenKey ?? dev.tokenKey,
+    };
+  }
+  const keys = secrets.dataKeys as ReadonlyMap<string, string>;
+  const current = secrets.dataKeyId ?? (keys.size === 1 ? [...keys.keys()][0] : undefined);
+  if (!current || !keys.has(current)) {
+    throw new ConfigError([{ variable: 'DATA_KEY_ID', message: 'must name one of the keys in DATA_KEYS' }]);
+  }
+  return {
+    env: raw.NODE_ENV,
+    logLevel: raw.LOG_LEVEL,
+    deploymentId: secrets.deploymentId as string,
+    publicUrl: raw.PUBLIC_URL.replace(/\/+$/, ''),
+    db: { url: raw.DATABASE_URL, poolSize: raw.DATABASE_POOL_SIZE },
+    redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
+    api: { host: raw.API_HOST, port: raw.API_PORT, bodyLimitBytes: raw.BODY_LIMIT_BYTES },
+    worker: { host: raw.WORKER_HOST, port: raw.WORKER_PORT },
+    outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    dataKeys: { current, keys },
+    tokenKey: secrets.tokenKey as string,
+  };
+}
+
+/** An empty variable means "not set", so `FOO= node …` falls back to the default. */
+function stripEmpty(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}

@@ -1,0 +1,5 @@
+export * from './entities';
+export { migrations } from './migrations';
+export { createDataSource, dataSourceOptions, ensureDatabase, migrate, pendingSchemaChanges, type DbSettings } from './data-source';
+export { DbModule } from './db.module';
+export { SnakeNamingStrategy } from './naming.strategy';

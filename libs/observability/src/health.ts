@@ -1,0 +1,69 @@
+import { Controller, Get, Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { createRedis } from '@panah/queue';
+
+/** A readiness check contributed by a capability (e.g. the escalation sweeper's freshness). */
+export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+/** A dedicated fail-fast Redis client for health checks: it never queues a command. */
+@Injectable()
+export class RedisProbe implements OnApplicationShutdown {
+  private readonly client: Redis;
+
+  constructor(@Inject(PANAH_CONFIG) config: PanahConfig) {
+    this.client = createRedis(config.redis.url, 'probe');
+    this.client.on('error', () => undefined); // reported through readiness
+  }
+
+  async ping(): Promise<void> {
+    const reply = await this.client.ping();
+    if (reply !== 'PONG') throw new Error('unexpected PING reply');
+  }
+
+  onApplicationShutdown(): void {
+    this.client.disconnect();
+  }
+}
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisProbe,
+    @Optional() @Inject(READINESS_CHECKS) private readonly extra: ReadinessCheck[] = [],
+  ) {}
+
+  /** The process is up; says nothing about its dependencies (restart only if this fails). */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** PostgreSQL and Redis answer within a second each; 503 otherwise. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.db.pingCheck('postgres').withTimeout(1_500),
+      () =>
+        this.indicators
+          .check('redis')
+          .attempt(() => this.redis.ping())
+          .withTimeout(1_500),
+      ...this.extra,
+    ]);
+  }
+}

@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { ALL_JOB_NAMES, isJobName, jobOptions, jobQueue, QueueName } from './jobs';
+import { outboxJobId } from './outbox';
+import { ProducerQueues } from './producer-queues';
+
+interface PendingRow {
+  id: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+  job_id: string | null;
+  not_before: Date | null;
+}
+
+export const OUTBOX_CHANNEL = 'panah_outbox';
+
+/**
+ * Moves outbox rows to BullMQ. Woken by LISTEN/NOTIFY the moment a writer commits, with a
+ * polling fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of workers may
+ * relay at once without relaying a row twice; a row is stamped `relayed_at` only in the
+ * transaction that saw BullMQ accept it, so while Redis is down rows simply wait.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener: Client | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private failures = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queues: ProducerQueues,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    void this.listen();
+    this.schedulePoll();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    await this.running;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Starts a drain now, or right after the one in progress. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Relays until the outbox is empty or Redis refuses; never throws. */
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopped) {
+        const relayed = await this.relayBatch();
+        if (relayed.length < this.config.outbox.batchSize) break;
+      }
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      // Expected while Redis or PostgreSQL is down: rows stay pending and the poll retries.
+      if (this.failures === 1 || this.failures % 30 === 0) {
+        this.logger.warn({ err: describe(error), failures: this.failures }, 'outbox relay paused; rows stay pending');
+      }
+    }
+  }
+
+  /**
+   * Claims one batch, hands it to BullMQ and marks it relayed, in one transaction.
+   * Returns the relayed row ids (exposed for tests and the relay benchmark).
+   */
+  async relayBatch(): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(
+        `SELECT id, job_name, payload, job_id, not_before FROM outbox
+          WHERE relayed_at IS NULL AND job_name = ANY($2::text[])
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.config.outbox.batchSize, ALL_JOB_NAMES],
+      )) as PendingRow[];
+      if (rows.length === 0) return [];
+      const now = Date.now();
+      const byQueue = new Map<QueueName, Parameters<ReturnType<ProducerQueues['get']>['addBulk']>[0]>();
+      for (const row of rows) {
+        if (!isJobName(row.job_name)) continue; // filtered in SQL; keeps the type narrow
+        const queue = jobQueue[row.job_name];
+        const list = byQueue.get(queue) ?? [];
+        list.push({
+          name: row.job_name,
+          data: row.payload,
+          opts: {
+            ...jobOptions[row.job_name],
+            jobId: outboxJobId({ id: String(row.id), jobId: row.job_id }),
+            delay: row.not_before ? Math.max(0, new Date(row.not_before).getTime() - now) : undefined,
+          },
+        });
+        byQueue.set(queue, list);
+      }
+      // If Redis fails here the transaction rolls back; jobs that did get in are collapsed by
+      // their jobId when the rows are relayed again.
+      for (const [queue, jobs] of byQueue) await this.queues.get(queue).addBulk(jobs);
+      const ids = rows.map((r) => String(r.id));
+      await manager.query(
+        `UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`,
+        [ids],
+      );
+      return ids;
+    });
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.wake();
+      this.schedulePoll();
+    }, this.config.outbox.pollMs);
+    this.pollTimer.unref();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new Client({ connectionString: this.config.db.url, application_name: 'panah-outbox-listener' });
+    const retry = (): void => {
+      if (this.listener === client) this.listener = null;
+      client.removeAllListeners();
+      void client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen(), 1_000).unref();
+    };
+    client.on('notification', () => this.wake());
+    client.on('error', retry);
+    client.on('end', () => {
+      if (this.listener === client) retry();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      if (this.stopped) {
+        await client.end();
+        return;
+      }
+      this.listener = client;
+      this.wake(); // catch up on anything committed while we were not listening
+    } catch {
+      retry();
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+}

@@ -1,0 +1,40 @@
+import type { EntityManager } from 'typeorm';
+import { JobMessage, JobName, JobPayload, jobPayloadSchemas } from './jobs';
+
+export interface OutboxOptions {
+  /** BullMQ job id derived from the entity (e.g. `triage-<reportId>`), so duplicates collapse. */
+  readonly jobId?: string;
+  /** Do not run the job before this time. */
+  readonly notBefore?: Date;
+}
+
+const JOB_ID = /^[A-Za-z0-9_.-]{1,200}$/; // BullMQ forbids ':' in custom ids
+
+/**
+ * Announces a job in the caller's transaction: it reaches BullMQ only if the transaction commits,
+ * and it will reach BullMQ even if Redis is down right now (guarantee G3).
+ */
+export async function enqueueInTransaction<J extends JobName>(
+  manager: EntityManager,
+  name: J,
+  payload: JobPayload<J>,
+  options: OutboxOptions = {},
+): Promise<string> {
+  // Validate at the producer too: a bad payload is a bug here, not a poisoned job later.
+  jobPayloadSchemas[name].parse(payload);
+  if (options.jobId !== undefined && !JOB_ID.test(options.jobId)) throw new Error(`invalid job id for ${name}`);
+  const rows = (await manager.query(
+    `INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [name, JSON.stringify(payload), options.jobId ?? null, options.notBefore ?? null],
+  )) as { id: string }[];
+  return String(rows[0].id);
+}
+/** Convenience for a typed JobMessage. */
+export function enqueueMessage(manager: EntityManager, message: JobMessage, options?: OutboxOptions): Promise<string> {
+  return enqueueInTransaction(manager, message.name, message.payload, options);
+}
+
+/** The BullMQ job id of an outbox row: the entity-derived one if given, else from the row id. */
+export function outboxJobId(row: { id: string; jobId: string | null }): string {
+  return row.jobId ?? `outbox-${row.id}`;
+}
