@@ -1,0 +1,48 @@
+/**
+ * @panah/crypto — the crypto-v1 wire formats (shared/spec/crypto-v1.md) on libsodium.
+ * Browser-safe: no Node or framework imports here (Node stream adapters live in ./node).
+ * Call `await cryptoReady()` once before anything else.
+ */
+export { cryptoReady } from './sodium';
+export * from './errors';
+export { toB64u, fromB64u, fromB64uExact, utf8, fromUtf8, concatBytes, bytesEqual, kid, kdf, randomBytes } from './encoding';
+export * from './keys';
+export * from './envelope-validate';
+export {
+  envelopeAd,
+  envelopeSignedBytes,
+  sealEnvelope,
+  verifyAuthor,
+  openEnvelope,
+  openVerifiedEnvelope,
+  wrapForRecipient,
+  addRecipient,
+  isRecipient,
+} from './envelope';
+export type { SealEnvelopeInput } from './envelope';
+export * from './attachment';
+export * from './reporter';
+export {
+  STAFF_KDF_SALT_BYTES,
+  STAFF_PWHASH_OPS,
+  STAFF_PWHASH_MEM,
+  AUTH_HASH_OPS,
+  AUTH_HASH_MEM,
+  generateStaffKdfSalt,
+  deriveStaffMaster,
+  staffAuthKey,
+  staffEncKey,
+  deriveStaffKeys,
+  generateStaffKeys,
+  protectStaffSecret,
+  openStaffSecret,
+  signSeedOf,
+  hashAuthKey,
+  verifyAuthKeyHash,
+  authKeyHashNeedsRehash,
+} from './staff';
+export type { StaffKeyPairs } from './staff';
+export * from './directory';
+export { HintsCipher, HINTS_FORMAT_VERSION, parseStoredHints } from './hints';
+export type { DataKeyRingConfig } from './hints';
+export * from './key-files';
