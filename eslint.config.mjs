@@ -26,6 +26,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests boot the apps in-process through their factories.
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
     // The crypto library must bundle for a browser: no Node-only modules, no framework.
     files: ['libs/crypto/src/**/*.ts'],
     ignores: ['libs/crypto/src/**/*.spec.ts', 'libs/crypto/src/node/**'],

@@ -1,14 +1,21 @@
-/** Two tiers: `unit` (pure code next to the source, no I/O) and `e2e` (real PostgreSQL, Redis, SMTP). */
+/**
+ * Two tiers: `unit` (pure code next to the source, no I/O) and `e2e` (real PostgreSQL, Redis,
+ * SMTP). NestJS 12 ships as ES modules only, which Jest loads only in its native ESM mode on
+ * Node 20, so tests run as ESM (`node --experimental-vm-modules`, see scripts/test.sh) while the
+ * production build stays CommonJS (Node 20.19+ loads ESM packages through require(esm)).
+ */
 const shared = {
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  extensionsToTreatAsEsm: ['.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', useESM: true, diagnostics: false }],
   },
   moduleNameMapper: { '^@panah/(.*)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       ...shared,
@@ -21,7 +28,6 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
     },
   ],
 };

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { PanahConfig } from '@panah/config';
+import { type PanahConfig } from '@panah/config';
 import { ApiModule, ApiModuleOptions } from './app.module';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';

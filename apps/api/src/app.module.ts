@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
-import { ConfigModule, PanahConfig } from '@panah/config';
+import { ConfigModule, type PanahConfig } from '@panah/config';
 import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { PanahConfig } from '@panah/config';
+import { type PanahConfig } from '@panah/config';
 import { WorkerModule, WorkerModuleOptions } from './worker.module';
 
 /** Builds the worker (processors start at init); HTTP serves only health and metrics. */

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
-import { ConfigModule, PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { ConfigModule, PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ALL_QUEUE_NAMES, OutboxRelayModule, redisOptions, RedisPolicyCheck } from '@panah/queue';

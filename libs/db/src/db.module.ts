@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { dataSourceOptions } from './data-source';
 
 /** The one TypeORM DataSource of a process, from the validated config. */

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, Injectable, OnApplicationShutdown, Optional, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,7 +9,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
-import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { createRedis } from '@panah/queue';
 
 /** A readiness check contributed by a capability (e.g. the escalation sweeper's freshness). */
@@ -55,7 +56,19 @@ export class HealthController {
   /** PostgreSQL and Redis answer within a second each; 503 otherwise. */
   @Get('ready')
   @HealthCheck()
-  ready() {
+  async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
+    // Answer the 503 here, with terminus' per-dependency details, rather than through the
+    // API's generic error filter (which would reduce it to a message).
+    try {
+      return await this.check();
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      res.status(error.getStatus());
+      return error.getResponse();
+    }
+  }
+
+  private check() {
     return this.health.check([
       () => this.db.pingCheck('postgres').withTimeout(1_500),
       () =>

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { PanahConfig } from '@panah/config';
+import { type PanahConfig } from '@panah/config';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/;
 

@@ -6,3 +6,4 @@ export { ProducerQueues } from './producer-queues';
 export { OutboxRelay, OUTBOX_CHANNEL } from './outbox-relay';
 export { ProducerQueuesModule, OutboxRelayModule } from './queue.module';
 export { RedisPolicyCheck } from './redis-policy.check';
+export { withTimeout } from './timeout';

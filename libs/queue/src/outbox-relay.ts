@@ -2,10 +2,11 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { ALL_JOB_NAMES, isJobName, jobOptions, jobQueue, QueueName } from './jobs';
 import { outboxJobId } from './outbox';
 import { ProducerQueues } from './producer-queues';
+import { withTimeout } from './timeout';
 
 interface PendingRow {
   id: string;
@@ -16,6 +17,7 @@ interface PendingRow {
 }
 
 export const OUTBOX_CHANNEL = 'panah_outbox';
+const REDIS_TIMEOUT_MS = 5_000;
 
 /**
  * Moves outbox rows to BullMQ. Woken by LISTEN/NOTIFY the moment a writer commits, with a
@@ -120,7 +122,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       // If Redis fails here the transaction rolls back; jobs that did get in are collapsed by
       // their jobId when the rows are relayed again.
-      for (const [queue, jobs] of byQueue) await this.queues.get(queue).addBulk(jobs);
+      // Bounded: BullMQ waits for a first connection, and row locks must not be held meanwhile.
+      for (const [queue, jobs] of byQueue) await withTimeout(this.queues.get(queue).addBulk(jobs), REDIS_TIMEOUT_MS, 'Redis');
       const ids = rows.map((r) => String(r.id));
       await manager.query(
         `UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { ALL_QUEUE_NAMES, QueueName } from './jobs';
 import { createRedis } from './redis';
 
@@ -20,7 +20,9 @@ export class ProducerQueues implements OnApplicationShutdown {
     // Connection errors are expected during an outage; health checks report them.
     this.redis.on('error', () => undefined);
     for (const name of ALL_QUEUE_NAMES) {
-      this.queues.set(name, new Queue(name, { connection: this.redis, prefix: config.redis.prefix }));
+      const queue = new Queue(name, { connection: this.redis, prefix: config.redis.prefix });
+      queue.on('error', () => undefined); // outages surface as failed adds and in readiness
+      this.queues.set(name, queue);
     }
   }
 

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { PANAH_CONFIG, PanahConfig } from '@panah/config';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { assertNoEviction, createRedis, RedisPolicyError } from './redis';
 
 /**
@@ -9,13 +9,13 @@ import { assertNoEviction, createRedis, RedisPolicyError } from './redis';
  * must still be accepted) and checks the first time Redis comes up.
  */
 @Injectable()
-export class RedisPolicyCheck implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RedisPolicyCheck implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisPolicyCheck.name);
   private client: Redis | null = null;
 
   constructor(@Inject(PANAH_CONFIG) private readonly config: PanahConfig) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     const client = createRedis(this.config.redis.url, 'probe');
     this.client = client;
     client.on('error', () => undefined);

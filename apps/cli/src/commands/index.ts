@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { CliIo } from '../io';
 import { registerDbCommands } from './db.command';
+import { registerDoctorCommand } from './doctor.command';
 
 export type CommandGroup = (program: Command, io: CliIo) => void;
 
 /** Every command group of `panah`, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [registerDbCommands];
+export const commandGroups: CommandGroup[] = [registerDoctorCommand, registerDbCommands];

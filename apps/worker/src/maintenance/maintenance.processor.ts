@@ -1,13 +1,14 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
+import { PanahWorkerHost } from '../processor-events';
 
 /** Housekeeping: retention of relayed outbox rows. */
 @Processor(QueueName.Maintenance)
-export class MaintenanceProcessor extends WorkerHost implements JobProcessor {
+export class MaintenanceProcessor extends PanahWorkerHost implements JobProcessor {
   readonly queue = QueueName.Maintenance;
   readonly handles = [JobName.OutboxPrune] as const;
 

@@ -8,7 +8,9 @@ import { JobName, jobOptions, QueueName } from '@panah/queue';
 export class MaintenanceScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(MaintenanceScheduler.name);
 
-  constructor(@InjectQueue(QueueName.Maintenance) private readonly queue: Queue) {}
+  constructor(@InjectQueue(QueueName.Maintenance) private readonly queue: Queue) {
+    this.queue.on('error', () => undefined); // outages are reported by readiness, not per retry
+  }
 
   onApplicationBootstrap(): void {
     // Not awaited: with Redis down at boot the worker still starts, and this retries on reconnect.

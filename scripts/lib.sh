@@ -1,0 +1,27 @@
+# Shared by the scripts in this folder. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+say() { printf '%s\n' "$*" >&2; }
+
+# Installs exactly the locked dependencies when node_modules is missing or older than the lockfile.
+ensure_deps() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing dependencies (npm ci)…"
+    npm ci --no-audit --no-fund --loglevel=error >&2
+  fi
+}
+
+# Compiles the three processes when any source is newer than the last build.
+ensure_build() {
+  local stamp=dist/.built
+  if [ ! -f "$stamp" ] || [ -n "$(find apps libs package-lock.json tsconfig.json nest-cli.json -newer "$stamp" -name '*.ts' -o -newer "$stamp" -name '*.json' 2>/dev/null | head -n 1)" ]; then
+    say "building…"
+    npm run --silent build >&2
+    touch "$stamp"
+  fi
+}
+
+panah() { node dist/apps/cli/apps/cli/src/main.js "$@"; }
