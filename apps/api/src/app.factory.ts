@@ -14,6 +14,7 @@ import { createValidationPipe } from './http/validation';
 export async function createApiApp(config: PanahConfig, options: ApiModuleOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
     bodyParser: false,
+    abortOnError: false, // throw instead of process.exit, so callers and tests see the error
     bufferLogs: true,
     forceCloseConnections: true,
   });

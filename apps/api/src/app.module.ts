@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { ConfigModule, type PanahConfig } from '@panah/config';
 import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';
+import { SecurityModule } from '@panah/security';
+import { AuthModule } from './auth/auth.module';
 
 export interface ApiModuleOptions {
   /** Tests capture log lines here. */
@@ -19,9 +22,13 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         loggerModule(config, { processName: 'api', stream: options.logStream }),
+        DiscoveryModule,
         DbModule,
         ProducerQueuesModule,
         ObservabilityModule,
+        SecurityModule,
+        AuthModule,
+        // Capability modules (HTTP side) go here.
       ],
       providers: [RedisPolicyCheck],
     };

@@ -22,11 +22,17 @@ export interface FieldProblem {
   readonly message: string;
 }
 
+/**
+ * `code` is the category (it decides the HTTP status); `reason` is the specific, stable cause a
+ * client can act on, owned by the capability that throws it (e.g. `invitation/expired`,
+ * `envelope/unknown_recipient`). Messages are for humans and never contain secrets or content.
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly fields: readonly FieldProblem[] = [],
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'DomainError';

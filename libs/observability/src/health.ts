@@ -11,6 +11,7 @@ import {
 import Redis from 'ioredis';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { createRedis } from '@panah/queue';
+import { Public } from '@panah/security';
 
 /** A readiness check contributed by a capability (e.g. the escalation sweeper's freshness). */
 export type ReadinessCheck = () => Promise<HealthIndicatorResult>;
@@ -37,6 +38,7 @@ export class RedisProbe implements OnApplicationShutdown {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

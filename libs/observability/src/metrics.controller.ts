@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@panah/security';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
+@Public() // scrape from the internal network; keep /metrics off the public proxy
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

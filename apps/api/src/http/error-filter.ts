@@ -30,12 +30,25 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 export interface ErrorBody {
   statusCode: number;
   code: string;
+  reason?: string;
   message: string;
   fields?: FieldProblem[];
 }
 
-export function errorBody(status: number, code: string, message: string, fields?: readonly FieldProblem[]): ErrorBody {
-  return { statusCode: status, code, message, ...(fields && fields.length > 0 ? { fields: [...fields] } : {}) };
+export function errorBody(
+  status: number,
+  code: string,
+  message: string,
+  fields?: readonly FieldProblem[],
+  reason?: string,
+): ErrorBody {
+  return {
+    statusCode: status,
+    code,
+    ...(reason ? { reason } : {}),
+    message,
+    ...(fields && fields.length > 0 ? { fields: [...fields] } : {}),
+  };
 }
 
 /**
@@ -61,7 +74,7 @@ export class ApiErrorFilter implements ExceptionFilter {
   private toResponse(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof DomainError) {
       const status = STATUS[exception.code];
-      return { status, body: errorBody(status, exception.code, exception.message, exception.fields) };
+      return { status, body: errorBody(status, exception.code, exception.message, exception.fields, exception.reason) };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

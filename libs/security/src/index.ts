@@ -1,0 +1,4 @@
+export { TokenKind, newToken, tokenKind, tokenDigest, safeEqual, dailyKeyedHash } from './tokens';
+export { RateLimiter, type RateLimitRule, type RateLimitResult } from './rate-limiter';
+export { SecurityModule } from './security.module';
+export { ACCESS_POLICY, Public, ReporterOnly, StaffOnly, CurrentPrincipal } from './access.decorators';
