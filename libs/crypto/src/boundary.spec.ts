@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /**
  * libs/crypto runs in browsers (the reporter page) and must never grow a dependency on Node or the
@@ -24,7 +24,8 @@ function importsOf(source: string): string[] {
 }
 
 describe('libs/crypto/src stays browser-safe', () => {
-  const root = __dirname;
+  // expect.getState().testPath works under both CommonJS and native-ESM Jest (no __dirname there).
+  const root = dirname(expect.getState().testPath as string);
   const files = sourceFiles(root);
 
   it('finds the library sources, and would catch a Node import (src/node is the only exception)', () => {

@@ -2,15 +2,32 @@
  * Typed access to the JSON test vectors for the specs. Hex is decoded here without libsodium so a
  * vector check never leans on the code under test.
  */
-import attachment from './attachment.json';
-import directory from './directory.json';
-import encoding from './encoding.json';
-import envelope from './envelope.json';
-import hints from './hints.json';
-import reporter from './reporter.json';
-import staff from './staff.json';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
-export const vectors = { attachment, directory, encoding, envelope, hints, reporter, staff };
+// Read at runtime rather than `import x from './x.json'`: the specs run both as CommonJS and under
+// Jest's native ESM mode, which wants import attributes that the CommonJS typecheck rejects.
+// `typeof import(...)` keeps the vectors typed without a runtime import.
+function findVectorDir(): string {
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'libs', 'crypto', 'test-vectors');
+    if (existsSync(join(candidate, 'envelope.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error('libs/crypto/test-vectors not found above the working directory');
+  }
+}
+
+const vectorDir = findVectorDir();
+const load = <T>(name: string): T => JSON.parse(readFileSync(join(vectorDir, name), 'utf8')) as T;
+
+export const vectors = {
+  attachment: load<typeof import('./attachment.json')>('attachment.json'),
+  directory: load<typeof import('./directory.json')>('directory.json'),
+  encoding: load<typeof import('./encoding.json')>('encoding.json'),
+  envelope: load<typeof import('./envelope.json')>('envelope.json'),
+  hints: load<typeof import('./hints.json')>('hints.json'),
+  reporter: load<typeof import('./reporter.json')>('reporter.json'),
+  staff: load<typeof import('./staff.json')>('staff.json'),
+};
 
 export function unhex(text: string): Uint8Array {
   if (!/^(?:[0-9a-f]{2})*$/.test(text)) throw new Error('bad hex in test vector');

@@ -2,8 +2,17 @@ import { Command } from 'commander';
 import { CliIo } from '../io';
 import { registerDbCommands } from './db.command';
 import { registerDoctorCommand } from './doctor.command';
+import { registerEnvelopeCommands } from './envelope.command';
+import { registerKeysCommands } from './keys.command';
+import { registerReporterCommands } from './reporter.command';
 
 export type CommandGroup = (program: Command, io: CliIo) => void;
 
 /** Every command group of `panah`, in the order `--help` lists them. */
-export const commandGroups: CommandGroup[] = [registerDoctorCommand, registerDbCommands];
+export const commandGroups: CommandGroup[] = [
+  registerDoctorCommand,
+  registerDbCommands,
+  registerKeysCommands,
+  registerReporterCommands,
+  registerEnvelopeCommands,
+];
