@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [scenario…]`: runs the named scenarios (default: all) and prints their figures.
+ * Scenarios live next to this file as `<name>.bench.ts` and export `run()`.
+ */
+import { run as health } from './health.bench';
+
+const scenarios: Record<string, () => Promise<void>> = { health };
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
+  for (const name of names) {
+    const scenario = scenarios[name];
+    if (!scenario) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(scenarios).join(', ')})`);
+    console.log(`\n== ${name} ==`);
+    await scenario();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);
