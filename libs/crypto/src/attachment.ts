@@ -182,14 +182,24 @@ export class AttachmentDecryptor {
   }
 }
 
-/** Encrypts a whole file to `header || c1 || … || cn` (spec §2). */
+/**
+ * Encrypts a whole file to `header || c1 || … || cn` (spec §2). Same layout as
+ * AttachmentEncryptor, without its staging copy: chunks are sealed straight from `plaintext`.
+ */
 export function encryptAttachment(plaintext: Uint8Array, key: Uint8Array): Uint8Array {
-  const enc = new AttachmentEncryptor(key);
+  checkKey(key);
+  const s = sodium();
+  const { state, header } = s.crypto_secretstream_xchacha20poly1305_init_push(key);
   const out = new Uint8Array(attachmentBlobSize(plaintext.length));
-  let offset = 0;
-  for (const piece of [...enc.push(plaintext), ...enc.finish()]) {
-    out.set(piece, offset);
-    offset += piece.length;
+  out.set(header, 0);
+  let offset = header.length;
+  const chunks = Math.max(1, Math.ceil(plaintext.length / ATTACHMENT_CHUNK_BYTES));
+  for (let i = 0; i < chunks; i++) {
+    const piece = plaintext.subarray(i * ATTACHMENT_CHUNK_BYTES, (i + 1) * ATTACHMENT_CHUNK_BYTES);
+    const tag = i === chunks - 1 ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    const sealed = s.crypto_secretstream_xchacha20poly1305_push(state, piece, null, tag);
+    out.set(sealed, offset);
+    offset += sealed.length;
   }
   return out;
 }
@@ -198,7 +208,15 @@ export function encryptAttachment(plaintext: Uint8Array, key: Uint8Array): Uint8
 export function decryptAttachment(blob: Uint8Array, key: Uint8Array): Uint8Array {
   const dec = new AttachmentDecryptor(key);
   const pieces = [...dec.push(blob), ...dec.finish()];
-  return pieces.length === 1 ? pieces[0] : concatBytes(...pieces);
+  if (pieces.length === 1) return pieces[0];
+  // A blob that decrypted completely has a well-formed size, so the output can be allocated once.
+  const out = new Uint8Array(attachmentPlaintextSize(blob.length) as number);
+  let offset = 0;
+  for (const piece of pieces) {
+    out.set(piece, offset);
+    offset += piece.length;
+  }
+  return out;
 }
 
 /** Web TransformStream: plaintext bytes in (any chunking), blob bytes out. */
