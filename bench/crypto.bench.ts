@@ -1,6 +1,5 @@
 /**
- * Crypto figures: `npm run bench:crypto` (runs this file directly through crypto.register.js, no
- * build or database needed). Exports `run()` like the other `<name>.bench.ts` scenarios.
+ * Crypto figures: `npm run bench -- crypto` (no database needed).
  * Acceptance (issue 3): attachments >= 150 MB/s, access-code derivation < 1 s.
  */
 import {
@@ -101,11 +100,4 @@ export async function run(): Promise<void> {
   const salt = generateStaffKdfSalt();
   const staffMs = time(() => deriveStaffMaster('a staff password', salt), 0, 2);
   console.log(`  staff password -> master (MODERATE, 256 MiB)        ${fmt(staffMs, 0)} ms`);
-}
-
-if (require.main === module) {
-  run().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
 }

@@ -2,9 +2,10 @@
  * `npm run bench [scenario…]`: runs the named scenarios (default: all) and prints their figures.
  * Scenarios live next to this file as `<name>.bench.ts` and export `run()`.
  */
+import { run as crypto } from './crypto.bench';
 import { run as health } from './health.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health };
+const scenarios: Record<string, () => Promise<void>> = { health, crypto };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -3,7 +3,7 @@
  * shared/spec/crypto-v1.md directly. It deliberately imports nothing from libs/crypto/src, so the
  * vectors check the library independently (an implementation in another binding must match them).
  *
- *   node -r ./bench/crypto.register.js libs/crypto/test-vectors/generate.ts
+ *   npm run crypto:vectors   (from the repository root)
  *
  * Every input is fixed, so re-running changes only the outputs of randomised primitives
  * (crypto_box_seal's wk, secretstream headers, the pwhash_str salt); everything else is stable.
@@ -33,7 +33,7 @@ const fixed = (start: number, length = 32): Uint8Array => Uint8Array.from({ leng
 const kidOf = (s: S, pk: Uint8Array): string => b64u(s.crypto_generichash(16, pk, null));
 
 function write(name: string, data: unknown): void {
-  writeFileSync(join(__dirname, name), `${JSON.stringify(data, null, 2)}\n`);
+  writeFileSync(join(process.cwd(), 'libs', 'crypto', 'test-vectors', name), `${JSON.stringify(data, null, 2)}\n`);
   process.stdout.write(`wrote ${name}\n`);
 }
 
