@@ -10,7 +10,10 @@ const shared = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', useESM: true, diagnostics: false }],
   },
-  moduleNameMapper: { '^@panah/(.*)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@panah/crypto/node$': '<rootDir>/libs/crypto/src/node',
+    '^@panah/(.*)$': '<rootDir>/libs/$1/src',
+  },
   testEnvironment: 'node',
 };
 
