@@ -1,0 +1,5 @@
+export * from './countries';
+export * from './hints';
+export * from './report-status';
+export * from './reasons';
+export * from './pow';
