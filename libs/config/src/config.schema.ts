@@ -71,6 +71,18 @@ export const envSchema = z
     DATA_KEYS: dataKeys.optional(),
     DATA_KEY_ID: z.string().min(1).optional(),
     TOKEN_KEY: b64u32.optional(),
+    // Intake (issue 5). The directory root key is public (Ed25519, b64u); it is configured, never
+    // uploaded, so a compromised server cannot swap the keys reports are encrypted to. Optional
+    // (the first deployment precedes the key ceremony): without it no directory is accepted, and
+    // without a directory no report is accepted — fail closed.
+    DIRECTORY_ROOT_PUBLIC_KEY: b64u32.optional(),
+    REGISTRATION_POW_BITS: z.coerce.number().int().min(0).max(32).default(18),
+    REPORTER_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(26_214_400),
+    // Triage (issue 6).
+    TRIAGE_REPEAT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+    TRIAGE_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    TRIAGE_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {

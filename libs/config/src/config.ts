@@ -17,6 +17,21 @@ export interface PanahConfig {
   readonly dataKeys: { readonly current: string; readonly keys: ReadonlyMap<string, string> };
   /** Server key for keyed hashes (rate-limit buckets, token digests). */
   readonly tokenKey: string;
+  readonly intake: {
+    /** Ed25519 public key (b64u) that signs the key directory; null: no directory can be accepted. */
+    readonly directoryRootPublicKey: string | null;
+    /** Leading zero bits a registration proof of work needs. */
+    readonly powBits: number;
+    readonly sessionTtlSeconds: number;
+    readonly attachmentMaxBytes: number;
+  };
+  readonly triage: {
+    /** A second report within this window raises the reporter's case one severity level. */
+    readonly repeatWindowHours: number;
+    /** Reports still `received` after this long are re-enqueued by the reconciler. */
+    readonly reconcileAfterSeconds: number;
+    readonly reconcileEveryMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -81,6 +96,17 @@ export function loadConfig(
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     dataKeys: { current, keys },
     tokenKey: secrets.tokenKey as string,
+    intake: {
+      directoryRootPublicKey: raw.DIRECTORY_ROOT_PUBLIC_KEY ?? null,
+      powBits: raw.REGISTRATION_POW_BITS,
+      sessionTtlSeconds: raw.REPORTER_SESSION_TTL_SECONDS,
+      attachmentMaxBytes: raw.ATTACHMENT_MAX_BYTES,
+    },
+    triage: {
+      repeatWindowHours: raw.TRIAGE_REPEAT_WINDOW_HOURS,
+      reconcileAfterSeconds: raw.TRIAGE_RECONCILE_AFTER_SECONDS,
+      reconcileEveryMs: raw.TRIAGE_RECONCILE_EVERY_MS,
+    },
   };
 }
 
