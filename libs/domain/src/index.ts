@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './principal';
 export * from './intake';
+export * from './identity';
+export * from './audit';
