@@ -1,6 +1,8 @@
 import { OutboxMessage } from './outbox-message.entity';
+import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
 export { OutboxMessage };
+export * from './intake';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage];

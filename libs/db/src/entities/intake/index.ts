@@ -1,0 +1,3 @@
+export { Reporter, ReporterKey, ReporterSession, type ReporterKeyPurpose } from './reporter.entity';
+export { KeyDirectory } from './key-directory.entity';
+export { Report, ReportAttachment, AttachmentChunk, ReporterMessage } from './report.entity';

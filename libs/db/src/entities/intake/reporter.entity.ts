@@ -1,0 +1,87 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+
+/**
+ * An anonymous reporter: nothing but the kid of the sign key derived from their access code
+ * (crypto-v1 §3). No name, email, phone, address or user agent exists anywhere (G2).
+ */
+@Entity('reporters')
+export class Reporter {
+  /** kid(signPk) of the primary key: 22 base64url characters. */
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+export type ReporterKeyPurpose = 'primary' | 'duress';
+
+/**
+ * A reporter's public keys. The duress key is a second access code's keys: signing in with it
+ * looks normal to whoever watches and marks the session `duress` (a critical alert, later issue).
+ */
+@Entity('reporter_keys')
+@Check('reporter_keys_purpose_check', `purpose IN ('primary', 'duress')`)
+@Index('reporter_keys_reporter_idx', ['reporterId'])
+export class ReporterKey {
+  /** kid(signPk). */
+  @PrimaryColumn({ type: 'text' })
+  kid!: string;
+
+  @Column({ type: 'text' })
+  reporterId!: string;
+
+  @ManyToOne(() => Reporter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reporter_keys_reporter_fk' })
+  reporter?: Reporter;
+
+  /** Ed25519 public key, b64u. */
+  @Column({ type: 'text' })
+  signPk!: string;
+
+  /** X25519 public key, b64u (messages to the reporter are sealed to it). */
+  @Column({ type: 'text' })
+  boxPk!: string;
+
+  @Column({ type: 'text' })
+  purpose!: ReporterKeyPurpose;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/** A reporter session: only the token's keyed digest is stored, so the table cannot be replayed. */
+@Entity('reporter_sessions')
+@Index('reporter_sessions_expires_idx', ['expiresAt'])
+export class ReporterSession {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Index('reporter_sessions_token_digest_key', { unique: true })
+  @Column({ type: 'text' })
+  tokenDigest!: string;
+
+  @Column({ type: 'text' })
+  reporterId!: string;
+
+  @ManyToOne(() => Reporter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reporter_sessions_reporter_fk' })
+  reporter?: Reporter;
+
+  @Column({ type: 'text' })
+  keyKid!: string;
+
+  @ManyToOne(() => ReporterKey, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'key_kid', foreignKeyConstraintName: 'reporter_sessions_key_fk' })
+  key?: ReporterKey;
+
+  /** Signed in with the duress code. */
+  @Column({ type: 'boolean', default: false })
+  duress!: boolean;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+}
