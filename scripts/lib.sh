@@ -6,11 +6,15 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 
 say() { printf '%s\n' "$*" >&2; }
 
-# Installs exactly the locked dependencies when node_modules is missing or older than the lockfile.
+# Installs the locked dependencies when node_modules is missing or older than the lockfile.
+# `npm install` rather than `npm ci`: with the lockfile present it installs exactly the locked
+# versions too, but it tolerates optional platform packages (other OSes' native builds of
+# msgpackr-extract, unrs-resolver) that our registry mirror lacks and that `npm ci` insists on.
 ensure_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing dependencies (npm ci)…"
-    npm ci --no-audit --no-fund --loglevel=error >&2
+    say "installing dependencies (npm install from package-lock.json)…"
+    npm install --no-audit --no-fund --loglevel=error >&2
+    touch node_modules/.package-lock.json
   fi
 }
 
