@@ -1,8 +1,10 @@
 import { OutboxMessage } from './outbox-message.entity';
+import { identityEntities } from './identity';
 import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
 export { OutboxMessage };
 export * from './intake';
+export * from './identity';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities];

@@ -1,5 +1,6 @@
 import { Outbox1763900000000 } from './1763900000000-outbox';
+import { Identity1763900100000 } from './1763900100000-identity';
 import { Intake1763900200000 } from './1763900200000-intake';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
-export const migrations = [Outbox1763900000000, Intake1763900200000];
+export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000];

@@ -1,0 +1,12 @@
+import { AuditChainHead, AuditEntry } from './audit-entry.entity';
+import { Staff } from './staff.entity';
+import { StaffInvitation } from './staff-invitation.entity';
+import { StaffRecoveryCode } from './staff-recovery-code.entity';
+import { StaffSession } from './staff-session.entity';
+import { StaffTeam } from './staff-team.entity';
+import { Team } from './team.entity';
+
+export { AuditChainHead, AuditEntry, Staff, StaffInvitation, StaffRecoveryCode, StaffSession, StaffTeam, Team };
+
+/** Staff identity and the audit log. */
+export const identityEntities = [Team, Staff, StaffTeam, StaffInvitation, StaffSession, StaffRecoveryCode, AuditEntry, AuditChainHead];
