@@ -1,0 +1,68 @@
+/**
+ * The escalation run state machine. PostgreSQL holds the state; every transition is decided here.
+ *
+ *   active ──ack──> acknowledged ──ack timeout──> active (policy restarts)
+ *   active ──snooze──> snoozed ──snooze ends──> active (the pending step runs)
+ *   active ──policy runs out──> exhausted ──ack──> acknowledged
+ *   any but resolved ──resolve──> resolved (final)
+ */
+export const RUN_STATES = ['active', 'acknowledged', 'resolved', 'exhausted', 'snoozed'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** Stable causes a client can act on (DomainError.reason). Never renamed. */
+export const EscalationReason = {
+  Resolved: 'escalation/resolved',
+  NotSnoozable: 'escalation/not_snoozable',
+  SnoozeTooLong: 'escalation/snooze_too_long',
+  LinkInvalid: 'escalation/link_invalid',
+  LinkNotYours: 'escalation/link_not_yours',
+  PolicyInvalid: 'escalation/policy_invalid',
+  PolicyVersionConflict: 'escalation/policy_version_conflict',
+} as const;
+export type EscalationReason = (typeof EscalationReason)[keyof typeof EscalationReason];
+
+export type RunCommand = { readonly kind: 'acknowledge' } | { readonly kind: 'resolve' } | { readonly kind: 'snooze'; readonly seconds: number; readonly maxSeconds: number };
+
+export type RunDecision =
+  | { readonly ok: true; readonly next: RunState; readonly changed: boolean }
+  | { readonly ok: false; readonly reason: EscalationReason; readonly message: string };
+
+export function decideRunCommand(state: RunState, command: RunCommand): RunDecision {
+  if (state === 'resolved') {
+    // Resolving twice is a retry, not a conflict; anything else on a resolved run is.
+    return command.kind === 'resolve'
+      ? { ok: true, next: 'resolved', changed: false }
+      : { ok: false, reason: EscalationReason.Resolved, message: 'The escalation is resolved' };
+  }
+  switch (command.kind) {
+    case 'acknowledge':
+      return { ok: true, next: 'acknowledged', changed: true };
+    case 'resolve':
+      return { ok: true, next: 'resolved', changed: true };
+    case 'snooze':
+      if (state !== 'active' && state !== 'snoozed') {
+        return { ok: false, reason: EscalationReason.NotSnoozable, message: `An ${state} escalation cannot be snoozed` };
+      }
+      if (command.seconds > command.maxSeconds) {
+        return { ok: false, reason: EscalationReason.SnoozeTooLong, message: `Snooze is limited to ${command.maxSeconds} seconds by the policy` };
+      }
+      return { ok: true, next: 'snoozed', changed: true };
+  }
+}
+
+/** What a due step job does, given the run's state (after its fencing token matched). */
+export type DueAction = 'execute' | 'resume' | 'reactivate' | 'nothing';
+
+export function dueAction(state: RunState): DueAction {
+  switch (state) {
+    case 'active':
+      return 'execute';
+    case 'snoozed':
+      return 'resume';
+    case 'acknowledged':
+      return 'reactivate';
+    case 'exhausted':
+    case 'resolved':
+      return 'nothing';
+  }
+}
