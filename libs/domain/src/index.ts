@@ -3,3 +3,4 @@ export * from './principal';
 export * from './intake';
 export * from './identity';
 export * from './audit';
+export * from './escalation';
