@@ -4,3 +4,4 @@ export * from './intake';
 export * from './identity';
 export * from './audit';
 export * from './escalation';
+export * from './triage';
