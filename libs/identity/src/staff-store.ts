@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Staff, StaffInvitation, Team } from '@panah/db';
+import { StaffRole, StaffStatus } from '@panah/domain';
+
+/** What admins see of an account: never key material, hashes or secrets. */
+export interface StaffView {
+  readonly id: string;
+  readonly login: string;
+  readonly label: string;
+  readonly role: StaffRole;
+  readonly status: StaffStatus;
+  readonly teamIds: string[];
+  readonly invitedBy: string | null;
+  readonly approvedBy: string | null;
+  readonly createdAt: string;
+  readonly approvedAt: string | null;
+  readonly statusChangedAt: string | null;
+}
+
+export function staffView(s: Staff, teamIds: string[]): StaffView {
+  return {
+    id: s.id,
+    login: s.login,
+    label: s.label,
+    role: s.role as StaffRole,
+    status: s.status as StaffStatus,
+    teamIds,
+    invitedBy: s.invitedBy,
+    approvedBy: s.approvedBy,
+    createdAt: s.createdAt.toISOString(),
+    approvedAt: s.approvedAt?.toISOString() ?? null,
+    statusChangedAt: s.statusChangedAt?.toISOString() ?? null,
+  };
+}
+
+/** Single-purpose queries over staff, teams and invitations (every method takes the caller's manager). */
+@Injectable()
+export class StaffStore {
+  findByLogin(m: EntityManager, login: string): Promise<Staff | null> {
+    return m.getRepository(Staff).findOne({ where: { login } });
+  }
+
+  findById(m: EntityManager, id: string): Promise<Staff | null> {
+    return m.getRepository(Staff).findOne({ where: { id } });
+  }
+
+  /** Locks the row for the rest of the transaction, so two admins cannot race on one account. */
+  lockById(m: EntityManager, id: string): Promise<Staff | null> {
+    return m.getRepository(Staff).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async teamIdsOf(m: EntityManager, staffId: string): Promise<string[]> {
+    const rows = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id`, [staffId])) as { team_id: string }[];
+    return rows.map((r) => r.team_id);
+  }
+
+  async teamsOf(m: EntityManager, staffId: string): Promise<{ id: string; name: string }[]> {
+    return (await m.query(
+      `SELECT t.id, t.name FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE st.staff_id = $1 ORDER BY t.name`,
+      [staffId],
+    )) as { id: string; name: string }[];
+  }
+
+  /** Replaces memberships with the given teams that exist; returns the ids actually set. */
+  async setTeams(m: EntityManager, staffId: string, teamIds: readonly string[]): Promise<string[]> {
+    await m.query(`DELETE FROM staff_teams WHERE staff_id = $1`, [staffId]);
+    const rows = (await m.query(
+      `INSERT INTO staff_teams (staff_id, team_id) SELECT $1, id FROM teams WHERE id = ANY($2::uuid[]) RETURNING team_id`,
+      [staffId, [...teamIds]],
+    )) as { team_id: string }[];
+    return rows.map((r) => r.team_id).sort();
+  }
+
+  async missingTeams(m: EntityManager, teamIds: readonly string[]): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    const found = await m.getRepository(Team).createQueryBuilder('t').select('t.id', 'id').where('t.id = ANY(:ids)', { ids: [...teamIds] }).getRawMany<{ id: string }>();
+    const have = new Set(found.map((f) => f.id));
+    return teamIds.filter((id) => !have.has(id));
+  }
+
+  async activeAdminExists(m: EntityManager): Promise<boolean> {
+    const rows = (await m.query(`SELECT 1 FROM staff WHERE role = $1 AND status = $2 LIMIT 1`, [StaffRole.Admin, StaffStatus.Active])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
+   * Records a TOTP step as used if it is later than the stored one and the account is still
+   * active; false means a concurrent sign-in already used this (or a later) step.
+   */
+  async claimTotpStep(m: EntityManager, staffId: string, step: number): Promise<boolean> {
+    const [, count] = (await m.query(
+      `UPDATE staff SET totp_last_step = $2 WHERE id = $1 AND status = $3 AND (totp_last_step IS NULL OR totp_last_step < $2)`,
+      [staffId, step, StaffStatus.Active],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  /** Marks a recovery code used; false if it is unknown or already used. */
+  async claimRecoveryCode(m: EntityManager, staffId: string, digest: string, now: Date): Promise<boolean> {
+    const [, count] = (await m.query(
+      `UPDATE staff_recovery_codes SET used_at = $3 WHERE staff_id = $1 AND code_digest = $2 AND used_at IS NULL`,
+      [staffId, digest, now],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  async hasUnusedRecoveryCode(m: EntityManager, staffId: string, digest: string): Promise<boolean> {
+    const rows = (await m.query(
+      `SELECT 1 FROM staff_recovery_codes WHERE staff_id = $1 AND code_digest = $2 AND used_at IS NULL`,
+      [staffId, digest],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  lockInvitationByDigest(m: EntityManager, digest: string): Promise<StaffInvitation | null> {
+    return m.getRepository(StaffInvitation).findOne({ where: { tokenDigest: digest }, lock: { mode: 'pessimistic_write' } });
+  }
+}
