@@ -1,10 +1,12 @@
 import { OutboxMessage } from './outbox-message.entity';
 import { identityEntities } from './identity';
+import { Case, TriageRuleSetVersion } from './triage';
 import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
 export { OutboxMessage };
 export * from './intake';
+export * from './triage';
 export * from './identity';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion];

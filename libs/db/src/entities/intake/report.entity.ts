@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Case } from '../triage/case.entity';
 import { Reporter } from './reporter.entity';
 
 /**
@@ -46,6 +47,15 @@ export class Report {
 
   @Column({ type: 'timestamptz', nullable: true })
   triagedAt!: Date | null;
+
+  /** The case triage opened or linked this report to (added by the triage migration). */
+  @Index('reports_case_idx')
+  @Column({ type: 'uuid', nullable: true })
+  caseId!: string | null;
+
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'reports_case_fk' })
+  case?: Case;
 }
 
 /** An uploaded attachment blob (secretstream ciphertext), stored as chunk rows under `uploadId`. */

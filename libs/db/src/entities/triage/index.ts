@@ -1,0 +1,2 @@
+export { Case } from './case.entity';
+export { TriageRuleSetVersion } from './triage-rule-set.entity';
