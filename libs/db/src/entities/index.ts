@@ -1,5 +1,6 @@
 import { OutboxMessage } from './outbox-message.entity';
 import { identityEntities } from './identity';
+import { escalationEntities } from './escalation';
 import { Case, TriageRuleSetVersion } from './triage';
 import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
@@ -7,6 +8,7 @@ export { OutboxMessage };
 export * from './intake';
 export * from './triage';
 export * from './identity';
+export * from './escalation';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities];

@@ -2,6 +2,7 @@ import { Outbox1763900000000 } from './1763900000000-outbox';
 import { Identity1763900100000 } from './1763900100000-identity';
 import { Intake1763900200000 } from './1763900200000-intake';
 import { Triage1763900300000 } from './1763900300000-triage';
+import { Escalation1763900400000 } from './1763900400000-escalation';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
-export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000, Triage1763900300000];
+export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000, Triage1763900300000, Escalation1763900400000];
