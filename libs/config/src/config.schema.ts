@@ -83,10 +83,32 @@ export const envSchema = z
     TRIAGE_REPEAT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
     TRIAGE_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     TRIAGE_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    // Escalation and notifications (issue 7).
+    ESCALATION_SWEEP_EVERY_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
+    ESCALATION_SWEEP_GRACE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    ESCALATION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
+    SMTP_FROM: z.string().min(3).max(200).default('Panah <alerts@panah.invalid>'),
+    SIGNAL_GATEWAY_URL: z.string().url().optional(),
+    SIGNAL_SENDER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number').optional(),
+    MATRIX_HOMESERVER_URL: z.string().url().optional(),
+    MATRIX_ACCESS_TOKEN: z.string().min(8).optional(),
+    SMS_GATEWAY_URL: z.string().url().optional(),
+    SMS_GATEWAY_TOKEN: z.string().min(8).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {
       ctx.addIssue({ code: 'custom', path: ['DATA_KEY_ID'], message: 'must name one of the keys in DATA_KEYS' });
+    }
+    // A half-configured channel would fail every delivery at 3 a.m.; refuse it at boot instead.
+    if (Boolean(env.SIGNAL_GATEWAY_URL) !== Boolean(env.SIGNAL_SENDER)) {
+      ctx.addIssue({ code: 'custom', path: [env.SIGNAL_GATEWAY_URL ? 'SIGNAL_SENDER' : 'SIGNAL_GATEWAY_URL'], message: 'SIGNAL_GATEWAY_URL and SIGNAL_SENDER go together' });
+    }
+    if (Boolean(env.MATRIX_HOMESERVER_URL) !== Boolean(env.MATRIX_ACCESS_TOKEN)) {
+      ctx.addIssue({ code: 'custom', path: [env.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL'], message: 'MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN go together' });
     }
   });
 

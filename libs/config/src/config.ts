@@ -32,6 +32,25 @@ export interface PanahConfig {
     readonly reconcileAfterSeconds: number;
     readonly reconcileEveryMs: number;
   };
+  readonly escalation: {
+    /** How often the sweeper looks for runs and notifications whose wake-up was lost. */
+    readonly sweepEveryMs: number;
+    /** How far past due a run must be before the sweeper re-enqueues it (its own job comes first). */
+    readonly sweepGraceMs: number;
+    /** Step and delivery jobs processed in parallel per worker. */
+    readonly concurrency: number;
+  };
+  readonly notify: {
+    /** Attempts per contact method before falling back to the recipient's next one. */
+    readonly maxAttempts: number;
+    readonly retryBaseMs: number;
+    readonly timeoutMs: number;
+    readonly smtpUrl: string;
+    readonly smtpFrom: string;
+    readonly signal: { readonly url: string; readonly sender: string } | null;
+    readonly matrix: { readonly homeserverUrl: string; readonly accessToken: string } | null;
+    readonly sms: { readonly url: string; readonly token: string | null } | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -106,6 +125,24 @@ export function loadConfig(
       repeatWindowHours: raw.TRIAGE_REPEAT_WINDOW_HOURS,
       reconcileAfterSeconds: raw.TRIAGE_RECONCILE_AFTER_SECONDS,
       reconcileEveryMs: raw.TRIAGE_RECONCILE_EVERY_MS,
+    },
+    escalation: {
+      sweepEveryMs: raw.ESCALATION_SWEEP_EVERY_MS,
+      sweepGraceMs: raw.ESCALATION_SWEEP_GRACE_MS,
+      concurrency: raw.ESCALATION_CONCURRENCY,
+    },
+    notify: {
+      maxAttempts: raw.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: raw.NOTIFY_RETRY_BASE_MS,
+      timeoutMs: raw.NOTIFY_TIMEOUT_MS,
+      smtpUrl: raw.SMTP_URL,
+      smtpFrom: raw.SMTP_FROM,
+      signal: raw.SIGNAL_GATEWAY_URL && raw.SIGNAL_SENDER ? { url: raw.SIGNAL_GATEWAY_URL.replace(/\/+$/, ''), sender: raw.SIGNAL_SENDER } : null,
+      matrix:
+        raw.MATRIX_HOMESERVER_URL && raw.MATRIX_ACCESS_TOKEN
+          ? { homeserverUrl: raw.MATRIX_HOMESERVER_URL.replace(/\/+$/, ''), accessToken: raw.MATRIX_ACCESS_TOKEN }
+          : null,
+      sms: raw.SMS_GATEWAY_URL ? { url: raw.SMS_GATEWAY_URL, token: raw.SMS_GATEWAY_TOKEN ?? null } : null,
     },
   };
 }
