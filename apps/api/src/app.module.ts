@@ -6,7 +6,9 @@ import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';
 import { SecurityModule } from '@panah/security';
+import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
+import { IdentityHttpModule } from './identity/identity-http.module';
 
 export interface ApiModuleOptions {
   /** Tests capture log lines here. */
@@ -29,6 +31,8 @@ export class ApiModule {
         SecurityModule,
         AuthModule,
         // Capability modules (HTTP side) go here.
+        IdentityHttpModule,
+        AuditHttpModule,
       ],
       providers: [RedisPolicyCheck],
     };

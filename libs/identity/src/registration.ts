@@ -140,12 +140,7 @@ export class StaffRegistration {
 }
 
 function invitationMessage(reason: IdentityReason): string {
-  switch (reason) {
-    case IdentityReason.InvitationExpired:
-      return 'The invitation has expired; ask an admin for a new one';
-    case IdentityReason.InvitationUsed:
-      return 'The invitation has already been used';
-    default:
-      return 'The invitation is not valid';
-  }
+  if (reason === IdentityReason.InvitationExpired) return 'The invitation has expired; ask an admin for a new one';
+  if (reason === IdentityReason.InvitationUsed) return 'The invitation has already been used';
+  return 'The invitation is not valid';
 }

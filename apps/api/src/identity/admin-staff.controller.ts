@@ -1,0 +1,121 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Principal, StaffRole } from '@panah/domain';
+import { Invitations, StaffAdmin, type StatusAction } from '@panah/identity';
+import { CurrentPrincipal, StaffOnly } from '@panah/security';
+import {
+  ChangeRoleDto,
+  ChangeTeamsDto,
+  CreatedInvitationResponse,
+  CreateInvitationDto,
+  InvitationResponse,
+  ListStaffQuery,
+  StaffResponse,
+} from './admin.dto';
+import { uuidParam } from './params';
+import { actorFacts, staffOf } from './staff-principal';
+
+/** People management (admins only): invitations, four-eyes vetting, suspension, offboarding, roles, teams. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Controller('admin')
+export class AdminStaffController {
+  constructor(
+    private readonly invitations: Invitations,
+    private readonly staff: StaffAdmin,
+  ) {}
+
+  @Post('invitations')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOperation({ summary: 'invite a person by label, role and teams; the token is shown once' })
+  @ApiCreatedResponse({ type: CreatedInvitationResponse })
+  async invite(@CurrentPrincipal() principal: Principal | null, @Body() body: CreateInvitationDto): Promise<CreatedInvitationResponse> {
+    const created = await this.invitations.create(staffOf(principal).staffId, body);
+    return { invitationId: created.invitationId, token: created.token, expiresAt: created.expiresAt.toISOString() };
+  }
+
+  @Get('invitations')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOperation({ summary: 'open (unused, unrevoked) invitations and setup links' })
+  @ApiOkResponse({ type: [InvitationResponse] })
+  listInvitations(): Promise<InvitationResponse[]> {
+    return this.invitations.listOpen();
+  }
+
+  @Delete('invitations/:id')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'revoke an unused invitation or setup link' })
+  @ApiNoContentResponse()
+  async revokeInvitation(@CurrentPrincipal() principal: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    await this.invitations.revoke(staffOf(principal).staffId, id);
+  }
+
+  @Get('staff')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOperation({ summary: 'staff accounts (e.g. ?status=pending_vetting for the vetting queue)' })
+  @ApiOkResponse({ type: [StaffResponse] })
+  list(@Query() query: ListStaffQuery): Promise<StaffResponse[]> {
+    return this.staff.list(query.status);
+  }
+
+  @Get('staff/:id')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOkResponse({ type: StaffResponse })
+  get(@Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+    return this.staff.get(id);
+  }
+
+  @Post('staff/:id/approve')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'vet a pending account: only an admin other than the account and its inviter' })
+  @ApiOkResponse({ type: StaffResponse })
+  approve(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+    return this.act(p, id, 'approve');
+  }
+
+  @Post('staff/:id/reject')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: StaffResponse })
+  reject(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+    return this.act(p, id, 'reject');
+  }
+
+  @Post('staff/:id/suspend')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'freeze an account; its sessions end at once' })
+  @ApiOkResponse({ type: StaffResponse })
+  suspend(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+    return this.act(p, id, 'suspend');
+  }
+
+  @Post('staff/:id/offboard')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'end an account for good; sessions end and sign-in credentials are wiped' })
+  @ApiOkResponse({ type: StaffResponse })
+  offboard(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+    return this.act(p, id, 'offboard');
+  }
+
+  @Put('staff/:id/role')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOkResponse({ type: StaffResponse })
+  changeRole(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: ChangeRoleDto): Promise<StaffResponse> {
+    return this.staff.changeRole(actorFacts(staffOf(p)), id, body.role);
+  }
+
+  @Put('staff/:id/teams')
+  @StaffOnly(StaffRole.Admin)
+  @ApiOkResponse({ type: StaffResponse })
+  changeTeams(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: ChangeTeamsDto): Promise<StaffResponse> {
+    return this.staff.changeTeams(actorFacts(staffOf(p)), id, body.teamIds);
+  }
+
+  private act(p: Principal | null, id: string, action: StatusAction): Promise<StaffResponse> {
+    return this.staff.changeStatus(actorFacts(staffOf(p)), id, action);
+  }
+}
