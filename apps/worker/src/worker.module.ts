@@ -6,9 +6,14 @@ import { ConfigModule, PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ALL_QUEUE_NAMES, OutboxRelayModule, redisOptions, RedisPolicyCheck } from '@panah/queue';
+import { TriageModule } from '@panah/triage';
 import { JobRegistryCheck } from './job-registry.check';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { CaseEventsProcessor } from './triage/case-events.processor';
+import { TriageReconcileProcessor } from './triage/reconcile.processor';
+import { TriageProcessor } from './triage/triage.processor';
+import { TriageScheduler } from './triage/triage.scheduler';
 
 export interface WorkerModuleOptions {
   readonly logStream?: DestinationStream;
@@ -32,8 +37,9 @@ export class WorkerModule {
         BullModule.registerQueue(...ALL_QUEUE_NAMES.map((name) => ({ name }))),
         OutboxRelayModule,
         ObservabilityModule,
+        TriageModule,
       ],
-      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler],
+      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler, TriageProcessor, TriageReconcileProcessor, TriageScheduler, CaseEventsProcessor],
     };
   }
 }

@@ -1,18 +1,35 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
+/** Any lowercase 8-4-4-4-12 hex id, like the UUIDs clients choose (no version/variant check). */
+const entityId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
 /**
  * Queue and job names. These strings are stored in Redis and in the outbox table:
  * NEVER rename a value (renaming strands jobs already queued); add a new name instead.
  */
 export const QueueName = {
   Maintenance: 'maintenance',
+  /** Turning submitted reports into cases (issue 6). */
+  Triage: 'triage',
+  /** The triage reconciler, apart from triage so a backlog there cannot delay it. */
+  TriageReconcile: 'triage-reconcile',
+  /** Case events the escalation engine consumes. */
+  CaseEvents: 'case-events',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 export const JobName = {
   /** Deletes relayed outbox rows past their retention. */
   OutboxPrune: 'maintenance.outbox-prune',
+  /** A report was stored (intake's outbox row): triage it. */
+  ReportSubmitted: 'report.submitted',
+  /** Periodic: re-enqueue reports still `received` after a while (lost jobs). */
+  TriageReconcile: 'triage.reconcile',
+  /** A case was opened by triage, a check-in, a panic signal or a duress sign-in. */
+  CaseOpened: 'case.opened',
+  /** An open case was raised or received another report. */
+  CaseUpdated: 'case.updated',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -22,6 +39,10 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
  */
 export const jobPayloadSchemas = {
   [JobName.OutboxPrune]: z.object({ retentionHours: z.number().int().min(1).max(24 * 365) }).strict(),
+  [JobName.ReportSubmitted]: z.object({ reportId: entityId }).strict(),
+  [JobName.TriageReconcile]: z.object({}).strict(),
+  [JobName.CaseOpened]: z.object({ caseId: entityId }).strict(),
+  [JobName.CaseUpdated]: z.object({ caseId: entityId, version: z.number().int().min(1) }).strict(),
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobPayload<J extends JobName> = z.infer<(typeof jobPayloadSchemas)[J]>;
@@ -32,6 +53,10 @@ export type JobMessage = { [J in JobName]: { name: J; payload: JobPayload<J> } }
 /** The queue each job runs on. */
 export const jobQueue: Record<JobName, QueueName> = {
   [JobName.OutboxPrune]: QueueName.Maintenance,
+  [JobName.ReportSubmitted]: QueueName.Triage,
+  [JobName.TriageReconcile]: QueueName.TriageReconcile,
+  [JobName.CaseOpened]: QueueName.CaseEvents,
+  [JobName.CaseUpdated]: QueueName.CaseEvents,
 };
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: false } as const;
@@ -39,7 +64,17 @@ const keep = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail
 /** One options constant per job: retries, backoff, retention. `jobId` comes from the producer. */
 export const jobOptions: Record<JobName, JobsOptions> = {
   [JobName.OutboxPrune]: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+  // 0.5 + 1 + 2 + 4 s of retries, then the report becomes a critical `triage_failed` case.
+  [JobName.ReportSubmitted]: { ...keep, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
+  [JobName.TriageReconcile]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
+  [JobName.CaseOpened]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
+  [JobName.CaseUpdated]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
 };
+
+/** Job ids derived from the entity, so a repeated announcement collapses into one job. */
+export const reportSubmittedJobId = (reportId: string): string => `report-submitted-${reportId}`;
+export const caseOpenedJobId = (caseId: string): string => `case-opened-${caseId}`;
+export const caseUpdatedJobId = (caseId: string, version: number): string => `case-updated-${caseId}-${version}`;
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

@@ -112,7 +112,7 @@ export function validateRuleSet(input: unknown, refs: RuleSetReferences): RuleSe
     if (o.route.kind === 'team' && !refs.teamExists(o.route.teamId)) add(TriageReason.UnknownTeam, `${at}.route.teamId`, 'names no existing team');
     if (o.policyId !== null && !refs.policyExists(o.policyId)) add(TriageReason.UnknownPolicy, `${at}.policyId`, 'names no existing escalation policy');
   }
-  if (!refs.teamExists(ruleSet.defaultTeamId)) add(TriageReason.UnknownTeam, 'defaultTeamId', 'names no existing team');
+  if (ruleSet.defaultTeamId === null || !refs.teamExists(ruleSet.defaultTeamId)) add(TriageReason.UnknownTeam, 'defaultTeamId', 'names no existing team');
   if (problems.length > 0) return { ok: false, reason: problems[0].reason, problems: problems.map((p) => p.problem) };
   return { ok: true, ruleSet };
 }

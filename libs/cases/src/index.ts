@@ -1,0 +1,2 @@
+export { CaseService, type CaseSignal, type CaseOutcome } from './case.service';
+export { CasesModule } from './cases.module';

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AttachmentService } from './attachment.service';
+import { hintsCipherProvider, HINTS_CIPHER } from './hints-cipher.provider';
+import { KeyDirectoryService } from './key-directory.service';
+import { MessageService } from './message.service';
+import { OneTimeStore } from './one-time.store';
+import { ReportRepository } from './report.repository';
+import { ReportService } from './report.service';
+import { ReporterAuthService } from './reporter-auth.service';
+
+/**
+ * Reporter intake: anonymous reporters and their sessions, the signed key directory, encrypted
+ * reports (with the outbox row that starts triage), attachments and messages to reporters.
+ */
+@Module({
+  providers: [hintsCipherProvider, OneTimeStore, KeyDirectoryService, ReporterAuthService, ReportRepository, ReportService, AttachmentService, MessageService],
+  exports: [HINTS_CIPHER, KeyDirectoryService, ReporterAuthService, ReportService, AttachmentService, MessageService],
+})
+export class IntakeModule {}

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ReportStatus } from '@panah/domain';
+
+export interface SubmissionContext {
+  /** Current directory, or null before the first one is published. */
+  readonly directory: { readonly serial: string; readonly intakeKids: readonly string[] } | null;
+  /** The author key's Ed25519 public key, if that kid belongs to this reporter. */
+  readonly authorSignPk: string | null;
+}
+
+export interface StoredReportHead {
+  readonly id: string;
+  readonly reporterId: string;
+  readonly status: ReportStatus;
+  readonly requestDigest: string;
+  readonly receivedAt: Date;
+}
+
+export interface NewReport {
+  readonly id: string;
+  readonly reporterId: string;
+  readonly envelopeJson: string;
+  readonly hints: string | null;
+  readonly requestDigest: string;
+  readonly directorySerial: string;
+}
+
+export interface ReportListItem {
+  readonly id: string;
+  readonly status: ReportStatus;
+  readonly receivedAt: Date;
+}
+
+/** Single-purpose queries of intake's report path (hot path: plain SQL, one round trip each). */
+@Injectable()
+export class ReportRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The current directory and the author's key in one round trip. */
+  async submissionContext(authorKid: string, reporterId: string): Promise<SubmissionContext> {
+    const rows = (await this.dataSource.query(
+      `SELECT d.serial, d.intake_kids, k.sign_pk
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (SELECT serial, intake_kids FROM key_directories ORDER BY serial DESC LIMIT 1) d ON true
+         LEFT JOIN reporter_keys k ON k.kid = $1 AND k.reporter_id = $2`,
+      [authorKid, reporterId],
+    )) as { serial: string | null; intake_kids: string[] | null; sign_pk: string | null }[];
+    const row = rows[0];
+    return {
+      directory: row.serial !== null ? { serial: String(row.serial), intakeKids: row.intake_kids ?? [] } : null,
+      authorSignPk: row.sign_pk,
+    };
+  }
+
+  /** Inserts unless the id exists; returns the new row's head, or null on conflict. */
+  async insertIfAbsent(manager: EntityManager, r: NewReport): Promise<StoredReportHead | null> {
+    const rows = (await manager.query(
+      `INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
+       RETURNING id, reporter_id, status, request_digest, received_at`,
+      [r.id, r.reporterId, r.envelopeJson, r.hints, r.requestDigest, r.directorySerial],
+    )) as HeadRow[];
+    return rows[0] ? toHead(rows[0]) : null;
+  }
+
+  async head(id: string, manager: EntityManager = this.dataSource.manager): Promise<StoredReportHead | null> {
+    const rows = (await manager.query(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`, [id])) as HeadRow[];
+    return rows[0] ? toHead(rows[0]) : null;
+  }
+
+  /** A reporter's reports, newest first, keyset-paginated on (received_at, id). */
+  /** The cursor is the last id seen; its exact (microsecond) timestamp is read back in SQL. */
+  async listForReporter(reporterId: string, limit: number, afterId?: string): Promise<ReportListItem[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, status, received_at FROM reports
+        WHERE reporter_id = $1
+          AND ($2::uuid IS NULL OR (received_at, id) < (SELECT received_at, id FROM reports WHERE id = $2::uuid AND reporter_id = $1))
+        ORDER BY received_at DESC, id DESC LIMIT $3`,
+      [reporterId, afterId ?? null, limit],
+    )) as { id: string; status: ReportStatus; received_at: Date }[];
+    return rows.map((r) => ({ id: r.id, status: r.status, receivedAt: r.received_at }));
+  }
+
+  async attachmentsOf(reportId: string): Promise<{ id: string; size: number }[]> {
+    const rows = (await this.dataSource.query(`SELECT id, size FROM report_attachments WHERE report_id = $1 ORDER BY created_at, id`, [reportId])) as {
+      id: string;
+      size: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, size: Number(r.size) }));
+  }
+}
+
+interface HeadRow {
+  id: string;
+  reporter_id: string;
+  status: ReportStatus;
+  request_digest: string;
+  received_at: Date;
+}
+
+function toHead(r: HeadRow): StoredReportHead {
+  return { id: r.id, reporterId: r.reporter_id, status: r.status, requestDigest: r.request_digest, receivedAt: r.received_at };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@panah/audit';
+import { CasesModule } from '@panah/cases';
+import { hintsCipherProvider } from '@panah/intake';
+import { CaseQueryService } from './case-query.service';
+import { ReconcilerService } from './reconciler.service';
+import { RuleSetRepository } from './rule-set.repository';
+import { RuleSetService } from './rule-set.service';
+import { TriageService } from './triage.service';
+
+/** Triage: rule sets (admin), report → case (worker), the reconciler's queries, supervisor lists. */
+@Module({
+  imports: [CasesModule, AuditModule],
+  providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService, CaseQueryService],
+  exports: [RuleSetService, TriageService, ReconcilerService, CaseQueryService],
+})
+export class TriageModule {}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { CaseService } from '@panah/cases';
+import { CryptoFormatError, fromUtf8, type HintsCipher } from '@panah/crypto';
+import { CaseReason, evaluateTriage, TriageHints, validateHints } from '@panah/domain';
+import { HINTS_CIPHER } from '@panah/intake';
+import { RuleSetRepository } from './rule-set.repository';
+
+export interface TriageResult {
+  readonly caseId: string;
+  readonly outcome: 'opened' | 'linked' | 'already_triaged' | 'missing';
+}
+
+interface ReportRow {
+  id: string;
+  reporter_id: string;
+  status: string;
+  hints: string | null;
+  received_at: Date;
+  case_id: string | null;
+}
+
+/** How long a triage_failed case may wait for acknowledgement. */
+const FAILED_DEADLINE_MINUTES = 15;
+
+/**
+ * Triage of one report, in one transaction (DESIGN step 4): decrypt the hints in memory only,
+ * evaluate the active rule set, open or raise the reporter's case, mark the report triaged.
+ * Idempotent: a report that is no longer `received` is left alone, so a repeated job, the
+ * reconciler and a final-failure handler can all race without a second case.
+ */
+@Injectable()
+export class TriageService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    @Inject(HINTS_CIPHER) private readonly hintsCipher: HintsCipher,
+    private readonly rules: RuleSetRepository,
+    private readonly cases: CaseService,
+  ) {}
+
+  async triageReport(reportId: string, now = new Date()): Promise<TriageResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const report = await this.lockReport(manager, reportId);
+      if (!report) return { caseId: '', outcome: 'missing' };
+      if (report.status !== 'received') return { caseId: report.case_id ?? '', outcome: 'already_triaged' };
+      const hints = this.readHints(report);
+      const active = await this.rules.active(manager);
+      const decision = evaluateTriage(active.ruleSet, hints, await this.rules.teams(manager));
+      const outcome = await this.cases.openOrRaise(manager, {
+        reporterId: report.reporter_id,
+        severity: decision.severity,
+        teamId: decision.teamId,
+        policyId: decision.policyId,
+        deadlineAt: new Date(now.getTime() + decision.deadlineMinutes * 60_000),
+        reason: CaseReason.Report,
+        repeat: await this.isRepeat(manager, report),
+        triage: { ruleSetVersion: active.version, rule: decision.matched, ruleName: decision.ruleName, routedBy: decision.routedBy },
+      });
+      await this.markTriaged(manager, report.id, outcome.caseId);
+      return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
+    });
+  }
+
+  /**
+   * A report whose triage failed for good is never dropped: it becomes (or raises the reporter's
+   * case to) a critical `triage_failed` case on the default team.
+   */
+  async failReport(reportId: string, _errorName: string, now = new Date()): Promise<TriageResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const report = await this.lockReport(manager, reportId);
+      if (!report) return { caseId: '', outcome: 'missing' };
+      if (report.status !== 'received') return { caseId: report.case_id ?? '', outcome: 'already_triaged' };
+      const active = await this.rules.active(manager);
+      const outcome = await this.cases.openOrRaise(manager, {
+        reporterId: report.reporter_id,
+        severity: 'critical',
+        teamId: active.ruleSet.defaultTeamId,
+        policyId: active.ruleSet.default.policyId,
+        deadlineAt: new Date(now.getTime() + FAILED_DEADLINE_MINUTES * 60_000),
+        reason: CaseReason.TriageFailed,
+        repeat: false,
+        triage: { ruleSetVersion: active.version, rule: 'triage_failed', ruleName: null, routedBy: 'default_team' },
+      });
+      await this.markTriaged(manager, report.id, outcome.caseId);
+      return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
+    });
+  }
+
+  private async lockReport(manager: EntityManager, reportId: string): Promise<ReportRow | null> {
+    const rows = (await manager.query(`SELECT id, reporter_id, status, hints, received_at, case_id FROM reports WHERE id = $1 FOR UPDATE`, [reportId])) as ReportRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Decrypts and re-validates stored hints; throws a CryptoError if they can never be read. */
+  private readHints(report: ReportRow): TriageHints | null {
+    if (report.hints === null) return null;
+    const json = fromUtf8(this.hintsCipher.decrypt(report.id, report.hints), 'hints');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new CryptoFormatError('hints', 'stored hints are not JSON');
+    }
+    const result = validateHints(parsed);
+    if (!result.ok) throw new CryptoFormatError('hints', 'stored hints are outside the vocabulary');
+    return result.hints;
+  }
+
+  /** Another report from the same reporter within the window around this one's arrival. */
+  private async isRepeat(manager: EntityManager, report: ReportRow): Promise<boolean> {
+    const rows = (await manager.query(
+      `SELECT 1 FROM reports WHERE reporter_id = $1 AND id <> $2
+          AND received_at BETWEEN $3::timestamptz - make_interval(hours => $4) AND $3::timestamptz + make_interval(hours => $4)
+        LIMIT 1`,
+      [report.reporter_id, report.id, report.received_at, this.config.triage.repeatWindowHours],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  private async markTriaged(manager: EntityManager, reportId: string, caseId: string): Promise<void> {
+    await manager.query(`UPDATE reports SET status = 'triaged', triaged_at = now(), updated_at = now(), case_id = $2 WHERE id = $1`, [reportId, caseId]);
+  }
+}
