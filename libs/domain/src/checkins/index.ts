@@ -1,0 +1,4 @@
+export * from './schedule';
+export * from './plan';
+export * from './state';
+export * from './panic';
