@@ -2,6 +2,7 @@ import { OutboxMessage } from './outbox-message.entity';
 import { identityEntities } from './identity';
 import { escalationEntities } from './escalation';
 import { Case, TriageRuleSetVersion } from './triage';
+import { checkinEntities } from './checkins';
 import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
 export { OutboxMessage };
@@ -9,6 +10,7 @@ export * from './intake';
 export * from './triage';
 export * from './identity';
 export * from './escalation';
+export * from './checkins';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities, ...checkinEntities];

@@ -3,6 +3,7 @@ import { Identity1763900100000 } from './1763900100000-identity';
 import { Intake1763900200000 } from './1763900200000-intake';
 import { Triage1763900300000 } from './1763900300000-triage';
 import { Escalation1763900400000 } from './1763900400000-escalation';
+import { Checkins1763900500000 } from './1763900500000-checkins';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
-export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000, Triage1763900300000, Escalation1763900400000];
+export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000, Triage1763900300000, Escalation1763900400000, Checkins1763900500000];
