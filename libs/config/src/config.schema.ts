@@ -98,6 +98,15 @@ export const envSchema = z
     MATRIX_ACCESS_TOKEN: z.string().min(8).optional(),
     SMS_GATEWAY_URL: z.string().url().optional(),
     SMS_GATEWAY_TOKEN: z.string().min(8).optional(),
+    // Safety check-ins, panic and duress (issue 8). Tests shrink the interval floor and sweep period.
+    CHECKIN_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    CHECKIN_MAX_PAUSE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(30 * 86_400),
+    CHECKIN_SWEEP_EVERY_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
+    CHECKIN_SWEEP_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    CHECKIN_PANIC_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+    CHECKIN_ACK_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
+    CHECKIN_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(120),
+    CHECKIN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {

@@ -40,6 +40,22 @@ export interface PanahConfig {
     /** Step and delivery jobs processed in parallel per worker. */
     readonly concurrency: number;
   };
+  readonly checkins: {
+    /** Shortest interval (and gap between daily times) a plan may promise. */
+    readonly minIntervalSeconds: number;
+    readonly maxPauseSeconds: number;
+    /** How often the sweeper looks for deadlines whose delayed job Redis lost. */
+    readonly sweepEveryMs: number;
+    /** The sweeper leaves a deadline this long to its own delayed job first. */
+    readonly sweepGraceMs: number;
+    /** Panic presses within this window of the last one are the same emergency. */
+    readonly panicWindowSeconds: number;
+    /** The acknowledgement deadline of a case raised by a miss, a panic or duress. */
+    readonly ackMinutes: number;
+    /** A signed check-in or panic older than this is refused (no banking signed check-ins). */
+    readonly signatureMaxAgeSeconds: number;
+    readonly concurrency: number;
+  };
   readonly notify: {
     /** Attempts per contact method before falling back to the recipient's next one. */
     readonly maxAttempts: number;
@@ -130,6 +146,16 @@ export function loadConfig(
       sweepEveryMs: raw.ESCALATION_SWEEP_EVERY_MS,
       sweepGraceMs: raw.ESCALATION_SWEEP_GRACE_MS,
       concurrency: raw.ESCALATION_CONCURRENCY,
+    },
+    checkins: {
+      minIntervalSeconds: raw.CHECKIN_MIN_INTERVAL_SECONDS,
+      maxPauseSeconds: raw.CHECKIN_MAX_PAUSE_SECONDS,
+      sweepEveryMs: raw.CHECKIN_SWEEP_EVERY_MS,
+      sweepGraceMs: raw.CHECKIN_SWEEP_GRACE_MS,
+      panicWindowSeconds: raw.CHECKIN_PANIC_WINDOW_SECONDS,
+      ackMinutes: raw.CHECKIN_ACK_MINUTES,
+      signatureMaxAgeSeconds: raw.CHECKIN_SIGNATURE_MAX_AGE_SECONDS,
+      concurrency: raw.CHECKIN_CONCURRENCY,
     },
     notify: {
       maxAttempts: raw.NOTIFY_MAX_ATTEMPTS,
