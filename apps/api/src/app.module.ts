@@ -9,6 +9,7 @@ import { SecurityModule } from '@panah/security';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
+import { IntakeHttpModule } from './intake/intake-http.module';
 
 export interface ApiModuleOptions {
   /** Tests capture log lines here. */
@@ -33,6 +34,7 @@ export class ApiModule {
         // Capability modules (HTTP side) go here.
         IdentityHttpModule,
         AuditHttpModule,
+        IntakeHttpModule,
       ],
       providers: [RedisPolicyCheck],
     };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@panah/audit';
 import { AttachmentService } from './attachment.service';
 import { hintsCipherProvider, HINTS_CIPHER } from './hints-cipher.provider';
 import { KeyDirectoryService } from './key-directory.service';
@@ -13,6 +14,7 @@ import { ReporterAuthService } from './reporter-auth.service';
  * reports (with the outbox row that starts triage), attachments and messages to reporters.
  */
 @Module({
+  imports: [AuditModule],
   providers: [hintsCipherProvider, OneTimeStore, KeyDirectoryService, ReporterAuthService, ReportRepository, ReportService, AttachmentService, MessageService],
   exports: [HINTS_CIPHER, KeyDirectoryService, ReporterAuthService, ReportService, AttachmentService, MessageService],
 })

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { cryptoReady, DirectoryError, fromB64uExact, SignedDirectory, verifyDirectory } from '@panah/crypto';
 import { IntakeReason } from '@panah/domain';
@@ -26,6 +27,7 @@ export class KeyDirectoryService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly audit: AuditLog,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -85,6 +87,14 @@ export class KeyDirectoryService implements OnModuleInit {
         `INSERT INTO key_directories (serial, document, intake_kids, expires_at, published_by) VALUES ($1, $2, $3, $4, $5)`,
         [payload.serial, JSON.stringify(stored), payload.intake.map((e) => e.kid), payload.expiresAt, publishedBy],
       );
+      await this.audit.append(manager, {
+        actorType: publishedBy ? 'staff' : 'system',
+        actorId: publishedBy,
+        action: 'keys.directory_published',
+        targetType: 'key_directory',
+        targetId: String(payload.serial),
+        details: { intakeKeys: payload.intake.length },
+      });
       return { serial: String(payload.serial), created: true };
     });
   }

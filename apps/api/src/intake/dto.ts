@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+
+/** Public keys derived from an access code (crypto-v1 §3), base64url. */
+export class PublicKeysDto {
+  @ApiProperty({ description: 'Ed25519 public key, 32 bytes b64u' }) @IsString() @MaxLength(64) signPk!: string;
+  @ApiProperty({ description: 'X25519 public key, 32 bytes b64u' }) @IsString() @MaxLength(64) boxPk!: string;
+}
+
+export class ProofOfWorkDto {
+  @ApiProperty({ description: 'challenge from POST /v1/reporters/pow-challenges' }) @IsString() @MaxLength(64) challenge!: string;
+  @ApiProperty({ description: 'b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits' })
+  @IsString()
+  @MaxLength(128)
+  nonce!: string;
+}
+
+export class RegisterReporterDto extends PublicKeysDto {
+  @ApiPropertyOptional({ type: PublicKeysDto, description: 'keys of a duress code: signing in with it raises a silent alert' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PublicKeysDto)
+  duress?: PublicKeysDto;
+
+  @ApiProperty({ type: ProofOfWorkDto }) @ValidateNested() @Type(() => ProofOfWorkDto) pow!: ProofOfWorkDto;
+}
+
+export class SignInChallengeDto {
+  @ApiProperty({ description: 'kid(signPk) of the keys derived from the access code' }) @IsString() @MaxLength(64) reporterId!: string;
+}
+
+export class SignInDto {
+  @ApiProperty() @IsString() @MaxLength(64) reporterId!: string;
+  @ApiProperty() @IsString() @MaxLength(64) challenge!: string;
+  @ApiProperty({ description: 'b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))' }) @IsString() @MaxLength(128) signature!: string;
+}
+
+export class SubmitReportDto {
+  @ApiProperty({ description: 'crypto-v1 envelope of kind "report" whose id is the report id' }) @IsObject() envelope!: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      'Optional triage hints in the clear: category, imminence, country (ISO 3166-1 alpha-2), perpetrator, namedOnList, language. Encrypted at rest on arrival.',
+  })
+  @Allow()
+  hints?: unknown;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}

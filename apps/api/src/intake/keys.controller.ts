@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { SignedDirectory } from '@panah/crypto';
+import { DomainError, ErrorCode, IntakeReason, type Principal } from '@panah/domain';
+import { KeyDirectoryService } from '@panah/intake';
+import { CurrentPrincipal, Public, StaffOnly } from '@panah/security';
+
+@ApiTags('keys')
+@Controller('keys')
+export class KeysController {
+  constructor(private readonly directories: KeyDirectoryService) {}
+
+  /** The current signed key directory; clients verify it against the pinned root key. */
+  @Get('directory')
+  @Public()
+  async directory(@Res({ passthrough: true }) res: Response): Promise<SignedDirectory> {
+    const current = await this.directories.current();
+    if (!current) throw new DomainError(ErrorCode.NotFound, 'No key directory has been published yet', [], IntakeReason.NoDirectory);
+    res.setHeader('Cache-Control', 'no-cache');
+    return current.document;
+  }
+
+  /** Publishes a directory signed offline (`panah keys directory sign`). */
+  @Put('directory')
+  @StaffOnly('admin')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  async publish(@Body() body: Record<string, unknown>, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<{ serial: string }> {
+    const staffId = principal?.kind === 'staff' ? principal.staffId : null;
+    const result = await this.directories.publish(body, staffId);
+    res.status(result.created ? 201 : 200);
+    return { serial: result.serial };
+  }
+}

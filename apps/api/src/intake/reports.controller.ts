@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorCode, type Principal } from '@panah/domain';
+import { AttachmentService, MessageService, ReportService, type MessageView, type ReportView } from '@panah/intake';
+import { CurrentPrincipal, ReporterOnly } from '@panah/security';
+import { PageQueryDto, SubmitReportDto } from './dto';
+
+function reporterOf(principal: Principal | null): string {
+  // The guard already enforced ReporterOnly; this narrows the type.
+  if (principal?.kind !== 'reporter') throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
+  return principal.reporterId;
+}
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@ReporterOnly()
+@Controller()
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportService,
+    private readonly attachments: AttachmentService,
+    private readonly messages: MessageService,
+  ) {}
+
+  /**
+   * Submits a report under a client-chosen UUID: 201 when stored, 200 with the same body when
+   * this exact request was already stored (a retry), 409 for a different report under that id.
+   */
+  @Put('reports/:id')
+  async submit(@Param('id') id: string, @Body() body: SubmitReportDto, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<ReportView> {
+    const result = await this.reports.submit(reporterOf(principal), id, body);
+    res.status(result.created ? 201 : 200);
+    return result.report;
+  }
+
+  @Get('reports')
+  list(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: ReportView[]; nextCursor: string | null }> {
+    return this.reports.list(reporterOf(principal), query.limit ?? 20, query.cursor);
+  }
+
+  @Get('reports/:id')
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): ReturnType<ReportService['get']> {
+    return this.reports.get(reporterOf(principal), id);
+  }
+
+  /** Streams an encrypted attachment blob (application/octet-stream) into the database. */
+  @Put('reports/:id/attachments/:attachmentId')
+  @ApiConsumes('application/octet-stream')
+  async upload(
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Req() req: Request,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ id: string; size: number }> {
+    const reporterId = reporterOf(principal);
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/octet-stream') {
+      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Attachments are sent as application/octet-stream', [{ path: 'content-type', message: 'must be application/octet-stream' }], 'attachment/media_type');
+    }
+    const length = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : null;
+    const result = await this.attachments.store(reporterId, id, attachmentId, req, Number.isFinite(length) ? length : null);
+    res.status(result.created ? 201 : 200);
+    return { id: result.id, size: result.size };
+  }
+
+  /** Messages addressed to this reporter (envelopes only their device can open). */
+  @Get('messages')
+  listMessages(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+    return this.messages.list(reporterOf(principal), query.limit ?? 20, query.cursor);
+  }
+}
