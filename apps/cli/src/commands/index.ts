@@ -1,10 +1,13 @@
 import { Command } from 'commander';
 import { CliIo } from '../io';
+import { registerAdminCommands } from './admin.command';
+import { registerAuditCommands } from './audit.command';
 import { registerDbCommands } from './db.command';
 import { registerDoctorCommand } from './doctor.command';
 import { registerEnvelopeCommands } from './envelope.command';
 import { registerKeysCommands } from './keys.command';
 import { registerReporterCommands } from './reporter.command';
+import { registerStaffCommands } from './staff.command';
 
 export type CommandGroup = (program: Command, io: CliIo) => void;
 
@@ -15,4 +18,7 @@ export const commandGroups: CommandGroup[] = [
   registerKeysCommands,
   registerReporterCommands,
   registerEnvelopeCommands,
+  registerAdminCommands,
+  registerStaffCommands,
+  registerAuditCommands,
 ];

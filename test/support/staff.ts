@@ -1,0 +1,135 @@
+/**
+ * Staff members for e2e tests, in one line:
+ *
+ *   const admin = await signedInStaff(api, db, { role: 'admin' });
+ *   const cw = await signedInStaff(api, db, { role: 'caseworker', teams: ['Berlin desk'] });
+ *   await fetch(`${api.url}/v1/staff/me`, { headers: cw.headers });
+ *
+ * The account rows are written straight into the database (no invitation, no vetting, and a
+ * random authKey instead of the ~1 s client-side Argon2id derivation), then the member signs in
+ * through the real API with a real TOTP code, so `token` is a genuine session that the guard
+ * resolves like any other. Teams are given by name and created when missing. The key material
+ * (boxPk, signPk, protectedSecret) is random filler of the right sizes: tests that need to open
+ * it must register through the API instead (see test/identity/identity-flow.e2e-spec.ts).
+ *
+ * Use `createStaffRow` for an account that should not be signed in (e.g. pending_vetting), and
+ * `signIn` / `nextTotpCode` to sign in again: each sign-in consumes a TOTP time step, and the
+ * helper waits for the next step when the current ones are used up.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { cryptoReady, hashAuthKey, toB64u } from '@panah/crypto';
+import type { StaffRole, StaffStatus } from '@panah/domain';
+import { newTotpSecret, totpCodeAt, TotpSecretBox } from '@panah/identity';
+import type { RunningApp } from './apps';
+import { sql } from './database';
+
+export interface TestStaffAccount {
+  readonly staffId: string;
+  readonly login: string;
+  readonly role: StaffRole;
+  readonly teamIds: string[];
+  /** base64url authKey: what a client would derive from the password. */
+  readonly authKey: string;
+  readonly totpSecret: string;
+  /** The last TOTP step used to sign in (codes for it or earlier are refused). */
+  lastStep: number | null;
+}
+
+export interface TestStaff extends TestStaffAccount {
+  readonly token: string;
+  /** `{ authorization: 'Bearer ps_…' }` */
+  readonly headers: Record<string, string>;
+}
+
+export interface StaffOptions {
+  readonly role: StaffRole;
+  readonly teams?: readonly string[];
+  readonly status?: StaffStatus;
+  readonly login?: string;
+  readonly invitedBy?: string | null;
+}
+
+/** A team by name (created with no routing attributes if missing); returns its id. */
+export async function ensureTeam(db: { url: string }, name: string, regions: string[] = [], languages: string[] = []): Promise<string> {
+  const client = await sql(db.url);
+  try {
+    const found = await client.query<{ id: string }>('SELECT id FROM teams WHERE name = $1', [name]);
+    if (found.rows[0]) return found.rows[0].id;
+    const id = randomUUID();
+    await client.query('INSERT INTO teams (id, name, regions, languages) VALUES ($1, $2, $3, $4)', [id, name, regions, languages]);
+    return id;
+  } finally {
+    await client.close();
+  }
+}
+
+/** An account row (active unless told otherwise), not signed in. */
+export async function createStaffRow(api: RunningApp, db: { url: string }, options: StaffOptions): Promise<TestStaffAccount> {
+  await cryptoReady();
+  const config = api.app.get<PanahConfig>(PANAH_CONFIG);
+  const staffId = randomUUID();
+  const login = options.login ?? `${options.role}-${randomBytes(4).toString('hex')}`;
+  const authKey = new Uint8Array(randomBytes(32));
+  const totpSecret = newTotpSecret();
+  const teamIds: string[] = [];
+  for (const name of options.teams ?? []) teamIds.push(await ensureTeam(db, name));
+  const client = await sql(db.url);
+  try {
+    await client.query(
+      `INSERT INTO staff (id, login, label, role, status, kdf_salt, auth_key_hash, box_pk, sign_pk, protected_secret, totp_secret, invited_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        staffId,
+        login,
+        `test ${options.role}`,
+        options.role,
+        options.status ?? 'active',
+        randomBytes(16).toString('base64url'),
+        hashAuthKey(authKey),
+        randomBytes(32).toString('base64url'),
+        randomBytes(32).toString('base64url'),
+        randomBytes(104).toString('base64url'),
+        new TotpSecretBox(config.dataKeys).seal(staffId, totpSecret),
+        options.invitedBy ?? null,
+      ],
+    );
+    for (const teamId of teamIds) await client.query('INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)', [staffId, teamId]);
+  } finally {
+    await client.close();
+  }
+  return { staffId, login, role: options.role, teamIds, authKey: toB64u(authKey), totpSecret, lastStep: null };
+}
+
+/**
+ * A TOTP code for a step after `lastStep` and within the server's ±1 step window, waiting for the
+ * clock when both the current and the next step are used up.
+ */
+export async function nextTotpCode(secret: string, lastStep: number | null): Promise<{ code: string; step: number }> {
+  for (;;) {
+    const now = Date.now();
+    const current = Math.floor(now / 30_000);
+    const step = lastStep === null || lastStep < current ? current : lastStep + 1;
+    if (step <= current + 1) return { code: await totpCodeAt(secret, new Date(step * 30_000 + 1_000)), step };
+    await new Promise((r) => setTimeout(r, (current + 1) * 30_000 - now + 50));
+  }
+}
+
+/** Signs an account in through the API; throws with the response if that fails. */
+export async function signIn(api: RunningApp, account: TestStaffAccount): Promise<TestStaff> {
+  const { code, step } = await nextTotpCode(account.totpSecret, account.lastStep);
+  const res = await fetch(`${api.url}/v1/staff/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: account.login, authKey: account.authKey, totpCode: code }),
+  });
+  const body = (await res.json()) as { token?: string };
+  if (res.status !== 200 || !body.token) throw new Error(`sign-in of ${account.login} failed: ${res.status} ${JSON.stringify(body)}`);
+  account.lastStep = step;
+  return Object.assign(account, { token: body.token, headers: { authorization: `Bearer ${body.token}` } });
+}
+
+/** An active, signed-in staff member in one call. */
+export async function signedInStaff(api: RunningApp, db: { url: string }, options: StaffOptions): Promise<TestStaff> {
+  return signIn(api, await createStaffRow(api, db, options));
+}
