@@ -102,7 +102,7 @@ describe('staff identity, end to end', () => {
 
   let teamId = '';
   let invitationToken = '';
-  const invitee = { staffId: randomUUID(), login: 'caseworker.one', password: 'a long caseworker password', totpSecret: newTotpSecret(), authKey: '', lastStep: null as number | null, recoveryCodes: [] as string[], encKey: new Uint8Array() };
+  const invitee = { staffId: randomUUID(), login: 'caseworker.one', password: 'a long caseworker password', totpSecret: newTotpSecret(), authKey: '', lastStep: null as number | null, recoveryCodes: [] as string[], encKey: new Uint8Array() as Uint8Array };
 
   async function registration(token: string, person: { staffId: string; login: string; password: string; totpSecret: string }, lastStep: number | null) {
     const salt = generateStaffKdfSalt();
