@@ -23,6 +23,9 @@ import { waitFor } from '../support/wait';
 
 const DEPLOYMENT = 'test-deployment';
 
+/** fetch's typings want an ArrayBuffer-backed view; libsodium hands out ArrayBufferLike ones. */
+const bytes = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
+
 /** Every row of every table as text (bytea as hex): where a leaked plaintext would show. */
 async function tablesContaining(url: string, needle: string): Promise<string[]> {
   const pg = await sql(url);
@@ -120,7 +123,7 @@ describe('reporter intake, end to end', () => {
       const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${ref.id}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
-        body: ref.blob,
+        body: bytes(ref.blob),
       });
       expect(up.status).toBe(201);
       expect(await up.json()).toEqual({ id: ref.id, size: ref.blob.length });
@@ -173,7 +176,7 @@ describe('reporter intake, end to end', () => {
     const upload = await fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${randomUUID()}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream', ...bob.auth },
-      body: encryptAttachment(utf8('x'), generateAttachmentKey()),
+      body: bytes(encryptAttachment(utf8('x'), generateAttachmentKey())),
     });
     expect(upload.status).toBe(404);
     expect((await fetch(`${api.url}/v1/reports`)).status).toBe(401);
@@ -235,7 +238,7 @@ describe('reporter intake, end to end', () => {
     const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
     expect((await putReport(api.url, reporter, envelope)).status).toBe(201);
     const up = (id: string, body: Uint8Array, type = 'application/octet-stream') =>
-      fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${id}`, { method: 'PUT', headers: { 'content-type': type, ...reporter.auth }, body });
+      fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${id}`, { method: 'PUT', headers: { 'content-type': type, ...reporter.auth }, body: bytes(body) });
     const blob = encryptAttachment(utf8('photo'.repeat(20_000)), generateAttachmentKey());
     const id = randomUUID();
     expect((await up(id, blob)).status).toBe(201);

@@ -10,6 +10,7 @@ import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
 import { IntakeHttpModule } from './intake/intake-http.module';
+import { TriageHttpModule } from './triage/triage-http.module';
 
 export interface ApiModuleOptions {
   /** Tests capture log lines here. */
@@ -35,6 +36,7 @@ export class ApiModule {
         IdentityHttpModule,
         AuditHttpModule,
         IntakeHttpModule,
+        TriageHttpModule,
       ],
       providers: [RedisPolicyCheck],
     };

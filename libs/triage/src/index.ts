@@ -4,3 +4,4 @@ export { ReconcilerService } from './reconciler.service';
 export { RuleSetService, type DryRunResult } from './rule-set.service';
 export { RuleSetRepository, type RuleSetVersionRow } from './rule-set.repository';
 export { CaseQueryService, type CaseListFilter, type CaseListItem } from './case-query.service';
+export { CaseViewService, type CaseReportView } from './case-view.service';

@@ -69,9 +69,11 @@ export class RuleSetRepository {
     const exists = (await manager.query(`SELECT version FROM triage_rule_sets WHERE version = $1`, [version])) as unknown[];
     if (exists.length === 0) return null;
     await manager.query(`UPDATE triage_rule_sets SET active = false WHERE active AND version <> $1`, [version]);
+    // (TypeORM answers UPDATE … RETURNING with [rows, count]; a CTE keeps it a plain row list.)
     const rows = (await manager.query(
-      `UPDATE triage_rule_sets SET active = true, activated_by = $2, activated_at = now() WHERE version = $1
-       RETURNING version, active, definition, created_by, created_at, activated_by, activated_at`,
+      `WITH done AS (UPDATE triage_rule_sets SET active = true, activated_by = $2, activated_at = now() WHERE version = $1
+         RETURNING version, active, definition, created_by, created_at, activated_by, activated_at)
+       SELECT * FROM done`,
       [version, activatedBy],
     )) as Row[];
     return toView(rows[0]);

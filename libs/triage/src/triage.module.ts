@@ -3,6 +3,7 @@ import { AuditModule } from '@panah/audit';
 import { CasesModule } from '@panah/cases';
 import { hintsCipherProvider } from '@panah/intake';
 import { CaseQueryService } from './case-query.service';
+import { CaseViewService } from './case-view.service';
 import { ReconcilerService } from './reconciler.service';
 import { RuleSetRepository } from './rule-set.repository';
 import { RuleSetService } from './rule-set.service';
@@ -11,7 +12,7 @@ import { TriageService } from './triage.service';
 /** Triage: rule sets (admin), report → case (worker), the reconciler's queries, supervisor lists. */
 @Module({
   imports: [CasesModule, AuditModule],
-  providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService, CaseQueryService],
-  exports: [RuleSetService, TriageService, ReconcilerService, CaseQueryService],
+  providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
+  exports: [RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
 })
 export class TriageModule {}
