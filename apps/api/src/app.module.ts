@@ -9,6 +9,7 @@ import { SecurityModule } from '@panah/security';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
+import { CheckinsHttpModule } from './checkins/checkins-http.module';
 import { IntakeHttpModule } from './intake/intake-http.module';
 import { TriageHttpModule } from './triage/triage-http.module';
 
@@ -36,6 +37,7 @@ export class ApiModule {
         IdentityHttpModule,
         AuditHttpModule,
         IntakeHttpModule,
+        CheckinsHttpModule,
         TriageHttpModule,
       ],
       providers: [RedisPolicyCheck],

@@ -7,6 +7,10 @@ import { DbModule } from '@panah/db';
 import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ALL_QUEUE_NAMES, OutboxRelayModule, redisOptions, RedisPolicyCheck } from '@panah/queue';
 import { TriageModule } from '@panah/triage';
+import { CheckinsModule } from '@panah/checkins';
+import { CheckinSweepProcessor } from './checkins/checkin-sweep.processor';
+import { CheckinsProcessor } from './checkins/checkins.processor';
+import { CheckinsScheduler } from './checkins/checkins.scheduler';
 import { JobRegistryCheck } from './job-registry.check';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
@@ -38,8 +42,10 @@ export class WorkerModule {
         OutboxRelayModule,
         ObservabilityModule,
         TriageModule,
+        CheckinsModule,
       ],
-      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler, TriageProcessor, TriageReconcileProcessor, TriageScheduler, CaseEventsProcessor],
+      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler, TriageProcessor, TriageReconcileProcessor, TriageScheduler,
+        CheckinsProcessor, CheckinSweepProcessor, CheckinsScheduler, CaseEventsProcessor],
     };
   }
 }

@@ -5,3 +5,4 @@ export { ReporterAuthService, type Registration, type PublicKeys } from './repor
 export { ReportService, type ReportView, type SubmitResult } from './report.service';
 export { AttachmentService, MAX_ATTACHMENTS_PER_REPORT, CHUNK_ROW_BYTES } from './attachment.service';
 export { MessageService, type MessageView } from './message.service';
+export { REPORTER_DURESS_PORT, type ReporterDuressPort, type SignInEvent } from './duress-port';

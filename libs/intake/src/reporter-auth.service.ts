@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { fromB64u, fromB64uExact, kid, verifyChallenge } from '@panah/crypto';
 import { DomainError, ErrorCode, IntakeReason, leadingZeroBits, Principal } from '@panah/domain';
 import { newToken, tokenDigest, TokenKind } from '@panah/security';
+import { REPORTER_DURESS_PORT, type ReporterDuressPort } from './duress-port';
 import { badRequest, conflict } from './errors';
 import { OneTimeStore } from './one-time.store';
 import { checkChallenge, issueChallenge } from './stamped-challenge';
@@ -16,7 +17,8 @@ export interface PublicKeys {
 }
 
 export interface Registration extends PublicKeys {
-  readonly duress?: PublicKeys;
+  /** `showReports`: may a duress session see the real reports (default false: it sees none). */
+  readonly duress?: PublicKeys & { readonly showReports?: boolean };
   readonly pow: { readonly challenge: string; readonly nonce: string };
 }
 
@@ -37,6 +39,8 @@ export class ReporterAuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly once: OneTimeStore,
+    // Duress seam (issue 8): raises the silent alert and keeps the reporter's duress setting.
+    @Optional() @Inject(REPORTER_DURESS_PORT) private readonly duressPort: ReporterDuressPort | null = null,
   ) {
     this.key = Buffer.from(config.tokenKey, 'base64url');
   }
@@ -75,6 +79,7 @@ export class ReporterAuthService {
       if (inserted.length === 0) throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [{ path: 'signPk', message: 'is already registered' }]);
       await this.insertKey(manager, primary.kid, primary, 'primary');
       if (duress) await this.insertKey(manager, primary.kid, duress, 'duress');
+      if (duress) await this.duressPort?.duressRegistered(manager, primary.kid, input.duress?.showReports === true);
       return { reporterId: primary.kid, created: true };
     });
   }
@@ -110,10 +115,13 @@ export class ReporterAuthService {
     if (!(await this.once.claim('signin', Buffer.from(challengeBytes).toString('base64url'), SIGNIN_TTL_SECONDS * 1000))) throw fail();
     const token = newToken(TokenKind.ReporterSession);
     const expiresAt = new Date(Date.now() + this.config.intake.sessionTtlSeconds * 1000);
+    const sessionId = randomUUID();
     await this.dataSource.query(
       `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [randomUUID(), tokenDigest(token, this.config.tokenKey), key.reporter_id, reporterId, key.purpose === 'duress', expiresAt],
+      [sessionId, tokenDigest(token, this.config.tokenKey), key.reporter_id, reporterId, key.purpose === 'duress', expiresAt],
     );
+    // Every sign-in, so the code path (and its timing) is the same with and without duress.
+    this.duressPort?.signedIn({ reporterId: key.reporter_id, sessionId, duress: key.purpose === 'duress' });
     return { token, expiresAt: expiresAt.toISOString() };
   }
 

@@ -16,6 +16,10 @@ export const QueueName = {
   TriageReconcile: 'triage-reconcile',
   /** Case events the escalation engine consumes. */
   CaseEvents: 'case-events',
+  /** Check-in deadlines and reminders (issue 8): one delayed job per deadline. */
+  Checkins: 'checkins',
+  /** The check-in sweeper, apart so a deadline backlog cannot delay the thing that repairs it. */
+  CheckinSweep: 'checkin-sweep',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -30,6 +34,12 @@ export const JobName = {
   CaseOpened: 'case.opened',
   /** An open case was raised or received another report. */
   CaseUpdated: 'case.updated',
+  /** A plan's deadline + grace passed: alert unless the reporter checked in. */
+  CheckinDeadline: 'checkin.deadline',
+  /** A reminder before a plan's deadline, into the reporter's inbox. */
+  CheckinReminder: 'checkin.reminder',
+  /** Periodic: alerts and reminders whose job was lost, and duress sign-ins not yet raised. */
+  CheckinSweep: 'checkin.sweep',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
@@ -43,6 +53,9 @@ export const jobPayloadSchemas = {
   [JobName.TriageReconcile]: z.object({}).strict(),
   [JobName.CaseOpened]: z.object({ caseId: entityId }).strict(),
   [JobName.CaseUpdated]: z.object({ caseId: entityId, version: z.number().int().min(1) }).strict(),
+  [JobName.CheckinDeadline]: z.object({ planId: entityId }).strict(),
+  [JobName.CheckinReminder]: z.object({ planId: entityId }).strict(),
+  [JobName.CheckinSweep]: z.object({}).strict(),
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobPayload<J extends JobName> = z.infer<(typeof jobPayloadSchemas)[J]>;
@@ -57,6 +70,9 @@ export const jobQueue: Record<JobName, QueueName> = {
   [JobName.TriageReconcile]: QueueName.TriageReconcile,
   [JobName.CaseOpened]: QueueName.CaseEvents,
   [JobName.CaseUpdated]: QueueName.CaseEvents,
+  [JobName.CheckinDeadline]: QueueName.Checkins,
+  [JobName.CheckinReminder]: QueueName.Checkins,
+  [JobName.CheckinSweep]: QueueName.CheckinSweep,
 };
 
 const keep = { removeOnComplete: { age: 24 * 3600, count: 10_000 }, removeOnFail: false } as const;
@@ -69,12 +85,19 @@ export const jobOptions: Record<JobName, JobsOptions> = {
   [JobName.TriageReconcile]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
   [JobName.CaseOpened]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
   [JobName.CaseUpdated]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
+  // Retries cover PostgreSQL hiccups; a deadline that still fails is picked up by the sweeper.
+  [JobName.CheckinDeadline]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 250 } },
+  [JobName.CheckinReminder]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
+  [JobName.CheckinSweep]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
 };
 
 /** Job ids derived from the entity, so a repeated announcement collapses into one job. */
 export const reportSubmittedJobId = (reportId: string): string => `report-submitted-${reportId}`;
 export const caseOpenedJobId = (caseId: string): string => `case-opened-${caseId}`;
 export const caseUpdatedJobId = (caseId: string, version: number): string => `case-updated-${caseId}-${version}`;
+/** (plan, alert time): re-arming one deadline collapses; the next deadline is a new job. */
+export const checkinDeadlineJobId = (planId: string, alertAt: Date): string => `checkin-deadline-${planId}-${alertAt.getTime()}`;
+export const checkinReminderJobId = (planId: string, remindAt: Date): string => `checkin-reminder-${planId}-${remindAt.getTime()}`;
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { canSeeCase, DomainError, ErrorCode, type StaffRole } from '@panah/domain';
+import { CheckinReason } from './errors';
+
+export interface CheckinHistoryItem {
+  readonly id: string;
+  readonly at: string;
+  /** on_time, late, after_alert, recorded, or duress (signed with the duress key or from a duress session). */
+  readonly outcome: string;
+  /** A `checkin` envelope exists; its content is only for the caseworker's device. */
+  readonly hasNote: boolean;
+}
+
+export interface CaseSafetyItem {
+  readonly kind: string;
+  readonly at: string;
+}
+
+/**
+ * What caseworkers see of a reporter's check-ins: times and outcomes, for reporters of cases
+ * they can see (G6), newest first with keyset paging. Never a location: that exists only inside
+ * the encrypted note, if the reporter wrote one.
+ */
+@Injectable()
+export class CheckinHistoryService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async forCase(
+    viewer: { staffId: string; role: StaffRole },
+    caseId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ checkins: CheckinHistoryItem[]; events: CaseSafetyItem[]; nextCursor: string | null }> {
+    const reporterId = await this.visibleReporter(viewer, caseId);
+    const after = cursor === undefined ? null : decodeCursor(cursor);
+    const rows = (await this.dataSource.query(
+      `SELECT id, checked_in_at, outcome, envelope IS NOT NULL AS has_note FROM checkins
+        WHERE reporter_id = $1 AND ($2::timestamptz IS NULL OR (checked_in_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY checked_in_at DESC, id DESC LIMIT $4`,
+      [reporterId, after?.at ?? null, after?.id ?? null, limit + 1],
+    )) as { id: string; checked_in_at: Date; outcome: string; has_note: boolean }[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const events = (await this.dataSource.query(
+      `SELECT kind, occurred_at FROM case_safety_events WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 200`,
+      [caseId],
+    )) as { kind: string; occurred_at: Date }[];
+    return {
+      checkins: page.map((r) => ({ id: r.id, at: r.checked_in_at.toISOString(), outcome: r.outcome, hasNote: r.has_note })),
+      events: events.map((e) => ({ kind: e.kind, at: e.occurred_at.toISOString() })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.checked_in_at, last.id) : null,
+    };
+  }
+
+  /** The case's reporter if the viewer may see the case; otherwise "not found", like a missing case. */
+  private async visibleReporter(viewer: { staffId: string; role: StaffRole }, caseId: string): Promise<string> {
+    const notFound = new DomainError(ErrorCode.NotFound, 'No such case', [], CheckinReason.CaseNotFound);
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(caseId)) throw notFound;
+    const rows = (await this.dataSource.query(`SELECT reporter_id, team_id FROM cases WHERE id = $1`, [caseId])) as { reporter_id: string; team_id: string | null }[];
+    if (!rows[0]) throw notFound;
+    const teams = (await this.dataSource.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1`, [viewer.staffId])) as { team_id: string }[];
+    const visible = canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds: teams.map((t) => t.team_id) }, { teamId: rows[0].team_id, assigneeIds: [] });
+    if (!visible) throw notFound;
+    return rows[0].reporter_id;
+  }
+}
+
+function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
+  }
+  return { at, id };
+}

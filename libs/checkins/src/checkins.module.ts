@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { CasesModule } from '@panah/cases';
+import { IntakeModule, REPORTER_DURESS_PORT } from '@panah/intake';
+import { RuleSetRepository } from '@panah/triage';
+import { CheckinHistoryService } from './checkin-history.service';
+import { CheckinService } from './checkin.service';
+import { DeadlineService } from './deadline.service';
+import { DuressService } from './duress.service';
+import { PanicService } from './panic.service';
+import { PlanRepository } from './plan.repository';
+import { SafetyCaseService } from './safety-case.service';
+import { SignalVerifier } from './signal-verifier';
+
+/**
+ * Safety check-ins, panic and duress (issue 8): reporters' plans and check-ins, the deadline
+ * engine's state changes, panic presses, duress sign-ins; each signal becomes a case through
+ * CaseService, which escalation picks up from the outbox.
+ */
+@Module({
+  imports: [CasesModule, IntakeModule],
+  // RuleSetRepository is triage's: provided here read-only, for the default team and policy.
+  providers: [RuleSetRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
+  exports: [CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
+})
+export class CheckinsModule {}
+
+/**
+ * Plugs DuressService into intake's sign-in and registration (REPORTER_DURESS_PORT). Global
+ * because intake must not import check-ins (dependencies point one way); import it once per app.
+ */
+@Global()
+@Module({
+  imports: [CheckinsModule],
+  providers: [{ provide: REPORTER_DURESS_PORT, useExisting: DuressService }],
+  exports: [REPORTER_DURESS_PORT],
+})
+export class DuressPortModule {}

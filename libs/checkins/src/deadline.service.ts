@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { CaseReason, decideAlert, nextReminderAt } from '@panah/domain';
+import { PlanRepository } from './plan.repository';
+import { SafetyCaseService } from './safety-case.service';
+
+export type AlertResult =
+  | { readonly kind: 'gone' | 'busy' }
+  | { readonly kind: 'not_due'; readonly alertAt: Date }
+  | { readonly kind: 'missed'; readonly caseId: string; readonly deadline: Date };
+
+const SWEEP_BATCH = 500;
+
+/**
+ * The deadline engine's worker side. Whoever fires (the plan's delayed job or the sweeper) locks
+ * the plan row and asks the pure state machine whether the alert is due; PostgreSQL decides, so
+ * a stale job, a duplicate job and a sweep racing a job all end in exactly one alert.
+ */
+@Injectable()
+export class DeadlineService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly plans: PlanRepository,
+    private readonly safety: SafetyCaseService,
+  ) {}
+
+  async fireAlert(planId: string, options: { skipLocked?: boolean } = {}): Promise<AlertResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const plan = await this.plans.lockById(manager, planId, options.skipLocked);
+      if (!plan) return { kind: options.skipLocked ? 'busy' : 'gone' };
+      // Read the clock after the lock: a check-in that committed while we waited has moved the deadline.
+      const now = new Date();
+      const decision = decideAlert(plan.spec, plan.state, now);
+      if (decision.kind === 'not_due') return { kind: 'not_due', alertAt: plan.state.alertAt };
+      const outcome = await this.safety.raise(manager, {
+        reporterId: plan.reporterId,
+        reason: CaseReason.MissedCheckin,
+        severity: plan.spec.missSeverity,
+        event: 'missed_checkin',
+        at: now,
+      });
+      const next = { ...plan, state: decision.state, nextReminderAt: nextReminderAt(plan.spec, decision.state, now) };
+      await this.plans.save(manager, next, plan);
+      return { kind: 'missed', caseId: outcome.caseId, deadline: decision.deadline };
+    });
+  }
+
+  /** Puts a due reminder in the reporter's inbox (once per plan and moment) and arms the next. */
+  async deliverReminder(planId: string, options: { skipLocked?: boolean } = {}): Promise<'delivered' | 'not_due' | 'gone'> {
+    return this.dataSource.transaction(async (manager) => {
+      const plan = await this.plans.lockById(manager, planId, options.skipLocked);
+      if (!plan) return 'gone';
+      const now = new Date();
+      const due = plan.nextReminderAt;
+      if (!due || due.getTime() > now.getTime()) return 'not_due';
+      await manager.query(
+        `INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`,
+        [plan.reporterId, plan.id, plan.state.nextDeadline, due],
+      );
+      await this.plans.save(manager, { ...plan, nextReminderAt: nextReminderAt(plan.spec, plan.state, now) }, plan);
+      return 'delivered';
+    });
+  }
+
+  /**
+   * Everything whose timer should already have fired: Redis lost the job (flushed, failed over),
+   * the worker was down, or the job failed. Skips plans a job is handling at this moment.
+   */
+  async sweep(): Promise<{ alerts: number; reminders: number }> {
+    const before = new Date(Date.now() - this.config.checkins.sweepGraceMs);
+    let alerts = 0;
+    for (const id of await this.plans.overdueAlerts(before, SWEEP_BATCH)) {
+      if ((await this.fireAlert(id, { skipLocked: true })).kind === 'missed') alerts += 1;
+    }
+    let reminders = 0;
+    for (const id of await this.plans.overdueReminders(before, SWEEP_BATCH)) {
+      if ((await this.deliverReminder(id, { skipLocked: true })) === 'delivered') reminders += 1;
+    }
+    return { alerts, reminders };
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CaseReason } from '@panah/domain';
+import type { ReporterDuressPort, SignInEvent } from '@panah/intake';
+import { SafetyCaseService } from './safety-case.service';
+
+const SWEEP_BATCH = 200;
+
+/**
+ * Duress: a sign-in with the duress code looks normal to whoever watches and silently raises a
+ * critical `duress` case. Intake tells us about every sign-in after it has stored the session;
+ * the case is raised off the response path, so a duress sign-in answers exactly as fast as any
+ * other. The session row (duress = true) is the durable record: if raising fails or the process
+ * dies first, the worker's sweep raises it from there. Nothing here logs that duress happened.
+ */
+@Injectable()
+export class DuressService implements ReporterDuressPort {
+  private readonly logger = new Logger(DuressService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly safety: SafetyCaseService,
+  ) {}
+
+  signedIn(event: SignInEvent): void {
+    if (!event.duress) return;
+    setImmediate(() => {
+      this.raiseForSession(event.sessionId).catch((error: unknown) => {
+        // Deliberately vague (no session, no reporter): the sweep will raise it.
+        this.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'sign-in follow-up deferred to the sweep');
+      });
+    });
+  }
+
+  /** Raises the case for one duress session, once (keyed by the session). */
+  async raiseForSession(sessionId: string): Promise<'raised' | 'already' | 'none'> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(`SELECT reporter_id, duress, created_at FROM reporter_sessions WHERE id = $1`, [sessionId])) as {
+        reporter_id: string;
+        duress: boolean;
+        created_at: Date;
+      }[];
+      const session = rows[0];
+      if (!session?.duress) return 'none';
+      // The reporter row lock orders us with any other signal of this reporter.
+      await manager.query(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`, [session.reporter_id]);
+      if (await this.alreadyRaised(manager, sessionId)) return 'already';
+      const outcome = await this.safety.raise(manager, {
+        reporterId: session.reporter_id,
+        reason: CaseReason.Duress,
+        severity: 'critical',
+        event: 'duress_signin',
+        at: session.created_at,
+      });
+      await manager.query(`INSERT INTO duress_alerts (session_id, reporter_id, case_id) VALUES ($1, $2, $3)`, [sessionId, session.reporter_id, outcome.caseId]);
+      return 'raised';
+    });
+  }
+
+  /** Duress sessions from the last hours not raised yet (the API died, or raising failed). */
+  async sweep(): Promise<number> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.id FROM reporter_sessions s
+        WHERE s.expires_at > now() - interval '1 hour' AND s.duress
+          AND NOT EXISTS (SELECT 1 FROM duress_alerts a WHERE a.session_id = s.id)
+        ORDER BY s.created_at LIMIT $1`,
+      [SWEEP_BATCH],
+    )) as { id: string }[];
+    let raised = 0;
+    for (const row of rows) if ((await this.raiseForSession(row.id)) === 'raised') raised += 1;
+    return raised;
+  }
+
+  /** May this session see the reporter's real reports? Only a non-duress one, or if they chose so. */
+  async showsReports(sessionId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT s.duress, coalesce(d.show_reports, false) AS show_reports FROM reporter_sessions s
+         LEFT JOIN reporter_duress_settings d ON d.reporter_id = s.reporter_id WHERE s.id = $1`,
+      [sessionId],
+    )) as { duress: boolean; show_reports: boolean }[];
+    return !rows[0]?.duress || rows[0].show_reports;
+  }
+
+  /** Stores the choice made at registration, in the registration's transaction. */
+  async duressRegistered(manager: EntityManager, reporterId: string, showReports: boolean): Promise<void> {
+    await manager.query(
+      `INSERT INTO reporter_duress_settings (reporter_id, show_reports) VALUES ($1, $2) ON CONFLICT (reporter_id) DO UPDATE SET show_reports = EXCLUDED.show_reports`,
+      [reporterId, showReports],
+    );
+  }
+
+  private async alreadyRaised(manager: EntityManager, sessionId: string): Promise<boolean> {
+    const rows = (await manager.query(`SELECT 1 FROM duress_alerts WHERE session_id = $1`, [sessionId])) as unknown[];
+    return rows.length > 0;
+  }
+}

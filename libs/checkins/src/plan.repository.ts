@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CheckinPlanSpec, PlanState } from '@panah/domain';
+import { checkinDeadlineJobId, checkinReminderJobId, enqueueInTransaction, JobName } from '@panah/queue';
+
+export interface PlanRecord {
+  readonly id: string;
+  readonly reporterId: string;
+  readonly spec: CheckinPlanSpec;
+  readonly state: PlanState;
+  readonly nextReminderAt: Date | null;
+}
+
+interface PlanRow {
+  id: string;
+  reporter_id: string;
+  spec: CheckinPlanSpec;
+  next_deadline: Date;
+  alert_at: Date;
+  next_reminder_at: Date | null;
+  paused_until: Date | null;
+  missed_at: Date | null;
+  last_checkin_at: Date | null;
+}
+
+const COLUMNS = 'id, reporter_id, spec, next_deadline, alert_at, next_reminder_at, paused_until, missed_at, last_checkin_at';
+
+function toRecord(r: PlanRow): PlanRecord {
+  return {
+    id: r.id,
+    reporterId: r.reporter_id,
+    spec: r.spec,
+    nextReminderAt: r.next_reminder_at,
+    state: { nextDeadline: r.next_deadline, alertAt: r.alert_at, pausedUntil: r.paused_until, missedAt: r.missed_at, lastCheckinAt: r.last_checkin_at },
+  };
+}
+
+/**
+ * Check-in plans in PostgreSQL, the source of truth for every deadline. Every state change is
+ * written together with the outbox rows that arm its timers, so a committed deadline always has
+ * a delayed job on its way to Redis (and the sweeper for when Redis loses it).
+ */
+@Injectable()
+export class PlanRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findByReporter(reporterId: string): Promise<PlanRecord | null> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`, [reporterId])) as PlanRow[];
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async lockByReporter(manager: EntityManager, reporterId: string): Promise<PlanRecord | null> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`, [reporterId])) as PlanRow[];
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** With `skipLocked`, a plan another worker is handling right now is left to it (the sweeper). */
+  async lockById(manager: EntityManager, id: string, skipLocked = false): Promise<PlanRecord | null> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`, [id])) as PlanRow[];
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async insert(manager: EntityManager, plan: PlanRecord): Promise<void> {
+    const s = plan.state;
+    await manager.query(
+      `INSERT INTO checkin_plans (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [plan.id, plan.reporterId, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
+    );
+    await this.armTimers(manager, plan);
+  }
+
+  /** Saves a new state (and spec) and arms the timers of the new deadline. */
+  async save(manager: EntityManager, plan: PlanRecord, previous: PlanRecord): Promise<void> {
+    const s = plan.state;
+    await manager.query(
+      `UPDATE checkin_plans SET spec = $2, next_deadline = $3, alert_at = $4, next_reminder_at = $5, paused_until = $6, missed_at = $7,
+              last_checkin_at = $8, updated_at = now() WHERE id = $1`,
+      [plan.id, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
+    );
+    // Unchanged timers need no new job (the old one, with the same id, is still on its way).
+    const alertMoved = s.alertAt.getTime() !== previous.state.alertAt.getTime();
+    const reminderMoved = plan.nextReminderAt?.getTime() !== previous.nextReminderAt?.getTime();
+    await this.armTimers(manager, plan, { alert: alertMoved, reminder: reminderMoved });
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM checkin_plans WHERE id = $1`, [id]);
+  }
+
+  /** Plans whose alert is due but still unhandled: their job was lost, late or failed. */
+  async overdueAlerts(before: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`, [before, limit])) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  async overdueReminders(before: Date, limit: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`,
+      [before, limit],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One delayed job per deadline, its id derived from (plan, alert time): re-arming the same
+   * deadline collapses into the job already queued, and a new deadline never collides with one
+   * that fired.
+   */
+  private async armTimers(manager: EntityManager, plan: PlanRecord, which = { alert: true, reminder: true }): Promise<void> {
+    if (which.alert) {
+      await enqueueInTransaction(manager, JobName.CheckinDeadline, { planId: plan.id }, {
+        jobId: checkinDeadlineJobId(plan.id, plan.state.alertAt),
+        notBefore: plan.state.alertAt,
+      });
+    }
+    if (which.reminder && plan.nextReminderAt) {
+      await enqueueInTransaction(manager, JobName.CheckinReminder, { planId: plan.id }, {
+        jobId: checkinReminderJobId(plan.id, plan.nextReminderAt),
+        notBefore: plan.nextReminderAt,
+      });
+    }
+  }
+}

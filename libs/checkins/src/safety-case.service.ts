@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CaseService, type CaseOutcome } from '@panah/cases';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { CaseReason, type Severity } from '@panah/domain';
+import { RuleSetRepository } from '@panah/triage';
+
+/** What happened, as written on the case's safety timeline (times and kinds only). */
+export type SafetyEventKind = 'missed_checkin' | 'checked_in_after_alert' | 'panic' | 'duress_signin' | 'duress_checkin';
+
+export interface SafetySignal {
+  readonly reporterId: string;
+  readonly reason: typeof CaseReason.MissedCheckin | typeof CaseReason.Panic | typeof CaseReason.Duress;
+  readonly severity: Severity;
+  readonly event: SafetyEventKind;
+  readonly at: Date;
+}
+
+/**
+ * Turns a missed check-in, a panic press or a duress signal into a case, through the one door
+ * every signal uses (CaseService.openOrRaise, which also writes case.opened / case.updated for
+ * escalation in the caller's transaction). Safety signals carry no hints to route by, so a new
+ * case goes to the default team and policy of the active triage rule set; an open case keeps its
+ * routing and is only ever raised.
+ */
+@Injectable()
+export class SafetyCaseService {
+  constructor(
+    private readonly cases: CaseService,
+    private readonly rules: RuleSetRepository,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+  ) {}
+
+  async raise(manager: EntityManager, signal: SafetySignal): Promise<CaseOutcome> {
+    const active = await this.rules.active(manager);
+    const outcome = await this.cases.openOrRaise(manager, {
+      reporterId: signal.reporterId,
+      severity: signal.severity,
+      teamId: active.ruleSet.defaultTeamId,
+      policyId: active.ruleSet.default.policyId,
+      deadlineAt: new Date(signal.at.getTime() + this.config.checkins.ackMinutes * 60_000),
+      reason: signal.reason,
+      repeat: false,
+      triage: { ruleSetVersion: active.version, rule: signal.reason, ruleName: null, routedBy: 'default_team' },
+    });
+    await this.record(manager, outcome.caseId, signal.event, signal.at);
+    return outcome;
+  }
+
+  /**
+   * "The reporter checked in after the alert", on the case the alert opened (or the reporter's
+   * latest): written down, never closing anything. Returns the case id, if there is a case.
+   */
+  async recordLateCheckin(manager: EntityManager, reporterId: string, at: Date): Promise<string | null> {
+    const rows = (await manager.query(
+      `SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`,
+      [reporterId],
+    )) as { id: string }[];
+    if (!rows[0]) return null;
+    await this.record(manager, rows[0].id, 'checked_in_after_alert', at);
+    return rows[0].id;
+  }
+
+  private async record(manager: EntityManager, caseId: string, kind: SafetyEventKind, at: Date): Promise<void> {
+    await manager.query(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`, [caseId, kind, at]);
+  }
+}
