@@ -8,6 +8,7 @@ import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';
 import { SecurityModule } from '@panah/security';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
+import { EscalationHttpModule } from './escalation/escalation-http.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
 import { CheckinsHttpModule } from './checkins/checkins-http.module';
 import { IntakeHttpModule } from './intake/intake-http.module';
@@ -39,6 +40,7 @@ export class ApiModule {
         IntakeHttpModule,
         CheckinsHttpModule,
         TriageHttpModule,
+        EscalationHttpModule,
       ],
       providers: [RedisPolicyCheck],
     };

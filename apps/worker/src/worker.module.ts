@@ -14,7 +14,12 @@ import { CheckinsScheduler } from './checkins/checkins.scheduler';
 import { JobRegistryCheck } from './job-registry.check';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
-import { CaseEventsProcessor } from './triage/case-events.processor';
+import { EscalationCaseEventsProcessor } from './escalation/case-events.processor';
+import { EscalationWorkerModule } from './escalation/escalation-worker.module';
+import { EscalationStepProcessor } from './escalation/escalation-step.processor';
+import { NotifyProcessor } from './escalation/notify.processor';
+import { EscalationSweepProcessor } from './escalation/sweep.processor';
+import { EscalationSweepScheduler } from './escalation/sweep.scheduler';
 import { TriageReconcileProcessor } from './triage/reconcile.processor';
 import { TriageProcessor } from './triage/triage.processor';
 import { TriageScheduler } from './triage/triage.scheduler';
@@ -43,9 +48,12 @@ export class WorkerModule {
         ObservabilityModule,
         TriageModule,
         CheckinsModule,
+        EscalationWorkerModule,
       ],
       providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler, TriageProcessor, TriageReconcileProcessor, TriageScheduler,
-        CheckinsProcessor, CheckinSweepProcessor, CheckinsScheduler, CaseEventsProcessor],
+        CheckinsProcessor, CheckinSweepProcessor, CheckinsScheduler,
+        // Escalation (replaces triage's placeholder CaseEventsProcessor for case.opened/case.updated).
+        EscalationCaseEventsProcessor, EscalationStepProcessor, NotifyProcessor, EscalationSweepProcessor, EscalationSweepScheduler],
     };
   }
 }

@@ -16,6 +16,12 @@ export const QueueName = {
   TriageReconcile: 'triage-reconcile',
   /** Case events the escalation engine consumes. */
   CaseEvents: 'case-events',
+  /** Escalation steps (delayed jobs, one per run, step and round). */
+  Escalation: 'escalation',
+  /** The escalation sweeper, apart so a step backlog cannot delay the thing that repairs it. */
+  EscalationSweep: 'escalation-sweep',
+  /** Notification deliveries, per channel attempt. */
+  Notify: 'notify',
   /** Check-in deadlines and reminders (issue 8): one delayed job per deadline. */
   Checkins: 'checkins',
   /** The check-in sweeper, apart so a deadline backlog cannot delay the thing that repairs it. */
@@ -34,6 +40,12 @@ export const JobName = {
   CaseOpened: 'case.opened',
   /** An open case was raised or received another report. */
   CaseUpdated: 'case.updated',
+  /** Executes an escalation run's due step (or snooze end, or ack timeout). */
+  EscalationStep: 'escalation.step',
+  /** Periodic: re-enqueues runs and notifications whose wake-up was lost (Redis flush, dead worker). */
+  EscalationSweep: 'escalation.sweep',
+  /** Delivers one notification through one contact method. */
+  NotificationDeliver: 'notification.deliver',
   /** A plan's deadline + grace passed: alert unless the reporter checked in. */
   CheckinDeadline: 'checkin.deadline',
   /** A reminder before a plan's deadline, into the reporter's inbox. */
@@ -53,6 +65,11 @@ export const jobPayloadSchemas = {
   [JobName.TriageReconcile]: z.object({}).strict(),
   [JobName.CaseOpened]: z.object({ caseId: entityId }).strict(),
   [JobName.CaseUpdated]: z.object({ caseId: entityId, version: z.number().int().min(1) }).strict(),
+  [JobName.EscalationStep]: z
+    .object({ runId: z.string().uuid(), fence: z.number().int().min(0), step: z.number().int().min(0), round: z.number().int().min(0) })
+    .strict(),
+  [JobName.EscalationSweep]: z.object({}).strict(),
+  [JobName.NotificationDeliver]: z.object({ notificationId: z.string().uuid(), attempt: z.number().int().min(1) }).strict(),
   [JobName.CheckinDeadline]: z.object({ planId: entityId }).strict(),
   [JobName.CheckinReminder]: z.object({ planId: entityId }).strict(),
   [JobName.CheckinSweep]: z.object({}).strict(),
@@ -70,6 +87,9 @@ export const jobQueue: Record<JobName, QueueName> = {
   [JobName.TriageReconcile]: QueueName.TriageReconcile,
   [JobName.CaseOpened]: QueueName.CaseEvents,
   [JobName.CaseUpdated]: QueueName.CaseEvents,
+  [JobName.EscalationStep]: QueueName.Escalation,
+  [JobName.EscalationSweep]: QueueName.EscalationSweep,
+  [JobName.NotificationDeliver]: QueueName.Notify,
   [JobName.CheckinDeadline]: QueueName.Checkins,
   [JobName.CheckinReminder]: QueueName.Checkins,
   [JobName.CheckinSweep]: QueueName.CheckinSweep,
@@ -85,6 +105,11 @@ export const jobOptions: Record<JobName, JobsOptions> = {
   [JobName.TriageReconcile]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
   [JobName.CaseOpened]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
   [JobName.CaseUpdated]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
+  // Retries cover PostgreSQL hiccups; a step that still fails is re-enqueued by the sweeper.
+  [JobName.EscalationStep]: { removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 250 } },
+  [JobName.EscalationSweep]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
+  // Channel retries are the processor's own (recorded per attempt); these cover infrastructure errors.
+  [JobName.NotificationDeliver]: { removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 3, backoff: { type: 'exponential', delay: 500 } },
   // Retries cover PostgreSQL hiccups; a deadline that still fails is picked up by the sweeper.
   [JobName.CheckinDeadline]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 250 } },
   [JobName.CheckinReminder]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
@@ -95,6 +120,10 @@ export const jobOptions: Record<JobName, JobsOptions> = {
 export const reportSubmittedJobId = (reportId: string): string => `report-submitted-${reportId}`;
 export const caseOpenedJobId = (caseId: string): string => `case-opened-${caseId}`;
 export const caseUpdatedJobId = (caseId: string, version: number): string => `case-updated-${caseId}-${version}`;
+/** (run, step, round) plus the fencing token: a wake-up scheduled before an ack or snooze never collides with one after. */
+export const escalationStepJobId = (p: { runId: string; fence: number; step: number; round: number }): string =>
+  `esc-${p.runId}-${p.step}-${p.round}-${p.fence}`;
+export const notificationJobId = (notificationId: string, attempt: number): string => `ntf-${notificationId}-${attempt}`;
 /** (plan, alert time): re-arming one deadline collapses; the next deadline is a new job. */
 export const checkinDeadlineJobId = (planId: string, alertAt: Date): string => `checkin-deadline-${planId}-${alertAt.getTime()}`;
 export const checkinReminderJobId = (planId: string, remindAt: Date): string => `checkin-reminder-${planId}-${remindAt.getTime()}`;

@@ -82,8 +82,8 @@ const step = z.discriminatedUnion('type', [
 export const policyDefinitionSchema = z
   .object({
     steps: z.array(step).min(1).max(POLICY_LIMITS.maxSteps),
-    ackTimeoutSeconds: z.number().int().min(60).max(POLICY_LIMITS.maxWaitSeconds).nullable().default(null),
-    maxSnoozeSeconds: z.number().int().min(60).max(86_400).default(3_600),
+    ackTimeoutSeconds: z.number().int().min(5).max(POLICY_LIMITS.maxWaitSeconds).nullable().default(null),
+    maxSnoozeSeconds: z.number().int().min(5).max(86_400).default(3_600),
   })
   .strict();
 

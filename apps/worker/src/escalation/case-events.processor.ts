@@ -1,0 +1,35 @@
+import { Processor } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { EscalationEngine } from '@panah/escalation';
+import { JobName, parseJobPayload, QueueName } from '@panah/queue';
+import { JobProcessor } from '../job-processor';
+import { PanahWorkerHost } from '../processor-events';
+
+/**
+ * case.opened starts the case's escalation; case.updated restarts it when the severity was
+ * raised, or ends it when the case was resolved. Both are idempotent (the run row decides).
+ */
+@Processor(QueueName.CaseEvents)
+export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor {
+  readonly queue = QueueName.CaseEvents;
+  readonly handles = [JobName.CaseOpened, JobName.CaseUpdated] as const;
+
+  constructor(private readonly engine: EscalationEngine) {
+    super();
+  }
+
+  async process(job: Job): Promise<{ outcome: string }> {
+    const name = job.name as (typeof this.handles)[number];
+    switch (name) {
+      case JobName.CaseOpened:
+        return { outcome: await this.engine.startForCase(parseJobPayload(JobName.CaseOpened, job.data).caseId) };
+      case JobName.CaseUpdated:
+        return { outcome: await this.engine.caseUpdated(parseJobPayload(JobName.CaseUpdated, job.data).caseId) };
+    }
+  }
+
+  protected override async onFinalFailure(job: Job): Promise<void> {
+    // The case row stays open with no run: the case list shows it, and an admin must look now.
+    this.logger.error({ job: job.name, jobId: job.id, alert: 'escalation_not_started' }, 'ALERT: a case has no escalation');
+  }
+}

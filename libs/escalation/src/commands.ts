@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditLog } from '@panah/audit';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { canSeeCase, decideRunCommand, DomainError, ErrorCode, EscalationReason, type RunCommand, type RunState, StaffRole } from '@panah/domain';
+import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
+import { type RunRow, recordEvent, scheduleWakeUp } from './engine';
+import { loadPolicyVersion } from './policy-store';
+
+export interface Actor {
+  readonly staffId: string;
+  readonly role: StaffRole;
+}
+
+export interface RunView {
+  readonly id: string;
+  readonly caseId: string;
+  readonly shortRef: string;
+  readonly severity: string;
+  readonly state: RunState;
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly step: number;
+  readonly round: number;
+  readonly nextStepAt: string | null;
+  readonly overdue: boolean;
+}
+
+/**
+ * What staff do to an escalation: acknowledge, snooze, resolve, and acknowledge through a
+ * notification's link. Each locks the run, bumps its fencing token (so wake-ups scheduled before
+ * are ignored), schedules the one wake-up the new state needs, and is audited, in one transaction.
+ */
+@Injectable()
+export class EscalationCommands {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly audit: AuditLog,
+  ) {}
+
+  acknowledge(runId: string, actor: Actor): Promise<RunView> {
+    return this.apply(runId, actor, { kind: 'acknowledge' });
+  }
+
+  resolve(runId: string, actor: Actor): Promise<RunView> {
+    return this.apply(runId, actor, { kind: 'resolve' });
+  }
+
+  snooze(runId: string, actor: Actor, seconds: number): Promise<RunView> {
+    return this.apply(runId, actor, { kind: 'snooze', seconds, maxSeconds: 0 });
+  }
+
+  /** The one-click link: only the person it was sent to, signed in, can use it. */
+  async acknowledgeByLink(token: string, actor: Actor): Promise<RunView> {
+    const link = await this.linkFor(token);
+    if (link.recipient_id !== actor.staffId) {
+      throw new DomainError(ErrorCode.Forbidden, 'This link was sent to someone else', [], EscalationReason.LinkNotYours);
+    }
+    return this.apply(link.run_id, actor, { kind: 'acknowledge' }, true);
+  }
+
+  /** What a link would acknowledge (for the console page, after sign-in). */
+  async describeLink(token: string, actor: Actor): Promise<RunView> {
+    const link = await this.linkFor(token);
+    if (link.recipient_id !== actor.staffId) {
+      throw new DomainError(ErrorCode.Forbidden, 'This link was sent to someone else', [], EscalationReason.LinkNotYours);
+    }
+    return this.dataSource.transaction(async (m) => view(await this.lockRun(m, link.run_id, actor, true, false)));
+  }
+
+  async get(runId: string, actor: Actor): Promise<RunView> {
+    return this.dataSource.transaction(async (m) => view(await this.lockRun(m, runId, actor, false, false)));
+  }
+
+  async byCase(caseId: string, actor: Actor): Promise<RunView> {
+    const rows = (await this.dataSource.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [caseId])) as { id: string }[];
+    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No escalation for this case');
+    return this.get(rows[0].id, actor);
+  }
+
+  private async linkFor(token: string): Promise<{ run_id: string; recipient_id: string }> {
+    const rows = ACK_TOKEN_PATTERN.test(token)
+      ? ((await this.dataSource.query(`SELECT run_id, recipient_id FROM escalation_ack_links WHERE token_digest = $1`, [
+          ackTokenDigest(this.config.tokenKey, token),
+        ])) as { run_id: string; recipient_id: string }[])
+      : [];
+    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'Unknown or expired link', [], EscalationReason.LinkInvalid);
+    return rows[0];
+  }
+
+  private async apply(runId: string, actor: Actor, command: RunCommand, viaLink = false): Promise<RunView> {
+    return this.dataSource.transaction(async (m) => {
+      const run = await this.lockRun(m, runId, actor, viaLink, true);
+      const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
+      const decision = decideRunCommand(run.state, command.kind === 'snooze' ? { ...command, maxSeconds: policy.maxSnoozeSeconds } : command);
+      if (!decision.ok) throw new DomainError(ErrorCode.Conflict, decision.message, [], decision.reason);
+      if (!decision.changed) return view(run);
+      const now = new Date();
+      const fence = run.fence + 1;
+      let nextStepAt: Date | null = null;
+      switch (command.kind) {
+        case 'acknowledge':
+          // An ack timeout re-activates the run unless someone acknowledges again or resolves.
+          nextStepAt = policy.ackTimeoutSeconds ? new Date(now.getTime() + policy.ackTimeoutSeconds * 1000) : null;
+          await m.query(`UPDATE escalation_runs SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`, [run.id, now, actor.staffId]);
+          await m.query(`UPDATE cases SET state = 'acknowledged', updated_at = now() WHERE id = $1 AND state = 'open'`, [run.case_id]);
+          break;
+        case 'snooze':
+          nextStepAt = new Date(now.getTime() + command.seconds * 1000);
+          break;
+        case 'resolve':
+          await m.query(`UPDATE escalation_runs SET resolved_at = $2 WHERE id = $1`, [run.id, now]);
+          await m.query(`UPDATE cases SET state = 'resolved', resolved_at = $2, updated_at = now() WHERE id = $1 AND state <> 'resolved'`, [run.case_id, now]);
+          break;
+      }
+      await m.query(`UPDATE escalation_runs SET state = $2, fence = $3, next_step_at = $4, updated_at = now() WHERE id = $1`, [run.id, decision.next, fence, nextStepAt]);
+      if (nextStepAt) await scheduleWakeUp(m, { id: run.id, fence, step: run.step, round: run.round }, nextStepAt);
+      const kind = command.kind === 'acknowledge' ? 'acknowledged' : command.kind === 'snooze' ? 'snoozed' : 'resolved';
+      const details: Record<string, number> = command.kind === 'snooze' ? { seconds: command.seconds } : {};
+      await recordEvent(m, run.id, kind, { step: run.step, round: run.round, actorId: actor.staffId, details: { ...details, viaLink: viaLink ? 1 : 0 } });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: actor.staffId,
+        action: `escalation.${kind}`,
+        targetType: 'case',
+        targetId: run.case_id,
+        details: { runId: run.id, ...details },
+      });
+      return view({ ...run, state: decision.next, fence, next_step_at: nextStepAt });
+    });
+  }
+
+  /** Locks (or reads) the run after checking the actor may see its case (G6: routed cases only). */
+  private async lockRun(m: EntityManager, runId: string, actor: Actor, viaLink: boolean, lock: boolean): Promise<RunRow & { overdue_at: Date | null }> {
+    const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [runId])) as (RunRow & { overdue_at: Date | null })[];
+    // Not found and not allowed look the same, so run ids cannot be probed.
+    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
+    const run = rows[0];
+    if (!viaLink) {
+      const teams = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1`, [actor.staffId])) as { team_id: string }[];
+      const notified = (await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [run.id, actor.staffId])) as unknown[];
+      const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds: teams.map((t) => t.team_id) }, { teamId: run.team_id, assigneeIds: [] });
+      // Someone alerted for the case may act on it even outside its team (a named target).
+      if (!visible && !(notified.length > 0 && actor.role !== StaffRole.Admin)) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
+    }
+    return run;
+  }
+}
+
+function view(run: RunRow & { overdue_at: Date | null }): RunView {
+  return {
+    id: run.id,
+    caseId: run.case_id,
+    shortRef: run.short_ref,
+    severity: run.severity,
+    state: run.state,
+    policyId: run.policy_id,
+    policyVersion: run.policy_version,
+    step: run.step,
+    round: run.round,
+    nextStepAt: run.next_step_at ? new Date(run.next_step_at).toISOString() : null,
+    overdue: run.overdue_at !== null,
+  };
+}

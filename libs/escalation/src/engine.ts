@@ -1,0 +1,263 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import {
+  advance,
+  type AlertSeverity,
+  compareSeverity,
+  dueAction,
+  isAlertSeverity,
+  restartCursor,
+  type RunCursor,
+  type RunState,
+  shortRefFromId,
+  START_CURSOR,
+} from '@panah/domain';
+import { enqueueInTransaction, escalationStepJobId, JobName, notificationJobId } from '@panah/queue';
+import { ackToken, ackTokenDigest } from './ack-links';
+import { loadDirectory } from './directory';
+import { EscalationMetrics } from './escalation.metrics';
+import { currentPolicyRef, loadPolicyVersion } from './policy-store';
+
+export interface RunRow {
+  id: string;
+  case_id: string;
+  policy_id: string;
+  policy_version: number;
+  severity: AlertSeverity;
+  team_id: string | null;
+  short_ref: string;
+  state: RunState;
+  step: number;
+  round: number;
+  repeats: Record<string, number>;
+  fence: number;
+  next_step_at: Date | null;
+}
+
+interface CaseRow {
+  id: string;
+  severity: string;
+  team_id: string | null;
+  policy_id: string | null;
+  state: string;
+}
+
+export type StepOutcome = 'executed' | 'stale' | 'missing' | 'early';
+
+/** Appends to a run's history (ids, kinds and numbers only). */
+export async function recordEvent(
+  m: EntityManager,
+  runId: string,
+  kind: string,
+  fields: { step?: number; round?: number; actorId?: string | null; details?: Record<string, number | string | null> } = {},
+): Promise<void> {
+  await m.query(`INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    runId,
+    kind,
+    fields.step ?? null,
+    fields.round ?? null,
+    fields.actorId ?? null,
+    JSON.stringify(fields.details ?? {}),
+  ]);
+}
+
+/** Schedules the run's pending wake-up through the outbox (relayed as a delayed BullMQ job). */
+export async function scheduleWakeUp(m: EntityManager, run: { id: string; fence: number; step: number; round: number }, at: Date): Promise<void> {
+  const payload = { runId: run.id, fence: run.fence, step: run.step, round: run.round };
+  await enqueueInTransaction(m, JobName.EscalationStep, payload, { jobId: escalationStepJobId(payload), notBefore: at });
+}
+
+/**
+ * Executes escalation steps. Every entry point locks the run row, checks the fencing token and
+ * the state, does one step's worth of work (`advance` up to the next wait), and schedules the
+ * next wake-up in the same transaction, so a crash anywhere leaves either the old or the new
+ * state, never half of one. The step jobs are only wake-ups: the truth is the row.
+ */
+@Injectable()
+export class EscalationEngine {
+  private readonly logger = new Logger(EscalationEngine.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly metrics: EscalationMetrics,
+  ) {}
+
+  /** case.opened: start the case's escalation (once; a repeated event finds the run and stops). */
+  async startForCase(caseId: string, now = new Date()): Promise<'started' | 'exists' | 'closed'> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.lockCase(m, caseId);
+      if (c.state === 'resolved') return 'closed';
+      const existing = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [caseId])) as { id: string }[];
+      if (existing.length > 0) return 'exists';
+      await this.insertRun(m, c, now);
+      return 'started';
+    });
+  }
+
+  /** case.updated: resolve with the case, or restart with the new severity's policy when raised. */
+  async caseUpdated(caseId: string, now = new Date()): Promise<'started' | 'restarted' | 'resolved' | 'unchanged'> {
+    return this.dataSource.transaction(async (m) => {
+      const c = await this.lockCase(m, caseId);
+      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [caseId])) as RunRow[];
+      if (rows.length === 0) {
+        if (c.state === 'resolved') return 'unchanged';
+        await this.insertRun(m, c, now);
+        return 'started';
+      }
+      const run = rows[0];
+      if (run.state === 'resolved') return 'unchanged';
+      if (c.state === 'resolved') {
+        await m.query(`UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`, [run.id, now]);
+        await recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
+        return 'resolved';
+      }
+      const severity = this.severityOf(c);
+      if (compareSeverity(severity, run.severity) <= 0) return 'unchanged';
+      // Raised: the new severity's policy starts over, whatever state the run was in.
+      const ref = await currentPolicyRef(m, c.policy_id);
+      const restarted: RunRow = { ...run, policy_id: ref.policyId, policy_version: ref.version, severity, team_id: c.team_id, state: 'active', fence: run.fence + 1 };
+      await recordEvent(m, run.id, 'restarted', { details: { from: run.severity, to: severity } });
+      await this.advanceRun(m, restarted, restartCursor(this.cursorOf(run)), now, 'restart');
+      return 'restarted';
+    });
+  }
+
+  /** A step wake-up (from its delayed job or the sweeper). */
+  async executeDue(p: { runId: string; fence: number; step: number; round: number }, now = new Date()): Promise<StepOutcome> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 FOR UPDATE`, [p.runId])) as RunRow[];
+      if (rows.length === 0) return 'missing';
+      const run = rows[0];
+      if (run.fence !== p.fence || run.step !== p.step || run.round !== p.round || !run.next_step_at) return 'stale';
+      const action = dueAction(run.state);
+      if (action === 'nothing') return 'stale';
+      if (run.next_step_at.getTime() > now.getTime() + 1_000) {
+        // Woken early (a clock ahead of the database's): keep the due time.
+        await scheduleWakeUp(m, run, run.next_step_at);
+        return 'early';
+      }
+      this.metrics.stepLateness.observe({ action }, Math.max(0, now.getTime() - run.next_step_at.getTime()) / 1000);
+      let cursor = this.cursorOf(run);
+      if (action === 'reactivate') {
+        cursor = restartCursor(cursor);
+        await recordEvent(m, run.id, 'reactivated', { step: cursor.step, round: cursor.round });
+      } else if (action === 'resume') {
+        await recordEvent(m, run.id, 'resumed', { step: cursor.step, round: cursor.round });
+      }
+      await this.advanceRun(m, { ...run, state: 'active' }, cursor, now, action, run.next_step_at);
+      return 'executed';
+    });
+  }
+
+  private async lockCase(m: EntityManager, caseId: string): Promise<CaseRow> {
+    const rows = (await m.query(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = $1 FOR SHARE`, [caseId])) as CaseRow[];
+    // The event is written in the transaction that writes the case, so a missing case is a bug.
+    if (rows.length === 0) throw new UnrecoverableError('case not found');
+    return rows[0];
+  }
+
+  private severityOf(c: CaseRow): AlertSeverity {
+    // Unknown severities escalate as critical: a typo must never make a case quieter.
+    return isAlertSeverity(c.severity) ? c.severity : 'critical';
+  }
+
+  private cursorOf(run: RunRow): RunCursor {
+    return { step: run.step, round: run.round, repeats: run.repeats ?? {} };
+  }
+
+  private async insertRun(m: EntityManager, c: CaseRow, now: Date): Promise<void> {
+    const ref = await currentPolicyRef(m, c.policy_id);
+    const run: RunRow = {
+      id: randomUUID(),
+      case_id: c.id,
+      policy_id: ref.policyId,
+      policy_version: ref.version,
+      severity: this.severityOf(c),
+      team_id: c.team_id,
+      short_ref: shortRefFromId(c.id),
+      state: 'active',
+      step: 0,
+      round: 0,
+      repeats: {},
+      fence: 0,
+      next_step_at: now,
+    };
+    await m.query(
+      `INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8)`,
+      [run.id, run.case_id, run.policy_id, run.policy_version, run.severity, run.team_id, run.short_ref, now],
+    );
+    await recordEvent(m, run.id, 'started', { details: { severity: run.severity, policyVersion: run.policy_version } });
+    // The first step runs now, in this transaction: no hop through Redis before tier 1 is alerted.
+    await this.advanceRun(m, run, START_CURSOR, now, 'start');
+  }
+
+  /** Runs `advance` from `cursor`, records its effects and schedules the next wake-up. */
+  private async advanceRun(m: EntityManager, run: RunRow, cursor: RunCursor, now: Date, action: string, dueAt: Date = now): Promise<void> {
+    const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
+    const directory = await loadDirectory(m, policy, now);
+    const result = advance(policy, cursor, { at: now, severity: run.severity, directory });
+    let notified = 0;
+    for (const e of result.effects) {
+      if (e.kind === 'mark_overdue') {
+        await m.query(`UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1`, [run.id, now]);
+        await recordEvent(m, run.id, 'overdue', { step: e.step, round: e.round });
+        continue;
+      }
+      notified += 1;
+      await m.query(`INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+        ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId)),
+        run.id,
+        e.staffId,
+      ]);
+      await insertNotification(m, { runId: run.id, step: e.step, round: e.round, recipientId: e.staffId, contact: e.contact, fallbackOf: null });
+    }
+    const next = result.next;
+    await m.query(
+      `UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
+              severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1`,
+      [
+        run.id,
+        next ? 'active' : 'exhausted',
+        next ? next.cursor.step : cursor.step,
+        next ? next.cursor.round : cursor.round,
+        JSON.stringify(next ? next.cursor.repeats : cursor.repeats),
+        run.fence,
+        next ? next.dueAt : null,
+        run.severity,
+        run.policy_id,
+        run.policy_version,
+        run.team_id,
+      ],
+    );
+    await recordEvent(m, run.id, 'step', { step: cursor.step, round: cursor.round, details: { action, notified, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) } });
+    if (next) await scheduleWakeUp(m, { id: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round }, next.dueAt);
+    else await recordEvent(m, run.id, 'exhausted', { step: cursor.step, round: cursor.round });
+    if (notified === 0 && result.effects.length === 0 && !next) this.logger.warn({ runId: run.id }, 'escalation ended without notifying anyone');
+  }
+}
+
+/**
+ * Records one notification (once: the key is run, step, round, recipient and contact method) and
+ * announces its delivery. A recipient without a usable contact method is recorded as failed with
+ * channel `none`, so supervisors see who could not be reached instead of nothing at all.
+ */
+export async function insertNotification(
+  m: EntityManager,
+  n: { runId: string; step: number; round: number; recipientId: string; contact: { methodId: string; channel: string } | null; fallbackOf: string | null },
+): Promise<string | null> {
+  const id = randomUUID();
+  const rows = (await m.query(
+    `INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10) ON CONFLICT (run_id, step, round, recipient_id, method_ref) DO NOTHING RETURNING id`,
+    [id, n.runId, n.step, n.round, n.recipientId, n.contact?.methodId ?? 'none', n.contact?.channel ?? 'none', n.contact ? 'pending' : 'failed', n.fallbackOf, n.contact ? null : 'no_contact_method'],
+  )) as { id: string }[];
+  if (rows.length === 0 || !n.contact) return null;
+  await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) });
+  return id;
+}

@@ -1,0 +1,53 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { MetricsService } from '@panah/observability';
+
+/** Watchdog metrics: how late steps run, how many runs are overdue, how many deliveries fail. */
+@Injectable()
+export class EscalationMetrics implements OnModuleInit {
+  readonly stepLateness: Histogram<'action'>;
+  readonly notificationFailures: Counter<'channel' | 'outcome'>;
+  readonly sweeps: Counter<'kind'>;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.stepLateness = new Histogram({
+      name: 'panah_escalation_step_lateness_seconds',
+      help: 'Actual minus due time of escalation steps (G4 target: under 1 s)',
+      labelNames: ['action'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers: [metrics.registry],
+    });
+    this.notificationFailures = new Counter({
+      name: 'panah_notification_failures_total',
+      help: 'Failed notification attempts by channel; outcome=exhausted means every contact method of a recipient failed',
+      labelNames: ['channel', 'outcome'],
+      registers: [metrics.registry],
+    });
+    this.sweeps = new Counter({
+      name: 'panah_escalation_sweeper_requeued_total',
+      help: 'Runs and notifications the sweeper had to re-enqueue (their wake-up was lost)',
+      labelNames: ['kind'],
+      registers: [metrics.registry],
+    });
+  }
+
+  onModuleInit(): void {
+    const dataSource = this.dataSource;
+    new Gauge({
+      name: 'panah_escalation_runs_overdue',
+      help: 'Active, snoozed or acknowledged runs whose next step is more than 5 s past due',
+      registers: [this.metrics.registry],
+      async collect() {
+        const rows = (await dataSource
+          .query(`SELECT count(*)::int AS n FROM escalation_runs WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - interval '5 seconds'`)
+          .catch(() => [{ n: -1 }])) as { n: number }[];
+        this.set(rows[0].n);
+      },
+    });
+  }
+}

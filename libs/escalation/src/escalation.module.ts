@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@panah/audit';
+import { NotifyModule } from '@panah/notify';
+import { ObservabilityModule } from '@panah/observability';
+import { ProducerQueuesModule } from '@panah/queue';
+import { EscalationCommands } from './commands';
+import { ContactMethods } from './contacts';
+import { NotificationDelivery } from './delivery';
+import { EscalationEngine } from './engine';
+import { EscalationMetrics } from './escalation.metrics';
+import { EscalationHistory } from './history';
+import { OnCallSchedules } from './oncall';
+import { EscalationPolicies } from './policies';
+import { EscalationSweeper } from './sweeper';
+
+/** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
+@Module({
+  imports: [AuditModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
+  providers: [EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
+  exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],
+})
+export class EscalationModule {}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '@panah/audit';
+import { DomainError, ErrorCode, type FieldProblem, isTimeZone, onCallAt, validationError } from '@panah/domain';
+
+export interface ScheduleInput {
+  readonly timeZone: string;
+  readonly handoffTime: string;
+  readonly rotationStart: string;
+  readonly members: readonly string[];
+}
+
+/** A team's weekly on-call rotation and its overrides (audited). */
+@Injectable()
+export class OnCallSchedules {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async set(teamId: string, input: ScheduleInput, actorId: string): Promise<{ id: string }> {
+    const problems: FieldProblem[] = [];
+    if (!isTimeZone(input.timeZone)) problems.push({ path: 'timeZone', message: 'must be an IANA time zone' });
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(input.handoffTime)) problems.push({ path: 'handoffTime', message: 'must be HH:mm' });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.rotationStart) || Number.isNaN(Date.parse(input.rotationStart))) problems.push({ path: 'rotationStart', message: 'must be yyyy-MM-dd' });
+    if (problems.length > 0) throw validationError(problems);
+    return this.dataSource.transaction(async (m) => {
+      const team = (await m.query(`SELECT 1 FROM teams WHERE id = $1`, [teamId])) as unknown[];
+      if (team.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such team');
+      const members = (await m.query(
+        `SELECT s.id FROM staff s JOIN staff_teams st ON st.staff_id = s.id AND st.team_id = $2 WHERE s.id = ANY($1::uuid[]) AND s.status = 'active'`,
+        [input.members, teamId],
+      )) as { id: string }[];
+      const ok = new Set(members.map((x) => x.id));
+      const bad = input.members.map((id, i) => ({ id, i })).filter((x) => !ok.has(x.id));
+      if (bad.length > 0) throw validationError(bad.map((b) => ({ path: `members[${b.i}]`, message: 'is not an active member of the team' })));
+      const rows = (await m.query(
+        `INSERT INTO oncall_schedules (id, team_id, time_zone, handoff_time, rotation_start, members) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (team_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, handoff_time = EXCLUDED.handoff_time,
+           rotation_start = EXCLUDED.rotation_start, members = EXCLUDED.members, updated_at = now() RETURNING id`,
+        [randomUUID(), teamId, input.timeZone, input.handoffTime, input.rotationStart, input.members],
+      )) as { id: string }[];
+      await this.audit.append(m, { actorType: 'staff', actorId, action: 'oncall.schedule_set', targetType: 'team', targetId: teamId, details: { members: input.members.length } });
+      return { id: rows[0].id };
+    });
+  }
+
+  async addOverride(teamId: string, input: { staffId: string; startsAt: Date; endsAt: Date }, actorId: string): Promise<{ id: string }> {
+    if (!(input.endsAt > input.startsAt)) throw validationError([{ path: 'endsAt', message: 'must be after startsAt' }]);
+    return this.dataSource.transaction(async (m) => {
+      const s = (await m.query(`SELECT id FROM oncall_schedules WHERE team_id = $1`, [teamId])) as { id: string }[];
+      if (s.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
+      const person = (await m.query(`SELECT 1 FROM staff WHERE id = $1 AND status = 'active'`, [input.staffId])) as unknown[];
+      if (person.length === 0) throw validationError([{ path: 'staffId', message: 'unknown or inactive staff member' }]);
+      const id = randomUUID();
+      await m.query(`INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`, [id, s[0].id, input.staffId, input.startsAt, input.endsAt]);
+      await this.audit.append(m, { actorType: 'staff', actorId, action: 'oncall.override_added', targetType: 'team', targetId: teamId, details: { overrideId: id } });
+      return { id };
+    });
+  }
+
+  /** Who is on call for the team at `at`. */
+  async whoIsOnCall(teamId: string, at: Date): Promise<string | null> {
+    const rows = (await this.dataSource.query(`SELECT id, time_zone, handoff_time, rotation_start, members FROM oncall_schedules WHERE team_id = $1`, [teamId])) as {
+      id: string;
+      time_zone: string;
+      handoff_time: string;
+      rotation_start: string;
+      members: string[];
+    }[];
+    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
+    const overrides = (await this.dataSource.query(`SELECT staff_id, starts_at, ends_at, created_at FROM oncall_overrides WHERE schedule_id = $1 AND ends_at > $2`, [rows[0].id, at])) as {
+      staff_id: string;
+      starts_at: Date;
+      ends_at: Date;
+      created_at: Date;
+    }[];
+    const r = rows[0];
+    return onCallAt(
+      {
+        timeZone: r.time_zone,
+        handoffTime: r.handoff_time,
+        rotationStart: r.rotation_start,
+        members: r.members,
+        overrides: overrides.map((o) => ({ staffId: o.staff_id, startsAt: o.starts_at, endsAt: o.ends_at, createdAt: o.created_at })),
+      },
+      at,
+    );
+  }
+}

@@ -1,0 +1,226 @@
+import { cryptoReady } from '@panah/crypto';
+import { RunningApp, startApi, startWorker } from '../support/apps';
+import { testConfig } from '../support/config';
+import { createTestDatabase, sql, TestDatabase } from '../support/database';
+import { ackTokenIn, addContact, call, createPolicy, eventsOf, notificationsOf, openCase, raiseCase, runOf, type RunRowView } from '../support/escalation';
+import { intakeKeys, IntakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter } from '../support/intake';
+import { TestSmtpServer } from '../support/smtp';
+import { ensureTeam, signedInStaff, TestStaff } from '../support/staff';
+import { waitFor } from '../support/wait';
+import { TestWebhookReceiver } from '../support/webhook';
+
+const CANARY = 'CANARY-Karimi-Hamburg-Steindamm-17';
+
+describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', () => {
+  let db: TestDatabase;
+  let api: RunningApp;
+  let worker: RunningApp;
+  let smtp: TestSmtpServer;
+  let hooks: TestWebhookReceiver;
+  let keys: IntakeKeys;
+  let admin: TestStaff;
+  let supervisor: TestStaff;
+  let tier1: TestStaff; // email
+  let tier2: TestStaff; // webhook
+  let teamId: string;
+  const mail = (who: TestStaff) => `${who.login}@staff.example`;
+
+  const threeTiers = (wait = 3, extra: Record<string, unknown> = {}) => ({
+    ...extra,
+    steps: [
+      { type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }] },
+      { type: 'wait', seconds: wait },
+      { type: 'notify', targets: [{ type: 'staff', staffId: tier2.staffId }] },
+      { type: 'wait', seconds: wait },
+      { type: 'notify', targets: [{ type: 'supervisors', teamId }] },
+    ],
+  });
+  const runFor = (caseId: string, state?: string): Promise<RunRowView> =>
+    waitFor(async () => {
+      const r = await runOf(db, caseId);
+      return r && (!state || r.state === state) ? r : null;
+    }, { what: `run ${state ?? ''}` });
+
+  beforeAll(async () => {
+    await cryptoReady();
+    db = await createTestDatabase();
+    smtp = await TestSmtpServer.start();
+    hooks = await TestWebhookReceiver.start();
+    keys = await intakeKeys(1);
+    const config = testConfig(db.url, {
+      ...keys.env,
+      SMTP_URL: smtp.url,
+      PUBLIC_URL: 'https://panah.example',
+      NOTIFY_MAX_ATTEMPTS: '2',
+      NOTIFY_RETRY_BASE_MS: '100',
+      ESCALATION_SWEEP_EVERY_MS: '500',
+      ESCALATION_SWEEP_GRACE_MS: '1000',
+    });
+    api = await startApi(config);
+    worker = await startWorker(config);
+    await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
+    teamId = await ensureTeam(db, 'Hamburg desk');
+    admin = await signedInStaff(api, db, { role: 'admin' });
+    supervisor = await signedInStaff(api, db, { role: 'supervisor', teams: ['Hamburg desk'] });
+    tier1 = await signedInStaff(api, db, { role: 'caseworker', teams: ['Hamburg desk'] });
+    tier2 = await signedInStaff(api, db, { role: 'caseworker', teams: ['Hamburg desk'] });
+    await addContact(api, tier1, 'email', { address: mail(tier1) });
+    const hook = await addContact(api, tier2, 'webhook', { url: hooks.url(`/t2`) });
+    hooks.secrets.set('/t2', hook.webhookSecret as string);
+    await addContact(api, supervisor, 'email', { address: mail(supervisor) });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await smtp?.close();
+    await hooks?.close();
+    await db?.drop();
+  });
+
+  it('notifies tier 1, then tier 2 after the wait, and stops as soon as someone acknowledges; nothing from the report leaks; signatures verify', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers());
+    const rules = {
+      rules: [{ name: 'kill list', when: { category: ['kill_list'] }, then: { severity: 'critical', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 10 } }],
+      default: { severity: 'low', route: { kind: 'team', teamId }, deadlineMinutes: 1440 },
+      defaultTeamId: teamId,
+    };
+    expect((await call(api, admin, 'POST', '/triage-rules', { ruleSet: rules, activate: true })).status).toBe(201);
+
+    // A real report through intake and triage: the hint values and the canary must never reach a channel.
+    const reporter = await signedInReporter(api.url);
+    const envelope = sealReport(reporter, [keys.staff[0].publicKey], JSON.stringify({ schema: 'report/v1', text: CANARY }));
+    const hints = { category: 'kill_list', perpetrator: 'regime_intelligence', imminence: 'days', country: 'DE', language: 'prs' } as const;
+    expect((await putReport(api.url, reporter, envelope, hints)).status).toBe(201);
+
+    const email = await waitFor(() => smtp.to(mail(tier1))[0], { what: 'tier 1 email' });
+    expect(hooks.at('/t2')).toHaveLength(0); // tier 2 only after the wait
+    const hook = await waitFor(() => hooks.at('/t2')[0], { what: 'tier 2 webhook' });
+    expect(hook.verification).toBe('ok');
+
+    // Tier 2 acknowledges through the one-click link (after signing in).
+    const token = ackTokenIn(hook.text);
+    const ack = await call<{ state: string; caseId: string }>(api, tier2, 'POST', '/escalation-links/acknowledge', { token });
+    expect(ack.status).toBe(200);
+    expect(ack.body.state).toBe('acknowledged');
+    // The link is personal: someone else signed in cannot use it.
+    expect((await call(api, tier1, 'POST', '/escalation-links/acknowledge', { token })).status).toBe(403);
+
+    // Give tier 3's step time to come due; it must find the run acknowledged and do nothing.
+    const run = await runFor(ack.body.caseId, 'acknowledged');
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(smtp.to(mail(supervisor))).toHaveLength(0);
+    const sent = await notificationsOf(db, run.id);
+    expect(sent.map((n) => [n.recipient_id, n.channel, n.status])).toEqual([
+      [tier1.staffId, 'email', 'delivered'],
+      [tier2.staffId, 'webhook', 'delivered'],
+    ]);
+    const pg = await sql(db.url);
+    const caseRow = await pg.query(`SELECT state FROM cases WHERE id = $1`, [ack.body.caseId]);
+    await pg.close();
+    expect(caseRow.rows[0].state).toBe('acknowledged');
+
+    // G5: the fixed sentence only, padded; nothing from the report or its hints.
+    const emailBody = email.text.slice(email.text.indexOf('\r\n\r\n'));
+    for (const text of [emailBody, hook.text, hook.body]) {
+      for (const secret of [CANARY, 'kill_list', 'regime_intelligence', 'prs', 'Hamburg', tier1.login, tier2.login]) expect(text).not.toContain(secret);
+    }
+    expect(hook.text).toMatch(/^Panah: critical case [A-Z0-9]{8} needs acknowledgement — https:\/\/panah\.example\/ack#pk_[A-Za-z0-9_-]{43} +$/);
+    expect(hook.text).toHaveLength(240);
+    expect(email.text).toContain('Subject: Panah: acknowledgement needed');
+    const logs = [...api.logs.lines, ...worker.logs.lines].join('\n');
+    for (const secret of [mail(tier1), token, CANARY, hooks.url('/t2')]) expect(logs).not.toContain(secret);
+  });
+
+  it('re-activates an acknowledged run when the acknowledgement times out', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers(30, { ackTimeoutSeconds: 5 }));
+    const caseId = await openCase(db, { severity: 'high', teamId, policyId });
+    const run = await runFor(caseId);
+    await waitFor(async () => (await notificationsOf(db, run.id)).length === 1, { what: 'tier 1 notified' });
+    expect((await call(api, tier1, 'POST', `/escalations/${run.id}/acknowledge`)).status).toBe(200);
+    const again = await waitFor(async () => {
+      const n = await notificationsOf(db, run.id);
+      return n.length === 2 ? n : null;
+    }, { what: 'notified again after the ack timeout' });
+    expect(again.map((n) => [n.recipient_id, n.step, n.round])).toEqual([
+      [tier1.staffId, 0, 0],
+      [tier1.staffId, 0, 1],
+    ]);
+    expect(await eventsOf(db, run.id)).toEqual(expect.arrayContaining(['acknowledged', 'reactivated']));
+    expect((await runOf(db, caseId))?.state).toBe('active');
+  });
+
+  it('pauses a snoozed run and resumes it with the pending step', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers(2, { maxSnoozeSeconds: 60 }));
+    const caseId = await openCase(db, { severity: 'high', teamId, policyId });
+    const run = await runFor(caseId);
+    const snoozed = await call<{ state: string }>(api, tier1, 'POST', `/escalations/${run.id}/snooze`, { seconds: 4 });
+    expect([snoozed.status, snoozed.body.state]).toEqual([200, 'snoozed']);
+    expect((await call(api, tier1, 'POST', `/escalations/${run.id}/snooze`, { seconds: 61 })).body).toMatchObject({ reason: 'escalation/snooze_too_long' });
+    const after = await waitFor(async () => {
+      const n = await notificationsOf(db, run.id);
+      return n.length >= 2 ? n : null;
+    }, { what: 'tier 2 after the snooze' });
+    expect(after[1].recipient_id).toBe(tier2.staffId);
+    const events = await eventsOf(db, run.id);
+    expect(events.indexOf('resumed')).toBeGreaterThan(events.indexOf('snoozed'));
+  });
+
+  it('stops for good once resolved', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers(2, { ackTimeoutSeconds: 5 }));
+    const caseId = await openCase(db, { severity: 'medium', teamId, policyId });
+    const run = await runFor(caseId);
+    expect((await call(api, tier1, 'POST', `/escalations/${run.id}/resolve`)).status).toBe(200);
+    expect((await call(api, tier1, 'POST', `/escalations/${run.id}/acknowledge`)).body).toMatchObject({ reason: 'escalation/resolved' });
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect((await notificationsOf(db, run.id)).map((n) => n.recipient_id)).toEqual([tier1.staffId]);
+    expect((await runOf(db, caseId))?.state).toBe('resolved');
+  });
+
+  it('keeps a running escalation on the policy version it started with', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers(3));
+    const caseId = await openCase(db, { severity: 'high', teamId, policyId });
+    const run = await runFor(caseId);
+    const edited = { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }] }, { type: 'wait', seconds: 3 }, { type: 'notify', targets: [{ type: 'supervisors', teamId }] }] };
+    const put = await call<{ version: number }>(api, admin, 'PUT', `/admin/escalation-policies/${policyId}`, { definition: edited });
+    expect([put.status, put.body.version]).toEqual([200, 2]);
+    const n = await waitFor(async () => {
+      const rows = await notificationsOf(db, run.id);
+      return rows.length >= 2 ? rows : null;
+    }, { what: 'tier 2' });
+    expect(n[1].recipient_id).toBe(tier2.staffId); // version 1's tier 2, not version 2's supervisors
+    expect((await runOf(db, caseId))?.policy_version).toBe(1);
+  });
+
+  it('restarts with the new severity’s policy when a case is raised', async () => {
+    const low = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }] }, { type: 'wait', seconds: 60 }, { type: 'mark_overdue' }] });
+    const critical = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId }] }] });
+    const caseId = await openCase(db, { severity: 'low', teamId, policyId: low });
+    const run = await runFor(caseId);
+    await raiseCase(db, caseId, 'critical', critical);
+    await waitFor(async () => (await runOf(db, caseId))?.severity === 'critical', { what: 'restart' });
+    const n = await waitFor(async () => {
+      const rows = await notificationsOf(db, run.id);
+      return rows.length >= 2 ? rows : null;
+    }, { what: 'supervisor notified' });
+    expect(n.map((x) => [x.recipient_id, x.round])).toEqual([
+      [tier1.staffId, 0],
+      [supervisor.staffId, 1],
+    ]);
+  });
+
+  it('rejects invalid policies with the path of each problem', async () => {
+    const res = await call<{ fields: { path: string }[] }>(api, admin, 'POST', '/admin/escalation-policies', {
+      name: 'broken',
+      definition: {
+        steps: [
+          { type: 'notify', targets: [{ type: 'staff', staffId: '00000000-0000-4000-8000-000000000000' }] },
+          { type: 'repeat', fromStep: 0, times: 3 },
+          { type: 'mark_overdue' },
+          { type: 'notify', targets: [{ type: 'team', teamId }] },
+        ],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.map((f) => f.path).sort()).toEqual(['definition.steps[0].targets[0].staffId', 'definition.steps[1]', 'definition.steps[3]']);
+  });
+});
