@@ -81,8 +81,16 @@ describe('staff administration', () => {
     const cw = await createStaffRow(api, db, { role: 'caseworker', teams: ['North'] });
     const south = await call('POST', '/admin/teams', admin.token, { name: 'South', regions: ['AF', 'PK'], languages: ['ps', 'prs'] });
     expect(south.status).toBe(201);
+    const many = await Promise.all(Array.from({ length: 8 }, (_, i) => ensureTeam(db, `Extra ${i}`)));
+    const wide = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: many });
+    expect(wide.body.teamIds).toEqual([...many].sort());
     const moved = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: [south.body.id] });
     expect(moved.body.teamIds).toEqual([south.body.id]);
+    const audit = await call('GET', '/admin/audit?limit=200', admin.token);
+    const changes = (audit.body.entries as { action: string; targetId: string; details: { change: string } }[]).filter(
+      (e) => e.action === 'staff.teams_changed' && e.targetId === cw.staffId,
+    );
+    expect(changes.map((e) => e.details.change).sort()).toEqual([...Array(9).fill('added'), ...Array(9).fill('removed')].sort());
     expect((await call('DELETE', `/admin/teams/${south.body.id as string}`, admin.token)).body.reason).toBe('team/in_use');
     const north = await ensureTeam(db, 'North');
     expect((await call('DELETE', `/admin/teams/${north}`, admin.token)).status).toBe(204);

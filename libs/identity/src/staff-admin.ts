@@ -115,14 +115,21 @@ export class StaffAdmin {
       if (missing.length > 0) throw validationError(missing.map((id) => ({ path: `teamIds[${teamIds.indexOf(id)}]`, message: 'no such team' })));
       const before = await this.store.teamIdsOf(m, target.id);
       const after = await this.store.setTeams(m, target.id, unique);
-      await this.audit.append(m, {
-        actorType: 'staff',
-        actorId: actor.id,
-        action: AuditAction.StaffTeamsChanged,
-        targetType: 'staff',
-        targetId: target.id,
-        details: { added: after.filter((t) => !before.includes(t)).join(','), removed: before.filter((t) => !after.includes(t)).join(',') },
-      });
+      // One entry per membership change: each names its team, however many change at once.
+      const changes = [
+        ...after.filter((t) => !before.includes(t)).map((teamId) => ({ teamId, change: 'added' })),
+        ...before.filter((t) => !after.includes(t)).map((teamId) => ({ teamId, change: 'removed' })),
+      ];
+      for (const details of changes) {
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId: actor.id,
+          action: AuditAction.StaffTeamsChanged,
+          targetType: 'staff',
+          targetId: target.id,
+          details,
+        });
+      }
       return staffView(target, after);
     });
   }

@@ -28,19 +28,24 @@ export class Teams {
     private readonly audit: AuditLog,
   ) {}
 
-  async list(): Promise<TeamView[]> {
-    const rows = (await this.ds.query(
-      `SELECT t.id, t.name, t.regions, t.languages, count(st.staff_id)::int AS members
-         FROM teams t LEFT JOIN staff_teams st ON st.team_id = t.id
-        GROUP BY t.id ORDER BY t.name`,
-    )) as TeamView[];
-    return rows;
+  list(): Promise<TeamView[]> {
+    return this.query(null);
   }
 
   async get(id: string): Promise<TeamView> {
-    const team = (await this.list()).find((t) => t.id === id);
+    const [team] = await this.query(id);
     if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
     return team;
+  }
+
+  private async query(id: string | null): Promise<TeamView[]> {
+    return (await this.ds.query(
+      `SELECT t.id, t.name, t.regions, t.languages, count(st.staff_id)::int AS members
+         FROM teams t LEFT JOIN staff_teams st ON st.team_id = t.id
+        WHERE $1::uuid IS NULL OR t.id = $1::uuid
+        GROUP BY t.id ORDER BY t.name`,
+      [id],
+    )) as TeamView[];
   }
 
   async create(actorId: string, input: TeamInput): Promise<TeamView> {
