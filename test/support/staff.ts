@@ -8,7 +8,8 @@
  * The account rows are written straight into the database (no invitation, no vetting, and a
  * random authKey instead of the ~1 s client-side Argon2id derivation), then the member signs in
  * through the real API with a real TOTP code, so `token` is a genuine session that the guard
- * resolves like any other. Teams are given by name and created when missing. The key material
+ * resolves like any other. Teams are given by name (created when missing) or by the id of an
+ * existing team. The key material
  * (boxPk, signPk, protectedSecret) is random filler of the right sizes: tests that need to open
  * it must register through the API instead (see test/identity/identity-flow.e2e-spec.ts).
  *
@@ -44,6 +45,7 @@ export interface TestStaff extends TestStaffAccount {
 
 export interface StaffOptions {
   readonly role: StaffRole;
+  /** Team names (created when missing) or ids of existing teams. */
   readonly teams?: readonly string[];
   readonly status?: StaffStatus;
   readonly login?: string;
@@ -64,6 +66,21 @@ export async function ensureTeam(db: { url: string }, name: string, regions: str
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A team given by the id of an existing team, or by name (created when missing). */
+async function teamId(db: { url: string }, team: string): Promise<string> {
+  if (UUID.test(team)) {
+    const client = await sql(db.url);
+    try {
+      if ((await client.query('SELECT 1 FROM teams WHERE id = $1', [team])).rowCount) return team;
+    } finally {
+      await client.close();
+    }
+  }
+  return ensureTeam(db, team);
+}
+
 /** An account row (active unless told otherwise), not signed in. */
 export async function createStaffRow(api: RunningApp, db: { url: string }, options: StaffOptions): Promise<TestStaffAccount> {
   await cryptoReady();
@@ -73,7 +90,7 @@ export async function createStaffRow(api: RunningApp, db: { url: string }, optio
   const authKey = new Uint8Array(randomBytes(32));
   const totpSecret = newTotpSecret();
   const teamIds: string[] = [];
-  for (const name of options.teams ?? []) teamIds.push(await ensureTeam(db, name));
+  for (const team of options.teams ?? []) teamIds.push(await teamId(db, team));
   const client = await sql(db.url);
   try {
     await client.query(
