@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Allow, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 
 /** Public keys derived from an access code (crypto-v1 §3), base64url. */
 export class PublicKeysDto {
@@ -16,12 +16,20 @@ export class ProofOfWorkDto {
   nonce!: string;
 }
 
+/** Duress keys and the reporter's choice of what a duress session shows (issue 8). */
+export class DuressKeysDto extends PublicKeysDto {
+  @ApiPropertyOptional({ description: 'may a duress session see the real reports and messages? (default false: it sees none)' })
+  @IsOptional()
+  @IsBoolean()
+  showReports?: boolean;
+}
+
 export class RegisterReporterDto extends PublicKeysDto {
-  @ApiPropertyOptional({ type: PublicKeysDto, description: 'keys of a duress code: signing in with it raises a silent alert' })
+  @ApiPropertyOptional({ type: DuressKeysDto, description: 'keys of a duress code: signing in with it raises a silent alert' })
   @IsOptional()
   @ValidateNested()
-  @Type(() => PublicKeysDto)
-  duress?: PublicKeysDto;
+  @Type(() => DuressKeysDto)
+  duress?: DuressKeysDto;
 
   @ApiProperty({ type: ProofOfWorkDto }) @ValidateNested() @Type(() => ProofOfWorkDto) pow!: ProofOfWorkDto;
 }

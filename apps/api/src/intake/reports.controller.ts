@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Optional, Param, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
-import { AttachmentService, MessageService, ReportService, type MessageView, type ReportView } from '@panah/intake';
+import { AttachmentService, MessageService, REPORTER_DURESS_PORT, ReportService, type MessageView, type ReporterDuressPort, type ReportView } from '@panah/intake';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
 import { PageQueryDto, SubmitReportDto } from './dto';
 
@@ -21,7 +21,14 @@ export class ReportsController {
     private readonly reports: ReportService,
     private readonly attachments: AttachmentService,
     private readonly messages: MessageService,
+    // Duress seam (issue 8): a duress session sees no reports or messages unless the reporter chose otherwise.
+    @Optional() @Inject(REPORTER_DURESS_PORT) private readonly duress: ReporterDuressPort | null = null,
   ) {}
+
+  /** Whether this session may see real reports; asked for every session, so timing does not tell. */
+  private async shows(principal: Principal | null): Promise<boolean> {
+    return principal?.kind !== 'reporter' || !this.duress || (await this.duress.showsReports(principal.sessionId));
+  }
 
   /**
    * Submits a report under a client-chosen UUID: 201 when stored, 200 with the same body when
@@ -35,13 +42,18 @@ export class ReportsController {
   }
 
   @Get('reports')
-  list(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: ReportView[]; nextCursor: string | null }> {
-    return this.reports.list(reporterOf(principal), query.limit ?? 20, query.cursor);
+  async list(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: ReportView[]; nextCursor: string | null }> {
+    const reporterId = reporterOf(principal);
+    if (!(await this.shows(principal))) return { items: [], nextCursor: null };
+    return this.reports.list(reporterId, query.limit ?? 20, query.cursor);
   }
 
   @Get('reports/:id')
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): ReturnType<ReportService['get']> {
-    return this.reports.get(reporterOf(principal), id);
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): ReturnType<ReportService['get']> {
+    const reporterId = reporterOf(principal);
+    // Hidden under duress: the same 404 as a report that does not exist.
+    if (!(await this.shows(principal))) return this.reports.get(reporterId, '00000000-0000-0000-0000-000000000000');
+    return this.reports.get(reporterId, id);
   }
 
   /** Streams an encrypted attachment blob (application/octet-stream) into the database. */
@@ -67,7 +79,9 @@ export class ReportsController {
 
   /** Messages addressed to this reporter (envelopes only their device can open). */
   @Get('messages')
-  listMessages(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: MessageView[]; nextCursor: string | null }> {
-    return this.messages.list(reporterOf(principal), query.limit ?? 20, query.cursor);
+  async listMessages(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+    const reporterId = reporterOf(principal);
+    if (!(await this.shows(principal))) return { items: [], nextCursor: null };
+    return this.messages.list(reporterId, query.limit ?? 20, query.cursor);
   }
 }
