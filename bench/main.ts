@@ -4,8 +4,10 @@
  */
 import { run as crypto } from './crypto.bench';
 import { run as health } from './health.bench';
+import { run as intake } from './intake.bench';
+import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, crypto };
+const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

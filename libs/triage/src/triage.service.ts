@@ -121,6 +121,7 @@ export class TriageService {
   }
 
   private async markTriaged(manager: EntityManager, reportId: string, caseId: string): Promise<void> {
-    await manager.query(`UPDATE reports SET status = 'triaged', triaged_at = now(), updated_at = now(), case_id = $2 WHERE id = $1`, [reportId, caseId]);
+    // clock_timestamp(), not now(): triaged_at should say when triage finished (bench/triage reads it).
+    await manager.query(`UPDATE reports SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = $2 WHERE id = $1`, [reportId, caseId]);
   }
 }
