@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AccessPolicy } from '@panah/domain';
-import { routePolicies } from '../foundation/access-policy.e2e-spec';
+import { routePolicies } from '../support/routes';
 import { type RunningApp, startApi } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, type TestDatabase } from '../support/database';
