@@ -8,6 +8,7 @@ import {
   generateRootKey,
   generateStaffKeys,
   intakePublicKeys,
+  kid,
   sealEnvelope,
   signChallenge,
   signDirectory,
@@ -19,7 +20,9 @@ import {
 } from '@panah/crypto';
 import { leadingZeroBits, type TriageHints } from '@panah/domain';
 import { KeyDirectoryService } from '@panah/intake';
+import { newToken, tokenDigest, TokenKind } from '@panah/security';
 import type { RunningApp } from './apps';
+import { sql } from './database';
 
 /**
  * Builders for intake tests: an organisation root key and intake (staff) keys, a published
@@ -124,4 +127,32 @@ export async function putReport(url: string, reporter: Pick<TestReporter, 'auth'
     headers: { 'content-type': 'application/json', ...reporter.auth },
     body: JSON.stringify(hints === undefined ? { envelope } : { envelope, hints }),
   });
+}
+
+/**
+ * A reporter written straight into the database with a live session (no proof of work, no
+ * registration rate limit): for benchmarks and tests that need hundreds of reporters.
+ */
+export async function insertedReporter(dbUrl: string, tokenKey: string): Promise<TestReporter> {
+  await cryptoReady();
+  const k = generateStaffKeys();
+  const reporterId = kid(k.signKeyPair.publicKey);
+  const token = newToken(TokenKind.ReporterSession);
+  const pg = await sql(dbUrl);
+  try {
+    await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
+    await pg.query(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $1, $2, $3, 'primary')`, [
+      reporterId,
+      toB64u(k.signKeyPair.publicKey),
+      toB64u(k.boxKeyPair.publicKey),
+    ]);
+    await pg.query(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, expires_at) VALUES ($1, $2, $3, $3, now() + interval '1 day')`, [
+      randomUUID(),
+      tokenDigest(token, tokenKey),
+      reporterId,
+    ]);
+  } finally {
+    await pg.close();
+  }
+  return { reporterId, sign: k.signKeyPair, box: k.boxKeyPair, token, auth: { authorization: `Bearer ${token}` } };
 }
