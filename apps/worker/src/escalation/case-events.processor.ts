@@ -1,5 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
+import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { EscalationEngine } from '@panah/escalation';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
@@ -10,12 +12,20 @@ import { PanahWorkerHost } from '../processor-events';
  * raised, or ends it when the case was resolved. Both are idempotent (the run row decides).
  */
 @Processor(QueueName.CaseEvents)
-export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor {
+export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
   readonly queue = QueueName.CaseEvents;
   readonly handles = [JobName.CaseOpened, JobName.CaseUpdated] as const;
 
-  constructor(private readonly engine: EscalationEngine) {
+  constructor(
+    private readonly engine: EscalationEngine,
+    @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+  ) {
     super();
+  }
+
+  onApplicationBootstrap(): void {
+    // A burst of cases (a mass-casualty day) must start escalating in parallel, not one by one.
+    this.worker.concurrency = this.config.escalation.concurrency;
   }
 
   async process(job: Job): Promise<{ outcome: string }> {
