@@ -208,6 +208,25 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     ]);
   });
 
+  it('notifies whoever the team’s weekly rotation (or an override) puts on call', async () => {
+    const bad = await call<{ fields: { path: string }[] }>(api, supervisor, 'PUT', `/admin/teams/${teamId}/on-call`, { timeZone: 'Mars/Olympus', handoffTime: '09:00', rotationStart: '2025-01-06', members: [admin.staffId] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields.map((f) => f.path)).toEqual(['timeZone']);
+    const set = await call(api, supervisor, 'PUT', `/admin/teams/${teamId}/on-call`, { timeZone: 'Europe/Berlin', handoffTime: '09:00', rotationStart: '2025-01-06', members: [tier1.staffId, tier2.staffId] });
+    expect(set.status).toBe(200);
+    const who = await call<{ staffId: string }>(api, supervisor, 'GET', `/admin/teams/${teamId}/on-call?at=2025-01-13T08:00:00Z`);
+    expect(who.body.staffId).toBe(tier2.staffId); // second week, from 09:00 Berlin time
+    const now = new Date();
+    await call(api, supervisor, 'POST', `/admin/teams/${teamId}/on-call/overrides`, { staffId: tier2.staffId, startsAt: new Date(now.getTime() - 60_000).toISOString(), endsAt: new Date(now.getTime() + 3_600_000).toISOString() });
+    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'on_call', teamId }] }] });
+    const run = await runFor(await openCase(db, { severity: 'critical', teamId, policyId }));
+    const rows = await waitFor(async () => {
+      const n = await notificationsOf(db, run.id);
+      return n.length > 0 ? n : null;
+    }, { what: 'on-call notified' });
+    expect(rows.map((n) => n.recipient_id)).toEqual([tier2.staffId]);
+  });
+
   it('rejects invalid policies with the path of each problem', async () => {
     const res = await call<{ fields: { path: string }[] }>(api, admin, 'POST', '/admin/escalation-policies', {
       name: 'broken',

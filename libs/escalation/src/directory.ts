@@ -2,8 +2,9 @@ import type { EntityManager } from 'typeorm';
 import type { ContactRef, DirectorySnapshot, OnCallSchedule, PolicyDefinition } from '@panah/domain';
 
 /** Team and staff ids a policy's steps name. */
-export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; staffIds: string[]; admins: boolean } {
+export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; staffIds: string[]; onCallTeamIds: string[]; admins: boolean } {
   const teamIds = new Set<string>();
+  const onCall = new Set<string>();
   const staffIds = new Set<string>();
   let admins = false;
   for (const s of policy.steps) {
@@ -11,10 +12,11 @@ export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; st
     if (s.type !== 'notify' && s.type !== 'notify_if') continue;
     for (const t of s.targets) {
       if (t.type === 'staff') staffIds.add(t.staffId);
+      else if (t.type === 'on_call') onCall.add(t.teamId);
       else teamIds.add(t.teamId);
     }
   }
-  return { teamIds: [...teamIds], staffIds: [...staffIds], admins };
+  return { teamIds: [...teamIds], staffIds: [...staffIds], onCallTeamIds: [...onCall], admins };
 }
 
 /**
@@ -22,7 +24,7 @@ export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; st
  * queries. The engine and the simulator both use it, so they see the same directory.
  */
 export async function loadDirectory(manager: EntityManager, policy: PolicyDefinition, at: Date): Promise<DirectorySnapshot> {
-  const { teamIds, staffIds, admins } = policyTargets(policy);
+  const { teamIds, staffIds, onCallTeamIds, admins } = policyTargets(policy);
   const teamMembers: Record<string, string[]> = {};
   const teamSupervisors: Record<string, string[]> = {};
   const active = new Set<string>();
@@ -41,10 +43,10 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
     }
   }
   const adminIds: string[] = [];
-  const named = (await manager.query(
+  const named = staffIds.length === 0 && !admins ? [] : ((await manager.query(
     `SELECT id, role FROM staff WHERE status = 'active' AND (id = ANY($1::uuid[]) OR ($2 AND role = 'admin')) ORDER BY created_at, id`,
     [staffIds, admins],
-  )) as { id: string; role: string }[];
+  )) as { id: string; role: string }[]);
   for (const r of named) {
     if (staffIds.includes(r.id)) active.add(r.id);
     if (r.role === 'admin' && admins) {
@@ -53,14 +55,14 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
     }
   }
   const schedules: Record<string, OnCallSchedule> = {};
-  if (teamIds.length > 0) {
+  if (onCallTeamIds.length > 0) {
     const rows = (await manager.query(
       `SELECT s.id, s.team_id, s.time_zone, s.handoff_time, s.rotation_start, s.members,
               COALESCE(json_agg(json_build_object('staffId', o.staff_id, 'startsAt', o.starts_at, 'endsAt', o.ends_at, 'createdAt', o.created_at))
                        FILTER (WHERE o.id IS NOT NULL), '[]') AS overrides
          FROM oncall_schedules s LEFT JOIN oncall_overrides o ON o.schedule_id = s.id AND o.ends_at > $2
         WHERE s.team_id = ANY($1::uuid[]) GROUP BY s.id`,
-      [teamIds, at],
+      [onCallTeamIds, at],
     )) as { team_id: string; time_zone: string; handoff_time: string; rotation_start: string; members: string[]; overrides: { staffId: string; startsAt: string; endsAt: string; createdAt: string }[] }[];
     const people = new Set<string>();
     for (const r of rows) {

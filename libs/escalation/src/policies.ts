@@ -97,8 +97,8 @@ export class EscalationPolicies {
     const targets = policyTargets(shape.data as PolicyDefinition);
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     const staff = (await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [targets.staffIds.filter((x) => uuid.test(x))])) as { id: string }[];
-    const teams = (await m.query(`SELECT id FROM teams WHERE id = ANY($1::uuid[])`, [targets.teamIds.filter((x) => uuid.test(x))])) as { id: string }[];
-    const oncall = (await m.query(`SELECT team_id FROM oncall_schedules WHERE team_id = ANY($1::uuid[])`, [targets.teamIds.filter((x) => uuid.test(x))])) as { team_id: string }[];
+    const teams = (await m.query(`SELECT id FROM teams WHERE id = ANY($1::uuid[])`, [[...targets.teamIds, ...targets.onCallTeamIds].filter((x) => uuid.test(x))])) as { id: string }[];
+    const oncall = (await m.query(`SELECT team_id FROM oncall_schedules WHERE team_id = ANY($1::uuid[])`, [targets.onCallTeamIds.filter((x) => uuid.test(x))])) as { team_id: string }[];
     const result = validatePolicy(
       definition,
       { staffIds: new Set(staff.map((s) => s.id)), teamIds: new Set(teams.map((t) => t.id)), onCallTeamIds: new Set(oncall.map((o) => o.team_id)) },
