@@ -116,7 +116,11 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     ]);
     const pg = await sql(db.url);
     const caseRow = await pg.query(`SELECT state FROM cases WHERE id = $1`, [ack.body.caseId]);
+    // Contact details are encrypted at rest: neither the address nor the webhook URL is in the table.
+    const stored = await pg.query(`SELECT string_agg(detail_ciphertext, ' ') AS all FROM contact_methods`);
     await pg.close();
+    expect(stored.rows[0].all).not.toContain(mail(tier1));
+    expect(stored.rows[0].all).not.toContain('127.0.0.1');
     expect(caseRow.rows[0].state).toBe('acknowledged');
 
     // G5: the fixed sentence only, padded; nothing from the report or its hints.
