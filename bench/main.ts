@@ -2,13 +2,14 @@
  * `npm run bench [scenario…]`: runs the named scenarios (default: all) and prints their figures.
  * Scenarios live next to this file as `<name>.bench.ts` and export `run()`.
  */
+import { run as checkins } from './checkins.bench';
 import { run as crypto } from './crypto.bench';
 import { run as escalation } from './escalation.bench';
 import { run as health } from './health.bench';
 import { run as intake } from './intake.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage, escalation };
+const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage, escalation, checkins };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,0 +1,123 @@
+import { cpus, loadavg } from 'node:os';
+import { startWorker } from '../test/support/apps';
+import { testConfig } from '../test/support/config';
+import { createTestDatabase, sql } from '../test/support/database';
+import { percentile } from './harness';
+
+const PLANS = Number(process.env.BENCH_CHECKIN_PLANS ?? 100_000);
+/** Deadlines start this long after setup (time to relay every deadline job into Redis)… */
+const LEAD_MS = Number(process.env.BENCH_CHECKIN_LEAD_MS ?? 45_000);
+/** …and are spread evenly over this window. */
+const SPREAD_MS = Number(process.env.BENCH_CHECKIN_SPREAD_MS ?? 180_000);
+/** After the last deadline, wait at most this long for the backlog (keeps the run near 6 minutes). */
+const TAIL_MS = Number(process.env.BENCH_CHECKIN_TAIL_MS ?? 120_000);
+
+/**
+ * `npm run bench -- checkins`: 100,000 active plans whose deadlines (grace 0) fall due evenly over
+ * a few minutes, none checked in. Every one must become a critical missed_checkin case. Prints
+ * alert lateness (the moment the worker decided the miss, minus the promised alert time) p50/p99
+ * and the worker's memory. The plans are written straight to PostgreSQL together with the outbox
+ * rows the API would have written, so the run measures the deadline engine, not plan creation.
+ */
+export async function run(): Promise<void> {
+  const db = await createTestDatabase();
+  const config = testConfig(db.url, {
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '40',
+    OUTBOX_BATCH_SIZE: '1000',
+    CHECKIN_CONCURRENCY: '64',
+    CHECKIN_SWEEP_EVERY_MS: '1000',
+  });
+  const client = await sql(db.url);
+  const memory = { rss: 0, heap: 0 };
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    memory.rss = Math.max(memory.rss, m.rss);
+    memory.heap = Math.max(memory.heap, m.heapUsed);
+  }, 500);
+  const baseline = process.memoryUsage();
+  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+  try {
+    const t0 = Date.now() + LEAD_MS;
+    await client.query(`INSERT INTO reporters (id) SELECT 'bench-' || g FROM generate_series(1, $1) g`, [PLANS]);
+    const spec = { schedule: { kind: 'interval', everySeconds: 86_400 }, graceSeconds: 0, remindersSecondsBefore: [], maxPauseSeconds: 0, missSeverity: 'critical' };
+    await client.query(
+      `INSERT INTO checkin_plans (id, reporter_id, spec, next_deadline, alert_at)
+       SELECT gen_random_uuid(), 'bench-' || g, $2::jsonb, t, t
+         FROM generate_series(1, $1) g, LATERAL (SELECT to_timestamp(($3::bigint + (g - 1) * $4::bigint / $1) / 1000.0) AS t) x`,
+      [PLANS, JSON.stringify(spec), t0, SPREAD_MS],
+    );
+    await client.query(`CREATE TABLE bench_promises AS SELECT reporter_id, alert_at FROM checkin_plans`);
+    await client.query(`CREATE INDEX ON bench_promises (reporter_id)`);
+    await client.query(
+      `INSERT INTO outbox (job_name, payload, job_id, not_before)
+       SELECT 'checkin.deadline', jsonb_build_object('planId', id), 'checkin-deadline-' || id || '-' || floor(extract(epoch FROM alert_at) * 1000)::bigint, alert_at
+         FROM checkin_plans ORDER BY alert_at`,
+    );
+    console.log(`${PLANS} plans, deadlines from +${LEAD_MS / 1000} s over ${SPREAD_MS / 1000} s (${Math.round(PLANS / (SPREAD_MS / 1000))}/s), grace 0`);
+
+    const started = Date.now();
+    worker = await startWorker(config);
+    await waitUntil(async () => (await count(client, `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'checkin.deadline' AND relayed_at IS NULL`)) === 0, LEAD_MS);
+    console.log(`deadline jobs relayed to Redis in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const lastDue = t0 + SPREAD_MS;
+    let lastReport = 0;
+    await waitUntil(async () => {
+      const done = await count(client, `SELECT count(*)::int AS n FROM case_safety_events WHERE kind = 'missed_checkin'`);
+      if (Date.now() - lastReport >= 15_000) {
+        lastReport = Date.now();
+        const due = await count(client, `SELECT count(*)::int AS n FROM bench_promises WHERE alert_at <= now()`);
+        console.log(`  t+${((Date.now() - t0) / 1000).toFixed(0)} s: ${due} due, ${done} alerted, RSS ${mb(process.memoryUsage().rss)} MiB`);
+      }
+      return done >= PLANS;
+    }, lastDue - Date.now() + TAIL_MS).catch(() => console.log(`  stopped waiting ${TAIL_MS / 1000} s after the last deadline`));
+
+    const measuredAt = new Date();
+    const rows = (
+      await client.query<{ ms: number }>(
+        `SELECT (extract(epoch FROM e.occurred_at - p.alert_at) * 1000)::float8 AS ms
+           FROM case_safety_events e JOIN cases c ON c.id = e.case_id JOIN bench_promises p ON p.reporter_id = c.reporter_id
+          WHERE e.kind = 'missed_checkin'`,
+      )
+    ).rows.map((r) => r.ms);
+    const early = rows.filter((ms) => ms < 0).length;
+    // Alerts still pending count with the lateness they have reached so far (a lower bound).
+    const pending = (
+      await client.query<{ ms: number }>(
+        `SELECT (extract(epoch FROM $1::timestamptz - p.alert_at) * 1000)::float8 AS ms FROM bench_promises p
+          WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.reporter_id = p.reporter_id)`,
+        [measuredAt],
+      )
+    ).rows.map((r) => r.ms);
+    const all = [...rows, ...pending];
+    const dup = (await count(client, `SELECT count(*)::int AS n FROM (SELECT case_id FROM case_safety_events WHERE kind = 'missed_checkin' GROUP BY case_id HAVING count(*) > 1) d`));
+    const elapsed = (measuredAt.getTime() - t0) / 1000;
+    console.log(`alerts: ${rows.length}/${PLANS} (early: ${early}, duplicated: ${dup}, still pending: ${pending.length}); ${(rows.length / elapsed).toFixed(0)} alerts/s since the first deadline`);
+    console.log(`alert lateness: p50 ${percentile(all, 50).toFixed(0)} ms, p99 ${percentile(all, 99).toFixed(0)} ms, max ${Math.max(...all).toFixed(0)} ms${pending.length ? ' (pending alerts counted at their lateness so far)' : ''}`);
+    console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other runs)`);
+    const m = process.memoryUsage();
+    console.log(
+      `worker process memory (worker in-process with this driver): peak RSS ${mb(memory.rss)} MiB (before start ${mb(baseline.rss)} MiB, now ${mb(m.rss)} MiB), peak heap ${mb(memory.heap)} MiB`,
+    );
+  } finally {
+    clearInterval(sampler);
+    await worker?.close();
+    await client.close();
+    await db.drop();
+  }
+}
+
+const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(0);
+
+async function count(client: Awaited<ReturnType<typeof sql>>, text: string): Promise<number> {
+  return (await client.query<{ n: number }>(text)).rows[0].n;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('benchmark timed out');
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
