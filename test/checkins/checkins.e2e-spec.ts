@@ -115,6 +115,42 @@ describe('safety check-ins, panic and duress', () => {
     expect(rows[0].outcome).toBe('after_alert');
   });
 
+  it('delivers reminders before the deadline into the reporter\'s inbox, once each', async () => {
+    const r = await reporter();
+    const plan = await api(apiApp.url, 'PUT', '/v1/checkins/plan', r.auth, { schedule: { kind: 'interval', everySeconds: 4 }, graceSeconds: 30, remindersSecondsBefore: [3, 1] });
+    const deadline = plan.json.nextDeadline as string;
+    const inbox = await waitFor(async () => {
+      const res = await api(apiApp.url, 'GET', '/v1/checkins/reminders', r.auth);
+      return (res.json.items as unknown[]).length >= 2 ? (res.json.items as { deadline: string; remindAt: string }[]) : null;
+    }, { what: 'two reminders' });
+    await api(apiApp.url, 'DELETE', '/v1/checkins/plan', r.auth);
+    expect(inbox.map((i) => i.deadline)).toEqual([deadline, deadline]);
+    expect(inbox.map((i) => Date.parse(deadline) - Date.parse(i.remindAt))).toEqual([1_000, 3_000]);
+  });
+
+  it('a plan the engine cannot evaluate still alerts (fail safe), and not on every sweep', async () => {
+    const r = await reporter();
+    await api(apiApp.url, 'PUT', '/v1/checkins/plan', r.auth, { schedule: { kind: 'interval', everySeconds: 3600 } });
+    const client = await sql(db.url);
+    try {
+      // Corrupt the stored schedule and make it due: the state machine throws on it.
+      await client.query(
+        `UPDATE checkin_plans SET spec = jsonb_set(spec, '{schedule}', '{"kind":"daily","times":["09:00"],"timeZone":"Nowhere/Atlantis"}'), alert_at = now() - interval '5 seconds' WHERE reporter_id = $1`,
+        [r.reporterId],
+      );
+    } finally {
+      await client.close();
+    }
+    const [opened] = await waitFor(async () => {
+      const rows = await casesOf(r.reporterId);
+      return rows.length > 0 ? rows : null;
+    }, { what: 'the fail-safe alert' });
+    expect(opened.reasons).toEqual(['missed_checkin']);
+    const [plan] = await query<{ alert_at: Date }>(`SELECT alert_at FROM checkin_plans WHERE reporter_id = $1`, [r.reporterId]);
+    expect(plan.alert_at.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);
+    await api(apiApp.url, 'DELETE', '/v1/checkins/plan', r.auth);
+  });
+
   it('five panic presses within the window make one critical panic case', async () => {
     const r = await reporter();
     const presses = await Promise.all(Array.from({ length: 5 }, () => api(apiApp.url, 'POST', '/v1/panic', r.auth, signedSignal('panic', r.primary))));

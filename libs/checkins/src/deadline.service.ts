@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
@@ -12,6 +12,8 @@ export type AlertResult =
   | { readonly kind: 'missed'; readonly caseId: string; readonly deadline: Date };
 
 const SWEEP_BATCH = 500;
+/** A plan that cannot be evaluated alerts, and alerts again this often until someone fixes it. */
+const FAIL_SAFE_REPEAT_MS = 3_600_000;
 
 /**
  * The deadline engine's worker side. Whoever fires (the plan's delayed job or the sweeper) locks
@@ -20,6 +22,8 @@ const SWEEP_BATCH = 500;
  */
 @Injectable()
 export class DeadlineService {
+  private readonly logger = new Logger(DeadlineService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
@@ -73,12 +77,49 @@ export class DeadlineService {
     const before = new Date(Date.now() - this.config.checkins.sweepGraceMs);
     let alerts = 0;
     for (const id of await this.plans.overdueAlerts(before, SWEEP_BATCH)) {
-      if ((await this.fireAlert(id, { skipLocked: true })).kind === 'missed') alerts += 1;
+      // One plan that cannot be evaluated must not hold up the alerts queued behind it.
+      try {
+        if ((await this.fireAlert(id, { skipLocked: true })).kind === 'missed') alerts += 1;
+      } catch (error) {
+        this.logger.error({ planId: id, err: error instanceof Error ? error.name : 'unknown' }, 'deadline could not be evaluated; alerting anyway');
+        await this.failSafeAlert(id).catch(() => undefined); // next sweep tries again
+      }
     }
     let reminders = 0;
     for (const id of await this.plans.overdueReminders(before, SWEEP_BATCH)) {
-      if ((await this.deliverReminder(id, { skipLocked: true })) === 'delivered') reminders += 1;
+      try {
+        if ((await this.deliverReminder(id, { skipLocked: true })) === 'delivered') reminders += 1;
+      } catch (error) {
+        this.logger.error({ planId: id, err: error instanceof Error ? error.name : 'unknown' }, 'reminder failed; retried next sweep');
+      }
     }
     return { alerts, reminders };
+  }
+
+  /**
+   * Silence we cannot evaluate is treated as silence: a plan whose deadline job failed for good,
+   * or that the state machine cannot read, raises the missed check-in case, then waits an hour
+   * before doing so again (instead of raising on every sweep). Never a silent drop.
+   */
+  async failSafeAlert(planId: string): Promise<'raised' | 'gone' | 'not_due'> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows = (await manager.query(`SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`, [planId])) as {
+        reporter_id: string;
+        alert_at: Date;
+        severity: string | null;
+      }[];
+      const plan = rows[0];
+      if (!plan) return 'gone';
+      const now = new Date();
+      if (plan.alert_at.getTime() > now.getTime()) return 'not_due';
+      const severity = plan.severity === 'low' || plan.severity === 'medium' || plan.severity === 'high' ? plan.severity : 'critical';
+      await this.safety.raise(manager, { reporterId: plan.reporter_id, reason: CaseReason.MissedCheckin, severity, event: 'missed_checkin', at: now });
+      await manager.query(`UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`, [
+        planId,
+        new Date(now.getTime() + FAIL_SAFE_REPEAT_MS),
+        now,
+      ]);
+      return 'raised';
+    });
   }
 }

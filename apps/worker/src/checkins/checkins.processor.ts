@@ -3,7 +3,7 @@ import { Inject, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { DeadlineService } from '@panah/checkins';
-import { JobName, parseJobPayload, QueueName } from '@panah/queue';
+import { JobName, jobPayloadSchemas, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
 import { PanahWorkerHost } from '../processor-events';
 
@@ -54,9 +54,12 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
   }
 
   protected override async onFinalFailure(job: Job): Promise<void> {
-    // Nothing is lost: the plan's alert_at / next_reminder_at stay due, and the sweeper retries
-    // them every few seconds. Logged (ids only) by the base class.
-    this.logger.error({ job: job.name, jobId: job.id }, 'check-in job failed for good; the sweeper takes over');
+    // A deadline that failed for good still alerts (fail safe); a reminder stays due and the
+    // sweeper retries it. The base class has logged the failure (ids only).
+    if (job.name !== JobName.CheckinDeadline) return;
+    const parsed = jobPayloadSchemas[JobName.CheckinDeadline].safeParse(job.data);
+    // If even this fails (database down), alert_at is still due and the sweeper gets it.
+    if (parsed.success) await this.deadlines.failSafeAlert(parsed.data.planId).catch(() => undefined);
   }
 }
 
