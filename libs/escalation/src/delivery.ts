@@ -21,6 +21,7 @@ interface Claimed {
   severity: AlertSeverity;
   short_ref: string;
   run_state: string;
+  detail_ciphertext: string | null;
 }
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'fallback' | 'exhausted' | 'cancelled' | 'stale';
@@ -46,19 +47,19 @@ export class NotificationDelivery {
 
   async deliver(notificationId: string, attempt: number): Promise<DeliveryOutcome> {
     const leaseMs = this.config.notify.timeoutMs * 2 + 5_000;
-    const claimed = await this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(
-        `UPDATE escalation_notifications n
-            SET status = 'sending', attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $3::float / 1000),
-                next_attempt_at = now() + make_interval(secs => $3::float / 1000)
-           FROM escalation_runs r
-          WHERE n.id = $1 AND r.id = n.run_id AND n.attempts = $2 - 1
-            AND (n.status = 'pending' OR (n.status = 'sending' AND n.lease_until < now()))
-          RETURNING n.id, n.run_id, n.step, n.round, n.recipient_id, n.method_ref, n.channel, n.attempts, r.severity, r.short_ref, r.state AS run_state`,
-        [notificationId, attempt, leaseMs],
-      )) as [Claimed[], number];
-      return rows[0][0] ?? null;
-    });
+    // One statement (its own transaction): claim the row and read what sending needs.
+    const [rows] = (await this.dataSource.query(
+      `UPDATE escalation_notifications n
+          SET status = 'sending', attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $3::float / 1000),
+              next_attempt_at = now() + make_interval(secs => $3::float / 1000)
+         FROM escalation_runs r
+        WHERE n.id = $1 AND r.id = n.run_id AND n.attempts = $2 - 1
+          AND (n.status = 'pending' OR (n.status = 'sending' AND n.lease_until < now()))
+        RETURNING n.id, n.run_id, n.step, n.round, n.recipient_id, n.method_ref, n.channel, n.attempts, r.severity, r.short_ref, r.state AS run_state,
+                  (SELECT c.detail_ciphertext FROM contact_methods c WHERE c.id::text = n.method_ref AND c.enabled) AS detail_ciphertext`,
+      [notificationId, attempt, leaseMs],
+    )) as [Claimed[], number];
+    const claimed = rows[0] ?? null;
     if (!claimed) return 'stale';
     const started = new Date();
     if (claimed.run_state === 'acknowledged' || claimed.run_state === 'resolved') {
@@ -68,13 +69,9 @@ export class NotificationDelivery {
     }
     let error: ChannelError | null = null;
     try {
-      const method = (await this.dataSource.query(`SELECT detail_ciphertext, enabled FROM contact_methods WHERE id = $1`, [claimed.method_ref])) as {
-        detail_ciphertext: string;
-        enabled: boolean;
-      }[];
-      if (method.length === 0 || !method[0].enabled) throw new ChannelError('contact_method_removed', true);
+      if (!claimed.detail_ciphertext) throw new ChannelError('contact_method_removed', true);
       if (!(CHANNEL_KINDS as readonly string[]).includes(claimed.channel)) throw new ChannelError('unknown_channel', true);
-      const detail = await this.cipher.decrypt(claimed.method_ref, method[0].detail_ciphertext).catch(() => {
+      const detail = await this.cipher.decrypt(claimed.method_ref, claimed.detail_ciphertext).catch(() => {
         throw new ChannelError('contact_undecryptable', true);
       });
       const link = ackLink(this.config.publicUrl, ackToken(this.config.tokenKey, claimed.run_id, claimed.recipient_id));
@@ -88,6 +85,18 @@ export class NotificationDelivery {
   }
 
   private async finish(n: Claimed, started: Date, result: 'delivered' | 'failed' | 'cancelled', error: ChannelError | null): Promise<DeliveryOutcome> {
+    if (result !== 'failed' && n.attempts === 1) {
+      // The common case in one statement: the outcome and its attempt record together.
+      await this.dataSource.query(
+        `WITH done AS (
+           UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END,
+                  lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1 RETURNING id)
+         INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
+         SELECT id, 1, $3, $4, now(), $2, NULL FROM done ON CONFLICT (notification_id, attempt) DO NOTHING`,
+        [n.id, result, n.channel, started],
+      );
+      return result;
+    }
     return this.dataSource.transaction(async (m) => {
       let outcome: DeliveryOutcome;
       if (result === 'delivered' || result === 'cancelled') {

@@ -85,16 +85,18 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
   const timeZones: Record<string, string> = {};
   const contacts: Record<string, ContactRef[]> = {};
   if (everyone.length > 0) {
-    const zones = (await manager.query(`SELECT staff_id, time_zone FROM staff_notification_settings WHERE staff_id = ANY($1::uuid[])`, [everyone])) as {
-      staff_id: string;
-      time_zone: string;
-    }[];
-    for (const z of zones) timeZones[z.staff_id] = z.time_zone;
-    const methods = (await manager.query(
-      `SELECT id, staff_id, channel FROM contact_methods WHERE staff_id = ANY($1::uuid[]) AND enabled ORDER BY staff_id, priority, created_at, id`,
+    // Time zones and contact-method order in one round trip.
+    const rows = (await manager.query(
+      `SELECT 'zone' AS kind, staff_id, time_zone AS value, NULL AS channel, 0 AS priority, now() AS created_at FROM staff_notification_settings WHERE staff_id = ANY($1::uuid[])
+       UNION ALL
+       SELECT 'method', staff_id, id::text, channel, priority, created_at FROM contact_methods WHERE staff_id = ANY($1::uuid[]) AND enabled
+       ORDER BY staff_id, priority, created_at, value`,
       [everyone],
-    )) as { id: string; staff_id: string; channel: string }[];
-    for (const m of methods) (contacts[m.staff_id] ??= []).push({ methodId: m.id, channel: m.channel });
+    )) as { kind: string; staff_id: string; value: string; channel: string | null }[];
+    for (const r of rows) {
+      if (r.kind === 'zone') timeZones[r.staff_id] = r.value;
+      else (contacts[r.staff_id] ??= []).push({ methodId: r.value, channel: r.channel as string });
+    }
   }
   return { teamMembers, teamSupervisors, admins: adminIds, activeStaff: active, schedules, timeZones, contacts };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
@@ -79,8 +79,6 @@ export async function scheduleWakeUp(m: EntityManager, run: { id: string; fence:
  */
 @Injectable()
 export class EscalationEngine {
-  private readonly logger = new Logger(EscalationEngine.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
@@ -210,17 +208,16 @@ export class EscalationEngine {
         continue;
       }
       notified += 1;
-      await m.query(`INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
-        ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId)),
-        run.id,
-        e.staffId,
-      ]);
-      await insertNotification(m, { runId: run.id, step: e.step, round: e.round, recipientId: e.staffId, contact: e.contact, fallbackOf: null });
+      const link = ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId));
+      await insertNotification(m, { runId: run.id, step: e.step, round: e.round, recipientId: e.staffId, contact: e.contact, fallbackOf: null }, link);
     }
     const next = result.next;
+    // The run's new position and its history entry in one round trip.
     await m.query(
-      `UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
-              severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1`,
+      `WITH moved AS (
+         UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
+                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1 RETURNING id)
+       INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'step', $12, $13, $14 FROM moved`,
       [
         run.id,
         next ? 'active' : 'exhausted',
@@ -233,12 +230,13 @@ export class EscalationEngine {
         run.policy_id,
         run.policy_version,
         run.team_id,
+        cursor.step,
+        cursor.round,
+        JSON.stringify({ action, notified, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) }),
       ],
     );
-    await recordEvent(m, run.id, 'step', { step: cursor.step, round: cursor.round, details: { action, notified, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) } });
     if (next) await scheduleWakeUp(m, { id: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round }, next.dueAt);
     else await recordEvent(m, run.id, 'exhausted', { step: cursor.step, round: cursor.round });
-    if (notified === 0 && result.effects.length === 0 && !next) this.logger.warn({ runId: run.id }, 'escalation ended without notifying anyone');
   }
 }
 
@@ -250,12 +248,16 @@ export class EscalationEngine {
 export async function insertNotification(
   m: EntityManager,
   n: { runId: string; step: number; round: number; recipientId: string; contact: { methodId: string; channel: string } | null; fallbackOf: string | null },
+  /** The digest of the recipient's ack-link token, stored with the first notification of the run. */
+  linkDigest: string | null = null,
 ): Promise<string | null> {
   const id = randomUUID();
   const rows = (await m.query(
-    `INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error)
+    `WITH link AS (
+       INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) SELECT $11, $2, $5 WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING)
+     INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10) ON CONFLICT (run_id, step, round, recipient_id, method_ref) DO NOTHING RETURNING id`,
-    [id, n.runId, n.step, n.round, n.recipientId, n.contact?.methodId ?? 'none', n.contact?.channel ?? 'none', n.contact ? 'pending' : 'failed', n.fallbackOf, n.contact ? null : 'no_contact_method'],
+    [id, n.runId, n.step, n.round, n.recipientId, n.contact?.methodId ?? 'none', n.contact?.channel ?? 'none', n.contact ? 'pending' : 'failed', n.fallbackOf, n.contact ? null : 'no_contact_method', linkDigest],
   )) as { id: string }[];
   if (rows.length === 0 || !n.contact) return null;
   await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) });
