@@ -7,9 +7,10 @@ import { run as crypto } from './crypto.bench';
 import { run as escalation } from './escalation.bench';
 import { run as health } from './health.bench';
 import { run as intake } from './intake.bench';
+import { run as login } from './login.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage, escalation, checkins };
+const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage, escalation, checkins, login };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -8,6 +8,7 @@ import { WorkerModule, WorkerModuleOptions } from './worker.module';
 export async function createWorkerApp(config: PanahConfig, options: WorkerModuleOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(WorkerModule.forRoot(config, options), {
     bodyParser: false,
+    abortOnError: false, // throw instead of process.exit, so callers and tests see the error
     bufferLogs: true,
     forceCloseConnections: true,
   });
