@@ -1,4 +1,8 @@
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { type PanahConfig } from '@panah/config';
 import { cryptoReady } from '@panah/crypto';
+import { QueueName } from '@panah/queue';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
@@ -18,6 +22,7 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
   let smtp: TestSmtpServer;
   let hooks: TestWebhookReceiver;
   let keys: IntakeKeys;
+  let config: PanahConfig;
   let admin: TestStaff;
   let supervisor: TestStaff;
   let tier1: TestStaff; // email
@@ -47,7 +52,7 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     smtp = await TestSmtpServer.start();
     hooks = await TestWebhookReceiver.start();
     keys = await intakeKeys(1);
-    const config = testConfig(db.url, {
+    config = testConfig(db.url, {
       ...keys.env,
       SMTP_URL: smtp.url,
       PUBLIC_URL: 'https://panah.example',
@@ -229,6 +234,24 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
       return n.length > 0 ? n : null;
     }, { what: 'on-call notified' });
     expect(rows.map((n) => n.recipient_id)).toEqual([tier2.staffId]);
+  });
+
+  it('fails the worker’s readiness while the sweeper is not running, and recovers when it runs again', async () => {
+    const sweepQueue = new Queue(QueueName.EscalationSweep, { connection: { host: '127.0.0.1', port: 6379 }, prefix: config.redis.prefix });
+    const redis = new Redis(6379, '127.0.0.1');
+    try {
+      await waitFor(async () => (await fetch(`${worker.url}/health/ready`)).status === 200, { what: 'ready' });
+      await sweepQueue.pause();
+      await redis.del(`${config.redis.prefix}:escalation:last-sweep`);
+      const res = await fetch(`${worker.url}/health/ready`);
+      expect(res.status).toBe(503);
+      expect(JSON.stringify(await res.json())).toContain('escalationSweeper');
+      await sweepQueue.resume();
+      await waitFor(async () => (await fetch(`${worker.url}/health/ready`)).status === 200, { what: 'ready again' });
+    } finally {
+      await sweepQueue.close();
+      redis.disconnect();
+    }
   });
 
   it('rejects invalid policies with the path of each problem', async () => {
