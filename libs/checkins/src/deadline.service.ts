@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, decideAlert, nextReminderAt } from '@panah/domain';
-import { PlanRepository } from './plan.repository';
-import { SafetyCaseService } from './safety-case.service';
+import { PlanRecord, PlanRepository } from './plan.repository';
+import { SafetyCaseService, type SafetyRouting } from './safety-case.service';
 
 export type AlertResult =
   | { readonly kind: 'gone' | 'busy' }
@@ -50,6 +50,46 @@ export class DeadlineService {
       await this.plans.save(manager, next, plan);
       return { kind: 'missed', caseId: outcome.caseId, deadline: decision.deadline };
     });
+  }
+
+  /**
+   * The same decision for a batch of plans in one transaction (the deadline processor batches
+   * jobs that fire together): one lock statement, one routing read, one plan update. If the
+   * batch fails, each plan is retried on its own, so one bad plan never delays the others.
+   */
+  async fireAlerts(planIds: readonly string[]): Promise<Map<string, AlertResult | Error>> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const results = new Map<string, AlertResult | Error>(planIds.map((id) => [id, { kind: 'gone' }]));
+        const plans = await this.plans.lockMany(manager, planIds);
+        const now = new Date();
+        const missed: PlanRecord[] = [];
+        let routing: SafetyRouting | null = null;
+        for (const plan of plans) {
+          const decision = decideAlert(plan.spec, plan.state, now);
+          if (decision.kind === 'not_due') {
+            results.set(plan.id, { kind: 'not_due', alertAt: plan.state.alertAt });
+            continue;
+          }
+          routing ??= await this.safety.routing(manager);
+          const outcome = await this.safety.raise(
+            manager,
+            { reporterId: plan.reporterId, reason: CaseReason.MissedCheckin, severity: plan.spec.missSeverity, event: 'missed_checkin', at: now },
+            routing,
+          );
+          missed.push({ ...plan, state: decision.state, nextReminderAt: nextReminderAt(plan.spec, decision.state, now) });
+          results.set(plan.id, { kind: 'missed', caseId: outcome.caseId, deadline: decision.deadline });
+        }
+        await this.plans.saveMissed(manager, missed);
+        return results;
+      });
+    } catch {
+      const results = new Map<string, AlertResult | Error>();
+      for (const id of planIds) {
+        results.set(id, await this.fireAlert(id).catch((error: unknown) => (error instanceof Error ? error : new Error('alert failed'))));
+      }
+      return results;
+    }
   }
 
   /** Puts a due reminder in the reporter's inbox (once per plan and moment) and arms the next. */

@@ -61,6 +61,26 @@ export class PlanRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /** Locks several plans in id order (so concurrent batches cannot deadlock on each other). */
+  async lockMany(manager: EntityManager, ids: readonly string[]): Promise<PlanRecord[]> {
+    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids])) as PlanRow[];
+    return rows.map(toRecord);
+  }
+
+  /** After missed deadlines: the new states in one statement, and each new deadline armed. */
+  async saveMissed(manager: EntityManager, plans: readonly PlanRecord[]): Promise<void> {
+    if (plans.length === 0) return;
+    await manager.query(
+      `UPDATE checkin_plans p SET next_deadline = v.next_deadline, alert_at = v.alert_at, next_reminder_at = v.next_reminder_at,
+              missed_at = v.missed_at, updated_at = now()
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
+              AS v(id, next_deadline, alert_at, next_reminder_at, missed_at)
+        WHERE p.id = v.id`,
+      [plans.map((p) => p.id), plans.map((p) => p.state.nextDeadline), plans.map((p) => p.state.alertAt), plans.map((p) => p.nextReminderAt), plans.map((p) => p.state.missedAt)],
+    );
+    for (const plan of plans) await this.armTimers(manager, plan);
+  }
+
   async insert(manager: EntityManager, plan: PlanRecord): Promise<void> {
     const s = plan.state;
     await manager.query(

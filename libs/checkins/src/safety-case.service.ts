@@ -16,6 +16,12 @@ export interface SafetySignal {
   readonly at: Date;
 }
 
+export interface SafetyRouting {
+  readonly version: number | null;
+  readonly teamId: string | null;
+  readonly policyId: string | null;
+}
+
 /**
  * Turns a missed check-in, a panic press or a duress signal into a case, through the one door
  * every signal uses (CaseService.openOrRaise, which also writes case.opened / case.updated for
@@ -31,13 +37,19 @@ export class SafetyCaseService {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {}
 
-  async raise(manager: EntityManager, signal: SafetySignal): Promise<CaseOutcome> {
+  /** Where a new safety case goes: read once per transaction (a batch of alerts shares it). */
+  async routing(manager: EntityManager): Promise<SafetyRouting> {
     const active = await this.rules.active(manager);
+    return { version: active.version, teamId: active.ruleSet.defaultTeamId, policyId: active.ruleSet.default.policyId };
+  }
+
+  async raise(manager: EntityManager, signal: SafetySignal, routing?: SafetyRouting): Promise<CaseOutcome> {
+    const active = routing ?? (await this.routing(manager));
     const outcome = await this.cases.openOrRaise(manager, {
       reporterId: signal.reporterId,
       severity: signal.severity,
-      teamId: active.ruleSet.defaultTeamId,
-      policyId: active.ruleSet.default.policyId,
+      teamId: active.teamId,
+      policyId: active.policyId,
       deadlineAt: new Date(signal.at.getTime() + this.config.checkins.ackMinutes * 60_000),
       reason: signal.reason,
       repeat: false,

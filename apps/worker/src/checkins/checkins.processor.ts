@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { DeadlineService } from '@panah/checkins';
+import { type AlertResult, DeadlineService, MicroBatcher } from '@panah/checkins';
 import { JobName, jobPayloadSchemas, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
 import { PanahWorkerHost } from '../processor-events';
@@ -19,11 +19,15 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
   readonly queue = QueueName.Checkins;
   readonly handles = [JobName.CheckinDeadline, JobName.CheckinReminder] as const;
 
+  /** Deadlines that fire together are decided together (one transaction per batch). */
+  private readonly alerts: MicroBatcher<string, AlertResult>;
+
   constructor(
     private readonly deadlines: DeadlineService,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {
     super();
+    this.alerts = new MicroBatcher((ids) => this.deadlines.fireAlerts(ids), 50, 5);
   }
 
   onModuleInit(): void {
@@ -35,7 +39,7 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
     switch (name) {
       case JobName.CheckinDeadline: {
         const { planId } = parseJobPayload(JobName.CheckinDeadline, job.data);
-        const result = await this.deadlines.fireAlert(planId);
+        const result = await this.alerts.submit(planId);
         // Fired a little early (clocks of the relay and this worker differ): wait for the deadline.
         if (result.kind === 'not_due' && token && result.alertAt.getTime() - Date.now() < EARLY_TOLERANCE_MS) {
           const expected = jobAlertAt(job.id);
