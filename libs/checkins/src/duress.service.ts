@@ -27,8 +27,9 @@ export class DuressService implements ReporterDuressPort {
     if (!event.duress) return;
     setImmediate(() => {
       this.raiseForSession(event.sessionId).catch((error: unknown) => {
-        // Deliberately vague (no session, no reporter): the sweep will raise it.
-        this.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'sign-in follow-up deferred to the sweep');
+        // Debug only and vague (no session, no reporter): even a warning that exists only for
+        // duress sign-ins would tell a log reader which sign-in it was. The sweep raises it.
+        this.logger.debug({ err: error instanceof Error ? error.name : 'unknown' }, 'sign-in follow-up deferred to the sweep');
       });
     });
   }
