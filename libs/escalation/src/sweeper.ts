@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { escalationStepJobId, JobName, jobOptions, notificationJobId, ProducerQueues, QueueName, withTimeout } from '@panah/queue';
@@ -10,8 +11,9 @@ export const LAST_SWEEP_KEY = 'escalation:last-sweep';
 /**
  * The safety net under the delayed jobs. Every few seconds it finds runs whose `next_step_at`
  * passed more than the grace period ago, and notifications whose attempt is overdue or whose
- * sending worker's lease expired, and enqueues a fresh wake-up for each (a new job id per sweep,
- * so a job lost, failed or stuck in Redis cannot block it). Wake-ups are idempotent (the fencing
+ * sending worker's lease expired, and — when their job is no longer in Redis (flushed, failed for
+ * good, completed without effect) — enqueues a fresh wake-up for each (a new job id per sweep,
+ * so a failed or completed job with the old id cannot block it). Wake-ups are idempotent (the fencing
  * token and the position are checked under the row lock), so a duplicate costs one no-op.
  */
 @Injectable()
@@ -25,47 +27,94 @@ export class EscalationSweeper {
 
   async sweep(): Promise<{ runs: number; notifications: number }> {
     const graceMs = this.config.escalation.sweepGraceMs;
-    const [runs] = (await this.dataSource.query(
-      `UPDATE escalation_runs r SET swept_at = now(), sweeps = r.sweeps + 1
-        WHERE r.id IN (SELECT id FROM escalation_runs
-                        WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - make_interval(secs => $1::float / 1000)
-                          AND (swept_at IS NULL OR swept_at < now() - make_interval(secs => $1::float / 1000))
-                        ORDER BY next_step_at LIMIT 2000 FOR UPDATE SKIP LOCKED)
-        RETURNING r.id, r.fence, r.step, r.round, r.sweeps`,
-      [graceMs],
-    )) as [{ id: string; fence: number; step: number; round: number; sweeps: number }[], number];
-    if (runs.length > 0) {
-      const jobs = runs.map((r) => {
-        const data = { runId: r.id, fence: r.fence, step: r.step, round: r.round };
-        return { name: JobName.EscalationStep, data, opts: { ...jobOptions[JobName.EscalationStep], jobId: `${escalationStepJobId(data)}-s${r.sweeps}` } };
-      });
-      await withTimeout(this.queues.get(QueueName.Escalation).addBulk(jobs), 5_000, 'Redis');
-      this.metrics.sweeps.inc({ kind: 'run' }, runs.length);
-    }
-    const [notes] = (await this.dataSource.query(
-      `UPDATE escalation_notifications n SET next_attempt_at = now() + make_interval(secs => $1::float / 1000)
-        WHERE n.id IN (SELECT id FROM escalation_notifications
-                        WHERE status IN ('pending', 'sending') AND next_attempt_at < now() - make_interval(secs => $1::float / 1000)
-                        ORDER BY next_attempt_at LIMIT 2000 FOR UPDATE SKIP LOCKED)
-        RETURNING n.id, n.status, n.attempts, (extract(epoch from now()) * 1000)::bigint AS stamp`,
-      [graceMs],
-    )) as [{ id: string; status: string; attempts: number; stamp: string }[], number];
-    if (notes.length > 0) {
-      const jobs = notes.map((n) => {
-        // A pending row waits for attempt attempts+1; a `sending` row with an expired lease too.
-        const attempt = n.attempts + 1;
-        return {
-          name: JobName.NotificationDeliver,
-          data: { notificationId: n.id, attempt },
-          opts: { ...jobOptions[JobName.NotificationDeliver], jobId: `${notificationJobId(n.id, attempt)}-s${n.stamp}` },
-        };
-      });
-      await withTimeout(this.queues.get(QueueName.Notify).addBulk(jobs), 5_000, 'Redis');
-      this.metrics.sweeps.inc({ kind: 'notification' }, notes.length);
-    }
+    const runs = await this.sweepRuns(graceMs);
+    const notifications = await this.sweepNotifications(graceMs);
     // Cluster-wide heartbeat for readiness: any worker's sweep counts.
     await withTimeout(this.queues.redis.set(`${this.config.redis.prefix}:${LAST_SWEEP_KEY}`, String(Date.now()), 'EX', 3_600), 2_000, 'Redis');
-    return { runs: runs.length, notifications: notes.length };
+    return { runs, notifications };
+  }
+
+  /**
+   * Overdue runs whose wake-up is really gone. A run that is merely late (its job is still
+   * waiting in Redis behind a backlog) is left alone: re-enqueueing it would add a no-op job per
+   * sweep to the very backlog that made it late.
+   */
+  private async sweepRuns(graceMs: number): Promise<number> {
+    const candidates = (await this.dataSource.query(
+      `SELECT id, fence, step, round, sweeps FROM escalation_runs
+        WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - make_interval(secs => $1::float / 1000)
+          AND (swept_at IS NULL OR swept_at < now() - make_interval(secs => $1::float / 1000))
+        ORDER BY next_step_at LIMIT 2000`,
+      [graceMs],
+    )) as { id: string; fence: number; step: number; round: number; sweeps: number }[];
+    if (candidates.length === 0) return 0;
+    const queue = this.queues.get(QueueName.Escalation);
+    const lost = await this.lostOnes(queue, candidates, (r) => {
+      const base = escalationStepJobId({ runId: r.id, fence: r.fence, step: r.step, round: r.round });
+      return r.sweeps > 0 ? [base, `${base}-s${r.sweeps}`] : [base];
+    });
+    if (lost.length === 0) return 0;
+    // Claim them (another worker's sweeper may be looking at the same rows) and only then enqueue.
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE escalation_runs r SET swept_at = now(), sweeps = r.sweeps + 1
+        WHERE r.id = ANY($1::uuid[]) AND (r.swept_at IS NULL OR r.swept_at < now() - make_interval(secs => $2::float / 1000))
+          AND r.state IN ('active', 'snoozed', 'acknowledged') AND r.next_step_at < now()
+        RETURNING r.id, r.fence, r.step, r.round, r.sweeps`,
+      [lost.map((r) => r.id), graceMs],
+    )) as [{ id: string; fence: number; step: number; round: number; sweeps: number }[], number];
+    if (claimed.length === 0) return 0;
+    const jobs = claimed.map((r) => {
+      const data = { runId: r.id, fence: r.fence, step: r.step, round: r.round };
+      return { name: JobName.EscalationStep, data, opts: { ...jobOptions[JobName.EscalationStep], jobId: `${escalationStepJobId(data)}-s${r.sweeps}` } };
+    });
+    await withTimeout(queue.addBulk(jobs), 5_000, 'Redis');
+    this.metrics.sweeps.inc({ kind: 'run' }, claimed.length);
+    return claimed.length;
+  }
+
+  /** Overdue notification attempts whose job is gone, and deliveries whose worker died (lease expired). */
+  private async sweepNotifications(graceMs: number): Promise<number> {
+    const candidates = (await this.dataSource.query(
+      `SELECT id, status, attempts FROM escalation_notifications
+        WHERE status IN ('pending', 'sending') AND next_attempt_at < now() - make_interval(secs => $1::float / 1000)
+        ORDER BY next_attempt_at LIMIT 2000`,
+      [graceMs],
+    )) as { id: string; status: string; attempts: number }[];
+    if (candidates.length === 0) return 0;
+    const queue = this.queues.get(QueueName.Notify);
+    // A `sending` row past its lease has no live job by definition; a pending one may just be queued.
+    const lost = await this.lostOnes(queue, candidates, (n) => (n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)]));
+    if (lost.length === 0) return 0;
+    const [claimed] = (await this.dataSource.query(
+      `UPDATE escalation_notifications n SET next_attempt_at = now() + make_interval(secs => $2::float / 1000)
+        WHERE n.id = ANY($1::uuid[]) AND n.status IN ('pending', 'sending') AND n.next_attempt_at < now() - make_interval(secs => $2::float / 1000)
+        RETURNING n.id, n.attempts, (extract(epoch from now()) * 1000)::bigint AS stamp`,
+      [lost.map((n) => n.id), graceMs],
+    )) as [{ id: string; attempts: number; stamp: string }[], number];
+    if (claimed.length === 0) return 0;
+    const jobs = claimed.map((n) => {
+      // A pending row waits for attempt attempts+1; a `sending` row with an expired lease too.
+      const attempt = n.attempts + 1;
+      return {
+        name: JobName.NotificationDeliver,
+        data: { notificationId: n.id, attempt },
+        opts: { ...jobOptions[JobName.NotificationDeliver], jobId: `${notificationJobId(n.id, attempt)}-s${n.stamp}` },
+      };
+    });
+    await withTimeout(queue.addBulk(jobs), 5_000, 'Redis');
+    this.metrics.sweeps.inc({ kind: 'notification' }, claimed.length);
+    return claimed.length;
+  }
+
+  /** The candidates none of whose job ids is still waiting, delayed or running in Redis. */
+  private async lostOnes<T>(queue: Queue, candidates: readonly T[], jobIds: (c: T) => string[]): Promise<T[]> {
+    const alive = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+    const states = await withTimeout(
+      Promise.all(candidates.map(async (c) => (await Promise.all(jobIds(c).map((id) => queue.getJobState(id)))).some((st) => alive.has(st)))),
+      5_000,
+      'Redis',
+    );
+    return candidates.filter((_c, i) => !states[i]);
   }
 
   /** Milliseconds since any worker last completed a sweep; null if never (or Redis lost it). */
