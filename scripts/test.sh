@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_deps
 ensure_build
 mkdir -p .panah
+node scripts/clean-test-data.js
 results=.panah/jest-results.json
 rm -f "$results"
 status=0
