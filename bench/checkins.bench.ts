@@ -9,6 +9,12 @@ const PLANS = Number(process.env.BENCH_CHECKIN_PLANS ?? 100_000);
 const LEAD_MS = Number(process.env.BENCH_CHECKIN_LEAD_MS ?? 45_000);
 /** …and are spread evenly over this window. */
 const SPREAD_MS = Number(process.env.BENCH_CHECKIN_SPREAD_MS ?? 180_000);
+/**
+ * BENCH_CHECKIN_PREOPEN=1: every reporter already has an open critical case, so a miss raises it
+ * (escalation finds nothing to change) instead of opening a new one. Separates the deadline
+ * engine's own cost from escalating 100,000 brand-new cases in the same worker.
+ */
+const PREOPEN = process.env.BENCH_CHECKIN_PREOPEN === '1';
 /** After the last deadline, wait at most this long for the backlog (keeps the run near 6 minutes). */
 const TAIL_MS = Number(process.env.BENCH_CHECKIN_TAIL_MS ?? 120_000);
 
@@ -47,6 +53,11 @@ export async function run(): Promise<void> {
          FROM generate_series(1, $1) g, LATERAL (SELECT to_timestamp(($3::bigint + (g - 1) * $4::bigint / $1) / 1000.0) AS t) x`,
       [PLANS, JSON.stringify(spec), t0, SPREAD_MS],
     );
+    if (PREOPEN) {
+      await client.query(
+        `INSERT INTO cases (id, reporter_id, severity, deadline_at, reasons) SELECT gen_random_uuid(), reporter_id, 'critical', now() + interval '1 day', ARRAY['panic'] FROM checkin_plans`,
+      );
+    }
     await client.query(`CREATE TABLE bench_promises AS SELECT reporter_id, alert_at FROM checkin_plans`);
     await client.query(`CREATE INDEX ON bench_promises (reporter_id)`);
     await client.query(
@@ -54,7 +65,7 @@ export async function run(): Promise<void> {
        SELECT 'checkin.deadline', jsonb_build_object('planId', id), 'checkin-deadline-' || id || '-' || floor(extract(epoch FROM alert_at) * 1000)::bigint, alert_at
          FROM checkin_plans ORDER BY alert_at`,
     );
-    console.log(`${PLANS} plans, deadlines from +${LEAD_MS / 1000} s over ${SPREAD_MS / 1000} s (${Math.round(PLANS / (SPREAD_MS / 1000))}/s), grace 0`);
+    console.log(`${PREOPEN ? 'reporters with an open case (misses raise it): ' : ''}${PLANS} plans, deadlines from +${LEAD_MS / 1000} s over ${SPREAD_MS / 1000} s (${Math.round(PLANS / (SPREAD_MS / 1000))}/s), grace 0`);
 
     const started = Date.now();
     worker = await startWorker(config);
@@ -86,7 +97,7 @@ export async function run(): Promise<void> {
     const pending = (
       await client.query<{ ms: number }>(
         `SELECT (extract(epoch FROM $1::timestamptz - p.alert_at) * 1000)::float8 AS ms FROM bench_promises p
-          WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.reporter_id = p.reporter_id)`,
+          WHERE NOT EXISTS (SELECT 1 FROM cases c JOIN case_safety_events e ON e.case_id = c.id AND e.kind = 'missed_checkin' WHERE c.reporter_id = p.reporter_id)`,
         [measuredAt],
       )
     ).rows.map((r) => r.ms);
