@@ -22,7 +22,7 @@ Panah is running.
   worker health:  $worker/health/ready
   logs:           .panah/logs/api.log, .panah/logs/worker.log
   stop:           bash scripts/stop.sh
-  first admin:    $(panah --help 2>/dev/null | grep -qE "^  admin" && echo "npx panah admin bootstrap   (prints a one-time setup link)" || echo "admin bootstrap arrives with staff identity")
+  first admin:    $(panah --help 2>/dev/null | grep -qE "^  admin" && echo "npx panah admin bootstrap   (one-time setup tokens for the two founding admins; see README)" || echo "admin bootstrap arrives with staff identity")
 TXT
     exit 0
   fi
