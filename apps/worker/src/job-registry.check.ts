@@ -10,7 +10,8 @@ export function jobRegistryProblems(processors: readonly JobProcessor[]): string
   for (const p of processors) {
     for (const job of p.handles) {
       owners.set(job, (owners.get(job) ?? 0) + 1);
-      if (jobQueue[job] !== p.queue) problems.push(`${job} runs on queue ${jobQueue[job]} but is handled on ${p.queue}`);
+      if (jobQueue[job] !== p.queue)
+        problems.push(`${job} runs on queue ${jobQueue[job]} but is handled on ${p.queue}`);
     }
   }
   for (const job of ALL_JOB_NAMES) {

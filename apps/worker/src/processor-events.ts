@@ -29,7 +29,10 @@ export abstract class PanahWorkerHost extends WorkerHost {
   async onJobFailed(job: Job | undefined, error: Error): Promise<void> {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
-    this.logger.error({ job: job.name, jobId: job.id, attempt: job.attemptsMade, final, err: error.name }, 'job failed');
+    this.logger.error(
+      { job: job.name, jobId: job.id, attempt: job.attemptsMade, final, err: error.name },
+      'job failed',
+    );
     if (final) await this.onFinalFailure(job, error);
   }
 

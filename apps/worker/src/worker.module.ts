@@ -41,7 +41,10 @@ export class WorkerModule {
         DbModule,
         BullModule.forRootAsync({
           inject: [PANAH_CONFIG],
-          useFactory: (c: PanahConfig) => ({ connection: redisOptions(c.redis.url, 'worker'), prefix: c.redis.prefix }),
+          useFactory: (c: PanahConfig) => ({
+            connection: redisOptions(c.redis.url, 'worker'),
+            prefix: c.redis.prefix,
+          }),
         }),
         BullModule.registerQueue(...ALL_QUEUE_NAMES.map((name) => ({ name }))),
         OutboxRelayModule,
@@ -50,10 +53,24 @@ export class WorkerModule {
         CheckinsModule,
         EscalationWorkerModule,
       ],
-      providers: [RedisPolicyCheck, JobRegistryCheck, MaintenanceProcessor, MaintenanceScheduler, TriageProcessor, TriageReconcileProcessor, TriageScheduler,
-        CheckinsProcessor, CheckinSweepProcessor, CheckinsScheduler,
+      providers: [
+        RedisPolicyCheck,
+        JobRegistryCheck,
+        MaintenanceProcessor,
+        MaintenanceScheduler,
+        TriageProcessor,
+        TriageReconcileProcessor,
+        TriageScheduler,
+        CheckinsProcessor,
+        CheckinSweepProcessor,
+        CheckinsScheduler,
         // Escalation (replaces triage's placeholder CaseEventsProcessor for case.opened/case.updated).
-        EscalationCaseEventsProcessor, EscalationStepProcessor, NotifyProcessor, EscalationSweepProcessor, EscalationSweepScheduler],
+        EscalationCaseEventsProcessor,
+        EscalationStepProcessor,
+        NotifyProcessor,
+        EscalationSweepProcessor,
+        EscalationSweepScheduler,
+      ],
     };
   }
 }

@@ -1,32 +1,32 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { JobName, jobOptions, QueueName } from '@panah/queue';
+import { JobName, QueueName } from '@panah/queue';
+import { RepeatingJob } from '../repeating-job';
 
-/** Registers the periodic housekeeping jobs (BullMQ Job Schedulers: one per id, cluster-wide). */
+/** Registers the periodic housekeeping jobs. */
 @Injectable()
-export class MaintenanceScheduler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(MaintenanceScheduler.name);
+export class MaintenanceScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly repeating: RepeatingJob<typeof JobName.OutboxPrune>;
 
-  constructor(@InjectQueue(QueueName.Maintenance) private readonly queue: Queue) {
-    this.queue.on('error', () => undefined); // outages are reported by readiness, not per retry
+  constructor(@InjectQueue(QueueName.Maintenance) queue: Queue) {
+    this.repeating = new RepeatingJob(
+      queue,
+      {
+        id: 'outbox-prune-hourly',
+        job: JobName.OutboxPrune,
+        data: { retentionHours: 24 * 7 },
+        everyMs: 3_600_000,
+      },
+      new Logger(MaintenanceScheduler.name),
+    );
   }
 
   onApplicationBootstrap(): void {
-    // Not awaited: with Redis down at boot the worker still starts, and this retries on reconnect.
-    void this.schedule();
+    this.repeating.start();
   }
 
-  private async schedule(attempt = 0): Promise<void> {
-    try {
-      await this.queue.upsertJobScheduler(
-        'outbox-prune-hourly',
-        { every: 3_600_000 },
-        { name: JobName.OutboxPrune, data: { retentionHours: 24 * 7 }, opts: jobOptions[JobName.OutboxPrune] },
-      );
-    } catch {
-      if (attempt === 0) this.logger.warn('could not register housekeeping schedule yet; retrying');
-      setTimeout(() => void this.schedule(attempt + 1), Math.min(30_000, 1_000 * 2 ** attempt)).unref();
-    }
+  onApplicationShutdown(): void {
+    this.repeating.stop();
   }
 }
