@@ -22,6 +22,26 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * An in-memory CliIo: output is captured, and `env` plays the environment — secrets the command
+ * would prompt for are read from it under the same variable names (tests, scripted use).
+ */
+export function memoryIo(env: Record<string, string | undefined> = {}): { io: CliIo; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env,
+    readSecret: async (prompt, envVar) => {
+      const value = env[envVar];
+      if (value === undefined) throw new CliError(`${prompt}: set ${envVar}`);
+      return value;
+    },
+  };
+  return { io, out, err };
+}
+
 export function terminalIo(): CliIo {
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -3,24 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryptoReady, deriveReporterKeys, fromB64u, normaliseAccessCode, sealEnvelope, toB64u } from '@panah/crypto';
 import { runCli } from '../program';
-import { CliError, CliIo } from '../io';
+import { memoryIo } from '../io';
 
-/** In-process CLI with captured output; secrets come from `env` exactly as from the real env vars. */
-function fakeIo(env: Record<string, string> = {}): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env,
-    readSecret: async (prompt, envVar) => {
-      const value = env[envVar];
-      if (value === undefined) throw new CliError(`${prompt}: set ${envVar}`);
-      return value;
-    },
-  };
-  return { io, out, err };
-}
+const fakeIo = memoryIo;
 
 const DEPLOYMENT = 'panah-cli-test';
 const STAFF = { PANAH_STAFF_PASSWORD: 'a caseworker password' };

@@ -2,25 +2,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryptoReady, generateStaffKeys, kid, toB64u } from '@panah/crypto';
-import { CliError, CliIo } from '../io';
+import { memoryIo } from '../io';
 import { runCli } from '../program';
 
-/** In-process CLI with captured output; secrets come from `env` exactly as from the real env vars. */
-function fakeIo(env: Record<string, string> = {}): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env,
-    readSecret: async (prompt, envVar) => {
-      const value = env[envVar];
-      if (value === undefined) throw new CliError(`${prompt}: set ${envVar}`);
-      return value;
-    },
-  };
-  return { io, out, err };
-}
+const fakeIo = memoryIo;
 
 const PASS = { PANAH_ROOT_PASSPHRASE: 'correct horse battery staple' };
 const DEPLOYMENT = 'panah-cli-test';
