@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
+import type { PanahConfig } from '@panah/config';
+import { freePort } from '../test/support/redis-server';
 
 /** Benchmarks print figures; they never assert (timing assertions belong nowhere on shared machines). */
 export interface HttpLoadResult {
@@ -59,4 +62,49 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** The environment that reproduces a validated config, for running a process of its own. */
+export function configEnv(config: PanahConfig, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: config.env,
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: config.db.url,
+    DATABASE_POOL_SIZE: String(config.db.poolSize),
+    REDIS_URL: config.redis.url,
+    REDIS_PREFIX: config.redis.prefix,
+    DEPLOYMENT_ID: config.deploymentId,
+    DATA_KEYS: [...config.dataKeys.keys].map(([id, key]) => `${id}:${key}`).join(','),
+    DATA_KEY_ID: config.dataKeys.current,
+    TOKEN_KEY: config.tokenKey,
+    ...extra,
+  };
+}
+
+/**
+ * The built API (`npm run build`) as a process of its own, so the load generator does not share
+ * its event loop (in-process figures are lower bounds).
+ */
+export async function spawnApi(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...env, API_HOST: '127.0.0.1', API_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
 }

@@ -15,7 +15,7 @@ import { startApi } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
 import { intakeKeys, publishDirectory, sealReport, signedDirectory, signedInReporter, type TestReporter } from '../test/support/intake';
-import { httpLoad, printHttpLoad } from './harness';
+import { configEnv, httpLoad, printHttpLoad, spawnApi } from './harness';
 
 const CONNECTIONS = 16;
 const SECONDS = 10;
@@ -34,9 +34,14 @@ export async function run(): Promise<void> {
   await cryptoReady();
   const db = await createTestDatabase();
   const keys = await intakeKeys(3);
-  const api = await startApi(testConfig(db.url, { ...keys.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' }));
+  const config = testConfig(db.url, { ...keys.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' });
+  // The directory is published through an in-process API (its service), then the load goes to
+  // the built API running as its own process, as in production.
+  const setup = await startApi(config);
+  await publishDirectory(setup, signedDirectory(keys, 'test-deployment'));
+  await setup.close();
+  const api = await spawnApi(configEnv(config, keys.env));
   try {
-    await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
     // One reporter: without a worker nothing contends on it, and the session header is fixed.
     const reporter = await signedInReporter(api.url);
     const recipients = keys.staff.map((s) => s.publicKey);
