@@ -1,14 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@panah/config';
-import { createDataSource } from '@panah/db';
 import { DomainError } from '@panah/domain';
 import { createSetupLinks } from '@panah/identity';
+import { withDatabase } from '../database';
 import { CliError, CliIo } from '../io';
 
 function intIn(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -24,31 +25,37 @@ export function registerAdminCommands(program: Command, io: CliIo): void {
     .option('--ttl-minutes <m>', 'how long the links stay valid', intIn(5, 24 * 60), 60)
     .action(async (opts: { admins: number; ttlMinutes: number }) => {
       const config = loadConfig(io.env);
-      const ds = createDataSource({ url: config.db.url, poolSize: 2, applicationName: 'panah-cli' });
-      try {
-        await ds.initialize();
-      } catch {
-        throw new CliError(`PostgreSQL is not reachable at ${new URL(config.db.url).host} (set DATABASE_URL)`);
-      }
-      try {
-        const links = await createSetupLinks(ds, config, { count: opts.admins, ttlMinutes: opts.ttlMinutes });
-        io.out(`Setup links for ${links.tokens.length} founding admin(s), single use, valid until ${links.expiresAt.toISOString()}.`);
-        if (links.revoked > 0) io.out(`(${links.revoked} earlier unused setup link(s) revoked.)`);
-        io.out('Hand each to a different person over a trusted channel; they are not shown again:');
-        links.tokens.forEach((t, i) => io.out(`  admin ${i + 1}: ${t.token}`));
-        io.out('');
-        io.out('Each founding admin registers on their own device (password and TOTP are set up there):');
-        io.out(`  PANAH_INVITATION_TOKEN=<token> npx panah staff register --api ${config.publicUrl} --login <name>`);
-        io.out(`  (registration endpoint: POST ${config.publicUrl}/v1/staff/register)`);
-        io.out('These accounts are active at once: there is no admin yet who could vet them.');
-        io.out('Everyone invited later waits for approval by an admin other than the one who invited them.');
-      } catch (error) {
-        if (error instanceof DomainError) throw new CliError(error.message);
-        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
-        if (code === '42P01') throw new CliError('the database is not migrated yet: run `npx panah db migrate` first');
-        throw error;
-      } finally {
-        await ds.destroy();
-      }
+      await withDatabase(config, async (ds) => {
+        try {
+          const links = await createSetupLinks(ds, config, {
+            count: opts.admins,
+            ttlMinutes: opts.ttlMinutes,
+          });
+          io.out(
+            `Setup links for ${links.tokens.length} founding admin(s), single use, valid until ${links.expiresAt.toISOString()}.`,
+          );
+          if (links.revoked > 0) io.out(`(${links.revoked} earlier unused setup link(s) revoked.)`);
+          io.out('Hand each to a different person over a trusted channel; they are not shown again:');
+          links.tokens.forEach((t, i) => io.out(`  admin ${i + 1}: ${t.token}`));
+          io.out('');
+          io.out('Each founding admin registers on their own device (password and TOTP are set up there):');
+          io.out(
+            `  PANAH_INVITATION_TOKEN=<token> npx panah staff register --api ${config.publicUrl} --login <name>`,
+          );
+          io.out(`  (registration endpoint: POST ${config.publicUrl}/v1/staff/register)`);
+          io.out('These accounts are active at once: there is no admin yet who could vet them.');
+          io.out(
+            'Everyone invited later waits for approval by an admin other than the one who invited them.',
+          );
+        } catch (error) {
+          if (error instanceof DomainError) throw new CliError(error.message);
+          const code =
+            (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+            (error as { code?: string }).code;
+          if (code === '42P01')
+            throw new CliError('the database is not migrated yet: run `npx panah db migrate` first');
+          throw error;
+        }
+      });
     });
 }

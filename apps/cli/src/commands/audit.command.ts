@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { verifyAuditLog } from '@panah/audit';
 import { loadConfig } from '@panah/config';
-import { createDataSource } from '@panah/db';
+import { withDatabase } from '../database';
 import { CliError, CliIo } from '../io';
 
 /** `panah audit verify`: recomputes the hash chain from DATABASE_URL and names the first broken link. */
@@ -10,28 +10,24 @@ export function registerAuditCommands(program: Command, io: CliIo): void {
 
   audit
     .command('verify')
-    .description('recompute the audit hash chain; exit code 2 and the first broken entry if it was tampered with')
+    .description(
+      'recompute the audit hash chain; exit code 2 and the first broken entry if it was tampered with',
+    )
     .action(async () => {
       const config = loadConfig(io.env);
-      const ds = createDataSource({ url: config.db.url, poolSize: 2, applicationName: 'panah-cli' });
-      try {
-        await ds.initialize();
-      } catch {
-        throw new CliError(`PostgreSQL is not reachable at ${new URL(config.db.url).host} (set DATABASE_URL)`);
-      }
-      try {
+      await withDatabase(config, async (ds) => {
         const result = await verifyAuditLog(ds);
         if (result.ok) {
           io.out(`audit log intact: ${result.entries} entries, head ${result.headHash}`);
-          io.out('Record the head hash somewhere outside this database to detect a rewrite of the whole log later.');
+          io.out(
+            'Record the head hash somewhere outside this database to detect a rewrite of the whole log later.',
+          );
           return;
         }
         throw new CliError(
           `audit log BROKEN at entry ${result.broken.seq}: ${result.broken.problem.replace(/_/g, ' ')} (${result.entries} entries before it verified)`,
           2,
         );
-      } finally {
-        await ds.destroy();
-      }
+      });
     });
 }

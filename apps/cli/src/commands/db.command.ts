@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@panah/config';
-import { createDataSource, migrate, pendingSchemaChanges } from '@panah/db';
+import { migrate, pendingSchemaChanges } from '@panah/db';
+import { withDatabase } from '../database';
 import { CliError, CliIo } from '../io';
 
 /** `panah db migrate` (create the database if missing, apply migrations) and `panah db diff`. */
@@ -30,13 +31,9 @@ export function registerDbCommands(program: Command, io: CliIo): void {
     .description('Print the SQL a new migration needs to match the entities (empty: no drift)')
     .action(async () => {
       const config = loadConfig(io.env);
-      const ds = createDataSource({ url: config.db.url, poolSize: 2 });
-      await ds.initialize();
-      try {
+      await withDatabase(config, async (ds) => {
         const sql = await pendingSchemaChanges(ds);
         io.out(sql.length ? sql.map((q) => `${q};`).join('\n') : '-- no changes');
-      } finally {
-        await ds.destroy();
-      }
+      });
     });
 }
