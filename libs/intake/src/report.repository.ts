@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ReportStatus } from '@panah/domain';
+import { JobName, outboxRowValues, reportSubmittedJobId } from '@panah/queue';
 
 export interface SubmissionContext {
   /** Current directory, or null before the first one is published. */
@@ -54,19 +55,36 @@ export class ReportRepository {
     };
   }
 
-  /** Inserts unless the id exists; returns the new row's head, or null on conflict. */
-  async insertIfAbsent(manager: EntityManager, r: NewReport): Promise<StoredReportHead | null> {
-    const rows = (await manager.query(
-      `INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
-       RETURNING id, reporter_id, status, request_digest, received_at`,
-      [r.id, r.reporterId, r.envelopeJson, r.hints, r.requestDigest, r.directorySerial],
+  /**
+   * Inserts the report and its `report.submitted` outbox row unless the id exists, in one
+   * statement (atomic on its own: both rows or neither, one round trip). Returns the new row's
+   * head, or null on conflict (then nothing was written).
+   */
+  async insertIfAbsent(r: NewReport): Promise<StoredReportHead | null> {
+    const rows = (await this.dataSource.query(
+      `WITH report AS (
+         INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
+         RETURNING id, reporter_id, status, request_digest, received_at
+       ), announced AS (
+         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $7, $8::jsonb, $9, $10::timestamptz FROM report
+       )
+       SELECT * FROM report`,
+      [
+        r.id,
+        r.reporterId,
+        r.envelopeJson,
+        r.hints,
+        r.requestDigest,
+        r.directorySerial,
+        ...outboxRowValues(JobName.ReportSubmitted, { reportId: r.id }, { jobId: reportSubmittedJobId(r.id) }),
+      ],
     )) as HeadRow[];
     return rows[0] ? toHead(rows[0]) : null;
   }
 
-  async head(id: string, manager: EntityManager = this.dataSource.manager): Promise<StoredReportHead | null> {
-    const rows = (await manager.query(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`, [id])) as HeadRow[];
+  async head(id: string): Promise<StoredReportHead | null> {
+    const rows = (await this.dataSource.query(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`, [id])) as HeadRow[];
     return rows[0] ? toHead(rows[0]) : null;
   }
 

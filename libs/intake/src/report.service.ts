@@ -1,11 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { type Envelope, fromB64u, type HintsCipher, isUuid, SignatureError, validateEnvelope, verifyAuthor } from '@panah/crypto';
 import { canonicalHintsJson, FieldProblem, IntakeReason, ReportStatus, TriageHints, validateHints } from '@panah/domain';
-import { enqueueInTransaction, JobName, reportSubmittedJobId } from '@panah/queue';
 import { badRequest, conflict, reportNotFound } from './errors';
 import { HINTS_CIPHER } from './hints-cipher.provider';
 import { ReportListItem, ReportRepository, StoredReportHead } from './report.repository';
@@ -31,7 +28,7 @@ const view = (h: Pick<StoredReportHead, 'id' | 'status' | 'receivedAt'>): Report
 /**
  * Report intake (G1–G3, G7): validates everything the server can check without keys, encrypts
  * the hints the moment they arrive, and stores the report with its `report.submitted` outbox row
- * in one transaction. Idempotent by the client-chosen id: the same request again returns the
+ * in one statement (atomic). Idempotent by the client-chosen id: the same request again returns the
  * stored result; a different request under that id is a 409.
  */
 @Injectable()
@@ -39,7 +36,6 @@ export class ReportService {
   private readonly digestKey: Buffer;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     @Inject(HINTS_CIPHER) private readonly hintsCipher: HintsCipher,
     private readonly reports: ReportRepository,
@@ -74,23 +70,18 @@ export class ReportService {
     }
 
     const storedHints = hints ? this.hintsCipher.encrypt(reportId, canonicalHintsJson(hints)) : null;
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await this.reports.insertIfAbsent(manager, {
-        id: reportId,
-        reporterId,
-        envelopeJson: JSON.stringify(envelope),
-        hints: storedHints,
-        requestDigest: digest,
-        directorySerial: ctx.directory?.serial ?? '0',
-      });
-      if (inserted) {
-        await enqueueInTransaction(manager, JobName.ReportSubmitted, { reportId }, { jobId: reportSubmittedJobId(reportId) });
-        return { report: view(inserted), created: true };
-      }
-      const existing = await this.reports.head(reportId, manager);
-      if (existing && existing.reporterId === reporterId && existing.requestDigest === digest) return { report: view(existing), created: false };
-      throw conflict(IntakeReason.ReportConflict, 'A different report already exists under this id', [{ path: 'id', message: 'is already used by a different report' }]);
+    const inserted = await this.reports.insertIfAbsent({
+      id: reportId,
+      reporterId,
+      envelopeJson: JSON.stringify(envelope),
+      hints: storedHints,
+      requestDigest: digest,
+      directorySerial: ctx.directory?.serial ?? '0',
     });
+    if (inserted) return { report: view(inserted), created: true };
+    const replay = await this.replayOf(reportId, reporterId, digest);
+    if (replay) return replay;
+    throw conflict(IntakeReason.ReportConflict, 'A different report already exists under this id', [{ path: 'id', message: 'is already used by a different report' }]);
   }
 
   async get(reporterId: string, reportId: string): Promise<ReportView & { attachments: { id: string; size: number }[] }> {

@@ -20,14 +20,25 @@ export async function enqueueInTransaction<J extends JobName>(
   payload: JobPayload<J>,
   options: OutboxOptions = {},
 ): Promise<string> {
+  const rows = (await manager.query(
+    `INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`,
+    outboxRowValues(name, payload, options),
+  )) as { id: string }[];
+  return String(rows[0].id);
+}
+
+/**
+ * The checked values of an outbox row (job_name, payload, job_id, not_before), for a single
+ * statement that writes the row together with the change that causes it, e.g.
+ * `WITH r AS (INSERT … RETURNING …) INSERT INTO outbox (…) SELECT $7, $8, $9, $10 FROM r`:
+ * one statement is atomic on its own, so the pair needs no explicit transaction (one round trip
+ * instead of four on a hot path).
+ */
+export function outboxRowValues<J extends JobName>(name: J, payload: JobPayload<J>, options: OutboxOptions = {}): [J, string, string | null, Date | null] {
   // Validate at the producer too: a bad payload is a bug here, not a poisoned job later.
   jobPayloadSchemas[name].parse(payload);
   if (options.jobId !== undefined && !JOB_ID.test(options.jobId)) throw new Error(`invalid job id for ${name}`);
-  const rows = (await manager.query(
-    `INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [name, JSON.stringify(payload), options.jobId ?? null, options.notBefore ?? null],
-  )) as { id: string }[];
-  return String(rows[0].id);
+  return [name, JSON.stringify(payload), options.jobId ?? null, options.notBefore ?? null];
 }
 /** Convenience for a typed JobMessage. */
 export function enqueueMessage(manager: EntityManager, message: JobMessage, options?: OutboxOptions): Promise<string> {
