@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CaseReason, CaseState, openCaseChange, raiseCaseChange, Severity } from '@panah/domain';
-import { caseOpenedJobId, caseUpdatedJobId, enqueueInTransaction, JobName } from '@panah/queue';
+import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
 
 export interface CaseSignal {
   readonly reporterId: string;
@@ -59,11 +59,24 @@ export class CaseService {
     if (!current) {
       const change = openCaseChange(demand);
       const id = randomUUID();
+      // The case and its case.opened outbox row in one statement (one round trip).
       await manager.query(
-        `INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, signal.reporterId, change.severity, signal.teamId, signal.policyId, change.deadlineAt, change.reasons, signal.triage ? JSON.stringify(signal.triage) : null],
+        `WITH opened AS (
+           INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+         )
+         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $9, $10::jsonb, $11, $12::timestamptz FROM opened`,
+        [
+          id,
+          signal.reporterId,
+          change.severity,
+          signal.teamId,
+          signal.policyId,
+          change.deadlineAt,
+          change.reasons,
+          signal.triage ? JSON.stringify(signal.triage) : null,
+          ...outboxRowValues(JobName.CaseOpened, { caseId: id }, { jobId: caseOpenedJobId(id) }),
+        ],
       );
-      await enqueueInTransaction(manager, JobName.CaseOpened, { caseId: id }, { jobId: caseOpenedJobId(id) });
       return { caseId: id, opened: true, severity: change.severity, teamId: signal.teamId, version: 1 };
     }
     const change = raiseCaseChange({ severity: current.severity, deadlineAt: current.deadline_at, reasons: current.reasons }, demand);
@@ -71,10 +84,21 @@ export class CaseService {
     const policyId = current.policy_id ?? signal.policyId;
     const version = current.version + 1;
     await manager.query(
-      `UPDATE cases SET severity = $2, deadline_at = $3, reasons = $4, team_id = $5, policy_id = $6, version = $7, updated_at = now() WHERE id = $1`,
-      [current.id, change.severity, change.deadlineAt, change.reasons, teamId, policyId, version],
+      `WITH raised AS (
+         UPDATE cases SET severity = $2, deadline_at = $3, reasons = $4, team_id = $5, policy_id = $6, version = $7, updated_at = now() WHERE id = $1 RETURNING id
+       )
+       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $8, $9::jsonb, $10, $11::timestamptz FROM raised`,
+      [
+        current.id,
+        change.severity,
+        change.deadlineAt,
+        change.reasons,
+        teamId,
+        policyId,
+        version,
+        ...outboxRowValues(JobName.CaseUpdated, { caseId: current.id, version }, { jobId: caseUpdatedJobId(current.id, version) }),
+      ],
     );
-    await enqueueInTransaction(manager, JobName.CaseUpdated, { caseId: current.id, version }, { jobId: caseUpdatedJobId(current.id, version) });
     return { caseId: current.id, opened: false, severity: change.severity, teamId, version };
   }
 }

@@ -79,6 +79,16 @@ export class RuleSetRepository {
     return toView(rows[0]);
   }
 
+  /** The active rule set (as `active`) and the teams it routes to, in one round trip (triage's hot path). */
+  async routingContext(manager: EntityManager): Promise<{ version: number | null; ruleSet: TriageRuleSet; teams: TeamRouting[] }> {
+    const rows = (await manager.query(
+      `SELECT (SELECT json_build_object('version', version, 'definition', definition) FROM triage_rule_sets WHERE active) AS active,
+              coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'regions', regions, 'languages', languages) ORDER BY name, id) FROM teams), '[]') AS teams`,
+    )) as { active: { version: number; definition: TriageRuleSet } | null; teams: TeamRouting[] }[];
+    const { active, teams } = rows[0];
+    return active ? { version: active.version, ruleSet: active.definition, teams } : { version: null, ruleSet: BUILT_IN_RULE_SET, teams };
+  }
+
   async teams(manager: EntityManager = this.dataSource.manager): Promise<TeamRouting[]> {
     return (await manager.query(`SELECT id, name, regions, languages FROM teams ORDER BY name, id`)) as TeamRouting[];
   }

@@ -20,6 +20,7 @@ interface ReportRow {
   hints: string | null;
   received_at: Date;
   case_id: string | null;
+  repeat: boolean;
 }
 
 /** How long a triage_failed case may wait for acknowledgement. */
@@ -47,8 +48,8 @@ export class TriageService {
       if (!report) return { caseId: '', outcome: 'missing' };
       if (report.status !== 'received') return { caseId: report.case_id ?? '', outcome: 'already_triaged' };
       const hints = this.readHints(report);
-      const active = await this.rules.active(manager);
-      const decision = evaluateTriage(active.ruleSet, hints, await this.rules.teams(manager));
+      const active = await this.rules.routingContext(manager);
+      const decision = evaluateTriage(active.ruleSet, hints, active.teams);
       const outcome = await this.cases.openOrRaise(manager, {
         reporterId: report.reporter_id,
         severity: decision.severity,
@@ -56,7 +57,7 @@ export class TriageService {
         policyId: decision.policyId,
         deadlineAt: new Date(now.getTime() + decision.deadlineMinutes * 60_000),
         reason: CaseReason.Report,
-        repeat: await this.isRepeat(manager, report),
+        repeat: report.repeat,
         triage: { ruleSetVersion: active.version, rule: decision.matched, ruleName: decision.ruleName, routedBy: decision.routedBy },
       });
       await this.markTriaged(manager, report.id, outcome.caseId);
@@ -89,8 +90,15 @@ export class TriageService {
     });
   }
 
+  /** Locks the report; `repeat`: another report from the same reporter within the window around its arrival. */
   private async lockReport(manager: EntityManager, reportId: string): Promise<ReportRow | null> {
-    const rows = (await manager.query(`SELECT id, reporter_id, status, hints, received_at, case_id FROM reports WHERE id = $1 FOR UPDATE`, [reportId])) as ReportRow[];
+    const rows = (await manager.query(
+      `SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
+              EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.id <> r.id
+                         AND o.received_at BETWEEN r.received_at - make_interval(hours => $2) AND r.received_at + make_interval(hours => $2)) AS repeat
+         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`,
+      [reportId, this.config.triage.repeatWindowHours],
+    )) as ReportRow[];
     return rows[0] ?? null;
   }
 
@@ -107,17 +115,6 @@ export class TriageService {
     const result = validateHints(parsed);
     if (!result.ok) throw new CryptoFormatError('hints', 'stored hints are outside the vocabulary');
     return result.hints;
-  }
-
-  /** Another report from the same reporter within the window around this one's arrival. */
-  private async isRepeat(manager: EntityManager, report: ReportRow): Promise<boolean> {
-    const rows = (await manager.query(
-      `SELECT 1 FROM reports WHERE reporter_id = $1 AND id <> $2
-          AND received_at BETWEEN $3::timestamptz - make_interval(hours => $4) AND $3::timestamptz + make_interval(hours => $4)
-        LIMIT 1`,
-      [report.reporter_id, report.id, report.received_at, this.config.triage.repeatWindowHours],
-    )) as unknown[];
-    return rows.length > 0;
   }
 
   private async markTriaged(manager: EntityManager, reportId: string, caseId: string): Promise<void> {
