@@ -5,3 +5,4 @@ export * from './content';
 export * from './timeline';
 export * from './simulate';
 export * from './run-state';
+export * from './participants';
