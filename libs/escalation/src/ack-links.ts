@@ -21,3 +21,11 @@ export function ackLink(publicUrl: string, token: string): string {
 }
 
 export const ACK_TOKEN_PATTERN = /^pk_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Where a case update points: the console's case page, the case id in the fragment (never in a
+ * request line or a log); the console opens the case after sign-in, with the reader's own rights.
+ */
+export function caseLink(publicUrl: string, caseId: string): string {
+  return `${publicUrl}/case#${caseId}`;
+}

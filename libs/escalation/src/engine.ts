@@ -16,10 +16,11 @@ import {
   shortRefFromId,
   START_CURSOR,
 } from '@panah/domain';
-import { enqueueInTransaction, escalationStepJobId, JobName, notificationJobId } from '@panah/queue';
+import { enqueueInTransaction, escalationStepJobId, JobName } from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
 import { loadDirectory } from './directory';
 import { EscalationMetrics } from './escalation.metrics';
+import { insertNotification } from './notification-outbox';
 import { currentPolicyRef, loadPolicyVersion } from './policy-store';
 
 export interface RunRow {
@@ -209,7 +210,11 @@ export class EscalationEngine {
       }
       notified += 1;
       const link = ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId));
-      await insertNotification(m, { runId: run.id, step: e.step, round: e.round, recipientId: e.staffId, contact: e.contact, fallbackOf: null }, link);
+      await insertNotification(
+        m,
+        { about: { kind: 'escalation', caseId: run.case_id, runId: run.id, step: e.step, round: e.round }, recipientId: e.staffId, contact: e.contact, fallbackOf: null },
+        link,
+      );
     }
     const next = result.next;
     // The run's new position and its history entry in one round trip.
@@ -238,28 +243,4 @@ export class EscalationEngine {
     if (next) await scheduleWakeUp(m, { id: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round }, next.dueAt);
     else await recordEvent(m, run.id, 'exhausted', { step: cursor.step, round: cursor.round });
   }
-}
-
-/**
- * Records one notification (once: the key is run, step, round, recipient and contact method) and
- * announces its delivery. A recipient without a usable contact method is recorded as failed with
- * channel `none`, so supervisors see who could not be reached instead of nothing at all.
- */
-export async function insertNotification(
-  m: EntityManager,
-  n: { runId: string; step: number; round: number; recipientId: string; contact: { methodId: string; channel: string } | null; fallbackOf: string | null },
-  /** The digest of the recipient's ack-link token, stored with the first notification of the run. */
-  linkDigest: string | null = null,
-): Promise<string | null> {
-  const id = randomUUID();
-  const rows = (await m.query(
-    `WITH link AS (
-       INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) SELECT $11, $2, $5 WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING)
-     INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10) ON CONFLICT (run_id, step, round, recipient_id, method_ref) DO NOTHING RETURNING id`,
-    [id, n.runId, n.step, n.round, n.recipientId, n.contact?.methodId ?? 'none', n.contact?.channel ?? 'none', n.contact ? 'pending' : 'failed', n.fallbackOf, n.contact ? null : 'no_contact_method', linkDigest],
-  )) as { id: string }[];
-  if (rows.length === 0 || !n.contact) return null;
-  await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) });
-  return id;
 }

@@ -2,7 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
-/** A run's events and every notification attempt, for supervisors (ids, channels, outcomes; no addresses). */
+/**
+ * A run's events and every notification attempt, for supervisors (ids, channels, outcomes; no
+ * addresses). Notifications include case updates sent while the run existed (`kind`
+ * `case_update`, no step or round, `eventKey` naming what happened by kind and id).
+ */
 @Injectable()
 export class EscalationHistory {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -16,7 +20,7 @@ export class EscalationHistory {
 
   async notifications(runId: string): Promise<unknown[]> {
     return (await this.dataSource.query(
-      `SELECT n.id, n.step, n.round, n.recipient_id AS "recipientId", n.channel, n.status, n.attempts, n.fallback_of AS "fallbackOf",
+      `SELECT n.id, n.kind, n.event_key AS "eventKey", n.step, n.round, n.recipient_id AS "recipientId", n.channel, n.status, n.attempts, n.fallback_of AS "fallbackOf",
               n.last_error AS "lastError", n.created_at AS "createdAt", n.delivered_at AS "deliveredAt",
               COALESCE(json_agg(json_build_object('attempt', a.attempt, 'outcome', a.outcome, 'error', a.error, 'startedAt', a.started_at, 'finishedAt', a.finished_at)
                                 ORDER BY a.attempt) FILTER (WHERE a.id IS NOT NULL), '[]') AS "attemptLog"

@@ -1,24 +1,45 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * The notification outbox: one row per (run, step, round, recipient, contact method), so a step
- * executed twice records each notification once. `status`: pending | sending | delivered | failed.
+ * The notification outbox. `kind` `escalation`: one row per (run, step, round, recipient,
+ * contact method), so a step executed twice records each notification once. `case_update`: one
+ * row per (case, event, recipient, contact method), so an event handled twice records each
+ * once. `status`: pending | sending | delivered | failed.
  */
 @Entity('escalation_notifications')
 @Index('escalation_notifications_key_uq', ['runId', 'step', 'round', 'recipientId', 'methodRef'], { unique: true })
+@Index('escalation_notifications_event_uq', ['caseId', 'eventKey', 'recipientId', 'methodRef'], { unique: true, where: `event_key IS NOT NULL` })
 @Index('escalation_notifications_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'sending')` })
+@Check(
+  'escalation_notifications_kind_check',
+  `(kind = 'escalation' AND run_id IS NOT NULL AND step IS NOT NULL AND round IS NOT NULL AND event_key IS NULL) OR ` +
+    `(kind = 'case_update' AND step IS NULL AND round IS NULL AND event_key IS NOT NULL)`,
+)
 export class EscalationNotification {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
   @Column({ type: 'uuid' })
-  runId!: string;
+  caseId!: string;
 
-  @Column({ type: 'integer' })
-  step!: number;
+  /** escalation | case_update (NotificationKind in @panah/domain) */
+  @Column({ type: 'text', default: 'escalation' })
+  kind!: string;
 
-  @Column({ type: 'integer' })
-  round!: number;
+  /** The run; for a case update, the case's run if it had one yet. */
+  @Column({ type: 'uuid', nullable: true })
+  runId!: string | null;
+
+  /** Escalation notifications only. */
+  @Column({ type: 'integer', nullable: true })
+  step!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  round!: number | null;
+
+  /** Case updates only: what happened, as `<event>:<id>` (`checked_in_after_alert:<check-in id>`). */
+  @Column({ type: 'text', nullable: true })
+  eventKey!: string | null;
 
   @Column({ type: 'uuid' })
   recipientId!: string;

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { caseUpdateRecipients } from '@panah/domain';
+import { insertNotification } from './notification-outbox';
+
+/** What happened on a case; with its id it keys the notifications (each recorded once). */
+export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed';
+
+export interface CaseUpdate {
+  readonly caseId: string;
+  readonly event: CaseUpdateEvent;
+  /** The id of what happened (the check-in, the report): the same update told twice is recorded once. */
+  readonly eventId: string;
+}
+
+/**
+ * Tells people about something that happened on a case, through the notification outbox the
+ * escalation engine uses: written in the caller's transaction (so the update and its
+ * notifications commit together), recorded once per (case, event, recipient, contact method),
+ * delivered at least once by NotificationDelivery with retries and fallback to each person's next
+ * contact method. The message is the fixed-length G5 "update on <severity> case <ref>" text: it
+ * never says what happened; the people it reaches read that in the case.
+ */
+@Injectable()
+export class CaseUpdateNotifier {
+  private readonly logger = new Logger(CaseUpdateNotifier.name);
+
+  /**
+   * The case's people: whoever acknowledged its escalation (and anyone alerted since), or, if
+   * nobody has, everyone the escalation already alerted (see caseUpdateRecipients). A case whose
+   * escalation has not started yet has nobody to tell: its first step is about to alert them.
+   */
+  async notifyParticipants(m: EntityManager, update: CaseUpdate): Promise<number> {
+    const runs = (await m.query(`SELECT id, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as {
+      id: string;
+      acknowledged_by: string | null;
+      acknowledged_at: Date | null;
+    }[];
+    const run = runs[0];
+    if (!run) return 0;
+    const notified = (await m.query(
+      `SELECT recipient_id, min(created_at) AS first_at, max(created_at) AS last_at FROM escalation_notifications
+        WHERE run_id = $1 AND kind = 'escalation' GROUP BY recipient_id`,
+      [run.id],
+    )) as { recipient_id: string; first_at: Date; last_at: Date }[];
+    const candidates = [...new Set([...(run.acknowledged_by ? [run.acknowledged_by] : []), ...notified.map((n) => n.recipient_id)])];
+    const active = candidates.length === 0 ? [] : ((await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [candidates])) as { id: string }[]);
+    const recipients = caseUpdateRecipients({
+      acknowledgedBy: run.acknowledged_by,
+      acknowledgedAt: run.acknowledged_at,
+      notified: notified.map((n) => ({ staffId: n.recipient_id, firstAt: n.first_at, lastAt: n.last_at })),
+      activeStaff: new Set(active.map((a) => a.id)),
+    });
+    return this.notify(m, update, run.id, recipients);
+  }
+
+  /** Every active admin (a failure of the system itself: admins own the rules and the workers). */
+  async notifyAdmins(m: EntityManager, update: CaseUpdate): Promise<number> {
+    const admins = (await m.query(`SELECT id FROM staff WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id`)) as { id: string }[];
+    const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
+    return this.notify(m, update, runs[0]?.id ?? null, admins.map((a) => a.id));
+  }
+
+  /** One notification per person, to their first enabled contact method (delivery falls back to the next). */
+  private async notify(m: EntityManager, update: CaseUpdate, runId: string | null, staffIds: readonly string[]): Promise<number> {
+    if (staffIds.length === 0) {
+      this.logger.warn({ caseId: update.caseId, event: update.event }, 'nobody to tell about a case update');
+      return 0;
+    }
+    const first = (await m.query(
+      `SELECT p.id AS staff_id, c.id AS method_id, c.channel
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS p(id, ord)
+         LEFT JOIN LATERAL (SELECT id, channel FROM contact_methods WHERE staff_id = p.id AND enabled ORDER BY priority, created_at, id LIMIT 1) c ON true
+        ORDER BY p.ord`,
+      [staffIds],
+    )) as { staff_id: string; method_id: string | null; channel: string | null }[];
+    const about = { kind: 'case_update', caseId: update.caseId, runId, eventKey: `${update.event}:${update.eventId}` } as const;
+    for (const r of first) {
+      const contact = r.method_id && r.channel ? { methodId: r.method_id, channel: r.channel } : null;
+      await insertNotification(m, { about, recipientId: r.staff_id, contact, fallbackOf: null });
+    }
+    return first.length;
+  }
+}
