@@ -137,7 +137,7 @@ export class CheckinService {
       }
       const { state, outcome } = applyCheckin(plan.spec, plan.state, now);
       await this.insert(manager, signal.id, who.reporterId, now, plan.state.nextDeadline, outcome, envelope);
-      if (outcome === 'after_alert') await this.safety.recordLateCheckin(manager, who.reporterId, now);
+      if (outcome === 'after_alert') await this.safety.recordLateCheckin(manager, who.reporterId, signal.id, now);
       await this.plans.save(manager, { ...plan, state, nextReminderAt: nextReminderAt(plan.spec, state, now) }, plan);
       return { checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: state.nextDeadline.toISOString() }, created: true };
     });

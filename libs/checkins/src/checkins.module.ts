@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CasesModule } from '@panah/cases';
+import { CaseUpdatesModule } from '@panah/escalation';
 import { IntakeModule, REPORTER_DURESS_PORT } from '@panah/intake';
 import { RuleSetRepository } from '@panah/triage';
 import { CheckinHistoryService } from './checkin-history.service';
@@ -14,10 +15,11 @@ import { SignalVerifier } from './signal-verifier';
 /**
  * Safety check-ins, panic and duress (issue 8): reporters' plans and check-ins, the deadline
  * engine's state changes, panic presses, duress sign-ins; each signal becomes a case through
- * CaseService, which escalation picks up from the outbox.
+ * CaseService, which escalation picks up from the outbox. A check-in after the alert is told to
+ * the case's people through escalation's CaseUpdateNotifier.
  */
 @Module({
-  imports: [CasesModule, IntakeModule],
+  imports: [CasesModule, IntakeModule, CaseUpdatesModule],
   // RuleSetRepository is triage's: provided here read-only, for the default team and policy.
   providers: [RuleSetRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
   exports: [CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],

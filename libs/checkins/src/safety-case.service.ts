@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { CaseService, type CaseOutcome } from '@panah/cases';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, type Severity } from '@panah/domain';
+import { CaseUpdateNotifier } from '@panah/escalation';
 import { RuleSetRepository } from '@panah/triage';
 
 /** What happened, as written on the case's safety timeline (times and kinds only). */
@@ -34,6 +35,7 @@ export class SafetyCaseService {
   constructor(
     private readonly cases: CaseService,
     private readonly rules: RuleSetRepository,
+    private readonly updates: CaseUpdateNotifier,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {}
 
@@ -61,15 +63,18 @@ export class SafetyCaseService {
 
   /**
    * "The reporter checked in after the alert", on the case the alert opened (or the reporter's
-   * latest): written down, never closing anything. Returns the case id, if there is a case.
+   * latest): written down, and the case's assignee told (whoever acknowledged it, or everyone
+   * its escalation alerted so far) in the same transaction, never closing anything. Returns the
+   * case id, if there is a case.
    */
-  async recordLateCheckin(manager: EntityManager, reporterId: string, at: Date): Promise<string | null> {
+  async recordLateCheckin(manager: EntityManager, reporterId: string, checkinId: string, at: Date): Promise<string | null> {
     const rows = (await manager.query(
       `SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`,
       [reporterId],
     )) as { id: string }[];
     if (!rows[0]) return null;
     await this.record(manager, rows[0].id, 'checked_in_after_alert', at);
+    await this.updates.notifyParticipants(manager, { caseId: rows[0].id, event: 'checked_in_after_alert', eventId: checkinId });
     return rows[0].id;
   }
 
