@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { cryptoReady } from '@panah/crypto';
-import type { TriageHints } from '@panah/domain';
+import { NOTIFICATION_TEXT_LENGTH, shortRefFromId, type TriageHints } from '@panah/domain';
 import { JobName, jobOptions, QueueName, reportSubmittedJobId } from '@panah/queue';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
+import { addContact } from '../support/escalation';
 import { intakeKeys, IntakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter, TestReporter } from '../support/intake';
+import { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
@@ -25,7 +27,11 @@ describe('triage, end to end through the outbox and BullMQ', () => {
   let worker: RunningApp;
   let keys: IntakeKeys;
   let admin: TestStaff;
+  let admin2: TestStaff;
+  let smtp: TestSmtpServer;
   let queue: Queue;
+  const PUBLIC_URL = 'https://panah.example';
+  const inbox = (who: TestStaff): string => `${who.login}@staff.example`.toLowerCase();
   const teams: Record<string, string> = {};
 
   const submit = async (reporter: TestReporter, hints?: TriageHints | null): Promise<string> => {
@@ -56,7 +62,8 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     await cryptoReady();
     db = await createTestDatabase();
     keys = await intakeKeys(1);
-    const config = testConfig(db.url, { ...keys.env, TRIAGE_RECONCILE_AFTER_SECONDS: '2', TRIAGE_RECONCILE_EVERY_MS: '500' });
+    smtp = await TestSmtpServer.start();
+    const config = testConfig(db.url, { ...keys.env, TRIAGE_RECONCILE_AFTER_SECONDS: '2', TRIAGE_RECONCILE_EVERY_MS: '500', SMTP_URL: smtp.url, PUBLIC_URL });
     api = await startApi(config);
     worker = await startWorker(config);
     await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
@@ -65,6 +72,8 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     teams.intake = await ensureTeam(db, 'Intake', [], []);
     teams.berlin = await ensureTeam(db, 'Berlin rapid response', [], []);
     admin = await signedInStaff(api, db, { role: 'admin' });
+    admin2 = await signedInStaff(api, db, { role: 'admin' });
+    for (const a of [admin, admin2]) await addContact(api, a, 'email', { address: inbox(a) });
     queue = new Queue(QueueName.Triage, { connection: { host: '127.0.0.1', port: 6379 }, prefix: config.redis.prefix });
     const ruleSet = {
       rules: [
@@ -82,6 +91,7 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     await queue?.close();
     await worker?.close();
     await api?.close();
+    await smtp?.close();
     await db?.drop();
   });
 
@@ -134,10 +144,10 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     expect(logLines('reconciler re-enqueued').length).toBeGreaterThan(0);
   });
 
-  it('turns a poison report into a critical triage_failed case on the default team while others keep flowing', async () => {
+  it('turns a poison report into a critical triage_failed case on the default team, emails every admin, while others keep flowing', async () => {
     await queue.pause();
     const victim = await signedInReporter(api.url);
-    const poisonId = await submit(victim, { category: 'other' });
+    const poisonId = await submit(victim, { category: 'other', perpetrator: 'regime_intelligence', namedOnList: true });
     const pg = await sql(db.url);
     // Hints under a data key the worker does not hold: they can never be decrypted.
     await pg.query(`UPDATE reports SET hints = $2 WHERE id = $1`, [poisonId, `v1.retired.${'A'.repeat(32)}.${'B'.repeat(40)}`]);
@@ -150,6 +160,21 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     expect(await caseOf(healthyId)).toMatchObject({ severity: 'critical', team_id: teams.berlin });
     expect(logLines('triage_failed').length).toBeGreaterThan(0);
     expect(logLines('kill_list', 'family_threatened')).toEqual([]);
+    // Every active admin is told, with the fixed G5 update sentence and nothing else.
+    const sentence = `Panah: update on critical case ${shortRefFromId(failed.id)} — ${PUBLIC_URL}/case#${failed.id}`;
+    for (const a of [admin, admin2]) {
+      const mail = await waitFor(() => smtp.to(inbox(a)).find((m) => m.text.includes(sentence)), { what: `the triage_failed email to ${a.login}` });
+      const line = mail.text.split(/\r?\n/).find((l) => l.startsWith('Panah: update on'));
+      expect(line).toHaveLength(NOTIFICATION_TEXT_LENGTH);
+      expect(line?.trimEnd()).toBe(sentence);
+      for (const canary of ['regime_intelligence', 'namedOnList', victim.reporterId, poisonId]) expect(mail.text).not.toContain(canary);
+      expect(mail.text).not.toMatch(/triage|fail|hint/i);
+    }
+    const pg2 = await sql(db.url);
+    const { rows } = await pg2.query(`SELECT recipient_id, event_key FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update'`, [failed.id]);
+    await pg2.close();
+    expect(rows.map((r) => (r as { recipient_id: string }).recipient_id).sort()).toEqual([admin.staffId, admin2.staffId].sort());
+    expect(rows.every((r) => (r as { event_key: string }).event_key === `triage_failed:${poisonId}`)).toBe(true);
   });
 
   it('refuses invalid rule sets with 400s naming the bad field, and non-admins with 403', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { CasesModule } from '@panah/cases';
+import { CaseUpdatesModule } from '@panah/escalation';
 import { hintsCipherProvider } from '@panah/intake';
 import { CaseQueryService } from './case-query.service';
 import { CaseViewService } from './case-view.service';
@@ -11,7 +12,7 @@ import { TriageService } from './triage.service';
 
 /** Triage: rule sets (admin), report → case (worker), the reconciler's queries, supervisor lists. */
 @Module({
-  imports: [CasesModule, AuditModule],
+  imports: [CasesModule, AuditModule, CaseUpdatesModule],
   providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
   exports: [RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
 })

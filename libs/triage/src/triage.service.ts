@@ -5,6 +5,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseService } from '@panah/cases';
 import { CryptoFormatError, fromUtf8, type HintsCipher } from '@panah/crypto';
 import { CaseReason, evaluateTriage, TriageHints, validateHints } from '@panah/domain';
+import { CaseUpdateNotifier } from '@panah/escalation';
 import { HINTS_CIPHER } from '@panah/intake';
 import { RuleSetRepository } from './rule-set.repository';
 
@@ -40,6 +41,7 @@ export class TriageService {
     @Inject(HINTS_CIPHER) private readonly hintsCipher: HintsCipher,
     private readonly rules: RuleSetRepository,
     private readonly cases: CaseService,
+    private readonly updates: CaseUpdateNotifier,
   ) {}
 
   async triageReport(reportId: string, now = new Date()): Promise<TriageResult> {
@@ -67,7 +69,8 @@ export class TriageService {
 
   /**
    * A report whose triage failed for good is never dropped: it becomes (or raises the reporter's
-   * case to) a critical `triage_failed` case on the default team.
+   * case to) a critical `triage_failed` case on the default team, and every active admin is
+   * notified in the same transaction (something in the rules or the workers is broken).
    */
   async failReport(reportId: string, _errorName: string, now = new Date()): Promise<TriageResult> {
     return this.dataSource.transaction(async (manager) => {
@@ -86,6 +89,7 @@ export class TriageService {
         triage: { ruleSetVersion: active.version, rule: 'triage_failed', ruleName: null, routedBy: 'default_team' },
       });
       await this.markTriaged(manager, report.id, outcome.caseId);
+      await this.updates.notifyAdmins(manager, { caseId: outcome.caseId, event: 'triage_failed', eventId: report.id });
       return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
     });
   }
