@@ -5,7 +5,8 @@
  * each with a second step 30 s later, so steps come due over three minutes. Phase 2: 1,000 runs, and
  * Redis is flushed while their second steps are
  * pending, so those steps are recovered by the sweeper. Issue 7 target: p99 < 500 ms.
- * The worker, the webhook receiver and the load generator share this process.
+ * The worker is the built one, in a process of its own; the webhook receiver and the load
+ * generator share this one.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -13,12 +14,12 @@ import Redis from 'ioredis';
 import { cryptoReady } from '@panah/crypto';
 import { ContactCipher } from '@panah/notify';
 import { caseOpenedJobId, JobName } from '@panah/queue';
-import { startWorker } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
 import { TestRedisServer } from '../test/support/redis-server';
 import { waitFor } from '../test/support/wait';
 import { TestWebhookReceiver } from '../test/support/webhook';
+import { configEnv, cpuMeter, spawnApp } from './harness';
 
 const RUNS = Number(process.env.BENCH_ESCALATION_RUNS ?? 10_000);
 const CREATE_SECONDS = Number(process.env.BENCH_ESCALATION_CREATE_SECONDS ?? 150);
@@ -62,8 +63,9 @@ export async function run(): Promise<void> {
   const db = await createTestDatabase();
   const redis = await TestRedisServer.start();
   const hooks = await TestWebhookReceiver.start();
-  const config = testConfig(db.url, { REDIS_URL: redis.url, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', ESCALATION_CONCURRENCY: process.env.ESCALATION_CONCURRENCY ?? '16', OUTBOX_BATCH_SIZE: '500' });
-  const worker = await startWorker(config);
+  const tuning = { ESCALATION_CONCURRENCY: process.env.ESCALATION_CONCURRENCY ?? '16', OUTBOX_BATCH_SIZE: '500' };
+  const config = testConfig(db.url, { REDIS_URL: redis.url, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '40', ...tuning });
+  const worker = await spawnApp('worker', configEnv(config, tuning));
   const pg = await sql(db.url);
   try {
     const teamId = randomUUID();
@@ -88,6 +90,7 @@ export async function run(): Promise<void> {
     await pg.query(`INSERT INTO escalation_policy_versions (policy_id, version, definition) VALUES ($1, 1, $2)`, [policyId, JSON.stringify(definition)]);
 
     // Phase 1: RUNS runs opened evenly over CREATE_SECONDS; their steps come due WAIT_SECONDS apart.
+    const cpu = cpuMeter({ worker: worker.pid });
     const started = new Date();
     const batches = CREATE_SECONDS * 2;
     const perBatch = Math.ceil(RUNS / batches);
@@ -106,6 +109,7 @@ export async function run(): Promise<void> {
     const delivered = await pg.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'delivered')::int AS ok FROM escalation_notifications`);
     console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other processes)`);
     console.log(`${RUNS} runs × 2 steps (the second delayed ${WAIT_SECONDS} s), opened over ${CREATE_SECONDS} s; ${delivered.rows[0].ok}/${delivered.rows[0].n} notifications delivered; ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+    console.log(`  ${cpu()}`);
     await lateness(pg, started, 'step lateness (delayed BullMQ jobs)');
 
     // Phase 2: a Redis flush while 2,000 runs have steps pending.

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { PanahConfig } from '@panah/config';
 import { freePort } from '../test/support/redis-server';
@@ -81,30 +82,88 @@ export function configEnv(config: PanahConfig, extra: Record<string, string> = {
   };
 }
 
+export interface SpawnedApp {
+  readonly url: string;
+  readonly pid: number;
+  close(): Promise<void>;
+}
+
 /**
- * The built API (`npm run build`) as a process of its own, so the load generator does not share
- * its event loop (in-process figures are lower bounds).
+ * The built API or worker (`npm run build`) as a process of its own, so the load generator does
+ * not share its event loop (in-process figures are lower bounds). Resolves once it is ready.
  */
-export async function spawnApi(env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+export async function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Promise<SpawnedApp> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/apps/api/apps/api/src/main.js'], {
-    env: { PATH: process.env.PATH ?? '', ...env, API_HOST: '127.0.0.1', API_PORT: String(port) },
+  const listen = app === 'api' ? { API_HOST: '127.0.0.1', API_PORT: String(port) } : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the spawned processes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/apps/${app}/src/main.js`], {
+    env: { PATH: process.env.PATH ?? '', ...env, ...listen },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 100));
+  let ready = false;
+  for (let i = 0; i < 300 && !ready; i++) {
+    if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
+    ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (!ready) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!ready) {
+    child.kill('SIGKILL');
+    throw new Error(`${app} did not become ready`);
   }
   return {
     url,
+    pid: child.pid ?? -1,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** The built API as a process of its own. */
+export function spawnApi(env: Record<string, string>): Promise<SpawnedApp> {
+  return spawnApp('api', env);
+}
+
+/** CPU seconds (user + system) used so far by each named group of processes (Linux /proc). */
+export function cpuSeconds(groups: Record<string, (comm: string, pid: number) => boolean>): Record<string, number> {
+  const ticks = 100; // USER_HZ on Linux
+  const out: Record<string, number> = Object.fromEntries(Object.keys(groups).map((k) => [k, 0]));
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticks; // utime, stime
+    for (const [name, match] of Object.entries(groups)) if (match(comm, pid)) out[name] += seconds;
+  }
+  return out;
+}
+
+/** CPU used by the API, the worker, PostgreSQL, Redis and this load generator between two readings. */
+export function cpuMeter(pids: { api?: number; worker?: number }): () => string {
+  const groups: Record<string, (comm: string, pid: number) => boolean> = {
+    api: (_c, pid) => pid === pids.api,
+    worker: (_c, pid) => pid === pids.worker,
+    postgres: (c) => c === 'postgres',
+    redis: (c) => c.startsWith('redis-server'),
+    'load generator': (_c, pid) => pid === process.pid,
+  };
+  const before = cpuSeconds(groups);
+  const started = Date.now();
+  return () => {
+    const after = cpuSeconds(groups);
+    const wall = (Date.now() - started) / 1000;
+    return `CPU over ${wall.toFixed(0)} s: ` + Object.keys(groups).map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`).join(', ');
   };
 }

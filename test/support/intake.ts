@@ -134,25 +134,34 @@ export async function putReport(url: string, reporter: Pick<TestReporter, 'auth'
  * registration rate limit): for benchmarks and tests that need hundreds of reporters.
  */
 export async function insertedReporter(dbUrl: string, tokenKey: string): Promise<TestReporter> {
+  return (await insertedReporters(dbUrl, tokenKey, 1))[0];
+}
+
+/** `n` reporters with keys and a session, inserted directly over one connection (bench set-up). */
+export async function insertedReporters(dbUrl: string, tokenKey: string, n: number): Promise<TestReporter[]> {
   await cryptoReady();
-  const k = generateStaffKeys();
-  const reporterId = kid(k.signKeyPair.publicKey);
-  const token = newToken(TokenKind.ReporterSession);
   const pg = await sql(dbUrl);
+  const reporters: TestReporter[] = [];
   try {
-    await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
-    await pg.query(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $1, $2, $3, 'primary')`, [
-      reporterId,
-      toB64u(k.signKeyPair.publicKey),
-      toB64u(k.boxKeyPair.publicKey),
-    ]);
-    await pg.query(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, expires_at) VALUES ($1, $2, $3, $3, now() + interval '1 day')`, [
-      randomUUID(),
-      tokenDigest(token, tokenKey),
-      reporterId,
-    ]);
+    for (let i = 0; i < n; i++) {
+      const k = generateStaffKeys();
+      const reporterId = kid(k.signKeyPair.publicKey);
+      const token = newToken(TokenKind.ReporterSession);
+      await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
+      await pg.query(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $1, $2, $3, 'primary')`, [
+        reporterId,
+        toB64u(k.signKeyPair.publicKey),
+        toB64u(k.boxKeyPair.publicKey),
+      ]);
+      await pg.query(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, expires_at) VALUES ($1, $2, $3, $3, now() + interval '1 day')`, [
+        randomUUID(),
+        tokenDigest(token, tokenKey),
+        reporterId,
+      ]);
+      reporters.push({ reporterId, sign: k.signKeyPair, box: k.boxKeyPair, token, auth: { authorization: `Bearer ${token}` } });
+    }
   } finally {
     await pg.close();
   }
-  return { reporterId, sign: k.signKeyPair, box: k.boxKeyPair, token, auth: { authorization: `Bearer ${token}` } };
+  return reporters;
 }
