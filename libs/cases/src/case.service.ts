@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CaseReason, CaseState, openCaseChange, raiseCaseChange, Severity } from '@panah/domain';
 import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
+import { prepared } from '@panah/db';
 
 export interface CaseSignal {
   readonly reporterId: string;
@@ -48,10 +49,10 @@ interface OpenCaseRow {
 export class CaseService {
   async openOrRaise(manager: EntityManager, signal: CaseSignal): Promise<CaseOutcome> {
     // Two signals from one reporter at once must not open two cases.
-    await manager.query(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`, [signal.reporterId]);
+    await manager.query(prepared(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`), [signal.reporterId]);
     const open = (await manager.query(
-      `SELECT id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
-        WHERE reporter_id = $1 AND state <> 'resolved' FOR UPDATE`,
+      prepared(`SELECT id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
+        WHERE reporter_id = $1 AND state <> 'resolved' FOR UPDATE`),
       [signal.reporterId],
     )) as OpenCaseRow[];
     const demand = { severity: signal.severity, deadlineAt: signal.deadlineAt, reason: signal.reason, repeat: signal.repeat };
@@ -61,10 +62,10 @@ export class CaseService {
       const id = randomUUID();
       // The case and its case.opened outbox row in one statement (one round trip).
       await manager.query(
-        `WITH opened AS (
+        prepared(`WITH opened AS (
            INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
          )
-         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $9, $10::jsonb, $11, $12::timestamptz FROM opened`,
+         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $9, $10::jsonb, $11, $12::timestamptz FROM opened`),
         [
           id,
           signal.reporterId,
@@ -84,10 +85,10 @@ export class CaseService {
     const policyId = current.policy_id ?? signal.policyId;
     const version = current.version + 1;
     await manager.query(
-      `WITH raised AS (
+      prepared(`WITH raised AS (
          UPDATE cases SET severity = $2, deadline_at = $3, reasons = $4, team_id = $5, policy_id = $6, version = $7, updated_at = now() WHERE id = $1 RETURNING id
        )
-       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $8, $9::jsonb, $10, $11::timestamptz FROM raised`,
+       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $8, $9::jsonb, $10, $11::timestamptz FROM raised`),
       [
         current.id,
         change.severity,

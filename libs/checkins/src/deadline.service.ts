@@ -5,6 +5,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, decideAlert, nextReminderAt } from '@panah/domain';
 import { PlanRecord, PlanRepository } from './plan.repository';
 import { SafetyCaseService, type SafetyRouting } from './safety-case.service';
+import { prepared } from '@panah/db';
 
 export type AlertResult =
   | { readonly kind: 'gone' | 'busy' }
@@ -101,7 +102,7 @@ export class DeadlineService {
       const due = plan.nextReminderAt;
       if (!due || due.getTime() > now.getTime()) return 'not_due';
       await manager.query(
-        `INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`,
+        prepared(`INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`),
         [plan.reporterId, plan.id, plan.state.nextDeadline, due],
       );
       await this.plans.save(manager, { ...plan, nextReminderAt: nextReminderAt(plan.spec, plan.state, now) }, plan);
@@ -143,7 +144,7 @@ export class DeadlineService {
    */
   async failSafeAlert(planId: string): Promise<'raised' | 'gone' | 'not_due'> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(`SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`, [planId])) as {
+      const rows = (await manager.query(prepared(`SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`), [planId])) as {
         reporter_id: string;
         alert_at: Date;
         severity: string | null;
@@ -154,7 +155,7 @@ export class DeadlineService {
       if (plan.alert_at.getTime() > now.getTime()) return 'not_due';
       const severity = plan.severity === 'low' || plan.severity === 'medium' || plan.severity === 'high' ? plan.severity : 'critical';
       await this.safety.raise(manager, { reporterId: plan.reporter_id, reason: CaseReason.MissedCheckin, severity, event: 'missed_checkin', at: now });
-      await manager.query(`UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`, [
+      await manager.query(prepared(`UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`), [
         planId,
         new Date(now.getTime() + FAIL_SAFE_REPEAT_MS),
         now,

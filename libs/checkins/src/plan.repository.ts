@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CheckinPlanSpec, PlanState } from '@panah/domain';
 import { checkinDeadlineJobId, checkinReminderJobId, enqueueInTransaction, JobName } from '@panah/queue';
+import { prepared } from '@panah/db';
 
 export interface PlanRecord {
   readonly id: string;
@@ -46,12 +47,12 @@ export class PlanRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findByReporter(reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`, [reporterId])) as PlanRow[];
+    const rows = (await this.dataSource.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`), [reporterId])) as PlanRow[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async lockByReporter(manager: EntityManager, reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`, [reporterId])) as PlanRow[];
+    const rows = (await manager.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`), [reporterId])) as PlanRow[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
@@ -63,7 +64,7 @@ export class PlanRepository {
 
   /** Locks several plans in id order (so concurrent batches cannot deadlock on each other). */
   async lockMany(manager: EntityManager, ids: readonly string[]): Promise<PlanRecord[]> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids])) as PlanRow[];
+    const rows = (await manager.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`), [ids])) as PlanRow[];
     return rows.map(toRecord);
   }
 
@@ -71,11 +72,11 @@ export class PlanRepository {
   async saveMissed(manager: EntityManager, plans: readonly PlanRecord[]): Promise<void> {
     if (plans.length === 0) return;
     await manager.query(
-      `UPDATE checkin_plans p SET next_deadline = v.next_deadline, alert_at = v.alert_at, next_reminder_at = v.next_reminder_at,
+      prepared(`UPDATE checkin_plans p SET next_deadline = v.next_deadline, alert_at = v.alert_at, next_reminder_at = v.next_reminder_at,
               missed_at = v.missed_at, updated_at = now()
          FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
               AS v(id, next_deadline, alert_at, next_reminder_at, missed_at)
-        WHERE p.id = v.id`,
+        WHERE p.id = v.id`),
       [plans.map((p) => p.id), plans.map((p) => p.state.nextDeadline), plans.map((p) => p.state.alertAt), plans.map((p) => p.nextReminderAt), plans.map((p) => p.state.missedAt)],
     );
     for (const plan of plans) await this.armTimers(manager, plan);
@@ -84,7 +85,7 @@ export class PlanRepository {
   async insert(manager: EntityManager, plan: PlanRecord): Promise<void> {
     const s = plan.state;
     await manager.query(
-      `INSERT INTO checkin_plans (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      prepared(`INSERT INTO checkin_plans (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`),
       [plan.id, plan.reporterId, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
     );
     await this.armTimers(manager, plan);
@@ -94,8 +95,8 @@ export class PlanRepository {
   async save(manager: EntityManager, plan: PlanRecord, previous: PlanRecord): Promise<void> {
     const s = plan.state;
     await manager.query(
-      `UPDATE checkin_plans SET spec = $2, next_deadline = $3, alert_at = $4, next_reminder_at = $5, paused_until = $6, missed_at = $7,
-              last_checkin_at = $8, updated_at = now() WHERE id = $1`,
+      prepared(`UPDATE checkin_plans SET spec = $2, next_deadline = $3, alert_at = $4, next_reminder_at = $5, paused_until = $6, missed_at = $7,
+              last_checkin_at = $8, updated_at = now() WHERE id = $1`),
       [plan.id, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
     );
     // Unchanged timers need no new job (the old one, with the same id, is still on its way).
@@ -105,18 +106,18 @@ export class PlanRepository {
   }
 
   async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.query(`DELETE FROM checkin_plans WHERE id = $1`, [id]);
+    await manager.query(prepared(`DELETE FROM checkin_plans WHERE id = $1`), [id]);
   }
 
   /** Plans whose alert is due but still unhandled: their job was lost, late or failed. */
   async overdueAlerts(before: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`, [before, limit])) as { id: string }[];
+    const rows = (await this.dataSource.query(prepared(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`), [before, limit])) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   async overdueReminders(before: Date, limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`,
+      prepared(`SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`),
       [before, limit],
     )) as { id: string }[];
     return rows.map((r) => r.id);

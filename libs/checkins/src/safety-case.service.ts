@@ -5,6 +5,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, type Severity } from '@panah/domain';
 import { CaseUpdateNotifier } from '@panah/escalation';
 import { RuleSetRepository } from '@panah/triage';
+import { prepared } from '@panah/db';
 
 /** What happened, as written on the case's safety timeline (times and kinds only). */
 export type SafetyEventKind = 'missed_checkin' | 'checked_in_after_alert' | 'panic' | 'duress_signin' | 'duress_checkin';
@@ -69,7 +70,7 @@ export class SafetyCaseService {
    */
   async recordLateCheckin(manager: EntityManager, reporterId: string, checkinId: string, at: Date): Promise<string | null> {
     const rows = (await manager.query(
-      `SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`,
+      prepared(`SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`),
       [reporterId],
     )) as { id: string }[];
     if (!rows[0]) return null;
@@ -79,6 +80,6 @@ export class SafetyCaseService {
   }
 
   private async record(manager: EntityManager, caseId: string, kind: SafetyEventKind, at: Date): Promise<void> {
-    await manager.query(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`, [caseId, kind, at]);
+    await manager.query(prepared(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`), [caseId, kind, at]);
   }
 }

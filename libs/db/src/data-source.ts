@@ -25,6 +25,10 @@ export function dataSourceOptions(settings: DbSettings): DataSourceOptions {
     extra: {
       max: settings.poolSize ?? 10,
       connectionTimeoutMillis: 5_000,
+      // Keep idle connections for minutes, not pg's default 10 s: a new backend is a fork with cold
+      // catalog caches and re-prepared statements, which showed up as latency spikes after every
+      // lull (bench/intake).
+      idleTimeoutMillis: 300_000,
       // A statement that hangs must not wedge a request or a job forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

@@ -3,3 +3,4 @@ export { migrations } from './migrations';
 export { createDataSource, dataSourceOptions, ensureDatabase, migrate, pendingSchemaChanges, type DbSettings } from './data-source';
 export { DbModule } from './db.module';
 export { SnakeNamingStrategy } from './naming.strategy';
+export { prepared } from './prepared';

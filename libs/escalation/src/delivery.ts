@@ -8,6 +8,7 @@ import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
 import { ackLink, ackToken, caseLink } from './ack-links';
 import { EscalationMetrics } from './escalation.metrics';
 import { insertNotification, type NotificationAbout } from './notification-outbox';
+import { prepared } from '@panah/db';
 
 interface Claimed {
   id: string;
@@ -54,7 +55,7 @@ export class NotificationDelivery {
     // One statement (its own transaction): claim the row and read what sending needs (a case has
     // at most one run, so the left join finds the run of an escalation and of a case update alike).
     const [rows] = (await this.dataSource.query(
-      `UPDATE escalation_notifications n
+      prepared(`UPDATE escalation_notifications n
           SET status = 'sending', attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $3::float / 1000),
               next_attempt_at = now() + make_interval(secs => $3::float / 1000)
          FROM cases k LEFT JOIN escalation_runs r ON r.case_id = k.id
@@ -62,7 +63,7 @@ export class NotificationDelivery {
           AND (n.status = 'pending' OR (n.status = 'sending' AND n.lease_until < now()))
         RETURNING n.id, n.kind, n.case_id, n.run_id, n.step, n.round, n.event_key, n.recipient_id, n.method_ref, n.channel, n.attempts,
                   r.severity AS run_severity, k.severity AS case_severity, r.short_ref, r.state AS run_state,
-                  (SELECT c.detail_ciphertext FROM contact_methods c WHERE c.id::text = n.method_ref AND c.enabled) AS detail_ciphertext`,
+                  (SELECT c.detail_ciphertext FROM contact_methods c WHERE c.id::text = n.method_ref AND c.enabled) AS detail_ciphertext`),
       [notificationId, attempt, leaseMs],
     )) as [Claimed[], number];
     const claimed = rows[0] ?? null;
@@ -110,11 +111,11 @@ export class NotificationDelivery {
     if (result !== 'failed' && n.attempts === 1) {
       // The common case in one statement: the outcome and its attempt record together.
       await this.dataSource.query(
-        `WITH done AS (
+        prepared(`WITH done AS (
            UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END,
                   lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1 RETURNING id)
          INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-         SELECT id, 1, $3, $4, now(), $2, NULL FROM done ON CONFLICT (notification_id, attempt) DO NOTHING`,
+         SELECT id, 1, $3, $4, now(), $2, NULL FROM done ON CONFLICT (notification_id, attempt) DO NOTHING`),
         [n.id, result, n.channel, started],
       );
       return result;
@@ -124,7 +125,7 @@ export class NotificationDelivery {
       if (result === 'delivered' || result === 'cancelled') {
         outcome = result;
         await m.query(
-          `UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1`,
+          prepared(`UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1`),
           [n.id, result],
         );
       } else {
@@ -133,10 +134,10 @@ export class NotificationDelivery {
         if (decision.kind === 'retry') {
           outcome = 'retry';
           const at = new Date(Date.now() + decision.delayMs);
-          await m.query(`UPDATE escalation_notifications SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1`, [n.id, at, error?.code ?? 'unknown']);
+          await m.query(prepared(`UPDATE escalation_notifications SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1`), [n.id, at, error?.code ?? 'unknown']);
           await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: n.id, attempt: n.attempts + 1 }, { jobId: notificationJobId(n.id, n.attempts + 1), notBefore: at });
         } else {
-          await m.query(`UPDATE escalation_notifications SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = $2 WHERE id = $1`, [n.id, error?.code ?? 'unknown']);
+          await m.query(prepared(`UPDATE escalation_notifications SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = $2 WHERE id = $1`), [n.id, error?.code ?? 'unknown']);
           outcome = (await this.fallBack(m, n)) ? 'fallback' : 'exhausted';
           if (outcome === 'exhausted') {
             this.metrics.notificationFailures.inc({ channel: n.channel, outcome: 'exhausted' });
@@ -147,14 +148,14 @@ export class NotificationDelivery {
       if (n.attempts > 1) {
         // The previous attempt's worker died before recording it (lease expired): say so.
         await m.query(
-          `INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-           VALUES ($1, $2, $3, $4, $4, 'lost', 'worker_lost') ON CONFLICT (notification_id, attempt) DO NOTHING`,
+          prepared(`INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
+           VALUES ($1, $2, $3, $4, $4, 'lost', 'worker_lost') ON CONFLICT (notification_id, attempt) DO NOTHING`),
           [n.id, n.attempts - 1, n.channel, started],
         );
       }
       await m.query(
-        `INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-         VALUES ($1, $2, $3, $4, now(), $5, $6) ON CONFLICT (notification_id, attempt) DO NOTHING`,
+        prepared(`INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
+         VALUES ($1, $2, $3, $4, now(), $5, $6) ON CONFLICT (notification_id, attempt) DO NOTHING`),
         [n.id, n.attempts, n.channel, started, result === 'failed' ? (outcome === 'retry' ? 'retry' : 'failed') : result, error?.code ?? null],
       );
       return outcome;
@@ -164,18 +165,18 @@ export class NotificationDelivery {
   /** The recipient's next enabled contact method after this one, as a new notification about the same thing. */
   private async fallBack(m: EntityManager, n: Claimed): Promise<boolean> {
     const methods = (await m.query(
-      `SELECT id, channel FROM contact_methods WHERE staff_id = $1 AND enabled ORDER BY priority, created_at, id`,
+      prepared(`SELECT id, channel FROM contact_methods WHERE staff_id = $1 AND enabled ORDER BY priority, created_at, id`),
       [n.recipient_id],
     )) as { id: string; channel: string }[];
     const about = aboutOf(n);
     const tried = (await (about.kind === 'escalation'
-      ? m.query(`SELECT method_ref FROM escalation_notifications WHERE run_id = $1 AND step = $2 AND round = $3 AND recipient_id = $4`, [
+      ? m.query(prepared(`SELECT method_ref FROM escalation_notifications WHERE run_id = $1 AND step = $2 AND round = $3 AND recipient_id = $4`), [
           about.runId,
           about.step,
           about.round,
           n.recipient_id,
         ])
-      : m.query(`SELECT method_ref FROM escalation_notifications WHERE case_id = $1 AND event_key = $2 AND recipient_id = $3`, [about.caseId, about.eventKey, n.recipient_id]))) as {
+      : m.query(prepared(`SELECT method_ref FROM escalation_notifications WHERE case_id = $1 AND event_key = $2 AND recipient_id = $3`), [about.caseId, about.eventKey, n.recipient_id]))) as {
       method_ref: string;
     }[];
     const used = new Set(tried.map((t) => t.method_ref));

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { ContactRef, DirectorySnapshot, OnCallSchedule, PolicyDefinition } from '@panah/domain';
+import { prepared } from '@panah/db';
 
 /** Team and staff ids a policy's steps name. */
 export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; staffIds: string[]; onCallTeamIds: string[]; admins: boolean } {
@@ -30,8 +31,8 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
   const active = new Set<string>();
   if (teamIds.length > 0) {
     const rows = (await manager.query(
-      `SELECT st.team_id, s.id, s.role FROM staff_teams st JOIN staff s ON s.id = st.staff_id
-        WHERE st.team_id = ANY($1::uuid[]) AND s.status = 'active' ORDER BY s.created_at, s.id`,
+      prepared(`SELECT st.team_id, s.id, s.role FROM staff_teams st JOIN staff s ON s.id = st.staff_id
+        WHERE st.team_id = ANY($1::uuid[]) AND s.status = 'active' ORDER BY s.created_at, s.id`),
       [teamIds],
     )) as { team_id: string; id: string; role: string }[];
     for (const r of rows) {
@@ -44,7 +45,7 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
   }
   const adminIds: string[] = [];
   const named = staffIds.length === 0 && !admins ? [] : ((await manager.query(
-    `SELECT id, role FROM staff WHERE status = 'active' AND (id = ANY($1::uuid[]) OR ($2 AND role = 'admin')) ORDER BY created_at, id`,
+    prepared(`SELECT id, role FROM staff WHERE status = 'active' AND (id = ANY($1::uuid[]) OR ($2 AND role = 'admin')) ORDER BY created_at, id`),
     [staffIds, admins],
   )) as { id: string; role: string }[]);
   for (const r of named) {
@@ -57,11 +58,11 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
   const schedules: Record<string, OnCallSchedule> = {};
   if (onCallTeamIds.length > 0) {
     const rows = (await manager.query(
-      `SELECT s.id, s.team_id, s.time_zone, s.handoff_time, s.rotation_start, s.members,
+      prepared(`SELECT s.id, s.team_id, s.time_zone, s.handoff_time, s.rotation_start, s.members,
               COALESCE(json_agg(json_build_object('staffId', o.staff_id, 'startsAt', o.starts_at, 'endsAt', o.ends_at, 'createdAt', o.created_at))
                        FILTER (WHERE o.id IS NOT NULL), '[]') AS overrides
          FROM oncall_schedules s LEFT JOIN oncall_overrides o ON o.schedule_id = s.id AND o.ends_at > $2
-        WHERE s.team_id = ANY($1::uuid[]) GROUP BY s.id`,
+        WHERE s.team_id = ANY($1::uuid[]) GROUP BY s.id`),
       [onCallTeamIds, at],
     )) as { team_id: string; time_zone: string; handoff_time: string; rotation_start: string; members: string[]; overrides: { staffId: string; startsAt: string; endsAt: string; createdAt: string }[] }[];
     const people = new Set<string>();
@@ -77,7 +78,7 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
       for (const o of r.overrides) people.add(o.staffId);
     }
     if (people.size > 0) {
-      const ok = (await manager.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [[...people]])) as { id: string }[];
+      const ok = (await manager.query(prepared(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`), [[...people]])) as { id: string }[];
       for (const r of ok) active.add(r.id);
     }
   }
@@ -87,10 +88,10 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
   if (everyone.length > 0) {
     // Time zones and contact-method order in one round trip.
     const rows = (await manager.query(
-      `SELECT 'zone' AS kind, staff_id, time_zone AS value, NULL AS channel, 0 AS priority, now() AS created_at FROM staff_notification_settings WHERE staff_id = ANY($1::uuid[])
+      prepared(`SELECT 'zone' AS kind, staff_id, time_zone AS value, NULL AS channel, 0 AS priority, now() AS created_at FROM staff_notification_settings WHERE staff_id = ANY($1::uuid[])
        UNION ALL
        SELECT 'method', staff_id, id::text, channel, priority, created_at FROM contact_methods WHERE staff_id = ANY($1::uuid[]) AND enabled
-       ORDER BY staff_id, priority, created_at, value`,
+       ORDER BY staff_id, priority, created_at, value`),
       [everyone],
     )) as { kind: string; staff_id: string; value: string; channel: string | null }[];
     for (const r of rows) {

@@ -22,6 +22,7 @@ import { loadDirectory } from './directory';
 import { EscalationMetrics } from './escalation.metrics';
 import { insertNotification } from './notification-outbox';
 import { currentPolicyRef, loadPolicyVersion } from './policy-store';
+import { prepared } from '@panah/db';
 
 export interface RunRow {
   id: string;
@@ -56,7 +57,7 @@ export async function recordEvent(
   kind: string,
   fields: { step?: number; round?: number; actorId?: string | null; details?: Record<string, number | string | null> } = {},
 ): Promise<void> {
-  await m.query(`INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`, [
+  await m.query(prepared(`INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`), [
     runId,
     kind,
     fields.step ?? null,
@@ -91,7 +92,7 @@ export class EscalationEngine {
     return this.dataSource.transaction(async (m) => {
       const c = await this.lockCase(m, caseId);
       if (c.state === 'resolved') return 'closed';
-      const existing = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [caseId])) as { id: string }[];
+      const existing = (await m.query(prepared(`SELECT id FROM escalation_runs WHERE case_id = $1`), [caseId])) as { id: string }[];
       if (existing.length > 0) return 'exists';
       await this.insertRun(m, c, now);
       return 'started';
@@ -111,7 +112,7 @@ export class EscalationEngine {
       const run = rows[0];
       if (run.state === 'resolved') return 'unchanged';
       if (c.state === 'resolved') {
-        await m.query(`UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`, [run.id, now]);
+        await m.query(prepared(`UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`), [run.id, now]);
         await recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
         return 'resolved';
       }
@@ -154,7 +155,7 @@ export class EscalationEngine {
   }
 
   private async lockCase(m: EntityManager, caseId: string): Promise<CaseRow> {
-    const rows = (await m.query(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = $1 FOR SHARE`, [caseId])) as CaseRow[];
+    const rows = (await m.query(prepared(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = $1 FOR SHARE`), [caseId])) as CaseRow[];
     // The event is written in the transaction that writes the case, so a missing case is a bug.
     if (rows.length === 0) throw new UnrecoverableError('case not found');
     return rows[0];
@@ -187,8 +188,8 @@ export class EscalationEngine {
       next_step_at: now,
     };
     await m.query(
-      `INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8)`,
+      prepared(`INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8)`),
       [run.id, run.case_id, run.policy_id, run.policy_version, run.severity, run.team_id, run.short_ref, now],
     );
     await recordEvent(m, run.id, 'started', { details: { severity: run.severity, policyVersion: run.policy_version } });
@@ -204,7 +205,7 @@ export class EscalationEngine {
     let notified = 0;
     for (const e of result.effects) {
       if (e.kind === 'mark_overdue') {
-        await m.query(`UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1`, [run.id, now]);
+        await m.query(prepared(`UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1`), [run.id, now]);
         await recordEvent(m, run.id, 'overdue', { step: e.step, round: e.round });
         continue;
       }
@@ -219,10 +220,10 @@ export class EscalationEngine {
     const next = result.next;
     // The run's new position and its history entry in one round trip.
     await m.query(
-      `WITH moved AS (
+      prepared(`WITH moved AS (
          UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
                 severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1 RETURNING id)
-       INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'step', $12, $13, $14 FROM moved`,
+       INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'step', $12, $13, $14 FROM moved`),
       [
         run.id,
         next ? 'active' : 'exhausted',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
+import { prepared } from '@panah/db';
 
 /**
  * What a notification is about, which is also its idempotency key (with recipient and contact
@@ -36,10 +37,10 @@ export async function insertNotification(
   const round = a.kind === 'escalation' ? a.round : null;
   const eventKey = a.kind === 'case_update' ? a.eventKey : null;
   const rows = (await m.query(
-    `WITH link AS (
+    prepared(`WITH link AS (
        INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) SELECT $11, $2, $5 WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING)
      INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error, case_id, kind, event_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING id`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING id`),
     [
       id,
       a.runId,

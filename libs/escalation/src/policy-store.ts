@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { type PolicyDefinition, policyDefinitionSchema } from '@panah/domain';
+import { prepared } from '@panah/db';
 
 /**
  * Policy versions are immutable once written, so a definition is cached forever by
@@ -37,7 +38,7 @@ export async function loadPolicyVersion(manager: EntityManager, ref: PolicyRef, 
   const key = `${ref.policyId}/${ref.version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const rows = (await manager.query(`SELECT definition FROM escalation_policy_versions WHERE policy_id = $1 AND version = $2`, [ref.policyId, ref.version])) as {
+  const rows = (await manager.query(prepared(`SELECT definition FROM escalation_policy_versions WHERE policy_id = $1 AND version = $2`), [ref.policyId, ref.version])) as {
     definition: unknown;
   }[];
   if (rows.length === 0) return fallbackPolicy(teamId);
@@ -51,6 +52,6 @@ export async function loadPolicyVersion(manager: EntityManager, ref: PolicyRef, 
 /** The version a new run of `policyId` snapshots: the current one, or the fallback. */
 export async function currentPolicyRef(manager: EntityManager, policyId: string | null): Promise<PolicyRef> {
   if (!policyId) return { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
-  const rows = (await manager.query(`SELECT current_version FROM escalation_policies WHERE id = $1`, [policyId])) as { current_version: number }[];
+  const rows = (await manager.query(prepared(`SELECT current_version FROM escalation_policies WHERE id = $1`), [policyId])) as { current_version: number }[];
   return rows.length > 0 ? { policyId, version: rows[0].current_version } : { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
 }

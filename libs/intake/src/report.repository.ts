@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ReportStatus } from '@panah/domain';
 import { JobName, outboxRowValues, reportSubmittedJobId } from '@panah/queue';
+import { prepared } from '@panah/db';
 
 export interface SubmissionContext {
   /** Current directory, or null before the first one is published. */
@@ -42,10 +43,10 @@ export class ReportRepository {
   /** The current directory and the author's key in one round trip. */
   async submissionContext(authorKid: string, reporterId: string): Promise<SubmissionContext> {
     const rows = (await this.dataSource.query(
-      `SELECT d.serial, d.intake_kids, k.sign_pk
+      prepared(`SELECT d.serial, d.intake_kids, k.sign_pk
          FROM (SELECT 1) AS one
          LEFT JOIN LATERAL (SELECT serial, intake_kids FROM key_directories ORDER BY serial DESC LIMIT 1) d ON true
-         LEFT JOIN reporter_keys k ON k.kid = $1 AND k.reporter_id = $2`,
+         LEFT JOIN reporter_keys k ON k.kid = $1 AND k.reporter_id = $2`),
       [authorKid, reporterId],
     )) as { serial: string | null; intake_kids: string[] | null; sign_pk: string | null }[];
     const row = rows[0];
@@ -62,14 +63,14 @@ export class ReportRepository {
    */
   async insertIfAbsent(r: NewReport): Promise<StoredReportHead | null> {
     const rows = (await this.dataSource.query(
-      `WITH report AS (
+      prepared(`WITH report AS (
          INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
          RETURNING id, reporter_id, status, request_digest, received_at
        ), announced AS (
          INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $7, $8::jsonb, $9, $10::timestamptz FROM report
        )
-       SELECT * FROM report`,
+       SELECT id, reporter_id, status, request_digest, received_at FROM report`),
       [
         r.id,
         r.reporterId,
@@ -84,7 +85,7 @@ export class ReportRepository {
   }
 
   async head(id: string): Promise<StoredReportHead | null> {
-    const rows = (await this.dataSource.query(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`, [id])) as HeadRow[];
+    const rows = (await this.dataSource.query(prepared(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`), [id])) as HeadRow[];
     return rows[0] ? toHead(rows[0]) : null;
   }
 
@@ -92,17 +93,17 @@ export class ReportRepository {
   /** The cursor is the last id seen; its exact (microsecond) timestamp is read back in SQL. */
   async listForReporter(reporterId: string, limit: number, afterId?: string): Promise<ReportListItem[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id, status, received_at FROM reports
+      prepared(`SELECT id, status, received_at FROM reports
         WHERE reporter_id = $1
           AND ($2::uuid IS NULL OR (received_at, id) < (SELECT received_at, id FROM reports WHERE id = $2::uuid AND reporter_id = $1))
-        ORDER BY received_at DESC, id DESC LIMIT $3`,
+        ORDER BY received_at DESC, id DESC LIMIT $3`),
       [reporterId, afterId ?? null, limit],
     )) as { id: string; status: ReportStatus; received_at: Date }[];
     return rows.map((r) => ({ id: r.id, status: r.status, receivedAt: r.received_at }));
   }
 
   async attachmentsOf(reportId: string): Promise<{ id: string; size: number }[]> {
-    const rows = (await this.dataSource.query(`SELECT id, size FROM report_attachments WHERE report_id = $1 ORDER BY created_at, id`, [reportId])) as {
+    const rows = (await this.dataSource.query(prepared(`SELECT id, size FROM report_attachments WHERE report_id = $1 ORDER BY created_at, id`), [reportId])) as {
       id: string;
       size: string;
     }[];

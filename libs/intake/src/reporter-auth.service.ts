@@ -10,6 +10,7 @@ import { REPORTER_DURESS_PORT, type ReporterDuressPort } from './duress-port';
 import { badRequest, conflict } from './errors';
 import { OneTimeStore } from './one-time.store';
 import { checkChallenge, issueChallenge } from './stamped-challenge';
+import { prepared } from '@panah/db';
 
 export interface PublicKeys {
   readonly signPk: string;
@@ -67,7 +68,7 @@ export class ReporterAuthService {
       throw badRequest(IntakeReason.PowReused, 'This proof of work was already used', [{ path: 'pow.challenge', message: 'was already used' }]);
     }
     return this.dataSource.transaction(async (manager) => {
-      const taken = (await manager.query(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`, [
+      const taken = (await manager.query(prepared(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`), [
         duress ? [primary.kid, duress.kid] : [primary.kid],
       ])) as { kid: string }[];
       if (taken.length > 0) {
@@ -75,7 +76,7 @@ export class ReporterAuthService {
           { path: taken[0].kid === primary.kid ? 'signPk' : 'duress.signPk', message: 'is already registered' },
         ]);
       }
-      const inserted = (await manager.query(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`, [primary.kid])) as unknown[];
+      const inserted = (await manager.query(prepared(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`), [primary.kid])) as unknown[];
       if (inserted.length === 0) throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [{ path: 'signPk', message: 'is already registered' }]);
       await this.insertKey(manager, primary.kid, primary, 'primary');
       if (duress) await this.insertKey(manager, primary.kid, duress, 'duress');
@@ -105,7 +106,7 @@ export class ReporterAuthService {
       throw fail();
     }
     if (!checkChallenge(this.key, 'signin', reporterId, challengeBytes).ok) throw fail();
-    const rows = (await this.dataSource.query(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`, [reporterId])) as {
+    const rows = (await this.dataSource.query(prepared(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`), [reporterId])) as {
       reporter_id: string;
       sign_pk: string;
       purpose: 'primary' | 'duress';
@@ -117,7 +118,7 @@ export class ReporterAuthService {
     const expiresAt = new Date(Date.now() + this.config.intake.sessionTtlSeconds * 1000);
     const sessionId = randomUUID();
     await this.dataSource.query(
-      `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      prepared(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`),
       [sessionId, tokenDigest(token, this.config.tokenKey), key.reporter_id, reporterId, key.purpose === 'duress', expiresAt],
     );
     // Every sign-in, so the code path (and its timing) is the same with and without duress.
@@ -128,7 +129,7 @@ export class ReporterAuthService {
   /** The session resolver for `Bearer pr_…` tokens. */
   async resolveSession(token: string): Promise<Principal | null> {
     const rows = (await this.dataSource.query(
-      `SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`,
+      prepared(`SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`),
       [tokenDigest(token, this.config.tokenKey)],
     )) as { id: string; reporter_id: string }[];
     const row = rows[0];
@@ -136,7 +137,7 @@ export class ReporterAuthService {
   }
 
   async signOut(sessionId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM reporter_sessions WHERE id = $1`, [sessionId]);
+    await this.dataSource.query(prepared(`DELETE FROM reporter_sessions WHERE id = $1`), [sessionId]);
   }
 
   private decodeKeys(keys: PublicKeys, prefix: string): PublicKeys & { kid: string } {
@@ -180,7 +181,7 @@ export class ReporterAuthService {
   }
 
   private async sameRegistration(primary: PublicKeys & { kid: string }, duress: (PublicKeys & { kid: string }) | null): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`, [primary.kid])) as {
+    const rows = (await this.dataSource.query(prepared(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`), [primary.kid])) as {
       kid: string;
       sign_pk: string;
       box_pk: string;
@@ -195,7 +196,7 @@ export class ReporterAuthService {
   }
 
   private async insertKey(manager: EntityManager, reporterId: string, keys: PublicKeys & { kid: string }, purpose: 'primary' | 'duress'): Promise<void> {
-    await manager.query(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`, [
+    await manager.query(prepared(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`), [
       keys.kid,
       reporterId,
       keys.signPk,

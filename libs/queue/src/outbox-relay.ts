@@ -7,6 +7,7 @@ import { ALL_JOB_NAMES, isJobName, jobOptions, jobQueue, QueueName } from './job
 import { outboxJobId } from './outbox';
 import { ProducerQueues } from './producer-queues';
 import { withTimeout } from './timeout';
+import { prepared } from '@panah/db';
 
 interface PendingRow {
   id: string;
@@ -97,9 +98,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async relayBatch(): Promise<string[]> {
     return this.dataSource.transaction(async (manager) => {
       const rows = (await manager.query(
-        `SELECT id, job_name, payload, job_id, not_before FROM outbox
+        prepared(`SELECT id, job_name, payload, job_id, not_before FROM outbox
           WHERE relayed_at IS NULL AND job_name = ANY($2::text[])
-          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`),
         [this.config.outbox.batchSize, ALL_JOB_NAMES],
       )) as PendingRow[];
       if (rows.length === 0) return [];
@@ -126,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       for (const [queue, jobs] of byQueue) await withTimeout(this.queues.get(queue).addBulk(jobs), REDIS_TIMEOUT_MS, 'Redis');
       const ids = rows.map((r) => String(r.id));
       await manager.query(
-        `UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`,
+        prepared(`UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`),
         [ids],
       );
       return ids;

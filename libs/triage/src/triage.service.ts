@@ -8,6 +8,7 @@ import { CaseReason, evaluateTriage, TriageHints, validateHints } from '@panah/d
 import { CaseUpdateNotifier } from '@panah/escalation';
 import { HINTS_CIPHER } from '@panah/intake';
 import { RuleSetRepository } from './rule-set.repository';
+import { prepared } from '@panah/db';
 
 export interface TriageResult {
   readonly caseId: string;
@@ -97,10 +98,10 @@ export class TriageService {
   /** Locks the report; `repeat`: another report from the same reporter within the window around its arrival. */
   private async lockReport(manager: EntityManager, reportId: string): Promise<ReportRow | null> {
     const rows = (await manager.query(
-      `SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
+      prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
               EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.id <> r.id
                          AND o.received_at BETWEEN r.received_at - make_interval(hours => $2) AND r.received_at + make_interval(hours => $2)) AS repeat
-         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`,
+         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`),
       [reportId, this.config.triage.repeatWindowHours],
     )) as ReportRow[];
     return rows[0] ?? null;
@@ -123,6 +124,6 @@ export class TriageService {
 
   private async markTriaged(manager: EntityManager, reportId: string, caseId: string): Promise<void> {
     // clock_timestamp(), not now(): triaged_at should say when triage finished (bench/triage reads it).
-    await manager.query(`UPDATE reports SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = $2 WHERE id = $1`, [reportId, caseId]);
+    await manager.query(prepared(`UPDATE reports SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = $2 WHERE id = $1`), [reportId, caseId]);
   }
 }
