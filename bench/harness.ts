@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import autocannon from 'autocannon';
 import type { PanahConfig } from '@panah/config';
 import { freePort } from '../test/support/redis-server';
@@ -52,6 +53,87 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
   };
 }
 
+export interface RateLoadRequest {
+  readonly method: 'GET' | 'PUT' | 'POST';
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface RateLoadOptions {
+  readonly scenario: string;
+  readonly url: string;
+  readonly ratePerSecond: number;
+  readonly durationSeconds: number;
+  /** Keep-alive connections available (requests beyond this wait, and that wait is counted). */
+  readonly connections?: number;
+  readonly next: () => RateLoadRequest;
+  /** Called with each 2xx response's send time (ms since the epoch) and its latency. */
+  readonly onResponse?: (sentAtMs: number, latencyMs: number) => void;
+}
+
+/**
+ * Open-loop load at a constant rate: request i is due at start + i / rate whatever happened to
+ * the ones before it, and its latency runs from that due time to the response, so a stall shows
+ * up in the figures instead of slowing the generator down (no coordinated omission; wrk2's
+ * approach). autocannon's `overallRate` is not this: each connection sends back-to-back until
+ * its per-second quota is used and then idles, which is full load in bursts.
+ */
+export async function constantRateLoad(options: RateLoadOptions): Promise<HttpLoadResult> {
+  const target = new URL(options.url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error('benchmarks target loopback only');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections ?? 64 });
+  const total = Math.round(options.ratePerSecond * options.durationSeconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const pending = new Set<Promise<void>>();
+  const send = (request: RateLoadRequest, dueAt: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const req = http.request(
+        { agent, host: target.hostname, port: target.port, method: request.method, path: request.path, headers: request.headers },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const latency = performance.now() - dueAt;
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+              latencies.push(latency);
+              options.onResponse?.(performance.timeOrigin + dueAt, latency);
+            } else non2xx += 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end(request.body);
+    });
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * options.ratePerSecond) + 1);
+    for (; sent < due; sent++) {
+      const p = send(options.next(), start + (sent * 1000) / options.ratePerSecond);
+      pending.add(p);
+      void p.then(() => pending.delete(p));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  return {
+    scenario: options.scenario,
+    requestsPerSecond: latencies.length / elapsed,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    non2xx,
+    errors,
+  };
+}
+
 export function printHttpLoad(r: HttpLoadResult): void {
   console.log(
     `${r.scenario.padEnd(28)} ${r.requestsPerSecond.toFixed(0).padStart(8)} req/s   p50 ${r.p50Ms.toFixed(1).padStart(6)} ms   p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`,
@@ -99,7 +181,7 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/apps/${app}/src/main.js`], {
     env: { PATH: process.env.PATH ?? '', ...env, ...listen },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   let ready = false;
@@ -153,8 +235,8 @@ export function cpuSeconds(groups: Record<string, (comm: string, pid: number) =>
 /** CPU used by the API, the worker, PostgreSQL, Redis and this load generator between two readings. */
 export function cpuMeter(pids: { api?: number; worker?: number }): () => string {
   const groups: Record<string, (comm: string, pid: number) => boolean> = {
-    api: (_c, pid) => pid === pids.api,
-    worker: (_c, pid) => pid === pids.worker,
+    ...(pids.api ? { api: (_c: string, pid: number) => pid === pids.api } : {}),
+    ...(pids.worker ? { worker: (_c: string, pid: number) => pid === pids.worker } : {}),
     postgres: (c) => c === 'postgres',
     redis: (c) => c.startsWith('redis-server'),
     'load generator': (_c, pid) => pid === process.pid,

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryptoReady, randomBytes } from '@panah/crypto';
@@ -15,7 +15,7 @@ import { startApi } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
 import { intakeKeys, publishDirectory, sealReport, signedDirectory, signedInReporter, type TestReporter } from '../test/support/intake';
-import { configEnv, httpLoad, printHttpLoad, spawnApi } from './harness';
+import { configEnv, constantRateLoad, httpLoad, percentile, printHttpLoad, spawnApi } from './harness';
 
 const CONNECTIONS = 16;
 const SECONDS = 10;
@@ -47,14 +47,13 @@ export async function run(): Promise<void> {
     const recipients = keys.staff.map((s) => s.publicKey);
     const pool = bodies(reporter, recipients, 60_000);
     let next = 0;
-    const load = (scenario: string, overallRate?: number) =>
+    const load = (scenario: string) =>
       httpLoad({
         scenario,
         url: `${api.url}/v1/reports/${randomUUID()}`,
         method: 'PUT',
         connections: CONNECTIONS,
         durationSeconds: SECONDS,
-        overallRate,
         headers: { 'content-type': 'application/json', ...reporter.auth },
         setupRequest: () => {
           const b = pool[next++ % pool.length];
@@ -64,6 +63,24 @@ export async function run(): Promise<void> {
 
     await load('warm-up'); // JIT, pool, caches; figures not printed
     const sustained = await load('PUT /v1/reports (max)');
+
+    // Latency at fixed fractions of the sustained rate, each at a constant (open-loop) rate: not
+    // autocannon's overallRate, which sends each second's quota in a burst.
+    const atRate = (fraction: number) =>
+      constantRateLoad({
+        scenario: `PUT /v1/reports (${Math.round(fraction * 100)} %)`,
+        url: api.url,
+        ratePerSecond: Math.max(1, Math.floor(sustained.requestsPerSecond * fraction)),
+        durationSeconds: SECONDS,
+        connections: 64,
+        next: () => {
+          const b = pool[next++ % pool.length];
+          return { method: 'PUT', path: b.path, body: b.body, headers: { 'content-type': 'application/json', ...reporter.auth } };
+        },
+      });
+    const curve = [];
+    for (const fraction of (process.env.BENCH_INTAKE_FRACTIONS ?? '0.5,0.8').split(',').map(Number)) curve.push(await atRate(fraction));
+    const at80 = curve[curve.length - 1];
 
     // pgbench: the same two rows in one transaction, same database, same client count.
     const sample = JSON.parse(pool[0].body) as { envelope: unknown };
@@ -82,14 +99,24 @@ export async function run(): Promise<void> {
     const out = execFileSync('pgbench', ['-n', '-M', 'extended', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), db.url], { encoding: 'utf8' });
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
     const pgLatency = /latency average = ([\d.]+) ms/.exec(out)?.[1];
-
-    const at80 = await load('PUT /v1/reports (80 %)', Math.max(1, Math.floor(sustained.requestsPerSecond * 0.8)));
+    // The database's own tail: pgbench throttled (-R) to 80 % of its rate, latency from each
+    // transaction's scheduled start (as constantRateLoad measures the API), from its per-transaction log.
+    const logDir = mkdtempSync(join(tmpdir(), 'panah-pgbench-'));
+    execFileSync('pgbench', ['-n', '-M', 'extended', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-R', String(Math.floor(tps * 0.8)), '-l', '--log-prefix', join(logDir, 'tx'), db.url], { encoding: 'utf8' });
+    const pgLatencies = readdirSync(logDir).flatMap((f) =>
+      readFileSync(join(logDir, f), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(line.split(' ')[2]) / 1000),
+    );
+    rmSync(logDir, { recursive: true, force: true });
 
     console.log('scenario                        throughput      latency');
     printHttpLoad(sustained);
     console.log(`${'pgbench (same two rows)'.padEnd(28)} ${tps.toFixed(0).padStart(8)} tx/s    avg ${pgLatency} ms   (${CONNECTIONS} clients)`);
+    console.log(`${'pgbench (80 %)'.padEnd(28)} ${(tps * 0.8).toFixed(0).padStart(8)} tx/s    p50 ${percentile(pgLatencies, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(pgLatencies, 99).toFixed(1).padStart(6)} ms   (the database alone, same rows)`);
     console.log(`ratio API / pgbench: ${(sustained.requestsPerSecond / tps).toFixed(2)}   (target >= 0.4)`);
-    printHttpLoad(at80);
+    for (const r of curve) printHttpLoad(r);
     console.log(`p99 at 80 % of the sustained rate: ${at80.p99Ms.toFixed(1)} ms   (target < 50 ms)`);
     const pg = await sql(db.url);
     const counts = await pg.query(`SELECT (SELECT count(*) FROM reports)::int AS reports, (SELECT count(*) FROM outbox)::int AS outbox`);
