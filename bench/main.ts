@@ -6,11 +6,12 @@ import { run as checkins } from './checkins.bench';
 import { run as crypto } from './crypto.bench';
 import { run as escalation } from './escalation.bench';
 import { run as health } from './health.bench';
+import { run as idle } from './idle.bench';
 import { run as intake } from './intake.bench';
 import { run as login } from './login.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, crypto, intake, triage, escalation, checkins, login };
+const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -8,14 +8,13 @@
  * open case (a case is opened); every tenth repeats a recent reporter (the case is raised).
  */
 import { randomUUID } from 'node:crypto';
-import autocannon from 'autocannon';
 import { cryptoReady, randomBytes } from '@panah/crypto';
 import { startApi } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
 import { insertedReporters, intakeKeys, publishDirectory, sealReport, signedDirectory } from '../test/support/intake';
 import { waitFor } from '../test/support/wait';
-import { configEnv, cpuMeter, spawnApp } from './harness';
+import { configEnv, constantRateLoad, cpuMeter, spawnApp } from './harness';
 
 const RATE = Number(process.env.BENCH_TRIAGE_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_TRIAGE_SECONDS ?? 15);
@@ -40,9 +39,9 @@ export async function run(): Promise<void> {
       await pg.query(`INSERT INTO teams (id, name, regions, languages) VALUES ($1, $2, $3, $4)`, [randomUUID(), name, regions, languages]);
     }
     const total = RATE * SECONDS;
-    const reporters = await insertedReporters(db.url, config.tokenKey, total + RATE * 2);
+    const reporters = await insertedReporters(db.url, config.tokenKey, total);
     const plaintext = JSON.stringify({ schema: 'report/v1', narrative: Buffer.from(randomBytes(3000)).toString('base64') });
-    const requests = Array.from({ length: total + RATE * 2 }, (_, i) => {
+    const requests = Array.from({ length: total }, (_, i) => {
       const r = reporters[i % 10 === 9 ? i - 5 : i];
       const envelope = sealReport(r, keys.staff.map((s) => s.publicKey), plaintext);
       const hints = i % 5 === 0 ? null : { category: CATEGORIES[i % CATEGORIES.length], country: COUNTRIES[i % COUNTRIES.length], language: i % 3 === 0 ? 'prs' : 'en' };
@@ -51,22 +50,18 @@ export async function run(): Promise<void> {
     let next = 0;
     const cpu = cpuMeter({ api: api.pid, worker: worker.pid });
     const started = new Date();
-    const result = await autocannon({
-      url: `${api.url}/v1/reports/${randomUUID()}`,
-      method: 'PUT',
-      connections: 32,
-      overallRate: RATE,
-      amount: total,
-      requests: [
-        {
-          setupRequest: (req: autocannon.Request) => {
-            const r = requests[next++];
-            return { ...req, path: r.path, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } };
-          },
-        },
-      ],
+    // Open loop at a constant rate (autocannon's overallRate would send each second's quota in a burst).
+    const result = await constantRateLoad({
+      scenario: 'PUT /v1/reports',
+      url: api.url,
+      ratePerSecond: RATE,
+      durationSeconds: SECONDS,
+      connections: 64,
+      next: () => {
+        const r = requests[next++];
+        return { method: 'PUT', path: r.path, body: r.body, headers: { 'content-type': 'application/json', authorization: r.authorization } };
+      },
     });
-    const accepted = result.requests.total - result.non2xx;
     await waitFor(async () => {
       const { rows } = await pg.query(`SELECT count(*)::int AS n FROM reports WHERE status = 'received' AND received_at >= $1`, [started]);
       return rows[0].n === 0;
@@ -92,7 +87,7 @@ export async function run(): Promise<void> {
     const cases = await pg.query(`SELECT count(*)::int AS n FROM cases`);
     await pg.close();
     const s = rows[0] as { n: number; p50: number; p99: number; max: number };
-    console.log(`submitted ${accepted} reports at ${RATE}/s for ${SECONDS} s (${result.non2xx} non-2xx, ${result.errors} errors); PUT p50 ${result.latency.p50} ms p99 ${result.latency.p99} ms`);
+    console.log(`submitted ${s.n} reports at ${RATE}/s for ${SECONDS} s (${result.non2xx} non-2xx, ${result.errors} errors); PUT p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms`);
     const st = stages.rows[0] as Record<string, number>;
     console.log(`  accepted → relayed to BullMQ: p50 ${st.relay50.toFixed(1)} ms p99 ${st.relay99.toFixed(1)} ms;  relayed → triaged: p50 ${st.triage50.toFixed(1)} ms p99 ${st.triage99.toFixed(1)} ms`);
     console.log(`  ${cpuUsed} (until the last report was triaged)`);
