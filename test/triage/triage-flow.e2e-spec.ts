@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { cryptoReady } from '@panah/crypto';
+import { EscalationHistory } from '@panah/escalation';
 import { NOTIFICATION_TEXT_LENGTH, shortRefFromId, type TriageHints } from '@panah/domain';
 import { JobName, jobOptions, QueueName, reportSubmittedJobId } from '@panah/queue';
 import { RunningApp, startApi, startWorker } from '../support/apps';
@@ -175,6 +176,15 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     await pg2.close();
     expect(rows.map((r) => (r as { recipient_id: string }).recipient_id).sort()).toEqual([admin.staffId, admin2.staffId].sort());
     expect(rows.every((r) => (r as { event_key: string }).event_key === `triage_failed:${poisonId}`)).toBe(true);
+    // Supervisors see them in the run's history, though they were recorded before the run existed.
+    const runId = await waitFor(async () => {
+      const c = await sql(db.url);
+      const r = await c.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [failed.id]);
+      await c.close();
+      return (r.rows[0] as { id: string } | undefined)?.id;
+    }, { what: 'the escalation run of the triage_failed case' });
+    const seen = (await api.app.get(EscalationHistory).notifications(runId)) as { kind: string; recipientId: string }[];
+    expect(seen.filter((n) => n.kind === 'case_update').map((n) => n.recipientId).sort()).toEqual([admin.staffId, admin2.staffId].sort());
   });
 
   it('refuses invalid rule sets with 400s naming the bad field, and non-admins with 403', async () => {
