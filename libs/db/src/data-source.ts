@@ -29,6 +29,9 @@ export function dataSourceOptions(settings: DbSettings): DataSourceOptions {
       // catalog caches and re-prepared statements, which showed up as latency spikes after every
       // lull (bench/intake).
       idleTimeoutMillis: 300_000,
+      // An idle connection silently dropped by a firewall or NAT must fail fast, not hang a query.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 30_000,
       // A statement that hangs must not wedge a request or a job forever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,
