@@ -3,7 +3,7 @@ import { NOTIFICATION_TEXT_LENGTH, shortRefFromId } from '@panah/domain';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { api, registerWithDuress, signedSignal, signInWith, type DuressReporter } from '../support/checkins';
 import { testConfig } from '../support/config';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database';
+import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
 import { addContact, call, createPolicy } from '../support/escalation';
 import { intakeKeys } from '../support/intake';
 import { type ReceivedMail, TestSmtpServer } from '../support/smtp';
@@ -63,14 +63,7 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     await db?.drop();
   });
 
-  async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const client = await sql(db.url);
-    try {
-      return (await client.query(text, params)).rows as T[];
-    } finally {
-      await client.close();
-    }
-  }
+  const query = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
   /** A reporter who promised to check in every second and did not: their case is open and cw1 and cw2 were alerted. */
   async function alertedReporter(): Promise<{ r: DuressReporter; auth: { authorization: string }; caseId: string }> {

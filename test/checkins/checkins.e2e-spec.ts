@@ -4,7 +4,7 @@ import type { PanahConfig } from '@panah/config';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { api, registerWithDuress, signedSignal, signInWith, type DuressReporter } from '../support/checkins';
 import { testConfig } from '../support/config';
-import { createTestDatabase, sql, type TestDatabase } from '../support/database';
+import { createTestDatabase, rowsOf, sql, type TestDatabase } from '../support/database';
 import { intakeKeys } from '../support/intake';
 import { waitFor } from '../support/wait';
 
@@ -32,14 +32,7 @@ describe('safety check-ins, panic and duress', () => {
     await db?.drop();
   });
 
-  async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const client = await sql(db.url);
-    try {
-      return (await client.query(text, params)).rows as T[];
-    } finally {
-      await client.close();
-    }
-  }
+  const query = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
   async function reporter(): Promise<DuressReporter & { auth: { authorization: string } }> {
     const r = await registerWithDuress(apiApp.url);

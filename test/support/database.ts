@@ -44,3 +44,13 @@ export async function sql(url: string): Promise<Client & { close(): Promise<void
   await client.connect();
   return Object.assign(client, { close: () => client.end() });
 }
+
+/** One query on its own connection: the rows, for assertions. */
+export async function rowsOf<T>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = await sql(url);
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.close();
+  }
+}
