@@ -23,6 +23,8 @@ describe('a check-in after the alert tells the case’s assignee', () => {
   let smtp: TestSmtpServer;
   let cw1: TestStaff;
   let cw2: TestStaff;
+  let admin: TestStaff;
+  let teamId: string;
   const inbox = (who: TestStaff, n = 1): string => `${who.login}-${n}@staff.example`.toLowerCase();
 
   beforeAll(async () => {
@@ -42,8 +44,8 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     });
     apiApp = await startApi(config);
     worker = await startWorker(config);
-    const teamId = await ensureTeam(db, 'safety desk');
-    const admin = await signedInStaff(apiApp, db, { role: 'admin' });
+    teamId = await ensureTeam(db, 'safety desk');
+    admin = await signedInStaff(apiApp, db, { role: 'admin' });
     cw1 = await signedInStaff(apiApp, db, { role: 'caseworker', teams: ['safety desk'] });
     cw2 = await signedInStaff(apiApp, db, { role: 'caseworker', teams: ['safety desk'] });
     for (const who of [cw1, cw2]) {
@@ -142,5 +144,23 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     expect(updatesTo(inbox(cw1), caseId)).toEqual([]);
     const [c] = await query<{ state: string }>(`SELECT state FROM cases WHERE id = $1`, [caseId]);
     expect(c.state).toBe('acknowledged');
+  });
+
+  // Changes the active rule set: keep last.
+  it('tells the case’s team when the escalation has alerted nobody yet', async () => {
+    const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'wait', seconds: 600 }, { type: 'notify', targets: [{ type: 'team', teamId }] }] });
+    const rules = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
+    expect((await call(apiApp, admin, 'POST', '/triage-rules', { ruleSet: rules, activate: true })).status).toBe(201);
+    const r = await registerWithDuress(apiApp.url);
+    const session = await signInWith(apiApp.url, r.primary);
+    expect((await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 })).status).toBe(201);
+    const [c] = await waitFor(
+      () => query<{ id: string }>(`SELECT c.id FROM cases c JOIN escalation_runs r ON r.case_id = c.id WHERE c.reporter_id = $1`, [r.reporterId]).then((rows) => rows.length > 0 && rows),
+      { what: 'the missed_checkin case and its (waiting) escalation' },
+    );
+    expect((await checkIn(session.auth, r.primary)).status).toBe(201);
+    await api(apiApp.url, 'DELETE', '/v1/checkins/plan', session.auth);
+    await waitFor(() => [cw1, cw2].every((who) => updatesTo(inbox(who), c.id).length > 0), { what: 'the update emails to the case’s team' });
+    expect((await updateRows(c.id)).map((n) => n.recipient_id).sort()).toEqual([cw1.staffId, cw2.staffId].sort());
   });
 });

@@ -27,8 +27,9 @@ export class CaseUpdateNotifier {
 
   /**
    * The case's people: whoever acknowledged its escalation (and anyone alerted since), or, if
-   * nobody has, everyone the escalation already alerted (see caseUpdateRecipients). A case whose
-   * escalation has not started yet has nobody to tell: its first step is about to alert them.
+   * nobody has, everyone the escalation already alerted (see caseUpdateRecipients). If nobody has
+   * been alerted yet (the escalation has not started, its first step waits, or it found nobody),
+   * the update still reaches someone: the case's team, or failing that the admins.
    */
   async notifyParticipants(m: EntityManager, update: CaseUpdate): Promise<number> {
     const runs = (await m.query(`SELECT id, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as {
@@ -37,21 +38,32 @@ export class CaseUpdateNotifier {
       acknowledged_at: Date | null;
     }[];
     const run = runs[0];
-    if (!run) return 0;
+    const participants = run ? await this.participants(m, run) : [];
+    if (participants.length > 0) return this.notify(m, update, run.id, participants);
+    const team = (await m.query(
+      `SELECT s.id FROM cases c JOIN staff_teams st ON st.team_id = c.team_id JOIN staff s ON s.id = st.staff_id
+        WHERE c.id = $1 AND s.status = 'active' AND s.role <> 'admin' ORDER BY s.created_at, s.id`,
+      [update.caseId],
+    )) as { id: string }[];
+    if (team.length > 0) return this.notify(m, update, run?.id ?? null, team.map((t) => t.id));
+    return this.notifyAdmins(m, update);
+  }
+
+  private async participants(m: EntityManager, run: { id: string; acknowledged_by: string | null; acknowledged_at: Date | null }): Promise<string[]> {
+    // First attempts only: a fallback to someone's next contact method is not a new alert.
     const notified = (await m.query(
       `SELECT recipient_id, min(created_at) AS first_at, max(created_at) AS last_at FROM escalation_notifications
-        WHERE run_id = $1 AND kind = 'escalation' GROUP BY recipient_id`,
+        WHERE run_id = $1 AND kind = 'escalation' AND fallback_of IS NULL GROUP BY recipient_id`,
       [run.id],
     )) as { recipient_id: string; first_at: Date; last_at: Date }[];
     const candidates = [...new Set([...(run.acknowledged_by ? [run.acknowledged_by] : []), ...notified.map((n) => n.recipient_id)])];
     const active = candidates.length === 0 ? [] : ((await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [candidates])) as { id: string }[]);
-    const recipients = caseUpdateRecipients({
+    return caseUpdateRecipients({
       acknowledgedBy: run.acknowledged_by,
       acknowledgedAt: run.acknowledged_at,
       notified: notified.map((n) => ({ staffId: n.recipient_id, firstAt: n.first_at, lastAt: n.last_at })),
       activeStaff: new Set(active.map((a) => a.id)),
     });
-    return this.notify(m, update, run.id, recipients);
   }
 
   /** Every active admin (a failure of the system itself: admins own the rules and the workers). */
