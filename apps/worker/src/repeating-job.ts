@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobName, JobPayload, jobOptions } from '@panah/queue';
 
@@ -14,21 +14,24 @@ export interface RepeatingJobSpec<J extends JobName> {
  * Keeps a BullMQ Job Scheduler registered. Registration is not awaited at boot (with Redis down
  * the worker must still start) and retries until it succeeds; afterwards it is re-asserted every
  * few periods, because a flushed Redis loses schedulers with everything else (upsert is
- * idempotent). Every periodic job — sweepers, the reconciler, housekeeping — goes through here.
+ * idempotent). Every periodic job — sweepers, the reconciler, housekeeping — is a subclass that
+ * only names its queue and its spec.
  */
-export class RepeatingJob<J extends JobName> {
+export abstract class RepeatingJob<J extends JobName>
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(this.constructor.name);
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
 
-  constructor(
+  protected constructor(
     private readonly queue: Queue,
     private readonly spec: RepeatingJobSpec<J>,
-    private readonly logger: Logger,
   ) {
     this.queue.on('error', () => undefined); // outages are reported by readiness, not per retry
   }
 
-  start(): void {
+  onApplicationBootstrap(): void {
     void this.ensure();
     // A multiple of the period, so re-asserting never crowds out the runs themselves.
     const reassertEvery = Math.max(5_000, this.spec.everyMs * 5);
@@ -36,7 +39,7 @@ export class RepeatingJob<J extends JobName> {
     this.timer.unref();
   }
 
-  stop(): void {
+  onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }

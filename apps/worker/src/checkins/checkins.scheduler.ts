@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { JobName, QueueName } from '@panah/queue';
@@ -7,22 +7,13 @@ import { RepeatingJob } from '../repeating-job';
 
 /** Registers the check-in sweeper. */
 @Injectable()
-export class CheckinsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly repeating: RepeatingJob<typeof JobName.CheckinSweep>;
-
+export class CheckinsScheduler extends RepeatingJob<typeof JobName.CheckinSweep> {
   constructor(@InjectQueue(QueueName.CheckinSweep) queue: Queue, @Inject(PANAH_CONFIG) config: PanahConfig) {
-    this.repeating = new RepeatingJob(
-      queue,
-      { id: 'checkin-sweep', job: JobName.CheckinSweep, data: {}, everyMs: config.checkins.sweepEveryMs },
-      new Logger(CheckinsScheduler.name),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.repeating.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.repeating.stop();
+    super(queue, {
+      id: 'checkin-sweep',
+      job: JobName.CheckinSweep,
+      data: {},
+      everyMs: config.checkins.sweepEveryMs,
+    });
   }
 }

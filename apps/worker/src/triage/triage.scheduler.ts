@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { JobName, QueueName } from '@panah/queue';
@@ -7,30 +7,16 @@ import { RepeatingJob } from '../repeating-job';
 
 /** Registers the triage reconciler. */
 @Injectable()
-export class TriageScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly repeating: RepeatingJob<typeof JobName.TriageReconcile>;
-
+export class TriageScheduler extends RepeatingJob<typeof JobName.TriageReconcile> {
   constructor(
     @InjectQueue(QueueName.TriageReconcile) queue: Queue,
     @Inject(PANAH_CONFIG) config: PanahConfig,
   ) {
-    this.repeating = new RepeatingJob(
-      queue,
-      {
-        id: 'triage-reconcile',
-        job: JobName.TriageReconcile,
-        data: {},
-        everyMs: config.triage.reconcileEveryMs,
-      },
-      new Logger(TriageScheduler.name),
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.repeating.start();
-  }
-
-  onApplicationShutdown(): void {
-    this.repeating.stop();
+    super(queue, {
+      id: 'triage-reconcile',
+      job: JobName.TriageReconcile,
+      data: {},
+      everyMs: config.triage.reconcileEveryMs,
+    });
   }
 }
