@@ -4,7 +4,7 @@ import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { api, registerWithDuress, signedSignal, signInWith, type DuressReporter } from '../support/checkins';
 import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
-import { addContact, call, createPolicy } from '../support/escalation';
+import { addContact, call, createPolicy, routeEverythingTo } from '../support/escalation';
 import { intakeKeys } from '../support/intake';
 import { type ReceivedMail, TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
@@ -54,8 +54,7 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     }
     // The whole team is alerted at once, then nothing more for ten minutes.
     const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'notify', targets: [{ type: 'team', teamId }] }, { type: 'wait', seconds: 600 }] });
-    const rules = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
-    expect((await call(apiApp, admin, 'POST', '/triage-rules', { ruleSet: rules, activate: true })).status).toBe(201);
+    await routeEverythingTo(apiApp, admin, teamId, policyId);
   });
 
   afterAll(async () => {
@@ -149,8 +148,7 @@ describe('a check-in after the alert tells the case’s assignee', () => {
   // Changes the active rule set: keep last.
   it('tells the case’s team when the escalation has alerted nobody yet', async () => {
     const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'wait', seconds: 600 }, { type: 'notify', targets: [{ type: 'team', teamId }] }] });
-    const rules = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
-    expect((await call(apiApp, admin, 'POST', '/triage-rules', { ruleSet: rules, activate: true })).status).toBe(201);
+    await routeEverythingTo(apiApp, admin, teamId, policyId);
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
     expect((await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 })).status).toBe(201);

@@ -3,7 +3,7 @@ import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { api, registerWithDuress, signedSignal, signInWith } from '../support/checkins';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database';
-import { addContact, call, createPolicy } from '../support/escalation';
+import { addContact, createPolicy, routeEverythingTo } from '../support/escalation';
 import { intakeKeys } from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
@@ -42,8 +42,7 @@ describe('check-in alerts reach a caseworker through escalation', () => {
     await addContact(apiApp, caseworker, 'email', { address: inbox() });
     const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] }, { type: 'wait', seconds: 600 }] });
     // Safety signals carry no hints: they take the rule set's default team and policy.
-    const rules = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
-    expect((await call(apiApp, admin, 'POST', '/triage-rules', { ruleSet: rules, activate: true })).status).toBe(201);
+    await routeEverythingTo(apiApp, admin, teamId, policyId);
   });
 
   afterAll(async () => {

@@ -63,6 +63,16 @@ export async function createPolicy(api: RunningApp, admin: TestStaff, definition
   return res.body.id;
 }
 
+/**
+ * Activates a rule set with no rules: every case (safety signals carry no hints) goes to `teamId`
+ * and escalates with `policyId`.
+ */
+export async function routeEverythingTo(api: RunningApp, admin: TestStaff, teamId: string, policyId: string): Promise<void> {
+  const ruleSet = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
+  const res = await call(api, admin, 'POST', '/triage-rules', { ruleSet, activate: true });
+  if (res.status !== 201) throw new Error(`rule set: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 export interface RunRowView {
   id: string;
   state: string;
