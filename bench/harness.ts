@@ -24,11 +24,9 @@ export interface HttpLoadOptions {
   readonly headers?: Record<string, string>;
   /** Called for each request; return a body (and optionally a path) so each request can differ. */
   readonly setupRequest?: () => { path?: string; body?: string };
-  /** Fixed request rate (requests/s across all connections); omit for "as fast as possible". */
-  readonly overallRate?: number;
 }
 
-/** Runs autocannon against `url` (loopback only) and returns throughput and latency percentiles. */
+/** Runs autocannon closed-loop (as fast as the connections go) against `url` (loopback only). */
 export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
   const url = new URL(options.url);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('benchmarks target loopback only');
@@ -38,7 +36,6 @@ export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult
     headers: options.headers,
     duration: options.durationSeconds ?? 10,
     connections: options.connections ?? 10,
-    overallRate: options.overallRate,
     requests: options.setupRequest
       ? [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...options.setupRequest?.() }) }]
       : undefined,
@@ -206,10 +203,6 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   };
 }
 
-/** The built API as a process of its own. */
-export function spawnApi(env: Record<string, string>): Promise<SpawnedApp> {
-  return spawnApp('api', env);
-}
 
 /** CPU seconds (user + system) used so far by each named group of processes (Linux /proc). */
 export function cpuSeconds(groups: Record<string, (comm: string, pid: number) => boolean>): Record<string, number> {

@@ -15,7 +15,7 @@ import { startApi } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
 import { intakeKeys, publishDirectory, sealReport, signedDirectory, signedInReporter, type TestReporter } from '../test/support/intake';
-import { configEnv, constantRateLoad, httpLoad, percentile, printHttpLoad, spawnApi } from './harness';
+import { configEnv, constantRateLoad, httpLoad, percentile, printHttpLoad, spawnApp } from './harness';
 
 const CONNECTIONS = 16;
 const SECONDS = 10;
@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
   const setup = await startApi(config);
   await publishDirectory(setup, signedDirectory(keys, 'test-deployment'));
   await setup.close();
-  const api = await spawnApi(configEnv(config, keys.env));
+  const api = await spawnApp('api', configEnv(config, keys.env));
   try {
     // One reporter: without a worker nothing contends on it, and the session header is fixed.
     const reporter = await signedInReporter(api.url);
