@@ -7,4 +7,3 @@ export { CheckinHistoryService, type CheckinHistoryItem, type CaseSafetyItem } f
 export { safetySignedBytes, verifyEd25519, type SafetySignalKind } from './signed-request';
 export { CheckinReason } from './errors';
 export type { SignedSignalInput } from './signal-verifier';
-export { MicroBatcher } from './micro-batcher';

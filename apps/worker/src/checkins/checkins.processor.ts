@@ -2,8 +2,8 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject, OnModuleInit } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { type AlertResult, DeadlineService, MicroBatcher } from '@panah/checkins';
-import { JobName, jobPayloadSchemas, parseJobPayload, QueueName } from '@panah/queue';
+import { type AlertResult, DeadlineService } from '@panah/checkins';
+import { JobName, jobPayloadSchemas, MicroBatcher, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
 import { PanahWorkerHost } from '../processor-events';
 
@@ -27,7 +27,7 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {
     super();
-    this.alerts = new MicroBatcher((ids) => this.deadlines.fireAlerts(ids), 50, 5);
+    this.alerts = new MicroBatcher((ids) => this.deadlines.fireAlerts(ids), { maxBatch: 50, mode: { kind: 'wait', maxWaitMs: 5 } });
   }
 
   onModuleInit(): void {
