@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { cryptoReady } from '@panah/crypto';
+import { CryptoError, cryptoReady } from '@panah/crypto';
 import { EscalationHistory } from '@panah/escalation';
 import { NOTIFICATION_TEXT_LENGTH, shortRefFromId, type TriageHints } from '@panah/domain';
 import { JobName, jobOptions, QueueName, reportSubmittedJobId } from '@panah/queue';
+import { TriageService } from '@panah/triage';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
@@ -131,6 +132,36 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     const { rows } = await pg.query(`SELECT count(*)::int AS n, max(version) AS version FROM cases WHERE reporter_id = $1`, [reporter.reporterId]);
     await pg.close();
     expect(rows[0]).toEqual({ n: 1, version: c.version });
+  });
+
+  it('triages a batch in one transaction exactly as one by one: a reporter\'s two reports make one raised case, an unreadable report fails alone', async () => {
+    await queue.pause();
+    const repeater = await signedInReporter(api.url);
+    const first = await submit(repeater, { category: 'surveillance', country: 'SE' });
+    const second = await submit(repeater, { category: 'surveillance', country: 'SE' });
+    const killList = await submit(await signedInReporter(api.url), { category: 'kill_list', country: 'DE' });
+    const poison = await submit(await signedInReporter(api.url), { category: 'other' });
+    const pg = await sql(db.url);
+    await pg.query(`UPDATE reports SET hints = $2 WHERE id = $1`, [poison, `v1.retired.${'A'.repeat(32)}.${'B'.repeat(40)}`]);
+    // Out of arrival order on purpose: the batch still folds the reporter's reports in turn.
+    const results = await worker.app.get(TriageService).triageReports([second, poison, killList, first, randomUUID()]);
+    const { rows } = await pg.query(`SELECT status FROM reports WHERE id = $1`, [poison]);
+    await pg.close();
+    await queue.resume();
+
+    expect(results.get(first)).toMatchObject({ outcome: 'opened' });
+    expect(results.get(second)).toEqual({ outcome: 'linked', caseId: (results.get(first) as { caseId: string }).caseId });
+    expect(results.get(killList)).toMatchObject({ outcome: 'opened' });
+    expect(results.get(poison)).toBeInstanceOf(CryptoError);
+    expect(rows[0]).toEqual({ status: 'received' }); // left for its retries and the triage_failed path
+    const repeated = await caseOf(second);
+    expect(repeated).toMatchObject({ id: (await caseOf(first)).id, severity: 'medium', reasons: ['report', 'repeat_report'], version: 2 });
+    expect(await caseOf(killList)).toMatchObject({ severity: 'critical', team_id: teams.berlin });
+    // One case.opened per case, none for the report that raised it: the engine reads the case as it stands.
+    const pg2 = await sql(db.url);
+    const events = await pg2.query(`SELECT job_name FROM outbox WHERE payload->>'caseId' = $1 AND job_name LIKE 'case.%'`, [repeated.id]);
+    await pg2.close();
+    expect(events.rows).toEqual([{ job_name: JobName.CaseOpened }]);
   });
 
   it('triages a report whose job was deleted from Redis, through the reconciler', async () => {

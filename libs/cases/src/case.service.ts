@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseReason, CaseState, openCaseChange, raiseCaseChange, Severity } from '@panah/domain';
+import { CaseReason, CaseState, openCaseChange, type OpenCaseState, raiseCaseChange, Severity } from '@panah/domain';
 import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
 import { prepared } from '@panah/db';
 
@@ -29,6 +29,7 @@ export interface CaseOutcome {
 
 interface OpenCaseRow {
   id: string;
+  reporter_id: string;
   severity: Severity;
   team_id: string | null;
   policy_id: string | null;
@@ -48,58 +49,120 @@ interface OpenCaseRow {
 @Injectable()
 export class CaseService {
   async openOrRaise(manager: EntityManager, signal: CaseSignal): Promise<CaseOutcome> {
-    // Two signals from one reporter at once must not open two cases.
-    await manager.query(prepared(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`), [signal.reporterId]);
-    const open = (await manager.query(
-      prepared(`SELECT id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
-        WHERE reporter_id = $1 AND state <> 'resolved' FOR UPDATE`),
-      [signal.reporterId],
-    )) as OpenCaseRow[];
-    const demand = { severity: signal.severity, deadlineAt: signal.deadlineAt, reason: signal.reason, repeat: signal.repeat };
-    const current = open[0];
-    if (!current) {
-      const change = openCaseChange(demand);
-      const id = randomUUID();
-      // The case and its case.opened outbox row in one statement (one round trip).
-      await manager.query(
-        prepared(`WITH opened AS (
-           INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-         )
-         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $9, $10::jsonb, $11, $12::timestamptz FROM opened`),
-        [
-          id,
-          signal.reporterId,
-          change.severity,
-          signal.teamId,
-          signal.policyId,
-          change.deadlineAt,
-          change.reasons,
-          signal.triage ? JSON.stringify(signal.triage) : null,
-          ...outboxRowValues(JobName.CaseOpened, { caseId: id }, { jobId: caseOpenedJobId(id) }),
-        ],
-      );
-      return { caseId: id, opened: true, severity: change.severity, teamId: signal.teamId, version: 1 };
-    }
-    const change = raiseCaseChange({ severity: current.severity, deadlineAt: current.deadline_at, reasons: current.reasons }, demand);
-    const teamId = current.team_id ?? signal.teamId;
-    const policyId = current.policy_id ?? signal.policyId;
-    const version = current.version + 1;
-    await manager.query(
-      prepared(`WITH raised AS (
-         UPDATE cases SET severity = $2, deadline_at = $3, reasons = $4, team_id = $5, policy_id = $6, version = $7, updated_at = now() WHERE id = $1 RETURNING id
-       )
-       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $8, $9::jsonb, $10, $11::timestamptz FROM raised`),
-      [
-        current.id,
-        change.severity,
-        change.deadlineAt,
-        change.reasons,
-        teamId,
-        policyId,
-        version,
-        ...outboxRowValues(JobName.CaseUpdated, { caseId: current.id, version }, { jobId: caseUpdatedJobId(current.id, version) }),
-      ],
-    );
-    return { caseId: current.id, opened: false, severity: change.severity, teamId, version };
+    return (await this.openOrRaiseMany(manager, [signal]))[0];
   }
+
+  /**
+   * Several signals in one go (a triage batch), with the outcome each would have had in turn:
+   * a second signal from the same reporter raises the case the first one opened. Three round
+   * trips whatever the number of signals; each case gets one row write and one outbox event.
+   */
+  async openOrRaiseMany(manager: EntityManager, signals: readonly CaseSignal[]): Promise<CaseOutcome[]> {
+    if (signals.length === 0) return [];
+    const reporterIds = [...new Set(signals.map((s) => s.reporterId))].sort();
+    // Two signals from one reporter at once must not open two cases. Locked in id order, so
+    // that two batches sharing reporters cannot deadlock.
+    await manager.query(prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`), [reporterIds]);
+    // Read after the locks are held (a new statement, a new snapshot): sees a case just opened.
+    const open = (await manager.query(
+      prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
+        WHERE reporter_id = ANY($1::text[]) AND state <> 'resolved' ORDER BY id FOR UPDATE`),
+      [reporterIds],
+    )) as OpenCaseRow[];
+    const drafts = new Map<string, CaseDraft>(open.map((row) => [row.reporter_id, draftOf(row)]));
+    const outcomes = signals.map((signal) => {
+      const demand = { severity: signal.severity, deadlineAt: signal.deadlineAt, reason: signal.reason, repeat: signal.repeat };
+      const current = drafts.get(signal.reporterId);
+      if (!current) {
+        const change = openCaseChange(demand);
+        const draft: CaseDraft = {
+          id: randomUUID(),
+          reporterId: signal.reporterId,
+          state: { severity: change.severity, deadlineAt: change.deadlineAt, reasons: change.reasons },
+          teamId: signal.teamId,
+          policyId: signal.policyId,
+          version: 1,
+          write: 'open',
+          triage: signal.triage ?? null,
+        };
+        drafts.set(signal.reporterId, draft);
+        return { caseId: draft.id, opened: true, severity: change.severity, teamId: draft.teamId, version: 1 };
+      }
+      const change = raiseCaseChange(current.state, demand);
+      current.state = { severity: change.severity, deadlineAt: change.deadlineAt, reasons: change.reasons };
+      current.teamId ??= signal.teamId;
+      current.policyId ??= signal.policyId;
+      current.version += 1;
+      // A case opened earlier in this batch is still a new row (and a case.opened event).
+      if (current.write !== 'open') current.write = 'raise';
+      return { caseId: current.id, opened: false, severity: change.severity, teamId: current.teamId, version: current.version };
+    });
+    const writes = [...drafts.values()].filter((d) => d.write !== null);
+    // Every case and its case.opened / case.updated outbox row in one statement (one round trip).
+    await manager.query(
+      prepared(`WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(write text, id uuid, reporter_id text, severity text, team_id uuid, policy_id uuid,
+                deadline_at timestamptz, reasons text[], triage jsonb, version int, job_name text, payload jsonb, job_id text)
+       ), opened AS (
+         INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version)
+         SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version FROM input WHERE write = 'open' RETURNING id
+       ), raised AS (
+         UPDATE cases c SET severity = i.severity, deadline_at = i.deadline_at, reasons = i.reasons, team_id = i.team_id, policy_id = i.policy_id,
+                version = i.version, updated_at = now()
+           FROM input i WHERE i.write = 'raise' AND c.id = i.id RETURNING c.id
+       )
+       INSERT INTO outbox (job_name, payload, job_id, not_before)
+       SELECT i.job_name, i.payload, i.job_id, NULL FROM input i WHERE i.id IN (SELECT id FROM opened UNION ALL SELECT id FROM raised)`),
+      [JSON.stringify(writes.map(rowOf))],
+    );
+    return outcomes;
+  }
+}
+
+/** A reporter's case as it stands after the signals handled so far (in memory, written once). */
+interface CaseDraft {
+  readonly id: string;
+  readonly reporterId: string;
+  state: OpenCaseState;
+  teamId: string | null;
+  policyId: string | null;
+  version: number;
+  /** null: untouched; 'open': a new row; 'raise': an update of the stored row. */
+  write: 'open' | 'raise' | null;
+  readonly triage: Record<string, string | number | null> | null;
+}
+
+function draftOf(row: OpenCaseRow): CaseDraft {
+  return {
+    id: row.id,
+    reporterId: row.reporter_id,
+    state: { severity: row.severity, deadlineAt: row.deadline_at, reasons: row.reasons },
+    teamId: row.team_id,
+    policyId: row.policy_id,
+    version: row.version,
+    write: null,
+    triage: null,
+  };
+}
+
+function rowOf(d: CaseDraft): Record<string, unknown> {
+  const [jobName, payload, jobId] =
+    d.write === 'open'
+      ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })
+      : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version }, { jobId: caseUpdatedJobId(d.id, d.version) });
+  return {
+    write: d.write,
+    id: d.id,
+    reporter_id: d.reporterId,
+    severity: d.state.severity,
+    team_id: d.teamId,
+    policy_id: d.policyId,
+    deadline_at: d.state.deadlineAt.toISOString(),
+    reasons: d.state.reasons,
+    triage: d.triage,
+    version: d.version,
+    job_name: jobName,
+    payload: JSON.parse(payload) as unknown,
+    job_id: jobId,
+  };
 }

@@ -29,7 +29,7 @@ interface ReportRow {
 const FAILED_DEADLINE_MINUTES = 15;
 
 /**
- * Triage of one report, in one transaction (DESIGN step 4): decrypt the hints in memory only,
+ * Triage of a report, in one transaction (DESIGN step 4): decrypt the hints in memory only,
  * evaluate the active rule set, open or raise the reporter's case, mark the report triaged.
  * Idempotent: a report that is no longer `received` is left alone, so a repeated job, the
  * reconciler and a final-failure handler can all race without a second case.
@@ -46,14 +46,53 @@ export class TriageService {
   ) {}
 
   async triageReport(reportId: string, now = new Date()): Promise<TriageResult> {
-    return this.dataSource.transaction(async (manager) => {
-      const report = await this.lockReport(manager, reportId);
-      if (!report) return { caseId: '', outcome: 'missing' };
-      if (report.status !== 'received') return { caseId: report.case_id ?? '', outcome: 'already_triaged' };
-      const hints = this.readHints(report);
-      const active = await this.rules.routingContext(manager);
+    const result = (await this.triageReports([reportId], now)).get(reportId);
+    if (result instanceof Error) throw result;
+    return result ?? { caseId: '', outcome: 'missing' };
+  }
+
+  /**
+   * Triage of several reports in one transaction (the processor batches the jobs that arrive
+   * while a batch runs). Round trips per batch, not per report: lock the reports, read the rules,
+   * open or raise the cases, mark the reports. A report whose hints cannot be read fails alone;
+   * if the batch as a whole fails, each report is tried on its own so that one cannot hold up
+   * the others.
+   */
+  async triageReports(reportIds: readonly string[], now = new Date()): Promise<Map<string, TriageResult | Error>> {
+    try {
+      return await this.dataSource.transaction((manager) => this.triageLocked(manager, reportIds, now));
+    } catch (error) {
+      if (reportIds.length === 1) return new Map([[reportIds[0], asError(error)]]);
+      const results = new Map<string, TriageResult | Error>();
+      for (const id of reportIds) {
+        const single = await this.triageReports([id], now);
+        results.set(id, single.get(id) ?? new Error('no triage result'));
+      }
+      return results;
+    }
+  }
+
+  private async triageLocked(manager: EntityManager, reportIds: readonly string[], now: Date): Promise<Map<string, TriageResult | Error>> {
+    const results = new Map<string, TriageResult | Error>(reportIds.map((id) => [id, { caseId: '', outcome: 'missing' }]));
+    const due: { report: ReportRow; hints: TriageHints | null }[] = [];
+    for (const report of await this.lockReports(manager, reportIds)) {
+      if (report.status !== 'received') {
+        results.set(report.id, { caseId: report.case_id ?? '', outcome: 'already_triaged' });
+        continue;
+      }
+      try {
+        due.push({ report, hints: this.readHints(report) });
+      } catch (error) {
+        results.set(report.id, asError(error));
+      }
+    }
+    if (due.length === 0) return results;
+    const active = await this.rules.routingContext(manager);
+    // In order of arrival, so that a reporter's second report raises the case the first opened.
+    due.sort((a, b) => a.report.received_at.getTime() - b.report.received_at.getTime() || a.report.id.localeCompare(b.report.id));
+    const signals = due.map(({ report, hints }) => {
       const decision = evaluateTriage(active.ruleSet, hints, active.teams);
-      const outcome = await this.cases.openOrRaise(manager, {
+      return {
         reporterId: report.reporter_id,
         severity: decision.severity,
         teamId: decision.teamId,
@@ -62,10 +101,15 @@ export class TriageService {
         reason: CaseReason.Report,
         repeat: report.repeat,
         triage: { ruleSetVersion: active.version, rule: decision.matched, ruleName: decision.ruleName, routedBy: decision.routedBy },
-      });
-      await this.markTriaged(manager, report.id, outcome.caseId);
-      return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
+      };
     });
+    const outcomes = await this.cases.openOrRaiseMany(manager, signals);
+    await this.markTriaged(
+      manager,
+      due.map((d, i) => ({ reportId: d.report.id, caseId: outcomes[i].caseId })),
+    );
+    due.forEach((d, i) => results.set(d.report.id, { caseId: outcomes[i].caseId, outcome: outcomes[i].opened ? 'opened' : 'linked' }));
+    return results;
   }
 
   /**
@@ -75,7 +119,7 @@ export class TriageService {
    */
   async failReport(reportId: string, _errorName: string, now = new Date()): Promise<TriageResult> {
     return this.dataSource.transaction(async (manager) => {
-      const report = await this.lockReport(manager, reportId);
+      const [report] = await this.lockReports(manager, [reportId]);
       if (!report) return { caseId: '', outcome: 'missing' };
       if (report.status !== 'received') return { caseId: report.case_id ?? '', outcome: 'already_triaged' };
       const active = await this.rules.active(manager);
@@ -89,22 +133,25 @@ export class TriageService {
         repeat: false,
         triage: { ruleSetVersion: active.version, rule: 'triage_failed', ruleName: null, routedBy: 'default_team' },
       });
-      await this.markTriaged(manager, report.id, outcome.caseId);
+      await this.markTriaged(manager, [{ reportId: report.id, caseId: outcome.caseId }]);
       await this.updates.notifyAdmins(manager, { caseId: outcome.caseId, event: 'triage_failed', eventId: report.id });
       return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
     });
   }
 
-  /** Locks the report; `repeat`: another report from the same reporter within the window around its arrival. */
-  private async lockReport(manager: EntityManager, reportId: string): Promise<ReportRow | null> {
-    const rows = (await manager.query(
+  /**
+   * Locks the reports in id order (concurrent batches cannot deadlock); `repeat`: an earlier
+   * report from the same reporter within the window before its arrival. Earlier only, so that
+   * two reports raise the case one level whether they are triaged apart or together.
+   */
+  private async lockReports(manager: EntityManager, reportIds: readonly string[]): Promise<ReportRow[]> {
+    return (await manager.query(
       prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
-              EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND o.id <> r.id
-                         AND o.received_at BETWEEN r.received_at - make_interval(hours => $2) AND r.received_at + make_interval(hours => $2)) AS repeat
-         FROM reports r WHERE r.id = $1 FOR UPDATE OF r`),
-      [reportId, this.config.triage.repeatWindowHours],
+              EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND (o.received_at, o.id) < (r.received_at, r.id)
+                         AND o.received_at >= r.received_at - make_interval(hours => $2)) AS repeat
+         FROM reports r WHERE r.id = ANY($1::uuid[]) ORDER BY r.id FOR UPDATE OF r`),
+      [reportIds, this.config.triage.repeatWindowHours],
     )) as ReportRow[];
-    return rows[0] ?? null;
   }
 
   /** Decrypts and re-validates stored hints; throws a CryptoError if they can never be read. */
@@ -122,8 +169,16 @@ export class TriageService {
     return result.hints;
   }
 
-  private async markTriaged(manager: EntityManager, reportId: string, caseId: string): Promise<void> {
+  private async markTriaged(manager: EntityManager, links: readonly { reportId: string; caseId: string }[]): Promise<void> {
     // clock_timestamp(), not now(): triaged_at should say when triage finished (bench/triage reads it).
-    await manager.query(prepared(`UPDATE reports SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = $2 WHERE id = $1`), [reportId, caseId]);
+    await manager.query(
+      prepared(`UPDATE reports r SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = x.case_id
+         FROM unnest($1::uuid[], $2::uuid[]) AS x(id, case_id) WHERE r.id = x.id`),
+      [links.map((l) => l.reportId), links.map((l) => l.caseId)],
+    );
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error('triage failed');
 }
