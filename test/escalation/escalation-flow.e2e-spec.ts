@@ -1,7 +1,9 @@
-import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Queue, UnrecoverableError } from 'bullmq';
 import Redis from 'ioredis';
 import { type PanahConfig } from '@panah/config';
 import { cryptoReady } from '@panah/crypto';
+import { EscalationEngine } from '@panah/escalation';
 import { QueueName } from '@panah/queue';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
@@ -183,6 +185,53 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     await new Promise((r) => setTimeout(r, 5_000));
     expect((await notificationsOf(db, run.id)).map((n) => n.recipient_id)).toEqual([tier1.staffId]);
     expect((await runOf(db, caseId))?.state).toBe('resolved');
+  });
+
+  it('starts a batch of cases in one transaction as it would one by one, and a case.opened racing its case.updated starts one run', async () => {
+    const quietTeam = await ensureTeam(db, 'Batch desk');
+    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId: quietTeam }] }] });
+    // Cases without their case.opened event: only the calls below start them.
+    const insertCases = async (n: number, state = 'open'): Promise<string[]> => {
+      const pg = await sql(db.url);
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = randomUUID();
+        const reporterId = `r-${randomUUID()}`;
+        await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
+        await pg.query(
+          `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, $5, now() + interval '1 hour', '{report}')`,
+          [id, reporterId, state, quietTeam, policyId],
+        );
+        ids.push(id);
+      }
+      await pg.close();
+      return ids;
+    };
+    const engine = worker.app.get(EscalationEngine);
+    const [a, b] = await insertCases(2);
+    const [resolved] = await insertCases(1, 'resolved');
+    const missing = randomUUID();
+
+    const first = await engine.startForCases([b, missing, resolved, a]);
+    expect([first.get(a), first.get(b), first.get(resolved)]).toEqual(['started', 'started', 'closed']);
+    expect(first.get(missing)).toBeInstanceOf(UnrecoverableError);
+    const again = await engine.startForCases([a, b]);
+    expect([again.get(a), again.get(b)]).toEqual(['exists', 'exists']);
+    for (const id of [a, b]) {
+      const run = await runOf(db, id);
+      expect(run).toMatchObject({ policy_version: 1, severity: 'high' });
+      expect((await eventsOf(db, (run as RunRowView).id)).slice(0, 2)).toEqual(['started', 'step']);
+    }
+    expect(await runOf(db, resolved)).toBeNull();
+
+    // Both events of a case at once: they must take turns, not both find no run and both insert one.
+    const racing = await insertCases(8);
+    const outcomes = await Promise.allSettled(racing.flatMap((id) => [engine.startForCase(id), engine.caseUpdated(id)]));
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    const pg = await sql(db.url);
+    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM escalation_runs WHERE case_id = ANY($1::uuid[])`, [racing]);
+    await pg.close();
+    expect(rows[0]).toEqual({ n: racing.length });
   });
 
   it('keeps a running escalation on the policy version it started with', async () => {

@@ -8,6 +8,7 @@ import {
   advance,
   type AlertSeverity,
   compareSeverity,
+  type DirectorySnapshot,
   dueAction,
   isAlertSeverity,
   restartCursor,
@@ -16,7 +17,7 @@ import {
   shortRefFromId,
   START_CURSOR,
 } from '@panah/domain';
-import { enqueueInTransaction, escalationStepJobId, JobName } from '@panah/queue';
+import { enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
 import { loadDirectory } from './directory';
 import { EscalationMetrics } from './escalation.metrics';
@@ -49,6 +50,7 @@ interface CaseRow {
 }
 
 export type StepOutcome = 'executed' | 'stale' | 'missing' | 'early';
+export type StartOutcome = 'started' | 'exists' | 'closed';
 
 /** Appends to a run's history (ids, kinds and numbers only). */
 export async function recordEvent(
@@ -88,15 +90,44 @@ export class EscalationEngine {
   ) {}
 
   /** case.opened: start the case's escalation (once; a repeated event finds the run and stops). */
-  async startForCase(caseId: string, now = new Date()): Promise<'started' | 'exists' | 'closed'> {
-    return this.dataSource.transaction(async (m) => {
-      const c = await this.lockCase(m, caseId);
-      if (c.state === 'resolved') return 'closed';
-      const existing = (await m.query(prepared(`SELECT id FROM escalation_runs WHERE case_id = $1`), [caseId])) as { id: string }[];
-      if (existing.length > 0) return 'exists';
-      await this.insertRun(m, c, now);
-      return 'started';
-    });
+  async startForCase(caseId: string, now = new Date()): Promise<StartOutcome> {
+    const result = (await this.startForCases([caseId], now)).get(caseId);
+    if (result instanceof Error) throw result;
+    return result ?? 'closed';
+  }
+
+  /**
+   * Starts the escalations of several new cases in one transaction (the processor batches the
+   * case.opened events that arrive while one runs): the cases are locked and their runs looked
+   * up together, and cases sharing a policy and team share one read of the directory. If the
+   * batch fails as a whole, each case is tried on its own.
+   */
+  async startForCases(caseIds: readonly string[], now = new Date()): Promise<Map<string, StartOutcome | Error>> {
+    try {
+      return await this.dataSource.transaction(async (m) => {
+        const results = new Map<string, StartOutcome | Error>(caseIds.map((id) => [id, new UnrecoverableError('case not found')]));
+        // The event is written in the transaction that writes the case, so a missing case is a bug.
+        const cases = await this.lockCases(m, caseIds);
+        const started = new Set(
+          ((await m.query(prepared(`SELECT case_id FROM escalation_runs WHERE case_id = ANY($1::uuid[])`), [cases.map((c) => c.id)])) as { case_id: string }[]).map((r) => r.case_id),
+        );
+        const directories = new Map<string, Promise<DirectorySnapshot>>();
+        for (const c of cases) {
+          if (c.state === 'resolved') results.set(c.id, 'closed');
+          else if (started.has(c.id)) results.set(c.id, 'exists');
+          else {
+            await this.insertRun(m, c, now, directories);
+            results.set(c.id, 'started');
+          }
+        }
+        return results;
+      });
+    } catch (error) {
+      if (caseIds.length === 1) return new Map([[caseIds[0], error instanceof Error ? error : new Error('escalation start failed')]]);
+      const results = new Map<string, StartOutcome | Error>();
+      for (const id of caseIds) results.set(id, (await this.startForCases([id], now)).get(id) ?? new Error('no result'));
+      return results;
+    }
   }
 
   /** case.updated: resolve with the case, or restart with the new severity's policy when raised. */
@@ -155,10 +186,21 @@ export class EscalationEngine {
   }
 
   private async lockCase(m: EntityManager, caseId: string): Promise<CaseRow> {
-    const rows = (await m.query(prepared(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = $1 FOR SHARE`), [caseId])) as CaseRow[];
+    const [c] = await this.lockCases(m, [caseId]);
     // The event is written in the transaction that writes the case, so a missing case is a bug.
-    if (rows.length === 0) throw new UnrecoverableError('case not found');
-    return rows[0];
+    if (!c) throw new UnrecoverableError('case not found');
+    return c;
+  }
+
+  /**
+   * Locks cases in id order. Exclusively (not FOR SHARE): a case.opened and a case.updated for
+   * the same case must not both find no run and both insert one. NO KEY UPDATE still lets rows
+   * that reference the case be written.
+   */
+  private async lockCases(m: EntityManager, caseIds: readonly string[]): Promise<CaseRow[]> {
+    return (await m.query(prepared(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`), [
+      caseIds,
+    ])) as CaseRow[];
   }
 
   private severityOf(c: CaseRow): AlertSeverity {
@@ -170,7 +212,7 @@ export class EscalationEngine {
     return { step: run.step, round: run.round, repeats: run.repeats ?? {} };
   }
 
-  private async insertRun(m: EntityManager, c: CaseRow, now: Date): Promise<void> {
+  private async insertRun(m: EntityManager, c: CaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<void> {
     const ref = await currentPolicyRef(m, c.policy_id);
     const run: RunRow = {
       id: randomUUID(),
@@ -187,26 +229,45 @@ export class EscalationEngine {
       fence: 0,
       next_step_at: now,
     };
+    // The run and its 'started' entry in one round trip.
     await m.query(
-      prepared(`INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8)`),
-      [run.id, run.case_id, run.policy_id, run.policy_version, run.severity, run.team_id, run.short_ref, now],
+      prepared(`WITH run AS (
+         INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8) RETURNING id)
+       INSERT INTO escalation_run_events (run_id, kind, details) SELECT id, 'started', $9 FROM run`),
+      [run.id, run.case_id, run.policy_id, run.policy_version, run.severity, run.team_id, run.short_ref, now, JSON.stringify({ severity: run.severity, policyVersion: run.policy_version })],
     );
-    await recordEvent(m, run.id, 'started', { details: { severity: run.severity, policyVersion: run.policy_version } });
     // The first step runs now, in this transaction: no hop through Redis before tier 1 is alerted.
-    await this.advanceRun(m, run, START_CURSOR, now, 'start');
+    await this.advanceRun(m, run, START_CURSOR, now, 'start', now, directories);
   }
 
   /** Runs `advance` from `cursor`, records its effects and schedules the next wake-up. */
-  private async advanceRun(m: EntityManager, run: RunRow, cursor: RunCursor, now: Date, action: string, dueAt: Date = now): Promise<void> {
+  private async advanceRun(
+    m: EntityManager,
+    run: RunRow,
+    cursor: RunCursor,
+    now: Date,
+    action: string,
+    dueAt: Date = now,
+    /** Directories already read in this transaction at `now`, by policy version and team. */
+    directories?: Map<string, Promise<DirectorySnapshot>>,
+  ): Promise<void> {
     const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
-    const directory = await loadDirectory(m, policy, now);
-    const result = advance(policy, cursor, { at: now, severity: run.severity, directory });
+    const key = `${run.policy_id}/${run.policy_version}/${run.team_id ?? ''}`;
+    let directory = directories?.get(key);
+    if (!directory) {
+      directory = loadDirectory(m, policy, now);
+      directories?.set(key, directory);
+    }
+    const result = advance(policy, cursor, { at: now, severity: run.severity, directory: await directory });
     let notified = 0;
     for (const e of result.effects) {
       if (e.kind === 'mark_overdue') {
-        await m.query(prepared(`UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1`), [run.id, now]);
-        await recordEvent(m, run.id, 'overdue', { step: e.step, round: e.round });
+        await m.query(
+          prepared(`WITH marked AS (UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1 RETURNING id)
+           INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'overdue', $3, $4, '{}' FROM marked`),
+          [run.id, now, e.step, e.round],
+        );
         continue;
       }
       notified += 1;
@@ -218,12 +279,23 @@ export class EscalationEngine {
       );
     }
     const next = result.next;
-    // The run's new position and its history entry in one round trip.
+    const wakeUp = next ? { runId: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round } : null;
+    const [jobName, payload, jobId, notBefore] = wakeUp
+      ? outboxRowValues(JobName.EscalationStep, wakeUp, { jobId: escalationStepJobId(wakeUp), notBefore: next?.dueAt })
+      : [null, null, null, null];
+    // The run's new position, its history ('step', then 'exhausted' if it ran out) and the next
+    // wake-up in one round trip.
     await m.query(
       prepared(`WITH moved AS (
          UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
-                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1 RETURNING id)
-       INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'step', $12, $13, $14 FROM moved`),
+                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1 RETURNING id
+       ), recorded AS (
+         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
+         SELECT moved.id, e.kind, $12, $13, e.details FROM moved
+           CROSS JOIN (VALUES (1, 'step', $14::jsonb), (2, 'exhausted', '{}'::jsonb)) AS e(ord, kind, details)
+          WHERE e.ord = 1 OR $15::boolean ORDER BY e.ord
+       )
+       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $16, $17::jsonb, $18, $19::timestamptz FROM moved WHERE $16::text IS NOT NULL`),
       [
         run.id,
         next ? 'active' : 'exhausted',
@@ -239,9 +311,12 @@ export class EscalationEngine {
         cursor.step,
         cursor.round,
         JSON.stringify({ action, notified, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) }),
+        !next,
+        jobName,
+        payload,
+        jobId,
+        notBefore,
       ],
     );
-    if (next) await scheduleWakeUp(m, { id: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round }, next.dueAt);
-    else await recordEvent(m, run.id, 'exhausted', { step: cursor.step, round: cursor.round });
   }
 }

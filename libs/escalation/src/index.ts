@@ -5,7 +5,7 @@
  * acknowledge/snooze/resolve, policies, contact methods and on-call to the API.
  */
 export { EscalationModule } from './escalation.module';
-export { EscalationEngine, type StepOutcome } from './engine';
+export { EscalationEngine, type StartOutcome, type StepOutcome } from './engine';
 export { CaseUpdateNotifier, type CaseUpdate, type CaseUpdateEvent } from './case-updates';
 export { CaseUpdatesModule } from './case-updates.module';
 export { NotificationDelivery, type DeliveryOutcome } from './delivery';

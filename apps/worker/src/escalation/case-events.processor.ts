@@ -2,25 +2,29 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { EscalationEngine } from '@panah/escalation';
-import { JobName, parseJobPayload, QueueName } from '@panah/queue';
+import { EscalationEngine, type StartOutcome } from '@panah/escalation';
+import { JobName, MicroBatcher, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
 import { PanahWorkerHost } from '../processor-events';
 
 /**
  * case.opened starts the case's escalation; case.updated restarts it when the severity was
  * raised, or ends it when the case was resolved. Both are idempotent (the run row decides).
+ * case.opened events that arrive while a start runs share the next transaction, as in triage.
  */
 @Processor(QueueName.CaseEvents)
 export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
   readonly queue = QueueName.CaseEvents;
   readonly handles = [JobName.CaseOpened, JobName.CaseUpdated] as const;
 
+  private readonly starts: MicroBatcher<string, StartOutcome>;
+
   constructor(
     private readonly engine: EscalationEngine,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {
     super();
+    this.starts = new MicroBatcher((ids) => this.engine.startForCases(ids), { maxBatch: 32, mode: { kind: 'demand', maxInFlight: 2 } });
   }
 
   onApplicationBootstrap(): void {
@@ -32,7 +36,7 @@ export class EscalationCaseEventsProcessor extends PanahWorkerHost implements Jo
     const name = job.name as (typeof this.handles)[number];
     switch (name) {
       case JobName.CaseOpened:
-        return { outcome: await this.engine.startForCase(parseJobPayload(JobName.CaseOpened, job.data).caseId) };
+        return { outcome: await this.starts.submit(parseJobPayload(JobName.CaseOpened, job.data).caseId) };
       case JobName.CaseUpdated:
         return { outcome: await this.engine.caseUpdated(parseJobPayload(JobName.CaseUpdated, job.data).caseId) };
     }
