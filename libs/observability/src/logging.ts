@@ -69,5 +69,9 @@ export function loggerModule(config: PanahConfig, options: LoggingOptions): Dyna
   };
   return LoggerModule.forRoot({
     pinoHttp: options.stream ? [pinoOptions, options.stream] : pinoOptions,
+    // The worker serves only /health and /metrics, which are never logged. Its request middleware
+    // would still open an AsyncLocalStorage context per probe, and on Node 20 the first one turns
+    // on promise hooks for the life of the process: a tenth of the worker's CPU on every job.
+    ...(options.processName === 'api' ? {} : { forRoutes: [] }),
   });
 }
