@@ -27,7 +27,7 @@ export interface CaseOutcome {
   readonly version: number;
 }
 
-interface OpenCaseRow {
+export interface OpenCaseRow {
   id: string;
   reporter_id: string;
   severity: Severity;
@@ -53,22 +53,33 @@ export class CaseService {
   }
 
   /**
+   * Locks reporters, then their unresolved cases, each in id order, and returns those cases. Two
+   * signals from one reporter at once must not open two cases; and every transaction that locks
+   * several reporters or cases (a triage batch, a batch of missed check-ins, a batch of escalation
+   * starts) takes them in the same order, so that no two of them can deadlock. NO KEY UPDATE:
+   * serialises signals without blocking the foreign-key checks of reports being submitted.
+   * A transaction that will raise several reporters' cases one by one calls this first.
+   */
+  async lockReporters(manager: EntityManager, reporterIds: readonly string[]): Promise<OpenCaseRow[]> {
+    const ids = [...new Set(reporterIds)].sort();
+    if (ids.length === 0) return [];
+    await manager.query(prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`), [ids]);
+    // Read after the locks are held (a new statement, a new snapshot): sees a case just opened.
+    return (await manager.query(
+      prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
+        WHERE reporter_id = ANY($1::text[]) AND state <> 'resolved' ORDER BY id FOR NO KEY UPDATE`),
+      [ids],
+    )) as OpenCaseRow[];
+  }
+
+  /**
    * Several signals in one go (a triage batch), with the outcome each would have had in turn:
    * a second signal from the same reporter raises the case the first one opened. Three round
    * trips whatever the number of signals; each case gets one row write and one outbox event.
    */
   async openOrRaiseMany(manager: EntityManager, signals: readonly CaseSignal[]): Promise<CaseOutcome[]> {
     if (signals.length === 0) return [];
-    const reporterIds = [...new Set(signals.map((s) => s.reporterId))].sort();
-    // Two signals from one reporter at once must not open two cases. Locked in id order, so
-    // that two batches sharing reporters cannot deadlock.
-    await manager.query(prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`), [reporterIds]);
-    // Read after the locks are held (a new statement, a new snapshot): sees a case just opened.
-    const open = (await manager.query(
-      prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
-        WHERE reporter_id = ANY($1::text[]) AND state <> 'resolved' ORDER BY id FOR UPDATE`),
-      [reporterIds],
-    )) as OpenCaseRow[];
+    const open = await this.lockReporters(manager, signals.map((s) => s.reporterId));
     const drafts = new Map<string, CaseDraft>(open.map((row) => [row.reporter_id, draftOf(row)]));
     const outcomes = signals.map((signal) => {
       const demand = { severity: signal.severity, deadlineAt: signal.deadlineAt, reason: signal.reason, repeat: signal.repeat };

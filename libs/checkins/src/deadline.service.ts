@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, decideAlert, nextReminderAt } from '@panah/domain';
 import { PlanRecord, PlanRepository } from './plan.repository';
-import { SafetyCaseService, type SafetyRouting } from './safety-case.service';
+import { SafetyCaseService } from './safety-case.service';
 import { prepared } from '@panah/db';
 
 export type AlertResult =
@@ -65,14 +65,17 @@ export class DeadlineService {
         const plans = await this.plans.lockMany(manager, planIds);
         const now = new Date();
         const missed: PlanRecord[] = [];
-        let routing: SafetyRouting | null = null;
-        for (const plan of plans) {
+        const due = plans.flatMap((plan) => {
           const decision = decideAlert(plan.spec, plan.state, now);
-          if (decision.kind === 'not_due') {
-            results.set(plan.id, { kind: 'not_due', alertAt: plan.state.alertAt });
-            continue;
-          }
-          routing ??= await this.safety.routing(manager);
+          if (decision.kind !== 'not_due') return [{ plan, decision }];
+          results.set(plan.id, { kind: 'not_due', alertAt: plan.state.alertAt });
+          return [];
+        });
+        if (due.length === 0) return results;
+        const routing = await this.safety.routing(manager);
+        // All their reporters and cases locked at once, in the order every batch uses (no deadlocks).
+        await this.safety.lockReporters(manager, due.map((d) => d.plan.reporterId));
+        for (const { plan, decision } of due) {
           const outcome = await this.safety.raise(
             manager,
             { reporterId: plan.reporterId, reason: CaseReason.MissedCheckin, severity: plan.spec.missSeverity, event: 'missed_checkin', at: now },

@@ -46,6 +46,11 @@ export class SafetyCaseService {
     return { version: active.version, teamId: active.ruleSet.defaultTeamId, policyId: active.ruleSet.default.policyId };
   }
 
+  /** Before raising several reporters' cases in one transaction: see CaseService.lockReporters. */
+  async lockReporters(manager: EntityManager, reporterIds: readonly string[]): Promise<void> {
+    await this.cases.lockReporters(manager, reporterIds);
+  }
+
   async raise(manager: EntityManager, signal: SafetySignal, routing?: SafetyRouting): Promise<CaseOutcome> {
     const active = routing ?? (await this.routing(manager));
     const outcome = await this.cases.openOrRaise(manager, {
