@@ -141,10 +141,17 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     const second = await submit(repeater, { category: 'surveillance', country: 'SE' });
     const killList = await submit(await signedInReporter(api.url), { category: 'kill_list', country: 'DE' });
     const poison = await submit(await signedInReporter(api.url), { category: 'other' });
+    // A reporter whose case is already open when two more reports arrive.
+    const raiser = await signedInReporter(api.url);
+    const triage = worker.app.get(TriageService);
+    const opening = await submit(raiser, { category: 'online_harassment', country: 'SE' });
+    expect((await triage.triageReports([opening])).get(opening)).toMatchObject({ outcome: 'opened' });
+    const laterReports = [await submit(raiser, { category: 'online_harassment', country: 'SE' }), await submit(raiser, { category: 'online_harassment', country: 'SE' })];
     const pg = await sql(db.url);
     await pg.query(`UPDATE reports SET hints = $2 WHERE id = $1`, [poison, `v1.retired.${'A'.repeat(32)}.${'B'.repeat(40)}`]);
-    // Out of arrival order on purpose: the batch still folds the reporter's reports in turn.
-    const results = await worker.app.get(TriageService).triageReports([second, poison, killList, first, randomUUID()]);
+    const nobody = randomUUID();
+    // Out of arrival order on purpose: the batch still folds each reporter's reports in turn.
+    const results = await triage.triageReports([second, poison, laterReports[1], killList, first, nobody, laterReports[0]]);
     const { rows } = await pg.query(`SELECT status FROM reports WHERE id = $1`, [poison]);
     await pg.close();
     await queue.resume();
@@ -153,6 +160,8 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     expect(results.get(second)).toEqual({ outcome: 'linked', caseId: (results.get(first) as { caseId: string }).caseId });
     expect(results.get(killList)).toMatchObject({ outcome: 'opened' });
     expect(results.get(poison)).toBeInstanceOf(CryptoError);
+    expect(results.get(nobody)).toEqual({ outcome: 'missing', caseId: '' });
+    expect(laterReports.map((id) => results.get(id))).toEqual(laterReports.map(() => ({ outcome: 'linked', caseId: (results.get(laterReports[0]) as { caseId: string }).caseId })));
     expect(rows[0]).toEqual({ status: 'received' }); // left for its retries and the triage_failed path
     const repeated = await caseOf(second);
     expect(repeated).toMatchObject({ id: (await caseOf(first)).id, severity: 'medium', reasons: ['report', 'repeat_report'], version: 2 });
@@ -162,6 +171,13 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     const events = await pg2.query(`SELECT job_name FROM outbox WHERE payload->>'caseId' = $1 AND job_name LIKE 'case.%'`, [repeated.id]);
     await pg2.close();
     expect(events.rows).toEqual([{ job_name: JobName.CaseOpened }]);
+    // An open case raised twice in one batch: one row write and one case.updated, at the version two raises give.
+    const raised = await caseOf(laterReports[1]);
+    expect(raised).toMatchObject({ id: (await caseOf(opening)).id, severity: 'high', version: 3 });
+    const pg3 = await sql(db.url);
+    const raisedEvents = await pg3.query(`SELECT job_name, payload->>'version' AS version FROM outbox WHERE payload->>'caseId' = $1 AND job_name LIKE 'case.%' ORDER BY id`, [raised.id]);
+    await pg3.close();
+    expect(raisedEvents.rows).toEqual([{ job_name: JobName.CaseOpened, version: null }, { job_name: JobName.CaseUpdated, version: '3' }]);
   });
 
   it('triages a report whose job was deleted from Redis, through the reconciler', async () => {

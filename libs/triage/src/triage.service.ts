@@ -21,6 +21,8 @@ interface ReportRow {
   status: string;
   hints: string | null;
   received_at: Date;
+  /** received_at in microseconds (a Date keeps only milliseconds): the exact order of arrival. */
+  received_us: string;
   case_id: string | null;
   repeat: boolean;
 }
@@ -89,7 +91,8 @@ export class TriageService {
     if (due.length === 0) return results;
     const active = await this.rules.routingContext(manager);
     // In order of arrival, so that a reporter's second report raises the case the first opened.
-    due.sort((a, b) => a.report.received_at.getTime() - b.report.received_at.getTime() || a.report.id.localeCompare(b.report.id));
+    // The same order as `repeat` uses in SQL: (received_at, id), to the microsecond.
+    due.sort((a, b) => compareBigInt(BigInt(a.report.received_us), BigInt(b.report.received_us)) || (a.report.id < b.report.id ? -1 : a.report.id > b.report.id ? 1 : 0));
     const signals = due.map(({ report, hints }) => {
       const decision = evaluateTriage(active.ruleSet, hints, active.teams);
       return {
@@ -147,6 +150,7 @@ export class TriageService {
   private async lockReports(manager: EntityManager, reportIds: readonly string[]): Promise<ReportRow[]> {
     return (await manager.query(
       prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
+              (extract(epoch FROM r.received_at) * 1000000)::bigint::text AS received_us,
               EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND (o.received_at, o.id) < (r.received_at, r.id)
                          AND o.received_at >= r.received_at - make_interval(hours => $2)) AS repeat
          FROM reports r WHERE r.id = ANY($1::uuid[]) ORDER BY r.id FOR UPDATE OF r`),
@@ -177,6 +181,10 @@ export class TriageService {
       [links.map((l) => l.reportId), links.map((l) => l.caseId)],
     );
   }
+}
+
+function compareBigInt(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function asError(error: unknown): Error {
