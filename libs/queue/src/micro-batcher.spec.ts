@@ -65,6 +65,33 @@ describe('MicroBatcher', () => {
       expect(batches).toEqual([[1], [2]]);
     });
 
+    it('survives a run that throws at once: its callers are rejected and the next batch still starts', async () => {
+      let calls = 0;
+      const b = new MicroBatcher<number, number>(
+        (items) => {
+          calls += 1;
+          if (calls === 1) throw new Error('synchronous failure');
+          return Promise.resolve(new Map(items.map((i) => [i, i])));
+        },
+        { maxBatch: 10, mode: { kind: 'demand', maxInFlight: 1 } },
+      );
+      await expect(b.submit(1)).rejects.toThrow('synchronous failure');
+      await expect(b.submit(2)).resolves.toBe(2); // no batch slot was leaked
+    });
+
+    it('answers every caller of an item submitted twice', async () => {
+      const { batches, run, release } = gatedRun();
+      const b = new MicroBatcher<number, number>(run, { maxBatch: 10, mode: { kind: 'demand', maxInFlight: 1 } });
+      const lone = b.submit(1);
+      const twice = [b.submit(7), b.submit(7)];
+      release(0);
+      await lone;
+      await new Promise((r) => setImmediate(r));
+      expect(batches[1]).toEqual([7]);
+      release(1);
+      await expect(Promise.all(twice)).resolves.toEqual([70, 70]);
+    });
+
     it('rejects every item of a batch whose run throws, and goes on with the next batch', async () => {
       let calls = 0;
       const b = new MicroBatcher<number, number>(

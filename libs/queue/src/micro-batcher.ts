@@ -54,7 +54,14 @@ export class MicroBatcher<T, R> {
     this.pending = this.pending.slice(batch.length);
     if (batch.length === 0) return;
     this.inFlight += 1;
-    this.run([...new Set(batch.map((b) => b.item))])
+    const items = [...new Set(batch.map((b) => b.item))];
+    let running: Promise<Map<T, R | Error>>;
+    try {
+      running = this.run(items);
+    } catch (error) {
+      running = Promise.reject(error instanceof Error ? error : new Error('batch failed')); // as if it had failed later
+    }
+    running
       .then(
         (results) => {
           for (const b of batch) {
@@ -68,6 +75,10 @@ export class MicroBatcher<T, R> {
           for (const b of batch) b.reject(error instanceof Error ? error : new Error('batch failed'));
         },
       )
+      .catch((error: unknown) => {
+        // Only a malformed result gets here; settling twice is a no-op for the items already answered.
+        for (const b of batch) b.reject(error instanceof Error ? error : new Error('batch failed'));
+      })
       .finally(() => {
         this.inFlight -= 1;
         // Demand mode: whatever arrived while this batch ran is the next batch.
