@@ -189,6 +189,7 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
 
   it('starts a batch of cases in one transaction as it would one by one, and a case.opened racing its case.updated starts one run', async () => {
     const quietTeam = await ensureTeam(db, 'Batch desk');
+    const batchSupervisor = await signedInStaff(api, db, { role: 'supervisor', teams: ['Batch desk'] });
     const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId: quietTeam }] }] });
     // Cases without their case.opened event: only the calls below start them.
     const insertCases = async (n: number, state = 'open'): Promise<string[]> => {
@@ -220,7 +221,9 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     for (const id of [a, b]) {
       const run = await runOf(db, id);
       expect(run).toMatchObject({ policy_version: 1, severity: 'high' });
-      expect((await eventsOf(db, (run as RunRowView).id)).slice(0, 2)).toEqual(['started', 'step']);
+      expect(await eventsOf(db, (run as RunRowView).id)).toEqual(['started', 'step', 'exhausted']);
+      // Both cases read the team's directory once between them; each still alerts its supervisor.
+      expect((await notificationsOf(db, (run as RunRowView).id)).map((n) => n.recipient_id)).toEqual([batchSupervisor.staffId]);
     }
     expect(await runOf(db, resolved)).toBeNull();
 
