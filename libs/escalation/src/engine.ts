@@ -17,7 +17,7 @@ import {
   shortRefFromId,
   START_CURSOR,
 } from '@panah/domain';
-import { enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
+import { eachAloneIfBatchFails, enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
 import { loadDirectory } from './directory';
 import { EscalationMetrics } from './escalation.metrics';
@@ -103,11 +103,11 @@ export class EscalationEngine {
    * batch fails as a whole, each case is tried on its own.
    */
   async startForCases(caseIds: readonly string[], now = new Date()): Promise<Map<string, StartOutcome | Error>> {
-    try {
-      return await this.dataSource.transaction(async (m) => {
-        const results = new Map<string, StartOutcome | Error>(caseIds.map((id) => [id, new UnrecoverableError('case not found')]));
+    return eachAloneIfBatchFails(caseIds, (ids) =>
+      this.dataSource.transaction(async (m) => {
+        const results = new Map<string, StartOutcome | Error>(ids.map((id) => [id, new UnrecoverableError('case not found')]));
         // The event is written in the transaction that writes the case, so a missing case is a bug.
-        const cases = await this.lockCases(m, caseIds);
+        const cases = await this.lockCases(m, ids);
         const started = new Set(
           ((await m.query(prepared(`SELECT case_id FROM escalation_runs WHERE case_id = ANY($1::uuid[])`), [cases.map((c) => c.id)])) as { case_id: string }[]).map((r) => r.case_id),
         );
@@ -121,13 +121,8 @@ export class EscalationEngine {
           }
         }
         return results;
-      });
-    } catch (error) {
-      if (caseIds.length === 1) return new Map([[caseIds[0], error instanceof Error ? error : new Error('escalation start failed')]]);
-      const results = new Map<string, StartOutcome | Error>();
-      for (const id of caseIds) results.set(id, (await this.startForCases([id], now)).get(id) ?? new Error('no result'));
-      return results;
-    }
+      }),
+    );
   }
 
   /** case.updated: resolve with the case, or restart with the new severity's policy when raised. */

@@ -7,4 +7,4 @@ export { OutboxRelay, OUTBOX_CHANNEL } from './outbox-relay';
 export { ProducerQueuesModule, OutboxRelayModule } from './queue.module';
 export { RedisPolicyCheck } from './redis-policy.check';
 export { withTimeout } from './timeout';
-export { MicroBatcher, type BatchOptions } from './micro-batcher';
+export { eachAloneIfBatchFails, MicroBatcher, type BatchOptions } from './micro-batcher';

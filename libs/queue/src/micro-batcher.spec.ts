@@ -1,4 +1,4 @@
-import { MicroBatcher } from './micro-batcher';
+import { eachAloneIfBatchFails, MicroBatcher } from './micro-batcher';
 
 /** A run function that records its batches and completes only when told to. */
 function gatedRun() {
@@ -106,6 +106,31 @@ describe('MicroBatcher', () => {
       const next = b.submit(2);
       await expect(failed).rejects.toThrow('database down');
       await expect(next).resolves.toBe(2);
+    });
+  });
+
+  describe('eachAloneIfBatchFails', () => {
+    it('keeps the batch result when the batch succeeds', async () => {
+      const calls: number[][] = [];
+      const results = await eachAloneIfBatchFails([1, 2], async (items) => {
+        calls.push([...items]);
+        return new Map(items.map((i) => [i, i * 10]));
+      });
+      expect([...results]).toEqual([[1, 10], [2, 20]]);
+      expect(calls).toEqual([[1, 2]]);
+    });
+
+    it('when the batch fails as a whole, runs each item alone, so only the bad one fails', async () => {
+      const calls: number[][] = [];
+      const results = await eachAloneIfBatchFails([1, 2, 3], async (items) => {
+        calls.push([...items]);
+        if (items.includes(2)) throw new Error('item 2 breaks the statement');
+        return new Map(items.map((i) => [i, i * 10]));
+      });
+      expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+      expect(results.get(1)).toBe(10);
+      expect(results.get(2)).toEqual(new Error('item 2 breaks the statement'));
+      expect(results.get(3)).toBe(30);
     });
   });
 });

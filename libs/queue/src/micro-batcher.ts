@@ -86,3 +86,18 @@ export class MicroBatcher<T, R> {
       });
   }
 }
+
+/**
+ * Runs a batch; if it fails as a whole (a conflict, a statement one item breaks), runs each item
+ * alone, so that one bad item fails only its own job and never holds up the others.
+ */
+export async function eachAloneIfBatchFails<T, R>(items: readonly T[], batch: (items: readonly T[]) => Promise<Map<T, R | Error>>): Promise<Map<T, R | Error>> {
+  try {
+    return await batch(items);
+  } catch (error) {
+    if (items.length === 1) return new Map([[items[0], error instanceof Error ? error : new Error('batch failed')]]);
+    const results = new Map<T, R | Error>();
+    for (const item of items) results.set(item, (await eachAloneIfBatchFails([item], batch)).get(item) ?? new Error('no result for a batched item'));
+    return results;
+  }
+}

@@ -9,6 +9,7 @@ import { CaseUpdateNotifier } from '@panah/escalation';
 import { HINTS_CIPHER } from '@panah/intake';
 import { RuleSetRepository } from './rule-set.repository';
 import { prepared } from '@panah/db';
+import { eachAloneIfBatchFails } from '@panah/queue';
 
 export interface TriageResult {
   readonly caseId: string;
@@ -47,12 +48,6 @@ export class TriageService {
     private readonly updates: CaseUpdateNotifier,
   ) {}
 
-  async triageReport(reportId: string, now = new Date()): Promise<TriageResult> {
-    const result = (await this.triageReports([reportId], now)).get(reportId);
-    if (result instanceof Error) throw result;
-    return result ?? { caseId: '', outcome: 'missing' };
-  }
-
   /**
    * Triage of several reports in one transaction (the processor batches the jobs that arrive
    * while a batch runs). Round trips per batch, not per report: lock the reports, read the rules,
@@ -61,17 +56,7 @@ export class TriageService {
    * the others.
    */
   async triageReports(reportIds: readonly string[], now = new Date()): Promise<Map<string, TriageResult | Error>> {
-    try {
-      return await this.dataSource.transaction((manager) => this.triageLocked(manager, reportIds, now));
-    } catch (error) {
-      if (reportIds.length === 1) return new Map([[reportIds[0], asError(error)]]);
-      const results = new Map<string, TriageResult | Error>();
-      for (const id of reportIds) {
-        const single = await this.triageReports([id], now);
-        results.set(id, single.get(id) ?? new Error('no triage result'));
-      }
-      return results;
-    }
+    return eachAloneIfBatchFails(reportIds, (ids) => this.dataSource.transaction((manager) => this.triageLocked(manager, ids, now)));
   }
 
   private async triageLocked(manager: EntityManager, reportIds: readonly string[], now: Date): Promise<Map<string, TriageResult | Error>> {
