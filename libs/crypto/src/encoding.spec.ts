@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import libsodium from 'libsodium-wrappers-sumo';
 import { hex, unhex, vectors } from '../test-vectors';
 import { CryptoFormatError } from './errors';
-import { b64uDecodedLength, bytesEqual, fromB64u, fromB64uExact, fromUtf8, kdf, kid, toB64u } from './encoding';
+import { b64uDecodedLength, bytesEqual, fromB64u, fromB64uExact, fromUtf8, kdf, kid, randomBytes, toB64u } from './encoding';
 import { cryptoReady } from './sodium';
 
 const v = vectors.encoding;
@@ -89,5 +89,15 @@ describe('encoding (spec §0)', () => {
       expect(bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false);
       expect(bytesEqual(new Uint8Array([1]), new Uint8Array([1, 0]))).toBe(false);
     });
+  });
+
+  it('draws random bytes of any length, past getRandomValues\' 64 KiB limit per call', () => {
+    expect(randomBytes(0)).toEqual(new Uint8Array(0));
+    expect(randomBytes(24)).toHaveLength(24);
+    expect(bytesEqual(randomBytes(24), randomBytes(24))).toBe(false);
+    const big = randomBytes(65_536 * 2 + 7);
+    expect(big).toHaveLength(131_079);
+    // Every 64 KiB chunk (and the 7-byte tail) was filled, not left as zeros.
+    for (const at of [0, 65_536, 131_072]) expect(big.subarray(at, at + 7).some((b) => b !== 0)).toBe(true);
   });
 });

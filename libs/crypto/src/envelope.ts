@@ -1,5 +1,5 @@
 import { CryptoFormatError, DecryptionError, SignatureError } from './errors';
-import { concatBytes, fromB64u, kid, toB64u, utf8 } from './encoding';
+import { concatBytes, fromB64u, kid, randomBytes, toB64u, utf8 } from './encoding';
 import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_NONCE_BYTES,
@@ -42,7 +42,7 @@ export function sealEnvelope(input: SealEnvelopeInput): Envelope {
   const s = sodium();
   const key = s.crypto_aead_xchacha20poly1305_ietf_keygen();
   try {
-    return sealEnvelopeWith(input, key, s.randombytes_buf(ENVELOPE_NONCE_BYTES));
+    return sealEnvelopeWith(input, key, randomBytes(ENVELOPE_NONCE_BYTES));
   } finally {
     wipe(key);
   }

@@ -1,5 +1,5 @@
 import { CryptoFormatError, DecryptionError, UnknownDataKeyError } from './errors';
-import { fromB64u, fromB64uExact, toB64u, utf8 } from './encoding';
+import { fromB64u, fromB64uExact, randomBytes, toB64u, utf8 } from './encoding';
 import { sodium, wipe } from './sodium';
 
 /**
@@ -49,7 +49,7 @@ export class HintsCipher {
   /** Encrypts with the current key and a fresh random nonce; returns the stored string. */
   encrypt(reportId: string, json: Uint8Array | string): string {
     const key = this.keys.get(this.currentKeyId) as Uint8Array;
-    return encryptHintsWith(this.currentKeyId, key, reportId, json, sodium().randombytes_buf(NONCE_BYTES));
+    return encryptHintsWith(this.currentKeyId, key, reportId, json, randomBytes(NONCE_BYTES));
   }
 
   /** Throws CryptoFormatError (malformed), UnknownDataKeyError (key retired too early) or DecryptionError. */

@@ -1,5 +1,5 @@
 import { CryptoFormatError, DecryptionError } from './errors';
-import { bytesEqual, fromB64uExact, kid, toB64u, utf8 } from './encoding';
+import { bytesEqual, fromB64uExact, kid, randomBytes, toB64u, utf8 } from './encoding';
 import { SignKeyPair } from './keys';
 import { sodium, wipe } from './sodium';
 import { deriveStaffKeys, generateStaffKdfSalt, openStaffSecret, protectStaffSecret, signSeedOf, StaffKeyPairs } from './staff';
@@ -57,8 +57,8 @@ export function generateRootKey(): SignKeyPair {
 export function protectRootKey(root: SignKeyPair, passphrase: string, limits: PwhashLimits = ROOT_KEY_DEFAULT_LIMITS): RootKeyFile {
   if (passphrase.length === 0) throw new CryptoFormatError('passphrase', 'must not be empty');
   const s = sodium();
-  const salt = s.randombytes_buf(16);
-  const nonce = s.randombytes_buf(24);
+  const salt = randomBytes(16);
+  const nonce = randomBytes(24);
   const rootKid = kid(root.publicKey);
   const key = passphraseKey(passphrase, salt, limits);
   const seed = signSeedOf(root.privateKey);

@@ -1,5 +1,5 @@
 import { CryptoFormatError } from './errors';
-import { concatBytes, kdf, kid, utf8 } from './encoding';
+import { concatBytes, kdf, kid, randomBytes, utf8 } from './encoding';
 import { BoxKeyPair, SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, SIGNATURE_BYTES, SignKeyPair } from './keys';
 import { sodium, wipe } from './sodium';
 
@@ -119,5 +119,5 @@ export function verifyChallenge(challenge: Uint8Array, signature: Uint8Array, si
 
 /** 32 random bytes for the server to issue as a challenge. */
 export function generateChallenge(): Uint8Array {
-  return sodium().randombytes_buf(AUTH_CHALLENGE_BYTES);
+  return randomBytes(AUTH_CHALLENGE_BYTES);
 }

@@ -1,5 +1,5 @@
 import { CryptoFormatError, DecryptionError } from './errors';
-import { concatBytes, fromB64u, kdf, toB64u, utf8 } from './encoding';
+import { concatBytes, fromB64u, kdf, randomBytes, toB64u, utf8 } from './encoding';
 import { BoxKeyPair, SignKeyPair } from './keys';
 import { sodium, wipe } from './sodium';
 
@@ -21,7 +21,7 @@ export const AUTH_HASH_OPS = 2;
 export const AUTH_HASH_MEM = 67108864;
 
 export function generateStaffKdfSalt(): Uint8Array {
-  return sodium().randombytes_buf(STAFF_KDF_SALT_BYTES);
+  return randomBytes(STAFF_KDF_SALT_BYTES);
 }
 
 /**
@@ -86,7 +86,7 @@ function staffSecretAd(staffId: string): Uint8Array {
  * Takes the 32-byte Ed25519 seed (crypto_sign_ed25519_sk_to_seed of the 64-byte key).
  */
 export function protectStaffSecret(boxSecretKey: Uint8Array, signSeed: Uint8Array, staffId: string, encKey: Uint8Array): string {
-  return protectStaffSecretWith(boxSecretKey, signSeed, staffId, encKey, sodium().randombytes_buf(NONCE_BYTES));
+  return protectStaffSecretWith(boxSecretKey, signSeed, staffId, encKey, randomBytes(NONCE_BYTES));
 }
 
 /** Deterministic core; internal (test vectors only): never reuse a nonce under one encKey. */
