@@ -237,6 +237,71 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     expect(rows[0]).toEqual({ n: racing.length });
   });
 
+  it('writes everything one advance decides, at the start and at a later step: history in order, notifications with links, the next wake-up, the overdue mark', async () => {
+    await ensureTeam(db, 'Unreachable desk');
+    const unreachable = await signedInStaff(api, db, { role: 'caseworker', teams: ['Unreachable desk'] }); // no contact method
+    const policyId = await createPolicy(api, admin, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }, { type: 'staff', staffId: unreachable.staffId }] },
+        { type: 'wait', seconds: 1 },
+        { type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }] },
+        { type: 'mark_overdue' },
+      ],
+    });
+    const overdueAtOnce = await createPolicy(api, admin, { steps: [{ type: 'mark_overdue' }] });
+    const caseId = await openCase(db, { severity: 'high', teamId, policyId });
+    const started = await runFor(caseId);
+    const pg = await sql(db.url);
+    const eventRows = async (runId: string) => (await pg.query(`SELECT kind, step, round, details FROM escalation_run_events WHERE run_id = $1 ORDER BY id`, [runId])).rows;
+    const runRow = async (runId: string) =>
+      (await pg.query(`SELECT state, step, overdue_at IS NOT NULL AS overdue, next_step_at IS NOT NULL AS due FROM escalation_runs WHERE id = $1`, [runId])).rows[0];
+    const wakeUps = async (runId: string) => (await pg.query(`SELECT payload FROM outbox WHERE job_name = 'escalation.step' AND payload->>'runId' = $1 ORDER BY id`, [runId])).rows.map((r) => r.payload);
+    try {
+      expect(await eventRows(started.id)).toEqual([
+        { kind: 'started', step: null, round: null, details: { severity: 'high', policyVersion: 1 } },
+        { kind: 'step', step: 0, round: 0, details: { action: 'start', notified: 2, latenessMs: 0 } },
+      ]);
+      expect(await wakeUps(started.id)).toEqual([{ runId: started.id, fence: 0, step: 2, round: 0 }]);
+      // The reachable one is queued for delivery; the unreachable one is recorded as failed, not dropped.
+      const byStep = (x: { recipient_id: string; step: number }, y: { recipient_id: string; step: number }) => x.step - y.step || x.recipient_id.localeCompare(y.recipient_id);
+      const first = (await notificationsOf(db, started.id)).sort(byStep);
+      expect(first.map((n) => [n.recipient_id, n.channel, n.status])).toEqual(
+        [
+          [tier1.staffId, 'email', expect.stringMatching(/^(pending|sent|delivered)$/)],
+          [unreachable.staffId, 'none', 'failed'],
+        ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      );
+      const reachable = first.find((n) => n.recipient_id === tier1.staffId);
+      const deliveries = await pg.query(`SELECT payload FROM outbox WHERE job_name = 'notification.deliver' AND payload->>'notificationId' = ANY($1::text[])`, [first.map((n) => n.id)]);
+      expect(deliveries.rows.map((r) => r.payload)).toEqual([{ notificationId: reachable?.id, attempt: 1 }]);
+      const links = await pg.query(`SELECT recipient_id FROM escalation_ack_links WHERE run_id = $1 ORDER BY recipient_id`, [started.id]);
+      expect(links.rows.map((r) => r.recipient_id)).toEqual([tier1.staffId, unreachable.staffId].sort());
+
+      // The wake-up runs the rest: a second notification, the overdue mark (which tells the admin), and the policy runs out.
+      await runFor(caseId, 'exhausted');
+      expect((await eventRows(started.id)).slice(2)).toEqual([
+        { kind: 'overdue', step: 3, round: 0, details: {} },
+        { kind: 'step', step: 2, round: 0, details: { action: 'execute', notified: 2, latenessMs: expect.any(Number) } },
+        { kind: 'exhausted', step: 2, round: 0, details: {} },
+      ]);
+      expect(await runRow(started.id)).toEqual({ state: 'exhausted', step: 2, overdue: true, due: false });
+      expect((await notificationsOf(db, started.id)).sort(byStep).map((n) => [n.recipient_id, n.step])).toEqual([
+        ...[tier1.staffId, unreachable.staffId].sort().map((id) => [id, 0]),
+        [tier1.staffId, 2],
+        [admin.staffId, 3],
+      ]);
+      expect(await wakeUps(started.id)).toHaveLength(1);
+
+      // A start that passes the deadline at once writes the mark with the run, and no wake-up.
+      const overdue = await runFor(await openCase(db, { severity: 'high', teamId, policyId: overdueAtOnce }));
+      expect((await eventRows(overdue.id)).map((e) => e.kind)).toEqual(['started', 'overdue', 'step', 'exhausted']);
+      expect(await runRow(overdue.id)).toEqual({ state: 'exhausted', step: 0, overdue: true, due: false });
+      expect(await wakeUps(overdue.id)).toEqual([]);
+    } finally {
+      await pg.close();
+    }
+  });
+
   it('keeps a running escalation on the policy version it started with', async () => {
     const policyId = await createPolicy(api, admin, threeTiers(3));
     const caseId = await openCase(db, { severity: 'high', teamId, policyId });

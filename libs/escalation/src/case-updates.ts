@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { caseUpdateRecipients } from '@panah/domain';
-import { insertNotification } from './notification-outbox';
+import { insertNotifications } from './notification-outbox';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
 export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed';
@@ -87,10 +87,10 @@ export class CaseUpdateNotifier {
       [staffIds],
     )) as { staff_id: string; method_id: string | null; channel: string | null }[];
     const about = { kind: 'case_update', caseId: update.caseId, runId, eventKey: `${update.event}:${update.eventId}` } as const;
-    for (const r of first) {
-      const contact = r.method_id && r.channel ? { methodId: r.method_id, channel: r.channel } : null;
-      await insertNotification(m, { about, recipientId: r.staff_id, contact, fallbackOf: null });
-    }
+    await insertNotifications(
+      m,
+      first.map((r) => ({ about, recipientId: r.staff_id, contact: r.method_id && r.channel ? { methodId: r.method_id, channel: r.channel } : null, fallbackOf: null })),
+    );
     return first.length;
   }
 }

@@ -21,7 +21,7 @@ import { eachAloneIfBatchFails, enqueueInTransaction, escalationStepJobId, JobNa
 import { ackToken, ackTokenDigest } from './ack-links';
 import { loadDirectory } from './directory';
 import { EscalationMetrics } from './escalation.metrics';
-import { insertNotification } from './notification-outbox';
+import { insertNotifications, type NotificationToInsert } from './notification-outbox';
 import { currentPolicyRef, loadPolicyVersion } from './policy-store';
 import { prepared } from '@panah/db';
 
@@ -47,6 +47,28 @@ interface CaseRow {
   team_id: string | null;
   policy_id: string | null;
   state: string;
+}
+
+interface PlannedEvent {
+  kind: 'overdue' | 'step' | 'exhausted';
+  step: number;
+  round: number;
+  details: Record<string, number | string | null>;
+}
+
+/** What one advance of a run will write (see EscalationEngine.planAdvance). */
+interface PlannedAdvance {
+  position: { state: RunState; step: number; round: number; repeats: Record<string, number>; next_step_at: Date | null };
+  /** Set when the advance passed a deadline. */
+  overdueAt: Date | null;
+  events: PlannedEvent[];
+  notifications: NotificationToInsert[];
+  wakeUp: { job_name: string | null; payload: unknown; job_id: string | null; not_before: Date | null };
+}
+
+interface NewRun {
+  run: RunRow;
+  advance: PlannedAdvance;
 }
 
 export type StepOutcome = 'executed' | 'stale' | 'missing' | 'early';
@@ -112,14 +134,16 @@ export class EscalationEngine {
           ((await m.query(prepared(`SELECT case_id FROM escalation_runs WHERE case_id = ANY($1::uuid[])`), [cases.map((c) => c.id)])) as { case_id: string }[]).map((r) => r.case_id),
         );
         const directories = new Map<string, Promise<DirectorySnapshot>>();
+        const starts: NewRun[] = [];
         for (const c of cases) {
           if (c.state === 'resolved') results.set(c.id, 'closed');
           else if (started.has(c.id)) results.set(c.id, 'exists');
           else {
-            await this.insertRun(m, c, now, directories);
+            starts.push(await this.planStart(m, c, now, directories));
             results.set(c.id, 'started');
           }
         }
+        await this.insertRuns(m, starts);
         return results;
       }),
     );
@@ -132,7 +156,7 @@ export class EscalationEngine {
       const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [caseId])) as RunRow[];
       if (rows.length === 0) {
         if (c.state === 'resolved') return 'unchanged';
-        await this.insertRun(m, c, now);
+        await this.insertRuns(m, [await this.planStart(m, c, now)]);
         return 'started';
       }
       const run = rows[0];
@@ -207,7 +231,11 @@ export class EscalationEngine {
     return { step: run.step, round: run.round, repeats: run.repeats ?? {} };
   }
 
-  private async insertRun(m: EntityManager, c: CaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<void> {
+  /**
+   * A new run for the case and its first advance, planned but not written: the first step runs
+   * at once, in the starting transaction (no hop through Redis before tier 1 is alerted).
+   */
+  private async planStart(m: EntityManager, c: CaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<NewRun> {
     const ref = await currentPolicyRef(m, c.policy_id);
     const run: RunRow = {
       id: randomUUID(),
@@ -224,29 +252,106 @@ export class EscalationEngine {
       fence: 0,
       next_step_at: now,
     };
-    // The run and its 'started' entry in one round trip.
-    await m.query(
-      prepared(`WITH run AS (
-         INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'active', 0, 0, '{}', 0, $8) RETURNING id)
-       INSERT INTO escalation_run_events (run_id, kind, details) SELECT id, 'started', $9 FROM run`),
-      [run.id, run.case_id, run.policy_id, run.policy_version, run.severity, run.team_id, run.short_ref, now, JSON.stringify({ severity: run.severity, policyVersion: run.policy_version })],
-    );
-    // The first step runs now, in this transaction: no hop through Redis before tier 1 is alerted.
-    await this.advanceRun(m, run, START_CURSOR, now, 'start', now, directories);
+    return { run, advance: await this.planAdvance(m, run, START_CURSOR, now, 'start', now, directories) };
   }
 
-  /** Runs `advance` from `cursor`, records its effects and schedules the next wake-up. */
-  private async advanceRun(
+  /**
+   * Writes new runs where their first advance left them, with their history ('started', then
+   * what the advance recorded) and their next wake-ups, in one round trip, then their
+   * notifications in one more, however many runs there are.
+   */
+  private async insertRuns(m: EntityManager, starts: readonly NewRun[]): Promise<void> {
+    if (starts.length === 0) return;
+    const input = starts.map(({ run, advance: a }, ord) => ({
+      ord,
+      id: run.id,
+      case_id: run.case_id,
+      policy_id: run.policy_id,
+      policy_version: run.policy_version,
+      severity: run.severity,
+      team_id: run.team_id,
+      short_ref: run.short_ref,
+      ...a.position,
+      overdue_at: a.overdueAt,
+      events: [{ kind: 'started', step: null, round: null, details: { severity: run.severity, policyVersion: run.policy_version } }, ...a.events],
+      ...a.wakeUp,
+    }));
+    await m.query(
+      prepared(`WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, case_id uuid, policy_id uuid, policy_version int, severity text, team_id uuid, short_ref text,
+                                                          state text, step int, round int, repeats jsonb, next_step_at timestamptz, overdue_at timestamptz, events jsonb,
+                                                          job_name text, payload jsonb, job_id text, not_before timestamptz)
+       ), runs AS (
+         INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at, overdue_at)
+         SELECT id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, 0, next_step_at, overdue_at FROM input ORDER BY ord
+       ), recorded AS (
+         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
+         SELECT i.id, e.kind, e.step, e.round, e.details
+           FROM input i CROSS JOIN LATERAL jsonb_array_elements(i.events) WITH ORDINALITY AS ev(value, ord)
+           CROSS JOIN LATERAL jsonb_to_record(ev.value) AS e(kind text, step int, round int, details jsonb)
+          ORDER BY i.ord, ev.ord
+       )
+       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT job_name, payload, job_id, not_before FROM input WHERE job_name IS NOT NULL ORDER BY ord`),
+      [JSON.stringify(input)],
+    );
+    await insertNotifications(m, starts.flatMap((s) => s.advance.notifications));
+  }
+
+  /** Runs `advance` from `cursor` on a run that exists, records its effects and schedules the next wake-up. */
+  private async advanceRun(m: EntityManager, run: RunRow, cursor: RunCursor, now: Date, action: string, dueAt: Date = now): Promise<void> {
+    const a = await this.planAdvance(m, run, cursor, now, action, dueAt);
+    await insertNotifications(m, a.notifications);
+    // The run's new position, its history and the next wake-up in one round trip.
+    await m.query(
+      prepared(`WITH moved AS (
+         UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
+                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, overdue_at = coalesce($12, overdue_at), updated_at = now()
+          WHERE id = $1 RETURNING id
+       ), recorded AS (
+         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
+         SELECT moved.id, e.kind, e.step, e.round, e.details
+           FROM moved CROSS JOIN LATERAL jsonb_array_elements($13::jsonb) WITH ORDINALITY AS ev(value, ord)
+           CROSS JOIN LATERAL jsonb_to_record(ev.value) AS e(kind text, step int, round int, details jsonb)
+          ORDER BY ev.ord
+       )
+       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $14, $15::jsonb, $16, $17::timestamptz FROM moved WHERE $14::text IS NOT NULL`),
+      [
+        run.id,
+        a.position.state,
+        a.position.step,
+        a.position.round,
+        JSON.stringify(a.position.repeats),
+        run.fence,
+        a.position.next_step_at,
+        run.severity,
+        run.policy_id,
+        run.policy_version,
+        run.team_id,
+        a.overdueAt,
+        JSON.stringify(a.events),
+        a.wakeUp.job_name,
+        a.wakeUp.payload === null ? null : JSON.stringify(a.wakeUp.payload),
+        a.wakeUp.job_id,
+        a.wakeUp.not_before,
+      ],
+    );
+  }
+
+  /**
+   * What one `advance` from `cursor` writes, decided without writing anything: the run's new
+   * position, its history (an 'overdue' entry per deadline passed, the 'step', then 'exhausted'
+   * if the policy ran out), its notifications and its next wake-up.
+   */
+  private async planAdvance(
     m: EntityManager,
     run: RunRow,
     cursor: RunCursor,
     now: Date,
     action: string,
-    dueAt: Date = now,
+    dueAt: Date,
     /** Directories already read in this transaction at `now`, by policy version and team. */
     directories?: Map<string, Promise<DirectorySnapshot>>,
-  ): Promise<void> {
+  ): Promise<PlannedAdvance> {
     const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
     const key = `${run.policy_id}/${run.policy_version}/${run.team_id ?? ''}`;
     let directory = directories?.get(key);
@@ -255,63 +360,36 @@ export class EscalationEngine {
       directories?.set(key, directory);
     }
     const result = advance(policy, cursor, { at: now, severity: run.severity, directory: await directory });
-    let notified = 0;
+    const events: PlannedEvent[] = [];
+    const notifications: NotificationToInsert[] = [];
     for (const e of result.effects) {
       if (e.kind === 'mark_overdue') {
-        await m.query(
-          prepared(`WITH marked AS (UPDATE escalation_runs SET overdue_at = $2 WHERE id = $1 RETURNING id)
-           INSERT INTO escalation_run_events (run_id, kind, step, round, details) SELECT id, 'overdue', $3, $4, '{}' FROM marked`),
-          [run.id, now, e.step, e.round],
-        );
+        events.push({ kind: 'overdue', step: e.step, round: e.round, details: {} });
         continue;
       }
-      notified += 1;
-      const link = ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId));
-      await insertNotification(
-        m,
-        { about: { kind: 'escalation', caseId: run.case_id, runId: run.id, step: e.step, round: e.round }, recipientId: e.staffId, contact: e.contact, fallbackOf: null },
-        link,
-      );
+      notifications.push({
+        about: { kind: 'escalation', caseId: run.case_id, runId: run.id, step: e.step, round: e.round },
+        recipientId: e.staffId,
+        contact: e.contact,
+        fallbackOf: null,
+        linkDigest: ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId)),
+      });
     }
+    events.push({ kind: 'step', step: cursor.step, round: cursor.round, details: { action, notified: notifications.length, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) } });
     const next = result.next;
+    if (!next) events.push({ kind: 'exhausted', step: cursor.step, round: cursor.round, details: {} });
     const wakeUp = next ? { runId: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round } : null;
     const [jobName, payload, jobId, notBefore] = wakeUp
       ? outboxRowValues(JobName.EscalationStep, wakeUp, { jobId: escalationStepJobId(wakeUp), notBefore: next?.dueAt })
       : [null, null, null, null];
-    // The run's new position, its history ('step', then 'exhausted' if it ran out) and the next
-    // wake-up in one round trip.
-    await m.query(
-      prepared(`WITH moved AS (
-         UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
-                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, updated_at = now() WHERE id = $1 RETURNING id
-       ), recorded AS (
-         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
-         SELECT moved.id, e.kind, $12, $13, e.details FROM moved
-           CROSS JOIN (VALUES (1, 'step', $14::jsonb), (2, 'exhausted', '{}'::jsonb)) AS e(ord, kind, details)
-          WHERE e.ord = 1 OR $15::boolean ORDER BY e.ord
-       )
-       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $16, $17::jsonb, $18, $19::timestamptz FROM moved WHERE $16::text IS NOT NULL`),
-      [
-        run.id,
-        next ? 'active' : 'exhausted',
-        next ? next.cursor.step : cursor.step,
-        next ? next.cursor.round : cursor.round,
-        JSON.stringify(next ? next.cursor.repeats : cursor.repeats),
-        run.fence,
-        next ? next.dueAt : null,
-        run.severity,
-        run.policy_id,
-        run.policy_version,
-        run.team_id,
-        cursor.step,
-        cursor.round,
-        JSON.stringify({ action, notified, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) }),
-        !next,
-        jobName,
-        payload,
-        jobId,
-        notBefore,
-      ],
-    );
+    return {
+      position: next
+        ? { state: 'active', step: next.cursor.step, round: next.cursor.round, repeats: next.cursor.repeats, next_step_at: next.dueAt }
+        : { state: 'exhausted', step: cursor.step, round: cursor.round, repeats: cursor.repeats, next_step_at: null },
+      overdueAt: events.some((e) => e.kind === 'overdue') ? now : null,
+      events,
+      notifications,
+      wakeUp: { job_name: jobName, payload: payload === null ? null : (JSON.parse(payload) as unknown), job_id: jobId, not_before: notBefore },
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
+import { JobName, notificationJobId, outboxRowValues } from '@panah/queue';
 import { prepared } from '@panah/db';
 
 /**
@@ -18,47 +18,71 @@ export interface NewNotification {
   readonly fallbackOf: string | null;
 }
 
+/** A notification to record, with the digest of the recipient's ack-link token where it has one. */
+export interface NotificationToInsert extends NewNotification {
+  /** Stored with the first notification of the run that carries it (escalations only). */
+  readonly linkDigest?: string | null;
+}
+
 /**
- * Records one notification in the outbox table (once: a second insert under the same key does
- * nothing) and announces its delivery through the transactional outbox, in the caller's
- * transaction. A recipient without a usable contact method is recorded as failed with channel
- * `none`, so supervisors see who could not be reached instead of nothing at all. Delivery,
- * retries and fallback to the next contact method are NotificationDelivery's.
+ * Records notifications in the outbox table (each once: a second insert under the same key does
+ * nothing) and announces each new one's delivery through the transactional outbox, in the
+ * caller's transaction and in one round trip however many there are. A recipient without a
+ * usable contact method is recorded as failed with channel `none`, so supervisors see who could
+ * not be reached instead of nothing at all. Delivery, retries and fallback to the next contact
+ * method are NotificationDelivery's. Returns the ids of the notifications written now that will be
+ * delivered (not those already recorded, nor those without a contact method).
  */
-export async function insertNotification(
-  m: EntityManager,
-  n: NewNotification,
-  /** The digest of the recipient's ack-link token, stored with the first notification of the run. */
-  linkDigest: string | null = null,
-): Promise<string | null> {
-  const id = randomUUID();
-  const a = n.about;
-  const step = a.kind === 'escalation' ? a.step : null;
-  const round = a.kind === 'escalation' ? a.round : null;
-  const eventKey = a.kind === 'case_update' ? a.eventKey : null;
-  const rows = (await m.query(
-    prepared(`WITH link AS (
-       INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id) SELECT $11, $2, $5 WHERE $11::text IS NOT NULL ON CONFLICT DO NOTHING)
-     INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error, case_id, kind, event_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING id`),
-    [
+export async function insertNotifications(m: EntityManager, list: readonly NotificationToInsert[]): Promise<string[]> {
+  if (list.length === 0) return [];
+  const input = list.map((n, ord) => {
+    const id = randomUUID();
+    const a = n.about;
+    const delivery = n.contact ? outboxRowValues(JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) }) : null;
+    return {
+      ord,
       id,
-      a.runId,
-      step,
-      round,
-      n.recipientId,
-      n.contact?.methodId ?? 'none',
-      n.contact?.channel ?? 'none',
-      n.contact ? 'pending' : 'failed',
-      n.fallbackOf,
-      n.contact ? null : 'no_contact_method',
-      linkDigest,
-      a.caseId,
-      a.kind,
-      eventKey,
-    ],
+      run_id: a.runId,
+      step: a.kind === 'escalation' ? a.step : null,
+      round: a.kind === 'escalation' ? a.round : null,
+      recipient_id: n.recipientId,
+      method_ref: n.contact?.methodId ?? 'none',
+      channel: n.contact?.channel ?? 'none',
+      status: n.contact ? 'pending' : 'failed',
+      fallback_of: n.fallbackOf,
+      last_error: n.contact ? null : 'no_contact_method',
+      link: n.linkDigest ?? null,
+      case_id: a.caseId,
+      kind: a.kind,
+      event_key: a.kind === 'case_update' ? a.eventKey : null,
+      job_name: delivery?.[0] ?? null,
+      payload: delivery ? (JSON.parse(delivery[1]) as unknown) : null,
+      job_id: delivery?.[2] ?? null,
+    };
+  });
+  const rows = (await m.query(
+    prepared(`WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, run_id uuid, step int, round int, recipient_id uuid, method_ref text, channel text, status text,
+                                                        fallback_of uuid, last_error text, link text, case_id uuid, kind text, event_key text, job_name text, payload jsonb, job_id text)
+     ), link AS (
+       INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id)
+       SELECT link, run_id, recipient_id FROM input WHERE link IS NOT NULL ORDER BY ord ON CONFLICT DO NOTHING
+     ), written AS (
+       INSERT INTO escalation_notifications (id, run_id, step, round, recipient_id, method_ref, channel, status, next_attempt_at, fallback_of, last_error, case_id, kind, event_key)
+       SELECT id, run_id, step, round, recipient_id, method_ref, channel, status, now(), fallback_of, last_error, case_id, kind, event_key FROM input ORDER BY ord
+       ON CONFLICT DO NOTHING RETURNING id
+     ), announced AS (
+       INSERT INTO outbox (job_name, payload, job_id)
+       SELECT i.job_name, i.payload, i.job_id FROM written w JOIN input i ON i.id = w.id WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING job_id
+     )
+     SELECT i.id FROM written w JOIN input i ON i.id = w.id WHERE i.job_name IS NOT NULL ORDER BY i.ord`),
+    [JSON.stringify(input)],
   )) as { id: string }[];
-  if (rows.length === 0 || !n.contact) return null;
-  await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) });
-  return id;
+  return rows.map((r) => r.id);
+}
+
+/** insertNotifications for one: its id if it was written now and will be delivered, else null. */
+export async function insertNotification(m: EntityManager, n: NotificationToInsert): Promise<string | null> {
+  const [id] = await insertNotifications(m, [n]);
+  return id ?? null;
 }
