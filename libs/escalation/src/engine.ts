@@ -120,9 +120,9 @@ export class EscalationEngine {
 
   /**
    * Starts the escalations of several new cases in one transaction (the processor batches the
-   * case.opened events that arrive while one runs): the cases are locked and their runs looked
-   * up together, and cases sharing a policy and team share one read of the directory. If the
-   * batch fails as a whole, each case is tried on its own.
+   * case.opened events that arrive while one runs): the cases are locked together, cases sharing
+   * a policy and team share one read of the directory, and the runs are written together. If
+   * the batch fails as a whole, each case is tried on its own.
    */
   async startForCases(caseIds: readonly string[], now = new Date()): Promise<Map<string, StartOutcome | Error>> {
     return eachAloneIfBatchFails(caseIds, (ids) =>
@@ -130,20 +130,15 @@ export class EscalationEngine {
         const results = new Map<string, StartOutcome | Error>(ids.map((id) => [id, new UnrecoverableError('case not found')]));
         // The event is written in the transaction that writes the case, so a missing case is a bug.
         const cases = await this.lockCases(m, ids);
-        const started = new Set(
-          ((await m.query(prepared(`SELECT case_id FROM escalation_runs WHERE case_id = ANY($1::uuid[])`), [cases.map((c) => c.id)])) as { case_id: string }[]).map((r) => r.case_id),
-        );
         const directories = new Map<string, Promise<DirectorySnapshot>>();
         const starts: NewRun[] = [];
         for (const c of cases) {
           if (c.state === 'resolved') results.set(c.id, 'closed');
-          else if (started.has(c.id)) results.set(c.id, 'exists');
-          else {
-            starts.push(await this.planStart(m, c, now, directories));
-            results.set(c.id, 'started');
-          }
+          else starts.push(await this.planStart(m, c, now, directories));
         }
-        await this.insertRuns(m, starts);
+        // A case whose run exists already (a repeated event) is left as it is: the insert skips it.
+        const inserted = await this.insertRuns(m, starts);
+        for (const { run } of starts) results.set(run.case_id, inserted.has(run.id) ? 'started' : 'exists');
         return results;
       }),
     );
@@ -258,10 +253,12 @@ export class EscalationEngine {
   /**
    * Writes new runs where their first advance left them, with their history ('started', then
    * what the advance recorded) and their next wake-ups, in one round trip, then their
-   * notifications in one more, however many runs there are.
+   * notifications in one more, however many runs there are. A case that has a run already keeps
+   * it and gets nothing written (the caller holds the case locks, so no run can appear meanwhile
+   * unseen). Returns the ids of the runs written.
    */
-  private async insertRuns(m: EntityManager, starts: readonly NewRun[]): Promise<void> {
-    if (starts.length === 0) return;
+  private async insertRuns(m: EntityManager, starts: readonly NewRun[]): Promise<Set<string>> {
+    if (starts.length === 0) return new Set();
     const input = starts.map(({ run, advance: a }, ord) => ({
       ord,
       id: run.id,
@@ -276,7 +273,7 @@ export class EscalationEngine {
       events: [{ kind: 'started', step: null, round: null, details: { severity: run.severity, policyVersion: run.policy_version } }, ...a.events],
       ...a.wakeUp,
     }));
-    await m.query(
+    const rows = (await m.query(
       prepared(`WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, case_id uuid, policy_id uuid, policy_version int, severity text, team_id uuid, short_ref text,
                                                           state text, step int, round int, repeats jsonb, next_step_at timestamptz, overdue_at timestamptz, events jsonb,
@@ -284,17 +281,23 @@ export class EscalationEngine {
        ), runs AS (
          INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at, overdue_at)
          SELECT id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, 0, next_step_at, overdue_at FROM input ORDER BY ord
+         ON CONFLICT (case_id) DO NOTHING RETURNING id
        ), recorded AS (
          INSERT INTO escalation_run_events (run_id, kind, step, round, details)
          SELECT i.id, e.kind, e.step, e.round, e.details
-           FROM input i CROSS JOIN LATERAL jsonb_array_elements(i.events) WITH ORDINALITY AS ev(value, ord)
+           FROM input i JOIN runs USING (id) CROSS JOIN LATERAL jsonb_array_elements(i.events) WITH ORDINALITY AS ev(value, ord)
            CROSS JOIN LATERAL jsonb_to_record(ev.value) AS e(kind text, step int, round int, details jsonb)
           ORDER BY i.ord, ev.ord
+       ), announced AS (
+         INSERT INTO outbox (job_name, payload, job_id, not_before)
+         SELECT i.job_name, i.payload, i.job_id, i.not_before FROM input i JOIN runs USING (id) WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING id
        )
-       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT job_name, payload, job_id, not_before FROM input WHERE job_name IS NOT NULL ORDER BY ord`),
+       SELECT id FROM runs`),
       [JSON.stringify(input)],
-    );
-    await insertNotifications(m, starts.flatMap((s) => s.advance.notifications));
+    )) as { id: string }[];
+    const inserted = new Set(rows.map((r) => r.id));
+    await insertNotifications(m, starts.flatMap((s) => (inserted.has(s.run.id) ? s.advance.notifications : [])));
+    return inserted;
   }
 
   /** Runs `advance` from `cursor` on a run that exists, records its effects and schedules the next wake-up. */
