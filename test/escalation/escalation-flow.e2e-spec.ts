@@ -302,6 +302,27 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     }
   });
 
+  it('reaches each person through the first method in their own order, and at their own local time', async () => {
+    const night = await ensureTeam(db, 'Night desk');
+    const awake = await signedInStaff(api, db, { role: 'caseworker', teams: ['Night desk'] });
+    const asleep = await signedInStaff(api, db, { role: 'caseworker', teams: ['Night desk'] });
+    const email = await addContact(api, awake, 'email', { address: mail(awake) });
+    const hook = await addContact(api, awake, 'webhook', { url: hooks.url('/night') });
+    hooks.secrets.set('/night', hook.webhookSecret as string);
+    expect((await call(api, awake, 'PUT', '/me/contact-methods/order', { ids: [hook.id, email.id] })).status).toBe(200);
+    await addContact(api, asleep, 'email', { address: mail(asleep) });
+    // A two-hour window around now in UTC: UTC is inside it, India (UTC+5:30) is not.
+    const hour = new Date().getUTCHours();
+    const hhmm = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    expect((await call(api, awake, 'PUT', '/me/notification-settings', { timeZone: 'UTC' })).status).toBe(204);
+    expect((await call(api, asleep, 'PUT', '/me/notification-settings', { timeZone: 'Asia/Kolkata' })).status).toBe(204);
+    const policyId = await createPolicy(api, admin, {
+      steps: [{ type: 'notify_if', condition: { type: 'local_time_between', from: hhmm(hour), to: hhmm(hour + 2) }, targets: [{ type: 'team', teamId: night }] }],
+    });
+    const run = await runFor(await openCase(db, { severity: 'high', teamId: night, policyId }), 'exhausted');
+    expect((await notificationsOf(db, run.id)).map((n) => [n.recipient_id, n.channel])).toEqual([[awake.staffId, 'webhook']]);
+  });
+
   it('keeps a running escalation on the policy version it started with', async () => {
     const policyId = await createPolicy(api, admin, threeTiers(3));
     const caseId = await openCase(db, { severity: 'high', teamId, policyId });

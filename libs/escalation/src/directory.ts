@@ -21,83 +21,94 @@ export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; st
 }
 
 /**
- * Loads the people, schedules and contact-method order a policy needs, in a handful of
- * queries. The engine and the simulator both use it, so they see the same directory.
+ * Loads the people, schedules and contact-method order a policy needs, in one round trip (one
+ * row per fact, tagged by `part`; `owner` groups contact methods by person before their order). The engine and the simulator both use it, so they see the
+ * same directory. Only active staff count; admins are never team members here (they read no
+ * case content, G6) and are reached through mark_overdue only.
  */
 export async function loadDirectory(manager: EntityManager, policy: PolicyDefinition, at: Date): Promise<DirectorySnapshot> {
   const { teamIds, staffIds, onCallTeamIds, admins } = policyTargets(policy);
+  const rows = (await manager.query(
+    prepared(`WITH members AS (
+       SELECT st.team_id, s.id, s.role, s.created_at FROM staff_teams st JOIN staff s ON s.id = st.staff_id
+        WHERE st.team_id = ANY($1::uuid[]) AND s.status = 'active' AND s.role <> 'admin'
+     ), named AS (
+       SELECT id, role, created_at FROM staff WHERE status = 'active' AND (id = ANY($2::uuid[]) OR ($3 AND role = 'admin'))
+     ), schedules AS (
+       SELECT s.team_id, json_build_object('timeZone', s.time_zone, 'handoffTime', s.handoff_time, 'rotationStart', s.rotation_start, 'members', s.members,
+                'overrides', COALESCE(json_agg(json_build_object('staffId', o.staff_id, 'startsAt', o.starts_at, 'endsAt', o.ends_at, 'createdAt', o.created_at))
+                                      FILTER (WHERE o.id IS NOT NULL), '[]')) AS schedule,
+              array_remove(s.members || array_agg(o.staff_id), NULL) AS people
+         FROM oncall_schedules s LEFT JOIN oncall_overrides o ON o.schedule_id = s.id AND o.ends_at > $5
+        WHERE s.team_id = ANY($4::uuid[]) GROUP BY s.id
+     ), on_call AS (
+       SELECT id FROM staff WHERE status = 'active' AND id IN (SELECT unnest(people) FROM schedules)
+     ), everyone AS (
+       SELECT id FROM members UNION SELECT id FROM named UNION SELECT id FROM on_call
+     )
+     SELECT 1 AS part, team_id, id AS staff_id, role, NULL::text AS value, NULL::text AS channel, NULL::uuid AS owner, 0 AS priority, created_at, NULL::json AS schedule FROM members
+     UNION ALL SELECT 2, NULL, id, role, NULL, NULL, NULL, 0, created_at, NULL FROM named
+     UNION ALL SELECT 3, team_id, NULL, NULL, NULL, NULL, NULL, 0, NULL, schedule FROM schedules
+     UNION ALL SELECT 4, NULL, id, NULL, NULL, NULL, NULL, 0, NULL, NULL FROM on_call
+     UNION ALL SELECT 5, NULL, staff_id, NULL, time_zone, NULL, NULL, 0, NULL, NULL FROM staff_notification_settings WHERE staff_id IN (SELECT id FROM everyone)
+     UNION ALL SELECT 6, NULL, staff_id, NULL, id::text, channel, staff_id, priority, created_at, NULL FROM contact_methods WHERE staff_id IN (SELECT id FROM everyone) AND enabled
+     ORDER BY part, owner, priority, created_at, staff_id, value`),
+    [teamIds, staffIds, admins, onCallTeamIds, at],
+  )) as DirectoryRow[];
   const teamMembers: Record<string, string[]> = {};
   const teamSupervisors: Record<string, string[]> = {};
   const active = new Set<string>();
-  if (teamIds.length > 0) {
-    const rows = (await manager.query(
-      prepared(`SELECT st.team_id, s.id, s.role FROM staff_teams st JOIN staff s ON s.id = st.staff_id
-        WHERE st.team_id = ANY($1::uuid[]) AND s.status = 'active' ORDER BY s.created_at, s.id`),
-      [teamIds],
-    )) as { team_id: string; id: string; role: string }[];
-    for (const r of rows) {
-      // Admins read no case content (G6); they are reached through mark_overdue only.
-      if (r.role === 'admin') continue;
-      (teamMembers[r.team_id] ??= []).push(r.id);
-      if (r.role === 'supervisor') (teamSupervisors[r.team_id] ??= []).push(r.id);
-      active.add(r.id);
-    }
-  }
   const adminIds: string[] = [];
-  const named = staffIds.length === 0 && !admins ? [] : ((await manager.query(
-    prepared(`SELECT id, role FROM staff WHERE status = 'active' AND (id = ANY($1::uuid[]) OR ($2 AND role = 'admin')) ORDER BY created_at, id`),
-    [staffIds, admins],
-  )) as { id: string; role: string }[]);
-  for (const r of named) {
-    if (staffIds.includes(r.id)) active.add(r.id);
-    if (r.role === 'admin' && admins) {
-      adminIds.push(r.id);
-      active.add(r.id);
-    }
-  }
   const schedules: Record<string, OnCallSchedule> = {};
-  if (onCallTeamIds.length > 0) {
-    const rows = (await manager.query(
-      prepared(`SELECT s.id, s.team_id, s.time_zone, s.handoff_time, s.rotation_start, s.members,
-              COALESCE(json_agg(json_build_object('staffId', o.staff_id, 'startsAt', o.starts_at, 'endsAt', o.ends_at, 'createdAt', o.created_at))
-                       FILTER (WHERE o.id IS NOT NULL), '[]') AS overrides
-         FROM oncall_schedules s LEFT JOIN oncall_overrides o ON o.schedule_id = s.id AND o.ends_at > $2
-        WHERE s.team_id = ANY($1::uuid[]) GROUP BY s.id`),
-      [onCallTeamIds, at],
-    )) as { team_id: string; time_zone: string; handoff_time: string; rotation_start: string; members: string[]; overrides: { staffId: string; startsAt: string; endsAt: string; createdAt: string }[] }[];
-    const people = new Set<string>();
-    for (const r of rows) {
-      schedules[r.team_id] = {
-        timeZone: r.time_zone,
-        handoffTime: r.handoff_time,
-        rotationStart: r.rotation_start,
-        members: r.members,
-        overrides: r.overrides.map((o) => ({ staffId: o.staffId, startsAt: new Date(o.startsAt), endsAt: new Date(o.endsAt), createdAt: new Date(o.createdAt) })),
-      };
-      for (const m of r.members) people.add(m);
-      for (const o of r.overrides) people.add(o.staffId);
-    }
-    if (people.size > 0) {
-      const ok = (await manager.query(prepared(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`), [[...people]])) as { id: string }[];
-      for (const r of ok) active.add(r.id);
-    }
-  }
-  const everyone = [...active];
   const timeZones: Record<string, string> = {};
   const contacts: Record<string, ContactRef[]> = {};
-  if (everyone.length > 0) {
-    // Time zones and contact-method order in one round trip.
-    const rows = (await manager.query(
-      prepared(`SELECT 'zone' AS kind, staff_id, time_zone AS value, NULL AS channel, 0 AS priority, now() AS created_at FROM staff_notification_settings WHERE staff_id = ANY($1::uuid[])
-       UNION ALL
-       SELECT 'method', staff_id, id::text, channel, priority, created_at FROM contact_methods WHERE staff_id = ANY($1::uuid[]) AND enabled
-       ORDER BY staff_id, priority, created_at, value`),
-      [everyone],
-    )) as { kind: string; staff_id: string; value: string; channel: string | null }[];
-    for (const r of rows) {
-      if (r.kind === 'zone') timeZones[r.staff_id] = r.value;
-      else (contacts[r.staff_id] ??= []).push({ methodId: r.value, channel: r.channel as string });
+  for (const r of rows) {
+    switch (r.part) {
+      case 1: // team members, oldest first
+        (teamMembers[r.team_id as string] ??= []).push(r.staff_id as string);
+        if (r.role === 'supervisor') (teamSupervisors[r.team_id as string] ??= []).push(r.staff_id as string);
+        active.add(r.staff_id as string);
+        break;
+      case 2: // people the policy names, and admins if it marks overdue
+        active.add(r.staff_id as string);
+        if (r.role === 'admin' && admins) adminIds.push(r.staff_id as string);
+        break;
+      case 3: {
+        const s = r.schedule as ScheduleJson;
+        schedules[r.team_id as string] = {
+          ...s,
+          overrides: s.overrides.map((o) => ({ staffId: o.staffId, startsAt: new Date(o.startsAt), endsAt: new Date(o.endsAt), createdAt: new Date(o.createdAt) })),
+        };
+        break;
+      }
+      case 4: // on-call members and overrides who are active
+        active.add(r.staff_id as string);
+        break;
+      case 5:
+        timeZones[r.staff_id as string] = r.value as string;
+        break;
+      case 6: // contact methods, in each person's order
+        (contacts[r.staff_id as string] ??= []).push({ methodId: r.value as string, channel: r.channel as string });
+        break;
     }
   }
   return { teamMembers, teamSupervisors, admins: adminIds, activeStaff: active, schedules, timeZones, contacts };
+}
+
+interface DirectoryRow {
+  part: 1 | 2 | 3 | 4 | 5 | 6;
+  team_id: string | null;
+  staff_id: string | null;
+  role: string | null;
+  value: string | null;
+  channel: string | null;
+  schedule: ScheduleJson | null;
+}
+
+interface ScheduleJson {
+  timeZone: string;
+  handoffTime: string;
+  rotationStart: string;
+  members: string[];
+  overrides: { staffId: string; startsAt: string; endsAt: string; createdAt: string }[];
 }
