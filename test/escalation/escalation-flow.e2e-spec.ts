@@ -11,7 +11,7 @@ import { createTestDatabase, sql, TestDatabase } from '../support/database';
 import { ackTokenIn, addContact, call, createPolicy, eventsOf, notificationsOf, openCase, raiseCase, runOf, type RunRowView } from '../support/escalation';
 import { intakeKeys, IntakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter } from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
-import { ensureTeam, signedInStaff, TestStaff } from '../support/staff';
+import { createStaffRow, ensureTeam, signedInStaff, TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 import { TestWebhookReceiver } from '../support/webhook';
 
@@ -237,6 +237,79 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     expect(rows[0]).toEqual({ n: racing.length });
   });
 
+  it('writes nothing for a case whose run exists, also when it is batched with a new one', async () => {
+    const desk = await ensureTeam(db, 'Mixed batch desk');
+    await signedInStaff(api, db, { role: 'supervisor', teams: ['Mixed batch desk'] });
+    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId: desk }] }, { type: 'wait', seconds: 600 }, { type: 'notify', targets: [{ type: 'supervisors', teamId: desk }] }] });
+    const pg = await sql(db.url);
+    try {
+      const insertCase = async (): Promise<string> => {
+        const id = randomUUID();
+        const reporterId = `r-${randomUUID()}`;
+        await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
+        await pg.query(`INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, 'open', 'high', $3, $4, now() + interval '1 hour', '{report}')`, [
+          id,
+          reporterId,
+          desk,
+          policyId,
+        ]);
+        return id;
+      };
+      const engine = worker.app.get(EscalationEngine);
+      const [old, fresh] = [await insertCase(), await insertCase()];
+      expect(await engine.startForCase(old)).toBe('started');
+      const outcomes = await engine.startForCases([fresh, old]);
+      expect([outcomes.get(old), outcomes.get(fresh)]).toEqual(['exists', 'started']);
+      for (const id of [old, fresh]) {
+        const run = (await runOf(db, id)) as RunRowView;
+        expect(await eventsOf(db, run.id)).toEqual(['started', 'step']);
+        expect(await notificationsOf(db, run.id)).toHaveLength(1);
+        const wakeUps = await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE job_name = 'escalation.step' AND payload->>'runId' = $1`, [run.id]);
+        expect(wakeUps.rows[0].n).toBe(1);
+      }
+      const perCase = await pg.query(`SELECT count(*)::int AS n FROM escalation_notifications WHERE case_id = $1`, [old]);
+      expect(perCase.rows[0].n).toBe(1);
+      // The skipped start's planned run id must leave no trace anywhere (none of these tables has a foreign key to catch it).
+      const orphans = await pg.query(
+        `SELECT (SELECT count(*) FROM escalation_run_events e WHERE NOT EXISTS (SELECT 1 FROM escalation_runs r WHERE r.id = e.run_id))::int AS events,
+                (SELECT count(*) FROM escalation_notifications n WHERE n.run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM escalation_runs r WHERE r.id = n.run_id))::int AS notifications,
+                (SELECT count(*) FROM escalation_ack_links l WHERE NOT EXISTS (SELECT 1 FROM escalation_runs r WHERE r.id = l.run_id))::int AS links,
+                (SELECT count(*) FROM outbox o WHERE o.job_name = 'escalation.step' AND NOT EXISTS (SELECT 1 FROM escalation_runs r WHERE r.id::text = o.payload->>'runId'))::int AS wake_ups`,
+      );
+      expect(orphans.rows[0]).toEqual({ events: 0, notifications: 0, links: 0, wake_ups: 0 });
+    } finally {
+      await pg.close();
+    }
+  });
+
+  it('alerts only active people: never an admin who is in the team, a suspended member, or someone whose on-call override has ended', async () => {
+    const guarded = await ensureTeam(db, 'Guarded desk');
+    const member = await signedInStaff(api, db, { role: 'caseworker', teams: ['Guarded desk'] });
+    const lead = await signedInStaff(api, db, { role: 'supervisor', teams: ['Guarded desk'] });
+    const teamAdmin = await createStaffRow(api, db, { role: 'admin', teams: ['Guarded desk'] });
+    const suspended = await createStaffRow(api, db, { role: 'caseworker', teams: ['Guarded desk'], status: 'suspended' });
+    const formerCover = await signedInStaff(api, db, { role: 'caseworker', teams: ['Hamburg desk'] });
+    const set = await call(api, lead, 'PUT', `/admin/teams/${guarded}/on-call`, { timeZone: 'UTC', handoffTime: '00:00', rotationStart: '2025-01-06', members: [member.staffId] });
+    expect(set.status).toBe(200);
+    const pg = await sql(db.url);
+    try {
+      await pg.query(
+        `INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) SELECT $1, id, $2, now() - interval '2 hours', now() - interval '1 minute' FROM oncall_schedules WHERE team_id = $3`,
+        [randomUUID(), formerCover.staffId, guarded],
+      );
+    } finally {
+      await pg.close();
+    }
+    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'team', teamId: guarded }] }, { type: 'notify', targets: [{ type: 'on_call', teamId: guarded }] }] });
+    const run = await runFor(await openCase(db, { severity: 'high', teamId: guarded, policyId }), 'exhausted');
+    const alerted = (await notificationsOf(db, run.id)).map((n) => [n.step, n.recipient_id]);
+    expect(alerted.filter(([step]) => step === 0).map(([, who]) => who).sort()).toEqual([member.staffId, lead.staffId].sort());
+    expect(alerted.filter(([step]) => step === 1)).toEqual([[1, member.staffId]]);
+    expect(alerted.map(([, who]) => who)).not.toEqual(expect.arrayContaining([teamAdmin.staffId]));
+    expect(alerted.map(([, who]) => who)).not.toEqual(expect.arrayContaining([suspended.staffId]));
+    expect(alerted.map(([, who]) => who)).not.toEqual(expect.arrayContaining([formerCover.staffId]));
+  });
+
   it('writes everything one advance decides, at the start and at a later step: history in order, notifications with links, the next wake-up, the overdue mark', async () => {
     await ensureTeam(db, 'Unreachable desk');
     const unreachable = await signedInStaff(api, db, { role: 'caseworker', teams: ['Unreachable desk'] }); // no contact method
@@ -279,24 +352,32 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
 
       // The wake-up runs the rest: a second notification, the overdue mark (which tells the admin), and the policy runs out.
       await runFor(caseId, 'exhausted');
+      const admins = (await pg.query(`SELECT id FROM staff WHERE role = 'admin' AND status = 'active'`)).rows.map((r) => r.id as string);
+      expect(admins).toContain(admin.staffId);
       expect((await eventRows(started.id)).slice(2)).toEqual([
         { kind: 'overdue', step: 3, round: 0, details: {} },
-        { kind: 'step', step: 2, round: 0, details: { action: 'execute', notified: 2, latenessMs: expect.any(Number) } },
+        { kind: 'step', step: 2, round: 0, details: { action: 'execute', notified: 1 + admins.length, latenessMs: expect.any(Number) } },
         { kind: 'exhausted', step: 2, round: 0, details: {} },
       ]);
       expect(await runRow(started.id)).toEqual({ state: 'exhausted', step: 2, overdue: true, due: false });
       expect((await notificationsOf(db, started.id)).sort(byStep).map((n) => [n.recipient_id, n.step])).toEqual([
         ...[tier1.staffId, unreachable.staffId].sort().map((id) => [id, 0]),
         [tier1.staffId, 2],
-        [admin.staffId, 3],
+        ...admins.sort().map((id) => [id, 3]),
       ]);
       expect(await wakeUps(started.id)).toHaveLength(1);
 
       // A start that passes the deadline at once writes the mark with the run, and no wake-up.
-      const overdue = await runFor(await openCase(db, { severity: 'high', teamId, policyId: overdueAtOnce }));
+      const overdueCase = await openCase(db, { severity: 'high', teamId, policyId: overdueAtOnce });
+      const overdue = await runFor(overdueCase);
       expect((await eventRows(overdue.id)).map((e) => e.kind)).toEqual(['started', 'overdue', 'step', 'exhausted']);
       expect(await runRow(overdue.id)).toEqual({ state: 'exhausted', step: 0, overdue: true, due: false });
       expect(await wakeUps(overdue.id)).toEqual([]);
+      // Raising the case restarts the run; the overdue mark it earned stays.
+      const slow = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: tier1.staffId }] }, { type: 'wait', seconds: 600 }, { type: 'mark_overdue' }] });
+      await raiseCase(db, overdueCase, 'critical', slow);
+      await waitFor(async () => (await runOf(db, overdueCase))?.severity === 'critical', { what: 'restart' });
+      expect(await runRow(overdue.id)).toMatchObject({ state: 'active', overdue: true, due: true });
     } finally {
       await pg.close();
     }

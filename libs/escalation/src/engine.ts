@@ -151,7 +151,8 @@ export class EscalationEngine {
       const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [caseId])) as RunRow[];
       if (rows.length === 0) {
         if (c.state === 'resolved') return 'unchanged';
-        await this.insertRuns(m, [await this.planStart(m, c, now)]);
+        // Under the case lock no run can have appeared since the SELECT above; if one did, retry.
+        if ((await this.insertRuns(m, [await this.planStart(m, c, now)])).size === 0) throw new Error('a run appeared for the case while it was locked');
         return 'started';
       }
       const run = rows[0];
