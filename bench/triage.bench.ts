@@ -77,7 +77,11 @@ export async function run(): Promise<void> {
     if (warmup > 0) {
       await load('warm-up', WARMUP_SECONDS, sealed(0, warmup));
       await allTriaged();
-      await new Promise((r) => setTimeout(r, 2000)); // let the escalation starts behind the warm-up finish too
+      // The escalation starts behind the warm-up finish too: every case has its run.
+      await waitFor(async () => {
+        const { rows } = await pg.query(`SELECT (SELECT count(*) FROM cases) = (SELECT count(*) FROM escalation_runs) AS done`);
+        return rows[0].done === true;
+      }, { timeoutMs: 60_000, intervalMs: 250, what: 'every warm-up case escalating' });
     }
     // Statistics as autovacuum keeps them on a running system. Without this the planner still
     // sees the empty tables the bench started with (autovacuum wakes once a minute), and the
