@@ -48,6 +48,27 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
       return r && (!state || r.state === state) ? r : null;
     }, { what: `run ${state ?? ''}` });
 
+  /** Open cases without their case.opened event: only direct engine calls start them. */
+  const insertCases = async (n: number, caseTeam: string, policyId: string, state = 'open'): Promise<string[]> => {
+    const pg = await sql(db.url);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = randomUUID();
+        const reporterId = `r-${randomUUID()}`;
+        await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
+        await pg.query(
+          `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, $5, now() + interval '1 hour', '{report}')`,
+          [id, reporterId, state, caseTeam, policyId],
+        );
+        ids.push(id);
+      }
+      return ids;
+    } finally {
+      await pg.close();
+    }
+  };
+
   beforeAll(async () => {
     await cryptoReady();
     db = await createTestDatabase();
@@ -191,26 +212,9 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     const quietTeam = await ensureTeam(db, 'Batch desk');
     const batchSupervisor = await signedInStaff(api, db, { role: 'supervisor', teams: ['Batch desk'] });
     const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId: quietTeam }] }] });
-    // Cases without their case.opened event: only the calls below start them.
-    const insertCases = async (n: number, state = 'open'): Promise<string[]> => {
-      const pg = await sql(db.url);
-      const ids: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const id = randomUUID();
-        const reporterId = `r-${randomUUID()}`;
-        await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
-        await pg.query(
-          `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, $5, now() + interval '1 hour', '{report}')`,
-          [id, reporterId, state, quietTeam, policyId],
-        );
-        ids.push(id);
-      }
-      await pg.close();
-      return ids;
-    };
     const engine = worker.app.get(EscalationEngine);
-    const [a, b] = await insertCases(2);
-    const [resolved] = await insertCases(1, 'resolved');
+    const [a, b] = await insertCases(2, quietTeam, policyId);
+    const [resolved] = await insertCases(1, quietTeam, policyId, 'resolved');
     const missing = randomUUID();
 
     const first = await engine.startForCases([b, missing, resolved, a]);
@@ -228,7 +232,7 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     expect(await runOf(db, resolved)).toBeNull();
 
     // Both events of a case at once: they must take turns, not both find no run and both insert one.
-    const racing = await insertCases(8);
+    const racing = await insertCases(8, quietTeam, policyId);
     const outcomes = await Promise.allSettled(racing.flatMap((id) => [engine.startForCase(id), engine.caseUpdated(id)]));
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
     const pg = await sql(db.url);
@@ -243,20 +247,8 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'supervisors', teamId: desk }] }, { type: 'wait', seconds: 600 }, { type: 'notify', targets: [{ type: 'supervisors', teamId: desk }] }] });
     const pg = await sql(db.url);
     try {
-      const insertCase = async (): Promise<string> => {
-        const id = randomUUID();
-        const reporterId = `r-${randomUUID()}`;
-        await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
-        await pg.query(`INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, 'open', 'high', $3, $4, now() + interval '1 hour', '{report}')`, [
-          id,
-          reporterId,
-          desk,
-          policyId,
-        ]);
-        return id;
-      };
       const engine = worker.app.get(EscalationEngine);
-      const [old, fresh] = [await insertCase(), await insertCase()];
+      const [old, fresh] = await insertCases(2, desk, policyId);
       expect(await engine.startForCase(old)).toBe('started');
       const outcomes = await engine.startForCases([fresh, old]);
       expect([outcomes.get(old), outcomes.get(fresh)]).toEqual(['exists', 'started']);
