@@ -453,6 +453,8 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     try {
       await waitFor(async () => (await fetch(`${worker.url}/health/ready`)).status === 200, { what: 'ready' });
       await sweepQueue.pause();
+      // A sweep already running when the queue paused still finishes and writes its heartbeat.
+      await waitFor(async () => (await sweepQueue.getActiveCount()) === 0, { what: 'no sweep in flight' });
       await redis.del(`${config.redis.prefix}:escalation:last-sweep`);
       const res = await fetch(`${worker.url}/health/ready`);
       expect(res.status).toBe(503);
