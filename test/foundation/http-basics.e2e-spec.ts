@@ -50,6 +50,19 @@ describe('API HTTP basics', () => {
     expect(await res.json()).toMatchObject({ code: 'request/malformed_json' });
   });
 
+  it('answers a body with a property named like an Object.prototype member with a 400 naming it, never a 5xx, on any route', async () => {
+    for (const [path, body, field] of [
+      ['/v1/reporters/challenges', '{"constructor":{}}', 'constructor'],
+      ['/v1/reporters/challenges', '{"reporterId":"x","nested":[{"toString":1}]}', 'nested[0].toString'],
+      ['/v1/anything', '{"__proto__":{"polluted":true}}', '__proto__'],
+    ]) {
+      const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'request/validation_failed', fields: [{ path: field }] });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('answers an oversized body with a JSON 413', async () => {
     const res = await fetch(`${api.url}/v1/anything`, {
       method: 'POST',

@@ -183,6 +183,25 @@ describe('reporter intake, end to end', () => {
     expect((await fetch(`${api.url}/v1/messages`, { headers: alice.auth })).status).toBe(200);
   });
 
+  it('refuses an envelope or hints with a property named like an Object.prototype member (the validation pipe would drop it) with a 400 naming it, and stores nothing', async () => {
+    const reporter = await signedInReporter(api.url);
+    const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
+    const put = (body: string) => fetch(`${api.url}/v1/reports/${envelope.id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...reporter.auth }, body });
+    const cases: [string, string][] = [
+      [JSON.stringify({ envelope: { ...envelope, toString: { '': 1 } } }), 'envelope.toString'],
+      [JSON.stringify({ envelope: { ...envelope, constructor: 5 } }), 'envelope.constructor'],
+      [JSON.stringify({ envelope }).replace(/}$/, ',"hints":{"category":"other","__proto__":{"x":1}}}'), 'hints.__proto__'],
+      [JSON.stringify({ envelope: { ...envelope, author: { ...envelope.author, valueOf: [] } } }), 'envelope.author.valueOf'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await put(body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'request/validation_failed', fields: [{ path }] });
+    }
+    expect((await fetch(`${api.url}/v1/reports/${envelope.id}`, { headers: reporter.auth })).status).toBe(404);
+    expect((await putReport(api.url, reporter, envelope)).status).toBe(201); // the same report, well-formed
+  });
+
   it('answers a retried PUT with the stored result and a different body under the same id with 409', async () => {
     const reporter = await signedInReporter(api.url);
     const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
