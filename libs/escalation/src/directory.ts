@@ -21,10 +21,11 @@ export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; st
 }
 
 /**
- * Loads the people, schedules and contact-method order a policy needs, in one round trip (one
- * row per fact, tagged by `part`; `owner` groups contact methods by person before their order). The engine and the simulator both use it, so they see the
- * same directory. Only active staff count; admins are never team members here (they read no
- * case content, G6) and are reached through mark_overdue only.
+ * Loads the people, schedules and contact-method order a policy needs, in one round trip: one
+ * row per fact, tagged by `part` (`owner` groups contact methods by person before their order).
+ * The engine and the simulator both use it, so they see the same directory. Only active staff
+ * count; admins are never team members here (they read no case content, G6) and are reached
+ * through mark_overdue only.
  */
 export async function loadDirectory(manager: EntityManager, policy: PolicyDefinition, at: Date): Promise<DirectorySnapshot> {
   const { teamIds, staffIds, onCallTeamIds, admins } = policyTargets(policy);

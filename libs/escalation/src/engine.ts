@@ -63,7 +63,8 @@ interface PlannedAdvance {
   overdueAt: Date | null;
   events: PlannedEvent[];
   notifications: NotificationToInsert[];
-  wakeUp: { job_name: string | null; payload: unknown; job_id: string | null; not_before: Date | null };
+  /** The next wake-up's outbox row (payload as JSON text), or nulls when the run is done. */
+  wakeUp: { job_name: string | null; payload: string | null; job_id: string | null; not_before: Date | null };
 }
 
 interface NewRun {
@@ -278,7 +279,7 @@ export class EscalationEngine {
       prepared(`WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, case_id uuid, policy_id uuid, policy_version int, severity text, team_id uuid, short_ref text,
                                                           state text, step int, round int, repeats jsonb, next_step_at timestamptz, overdue_at timestamptz, events jsonb,
-                                                          job_name text, payload jsonb, job_id text, not_before timestamptz)
+                                                          job_name text, payload text, job_id text, not_before timestamptz)
        ), runs AS (
          INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at, overdue_at)
          SELECT id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, 0, next_step_at, overdue_at FROM input ORDER BY ord
@@ -291,7 +292,7 @@ export class EscalationEngine {
           ORDER BY i.ord, ev.ord
        ), announced AS (
          INSERT INTO outbox (job_name, payload, job_id, not_before)
-         SELECT i.job_name, i.payload, i.job_id, i.not_before FROM input i JOIN runs USING (id) WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING id
+         SELECT i.job_name, i.payload::jsonb, i.job_id, i.not_before FROM input i JOIN runs USING (id) WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING id
        )
        SELECT id FROM runs`),
       [JSON.stringify(input)],
@@ -334,7 +335,7 @@ export class EscalationEngine {
         a.overdueAt,
         JSON.stringify(a.events),
         a.wakeUp.job_name,
-        a.wakeUp.payload === null ? null : JSON.stringify(a.wakeUp.payload),
+        a.wakeUp.payload,
         a.wakeUp.job_id,
         a.wakeUp.not_before,
       ],
@@ -393,7 +394,7 @@ export class EscalationEngine {
       overdueAt: events.some((e) => e.kind === 'overdue') ? now : null,
       events,
       notifications,
-      wakeUp: { job_name: jobName, payload: payload === null ? null : (JSON.parse(payload) as unknown), job_id: jobId, not_before: notBefore },
+      wakeUp: { job_name: jobName, payload, job_id: jobId, not_before: notBefore },
     };
   }
 }

@@ -56,14 +56,14 @@ export async function insertNotifications(m: EntityManager, list: readonly Notif
       kind: a.kind,
       event_key: a.kind === 'case_update' ? a.eventKey : null,
       job_name: delivery?.[0] ?? null,
-      payload: delivery ? (JSON.parse(delivery[1]) as unknown) : null,
+      payload: delivery?.[1] ?? null, // JSON text, cast to jsonb in SQL
       job_id: delivery?.[2] ?? null,
     };
   });
   const rows = (await m.query(
     prepared(`WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, run_id uuid, step int, round int, recipient_id uuid, method_ref text, channel text, status text,
-                                                        fallback_of uuid, last_error text, link text, case_id uuid, kind text, event_key text, job_name text, payload jsonb, job_id text)
+                                                        fallback_of uuid, last_error text, link text, case_id uuid, kind text, event_key text, job_name text, payload text, job_id text)
      ), link AS (
        INSERT INTO escalation_ack_links (token_digest, run_id, recipient_id)
        SELECT link, run_id, recipient_id FROM input WHERE link IS NOT NULL ORDER BY ord ON CONFLICT DO NOTHING
@@ -73,7 +73,7 @@ export async function insertNotifications(m: EntityManager, list: readonly Notif
        ON CONFLICT DO NOTHING RETURNING id
      ), announced AS (
        INSERT INTO outbox (job_name, payload, job_id)
-       SELECT i.job_name, i.payload, i.job_id FROM written w JOIN input i ON i.id = w.id WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING job_id
+       SELECT i.job_name, i.payload::jsonb, i.job_id FROM written w JOIN input i ON i.id = w.id WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING job_id
      )
      SELECT i.id FROM written w JOIN input i ON i.id = w.id WHERE i.job_name IS NOT NULL ORDER BY i.ord`),
     [JSON.stringify(input)],
