@@ -6,14 +6,15 @@ export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=f
 
 say() { printf '%s\n' "$*" >&2; }
 
-# Installs the locked dependencies when node_modules is missing or older than the lockfile.
-# `npm install` rather than `npm ci`: with the lockfile present it installs exactly the locked
-# versions too, but it tolerates optional platform packages (other OSes' native builds of
-# msgpackr-extract, unrs-resolver) that our registry mirror lacks and that `npm ci` insists on.
+# Installs exactly the locked dependencies when node_modules is missing or older than the lockfile.
+# `npm ci` never writes package-lock.json, so no README command leaves a clone dirty. The lock
+# lists every platform's optional native build (msgpackr-extract, unrs-resolver), as `npm ci`
+# requires; after adding a dependency, commit the lock that `npm install <pkg>@<x.y.z> --save-exact`
+# wrote. Install scripts stay off (none of our dependencies needs one; see allowScripts).
 ensure_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing dependencies (npm install from package-lock.json)…"
-    npm install --no-audit --no-fund --loglevel=error >&2
+    say "installing dependencies (npm ci from package-lock.json)…"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
     touch node_modules/.package-lock.json
   fi
 }
