@@ -226,10 +226,12 @@ describe('reporter intake, end to end', () => {
     ['an unknown hint', (e: Envelope) => ({ envelope: e, hints: { name: 'Ahmad' } }), 400, 'hints/unknown_field', 'hints.name'],
     ['an id mismatch', (e: Envelope) => ({ envelope: { ...e, id: randomUUID() } }), 400, 'envelope/id_mismatch', 'envelope.id'],
     ['a wrong kind', (e: Envelope) => ({ envelope: { ...e, kind: 'note' } }), 400, 'envelope/bad_format', 'envelope.kind'],
+    ['a retired v1 envelope', (e: Envelope) => ({ envelope: { ...e, v: 1 } }), 400, 'envelope/v1_retired', 'envelope.v'],
+    ['a recipient dropped after signing (v2 signs the recipients)', (e: Envelope) => ({ envelope: { ...e, recipients: e.recipients.slice(0, 1) } }), 400, 'envelope/bad_signature', 'envelope.author.sig'],
     ['an unknown top-level field', (e: Envelope) => ({ envelope: e, reporterName: 'x' }), 400, undefined, 'reporterName'],
   ])('refuses %s with a 4xx naming the problem and stores nothing', async (_what, mutate, status, reason, path) => {
     const reporter = await signedInReporter(api.url);
-    const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
+    const envelope = sealReport(reporter, [keys.staff[0].publicKey, keys.staff[1].publicKey], '{"schema":"report/v1"}');
     const res = await fetch(`${api.url}/v1/reports/${envelope.id}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', ...reporter.auth },

@@ -23,7 +23,7 @@ const recipient = (e: Body): Body => obj(Array.isArray(e.recipients) ? (e.recipi
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc
     .tuple(fc.constantFrom('v', 'kind', 'id', 'nonce', 'ct', 'recipients', 'author'), junk)
-    .filter(([f, v]) => !(f === 'v' && v === 1)) // v: 1 is the valid value
+    .filter(([f, v]) => !(f === 'v' && v === 2)) // v: 2 is the valid value
     .map(([f, v]) => withEnvelope((e) => ({ ...e, [f]: v }))),
   fc.tuple(fc.constantFrom('nonce', 'ct'), badB64).map(([f, v]) => withEnvelope((e) => ({ ...e, [f]: v }))),
   fc.tuple(fc.constantFrom('v', 'kind', 'id', 'nonce', 'ct', 'recipients', 'author'), fc.constant(0)).map(([f]) => withEnvelope((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== f)))),

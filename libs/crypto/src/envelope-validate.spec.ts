@@ -24,7 +24,8 @@ describe('validateEnvelope (server-side structure check, spec §1)', () => {
   });
 
   it.each([
-    ['v', { ...good, v: 2 }],
+    ['v', { ...good, v: 1 }],
+    ['v', { ...good, v: 3 }],
     ['kind', { ...good, kind: 'secret' }],
     ['id', { ...good, id: 'B0B5F8C2-7D1A-4C3B-9E6F-1A2B3C4D5E6F' }],
     ['id', { ...good, id: 42 }],

@@ -13,9 +13,12 @@ export interface EnvelopeRecipient {
   readonly wk: string;
 }
 
+/** The envelope format version (spec §1): v2 signs the recipients too; v1 is retired and refused. */
+export const ENVELOPE_VERSION = 2;
+
 /** The crypto-v1 envelope as it travels in JSON (every binary field b64u). */
 export interface Envelope {
-  readonly v: 1;
+  readonly v: 2;
   readonly kind: EnvelopeKind;
   readonly id: string;
   readonly nonce: string;
@@ -93,7 +96,8 @@ export function validateEnvelope(input: unknown, options: EnvelopeValidationOpti
 
   if (!isObject(input)) return { ok: false, errors: [new CryptoFormatError('$', 'must be a JSON object')] };
   onlyKeys(input, ['v', 'kind', 'id', 'nonce', 'ct', 'recipients', 'author'], '$');
-  if (input.v !== 1) fail('v', 'must be 1');
+  if (input.v === 1) fail('v', 'envelope v1 is retired (its signature does not cover the recipients): seal as v 2');
+  else if (input.v !== ENVELOPE_VERSION) fail('v', 'must be 2');
   if (!isEnvelopeKind(input.kind)) fail('kind', `must be one of ${ENVELOPE_KINDS.join(', ')}`);
   else if (options.expectedKind !== undefined && input.kind !== options.expectedKind) fail('kind', 'is not accepted here');
   if (!isUuid(input.id)) fail('id', 'must be a lowercase UUID');
@@ -138,7 +142,7 @@ export function validateEnvelope(input: unknown, options: EnvelopeValidationOpti
   // A fresh copy: the caller stores exactly the validated fields, not the request object.
   const a = author as Obj;
   const envelope: Envelope = {
-    v: 1,
+    v: ENVELOPE_VERSION,
     kind: input.kind as EnvelopeKind,
     id: input.id as string,
     nonce: input.nonce as string,

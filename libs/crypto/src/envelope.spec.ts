@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import libsodium from 'libsodium-wrappers-sumo';
 import { hex, randomPlaintext, sameBytes, unhex, vectors } from '../test-vectors';
 import { fromB64u, toB64u } from './encoding';
-import { addRecipient, envelopeAd, openEnvelope, openVerifiedEnvelope, sealEnvelope, sealEnvelopeWith, verifyAuthor, wrapForRecipient } from './envelope';
+import { envelopeAd, envelopeSignedBytes, openEnvelope, openVerifiedEnvelope, recipientsHash, sealEnvelope, sealEnvelopeWith, verifyAuthor, wrapForRecipient } from './envelope';
 import { Envelope, EnvelopeKind } from './envelope-validate';
 import { CryptoFormatError, DecryptionError, SignatureError } from './errors';
 import { BoxKeyPair } from './keys';
@@ -22,11 +22,21 @@ describe('envelope test vectors (spec §1)', () => {
       expect(hex(envelopeAd(kind, c.id))).toBe(c.adHex);
     });
 
-    it('produces the vector nonce, ct, sig and kids from the same K and nonce', () => {
+    it('hashes the recipients and builds the signed bytes of envelope v2 exactly', () => {
+      expect(hex(recipientsHash(c.envelope.recipients))).toBe(c.rhHex);
+      const signed = envelopeSignedBytes(unhex(c.adHex), unhex(c.nonceHex), fromB64u(c.envelope.ct), c.envelope.recipients);
+      expect(hex(signed)).toBe(c.signedHex);
+      // Ed25519 is deterministic: the same bytes under the same key give the vector's sig.
+      expect(toB64u(libsodium.crypto_sign_detached(signed, unhex(c.authorSkHex)))).toBe(c.envelope.author.sig);
+    });
+
+    it('produces the vector nonce, ct and kids from the same K and nonce, and a sig over its own recipients', () => {
       const env = sealEnvelopeWith({ kind, id: c.id, plaintext: c.plaintext, recipientPublicKeys: recipientPks, authorSignSecretKey: unhex(c.authorSkHex) }, unhex(c.keyHex), unhex(c.nonceHex));
-      const { recipients, ...rest } = env;
-      const { recipients: expectedRecipients, ...expectedRest } = c.envelope;
+      const { recipients, author, ...rest } = env;
+      const { recipients: expectedRecipients, author: expectedAuthor, ...expectedRest } = c.envelope;
       expect(rest).toEqual(expectedRest);
+      expect(author.kid).toBe(expectedAuthor.kid);
+      expect(() => verifyAuthor(env, unhex(c.authorPkHex))).not.toThrow();
       expect(recipients.map((r) => r.kid)).toEqual(expectedRecipients.map((r) => r.kid));
       // wk is randomised (crypto_box_seal): check that ours opens to K with the raw primitive.
       recipients.forEach((r, i) => {
@@ -124,14 +134,22 @@ describe('envelope properties', () => {
     expect(() => verifyAuthor({ ...env, kind: 'note' }, authorPk)).toThrow(SignatureError);
   });
 
-  it('lets a re-wrapped recipient open the envelope and keeps the author signature valid', () => {
-    const { env, readers, authorPk, plaintext } = fixture();
+  it('v2: a dropped, added, reordered or altered recipient breaks the author signature', () => {
+    const { env, readers, authorPk } = fixture(50, 3);
     const newcomer = boxPair();
-    const handed = addRecipient(env, readers[1], newcomer.publicKey);
-    expect(handed.recipients).toHaveLength(3);
-    expect(openVerifiedEnvelope(handed, newcomer, authorPk)).toEqual(plaintext);
-    expect(() => addRecipient(handed, readers[0], newcomer.publicKey)).toThrow('already holds this kid');
+    const extra = wrapForRecipient(env, readers[1], newcomer.publicKey);
+    const [a, b, c] = env.recipients;
+    for (const recipients of [[a, b], [a, b, c, extra], [b, a, c], [a, b, { ...c, wk: env.recipients[0].wk }]]) {
+      expect(() => verifyAuthor({ ...env, recipients }, authorPk)).toThrow(SignatureError);
+    }
+    expect(() => verifyAuthor(env, authorPk)).not.toThrow();
+    expect(() => wrapForRecipient(env, readers[0], readers[1].publicKey)).toThrow('already holds this kid');
     expect(() => wrapForRecipient(env, boxPair(), newcomer.publicKey)).toThrow(DecryptionError);
+  });
+
+  it('refuses a v1 envelope with a reason that names the retired version', () => {
+    const { env } = fixture();
+    expect(() => verifyAuthor({ ...env, v: 1 }, libsodium.crypto_sign_keypair().publicKey)).toThrow('v: envelope v1 is retired');
   });
 
   it('refuses to re-wrap a key that does not decrypt ct', () => {

@@ -3,6 +3,7 @@ import { concatBytes, fromB64u, kid, randomBytes, toB64u, utf8 } from './encodin
 import {
   ENVELOPE_MAX_RECIPIENTS,
   ENVELOPE_NONCE_BYTES,
+  ENVELOPE_VERSION,
   Envelope,
   EnvelopeKind,
   EnvelopeRecipient,
@@ -20,9 +21,19 @@ export function envelopeAd(kind: EnvelopeKind, id: string): Uint8Array {
   return utf8(`panah/v1/${kind}/${id}`);
 }
 
-/** The bytes the author signs: `ad || 0x00 || nonce || ct`. */
-export function envelopeSignedBytes(ad: Uint8Array, nonce: Uint8Array, ct: Uint8Array): Uint8Array {
-  return concatBytes(ad, new Uint8Array([0]), nonce, ct);
+/**
+ * `rh = crypto_generichash(32, utf8(kid1 + "." + wk1 + "\n" + …))` over the recipients in the
+ * order the envelope lists them, kid and wk as their b64u text (spec §1, envelope v2).
+ */
+export function recipientsHash(recipients: readonly EnvelopeRecipient[]): Uint8Array {
+  const lines = recipients.map((r) => `${r.kid}.${r.wk}\n`).join('');
+  return sodium().crypto_generichash(32, utf8(lines), null);
+}
+
+/** The bytes the author signs (envelope v2): `ad || 0x00 || nonce || ct || 0x00 || rh`. */
+export function envelopeSignedBytes(ad: Uint8Array, nonce: Uint8Array, ct: Uint8Array, recipients: readonly EnvelopeRecipient[]): Uint8Array {
+  const zero = new Uint8Array([0]);
+  return concatBytes(ad, zero, nonce, ct, zero, recipientsHash(recipients));
 }
 
 export interface SealEnvelopeInput {
@@ -69,14 +80,15 @@ export function sealEnvelopeWith(input: SealEnvelopeInput, key: Uint8Array, nonc
   if (sk.length !== SIGN_SECRET_KEY_BYTES) throw new CryptoFormatError('authorSignSecretKey', 'must be 64 bytes');
   const plaintext = typeof input.plaintext === 'string' ? utf8(input.plaintext) : input.plaintext;
   const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
-  const sig = s.crypto_sign_detached(envelopeSignedBytes(ad, nonce, ct), sk);
+  const recipients = pks.map((pk) => ({ kid: kid(pk), wk: toB64u(s.crypto_box_seal(key, pk)) }));
+  const sig = s.crypto_sign_detached(envelopeSignedBytes(ad, nonce, ct, recipients), sk);
   return {
-    v: 1,
+    v: ENVELOPE_VERSION,
     kind,
     id,
     nonce: toB64u(nonce),
     ct: toB64u(ct),
-    recipients: pks.map((pk) => ({ kid: kid(pk), wk: toB64u(s.crypto_box_seal(key, pk)) })),
+    recipients,
     author: { kid: kid(s.crypto_sign_ed25519_sk_to_pk(sk)), sig: toB64u(sig) },
   };
 }
@@ -89,20 +101,25 @@ export function verifyAuthor(envelope: unknown, authorSignPublicKey: Uint8Array)
   const env = parseEnvelope(envelope);
   if (authorSignPublicKey.length !== SIGN_PUBLIC_KEY_BYTES) throw new CryptoFormatError('authorSignPublicKey', 'must be 32 bytes');
   if (env.author.kid !== kid(authorSignPublicKey)) throw new SignatureError('author.kid does not name the given key');
-  const signed = envelopeSignedBytes(envelopeAd(env.kind, env.id), fromB64u(env.nonce, 'nonce'), fromB64u(env.ct, 'ct'));
+  const signed = envelopeSignedBytes(envelopeAd(env.kind, env.id), fromB64u(env.nonce, 'nonce'), fromB64u(env.ct, 'ct'), env.recipients);
   if (!sodium().crypto_sign_verify_detached(fromB64u(env.author.sig, 'author.sig'), signed, authorSignPublicKey)) {
     throw new SignatureError();
   }
 }
 
 /** Recovers K from this recipient's wk. The caller must wipe the result. */
-function unwrapKey(env: Envelope, recipient: BoxKeyPair): Uint8Array {
+export function unwrapKey(env: Envelope, recipient: BoxKeyPair): Uint8Array {
   const myKid = kid(recipient.publicKey);
   const entry = env.recipients.find((r) => r.kid === myKid);
   if (entry === undefined) throw new DecryptionError('not a recipient of this envelope');
+  return openWrappedKey(entry.wk, recipient);
+}
+
+/** K from a wk (an envelope recipient's or a grant's). The caller must wipe the result. */
+export function openWrappedKey(wk: string, recipient: BoxKeyPair): Uint8Array {
   let key: Uint8Array;
   try {
-    key = sodium().crypto_box_seal_open(fromB64u(entry.wk, 'wk'), recipient.publicKey, recipient.privateKey);
+    key = sodium().crypto_box_seal_open(fromB64u(wk, 'wk'), recipient.publicKey, recipient.privateKey);
   } catch {
     throw new DecryptionError();
   }
@@ -113,7 +130,8 @@ function unwrapKey(env: Envelope, recipient: BoxKeyPair): Uint8Array {
   return key;
 }
 
-function decryptWith(env: Envelope, key: Uint8Array): Uint8Array {
+/** Decrypts ct with K (internal: envelope.ts and grant.ts). */
+export function decryptWith(env: Envelope, key: Uint8Array): Uint8Array {
   try {
     return sodium().crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
@@ -149,7 +167,9 @@ export function openVerifiedEnvelope(envelope: unknown, recipient: BoxKeyPair, a
 }
 
 /**
- * Case hand-over (spec §4): re-wraps K for a new recipient. Returns the `{kid, wk}` to upload.
+ * Re-wraps K for a new reader. Returns the `{kid, wk}`; in envelope v2 the author's signature
+ * covers the recipient list, so a hand-over uploads this as a signed grant (spec §10, createGrant)
+ * rather than appending it to the envelope.
  * K is only re-wrapped after it has been shown to decrypt `ct`, so a bogus wk is never propagated.
  */
 export function wrapForRecipient(envelope: unknown, opener: BoxKeyPair, newRecipientPublicKey: Uint8Array): EnvelopeRecipient {
@@ -169,13 +189,6 @@ export function wrapForRecipient(envelope: unknown, opener: BoxKeyPair, newRecip
   } finally {
     wipe(key);
   }
-}
-
-/** wrapForRecipient, returning the whole envelope with the new recipient appended. */
-export function addRecipient(envelope: unknown, opener: BoxKeyPair, newRecipientPublicKey: Uint8Array): Envelope {
-  const env = parseEnvelope(envelope);
-  const entry = wrapForRecipient(env, opener, newRecipientPublicKey);
-  return { ...env, recipients: [...env.recipients, entry] };
 }
 
 /** True if this public key is listed as a recipient (no decryption). */

@@ -11,14 +11,16 @@ export * from './envelope-validate';
 export {
   envelopeAd,
   envelopeSignedBytes,
+  recipientsHash,
   sealEnvelope,
   verifyAuthor,
   openEnvelope,
   openVerifiedEnvelope,
   wrapForRecipient,
-  addRecipient,
   isRecipient,
 } from './envelope';
+export { grantSignedBytes, validateGrant, parseGrant, verifyGrant, envelopeKeyFor, openEnvelopeWithGrants, createGrant } from './grant';
+export type { Grant, GrantValidationResult, SignKeyLookup, CreateGrantInput } from './grant';
 export type { SealEnvelopeInput } from './envelope';
 export * from './attachment';
 export * from './reporter';

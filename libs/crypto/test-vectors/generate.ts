@@ -11,7 +11,7 @@
  * stay b64u.
  */
 import sodium from 'libsodium-wrappers-sumo';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type S = typeof sodium;
@@ -127,9 +127,11 @@ function envelopes(s: S): void {
     { kind: 'report', id: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f', plaintext: '{"schema":"report/1","narrative":"تهدید شدم — I was threatened"}', recipients: [0x60, 0x61] },
     { kind: 'note', id: '11111111-2222-4333-8444-555555555555', plaintext: '{"schema":"note/1","text":""}', recipients: [0x62] },
     { kind: 'checkin', id: 'a0a0a0a0-b1b1-4c2c-8d3d-e4e4e4e4e4e4', plaintext: '', recipients: [0x60, 0x62, 0x63] },
+    { kind: 'message', id: 'c3c3c3c3-d4d4-4e5e-8f6f-a7a7a7a7a7a7', plaintext: '{"schema":"message/1","text":"We received your report. سلام"}', recipients: [0x64, 0x60] },
   ];
   write('envelope.json', {
-    description: 'spec §1: ad = utf8("panah/v1/" + kind + "/" + id); ct = xchacha20poly1305(plaintext, ad, nonce, K); sig over ad || 0x00 || nonce || ct; wk = crypto_box_seal(K, pk) (randomised: the recipient must open it to K)',
+    description:
+      'spec §1 envelope v2: ad = utf8("panah/v1/" + kind + "/" + id); ct = xchacha20poly1305(plaintext, ad, nonce, K); wk = crypto_box_seal(K, pk) (randomised: the recipient must open it to K); rh = generichash(32, utf8(kid1 + "." + wk1 + "\\n" + …)); sig over ad || 0x00 || nonce || ct || 0x00 || rh (Ed25519 is deterministic: same signed bytes, same sig)',
     cases: cases.map((c, i) => {
       const key = fixed(0x70 + i);
       const nonce = fixed(0x90 + i, 24);
@@ -137,11 +139,14 @@ function envelopes(s: S): void {
       const author = s.crypto_sign_seed_keypair(authorSeed);
       const ad = enc(`panah/v1/${c.kind}/${c.id}`);
       const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(enc(c.plaintext), ad, null, nonce, key);
-      const sig = s.crypto_sign_detached(cat(ad, new Uint8Array([0]), nonce, ct), author.privateKey);
       const recipients = c.recipients.map((seedStart) => {
         const kp = s.crypto_box_seed_keypair(fixed(seedStart));
         return { pkHex: hex(kp.publicKey), skHex: hex(kp.privateKey), kid: kidOf(s, kp.publicKey), wk: b64u(s.crypto_box_seal(key, kp.publicKey)) };
       });
+      const rhText = recipients.map((r) => `${r.kid}.${r.wk}\n`).join('');
+      const rh = s.crypto_generichash(32, enc(rhText), null);
+      const signed = cat(ad, new Uint8Array([0]), nonce, ct, new Uint8Array([0]), rh);
+      const sig = s.crypto_sign_detached(signed, author.privateKey);
       return {
         kind: c.kind,
         id: c.id,
@@ -153,8 +158,11 @@ function envelopes(s: S): void {
         authorSkHex: hex(author.privateKey),
         recipients,
         adHex: hex(ad),
+        rhText,
+        rhHex: hex(rh),
+        signedHex: hex(signed),
         envelope: {
-          v: 1,
+          v: 2,
           kind: c.kind,
           id: c.id,
           nonce: b64u(nonce),
@@ -164,6 +172,32 @@ function envelopes(s: S): void {
         },
       };
     }),
+  });
+}
+
+function grants(s: S): void {
+  // A grant on envelope case 0 (the report), from a staff member (sign seed 0xa8) to a new reader.
+  const env = JSON.parse(readFileSync(join(process.cwd(), 'libs', 'crypto', 'test-vectors', 'envelope.json'), 'utf8')) as {
+    cases: { id: string; keyHex: string; envelope: unknown; recipients: { skHex: string; pkHex: string }[] }[];
+  };
+  const source = env.cases[0];
+  const granter = s.crypto_sign_seed_keypair(fixed(0xa8));
+  const reader = s.crypto_box_seed_keypair(fixed(0x68));
+  const readerKid = kidOf(s, reader.publicKey);
+  const wk = s.crypto_box_seal(unhex(source.keyHex), reader.publicKey);
+  const signed = cat(enc(`panah/v1/grant/${source.id}/${readerKid}\n`), wk);
+  const sig = s.crypto_sign_detached(signed, granter.privateKey);
+  write('grant.json', {
+    description: 'spec §10: sig = crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk(80 raw bytes), granterSignSk); the grant opens envelope.json case 0 for the reader',
+    envelope: source.envelope,
+    keyHex: source.keyHex,
+    granterSeedHex: hex(fixed(0xa8)),
+    granterPkHex: hex(granter.publicKey),
+    granterSkHex: hex(granter.privateKey),
+    readerPkHex: hex(reader.publicKey),
+    readerSkHex: hex(reader.privateKey),
+    signedHex: hex(signed),
+    grant: { envelopeId: source.id, kid: readerKid, wk: b64u(wk), by: kidOf(s, granter.publicKey), sig: b64u(sig) },
   });
 }
 
@@ -251,6 +285,7 @@ async function main(): Promise<void> {
   reporter(sodium);
   staff(sodium);
   envelopes(sodium);
+  grants(sodium);
   attachments(sodium);
   directory(sodium);
   hints(sodium);

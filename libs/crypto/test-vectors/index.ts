@@ -24,6 +24,7 @@ export const vectors = {
   directory: load<typeof import('./directory.json')>('directory.json'),
   encoding: load<typeof import('./encoding.json')>('encoding.json'),
   envelope: load<typeof import('./envelope.json')>('envelope.json'),
+  grant: load<typeof import('./grant.json')>('grant.json'),
   hints: load<typeof import('./hints.json')>('hints.json'),
   reporter: load<typeof import('./reporter.json')>('reporter.json'),
   staff: load<typeof import('./staff.json')>('staff.json'),

@@ -102,6 +102,7 @@ export class ReportService {
     const result = validateEnvelope(input, { expectedId: reportId, expectedKind: 'report', maxCiphertextBytes: this.config.api.bodyLimitBytes });
     if (result.ok) return result.envelope;
     const fields: FieldProblem[] = result.errors.map((e) => ({ path: e.field === '$' ? 'envelope' : `envelope.${e.field}`, message: e.problem }));
+    if (isRetiredVersion(input)) throw badRequest(IntakeReason.EnvelopeV1Retired, 'Envelope v1 is retired: seal the report as envelope v2 (crypto-v1 §1)', fields);
     const onlyId = fields.every((f) => f.path === 'envelope.id') && fields.some((f) => f.message === 'does not match the resource id');
     throw badRequest(onlyId ? IntakeReason.IdMismatch : IntakeReason.BadEnvelope, onlyId ? 'The envelope id differs from the report id' : 'Malformed envelope', fields);
   }
@@ -126,6 +127,11 @@ export class ReportService {
     const existing = await this.reports.head(reportId);
     return existing && existing.reporterId === reporterId && existing.requestDigest === digest ? { report: view(existing), created: false } : null;
   }
+}
+
+/** An envelope of the retired v1 format (its signature did not cover the recipients). */
+export function isRetiredVersion(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && (input as { v?: unknown }).v === 1;
 }
 
 /** Cursors are the last id of the previous page; anything else is a 400 naming `cursor`. */

@@ -4,6 +4,8 @@
  */
 export const IntakeReason = {
   BadEnvelope: 'envelope/bad_format',
+  /** Envelope v1 (signature without the recipients) is retired: clients must seal v2 (spec §1). */
+  EnvelopeV1Retired: 'envelope/v1_retired',
   IdMismatch: 'envelope/id_mismatch',
   UnknownRecipient: 'envelope/unknown_recipient',
   UnknownAuthor: 'envelope/unknown_author',
