@@ -2,6 +2,7 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { type PanahConfig } from '@panah/config';
@@ -9,6 +10,15 @@ import { ApiModule, ApiModuleOptions } from './app.module';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';
 import { createValidationPipe } from './http/validation';
+
+/**
+ * Every `/v1` answer, errors and body-parser refusals included, is `Cache-Control: no-store`:
+ * case views, `/v1/staff/me` and sign-in answers must not stay in a browser's or a proxy's cache.
+ */
+function noStoreUnderV1(req: Request, res: Response, next: NextFunction): void {
+  if (req.url === '/v1' || req.url.startsWith('/v1/') || req.url.startsWith('/v1?')) res.setHeader('Cache-Control', 'no-store');
+  next();
+}
 
 /** Builds the API application (not yet listening). Used by main.ts and by the tests. */
 export async function createApiApp(config: PanahConfig, options: ApiModuleOptions = {}): Promise<INestApplication> {
@@ -20,6 +30,8 @@ export async function createApiApp(config: PanahConfig, options: ApiModuleOption
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.set('etag', false); // an ETag lets a cache (or a seized phone's) tell answers apart
+  app.use(noStoreUnderV1);
   app.set('trust proxy', false); // never derive a client address from headers
   app.use(
     helmet({

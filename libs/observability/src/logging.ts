@@ -30,6 +30,23 @@ export const REDACT_PATHS = [
   '*.secret',
 ];
 
+/**
+ * What an error log line may say about an error: its class, its code (a PostgreSQL SQLSTATE, a
+ * Node errno name) and its stack frames, never its message. Messages can carry submitted values
+ * (PostgreSQL's "Failing row contains (…)", a parser quoting its input).
+ */
+export function loggableError(error: unknown): { name: string; code?: string; frames?: string } {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const e = error as Error & { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  const frames = (e.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .map((line) => line.trim())
+    .join('\n');
+  return { name: e.name, ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}), ...(frames ? { frames } : {}) };
+}
+
 /** Strips the query string: it may carry one-time tokens (acknowledgement links, invitations). */
 export function loggableUrl(url: string | undefined): string {
   return (url ?? '').split('?')[0];

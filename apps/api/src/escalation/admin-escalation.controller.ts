@@ -51,6 +51,8 @@ export class AdminEscalationPoliciesController {
   }
 }
 
+const MAX_AT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** A team's on-call rotation and overrides, for admins and supervisors. */
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -73,8 +75,11 @@ export class AdminOnCallController {
   @Get()
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
   async who(@Param('teamId', uuidParam('teamId')) teamId: string, @Query('at') at?: string): Promise<{ at: string; staffId: string | null }> {
-    const when = at === undefined ? new Date() : new Date(at);
-    if (Number.isNaN(when.getTime())) throw validationError([{ path: 'at', message: 'must be an ISO 8601 time' }]);
+    const when = at === undefined ? new Date() : typeof at === 'string' ? new Date(at) : new Date(Number.NaN);
+    // PostgreSQL and the rotation arithmetic cover years 1970–9999; JavaScript dates reach ±275760.
+    if (Number.isNaN(when.getTime()) || when.getTime() < 0 || when.getTime() > MAX_AT_MS) {
+      throw validationError([{ path: 'at', message: 'must be an ISO 8601 time between 1970 and 9999' }]);
+    }
     return { at: when.toISOString(), staffId: await this.schedules.whoIsOnCall(teamId, when) };
   }
 }

@@ -1,4 +1,4 @@
-import { prototypeKeyPath } from './body-parsing';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, prototypeKeyPath } from './body-parsing';
 
 describe('prototypeKeyPath', () => {
   it('finds a property named like an Object.prototype member at any depth, with its path', () => {
@@ -13,5 +13,25 @@ describe('prototypeKeyPath', () => {
     expect(prototypeKeyPath(['constructor', 1, null, { name: 'x' }])).toBeNull();
     expect(prototypeKeyPath(undefined)).toBeNull();
     expect(prototypeKeyPath('__proto__')).toBeNull();
+  });
+});
+
+describe('jsonDepthExceeds', () => {
+  const bytes = (s: string) => Buffer.from(s, 'utf8');
+  it('counts arrays and objects inside each other, not brackets inside strings', () => {
+    expect(jsonDepthExceeds(bytes('{"a":[{"b":[1]}]}'), 4)).toBe(false);
+    expect(jsonDepthExceeds(bytes('{"a":[{"b":[[1]]}]}'), 4)).toBe(true);
+    expect(jsonDepthExceeds(bytes('{"a":"[[[[[[[[[[{{{{{{"}'), 1)).toBe(false);
+    expect(jsonDepthExceeds(bytes('{"a":"\\"[[[[[[[["}'), 1)).toBe(false);
+    expect(jsonDepthExceeds(bytes('[[],[],[],[],[],[]]'), 2)).toBe(false);
+  });
+
+  it('answers a megabyte of nesting in linear time', () => {
+    const deep = bytes('['.repeat(1_000_000) + ']'.repeat(1_000_000));
+    const started = process.hrtime.bigint();
+    expect(jsonDepthExceeds(deep, MAX_JSON_DEPTH)).toBe(true);
+    const wide = bytes(`[${'[],'.repeat(300_000)}[]]`);
+    expect(jsonDepthExceeds(wide, MAX_JSON_DEPTH)).toBe(false);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1_000);
   });
 });

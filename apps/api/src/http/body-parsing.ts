@@ -13,7 +13,7 @@ import { errorBody } from './error-filter';
  * validation, or throws on `constructor`, which would be a 500.
  */
 export function installBodyParsing(app: INestApplication, limitBytes: number): void {
-  const json = express.json({ limit: limitBytes, strict: true });
+  const json = express.json({ limit: limitBytes, strict: true, verify: refuseDeepNesting });
   const guarded: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     json(req, res, (err?: unknown) => {
       if (!err) {
@@ -24,6 +24,11 @@ export function installBodyParsing(app: INestApplication, limitBytes: number): v
           .json(errorBody(400, ErrorCode.ValidationFailed, 'Request body uses a property name the API never accepts', [{ path: at, message: 'is not an accepted property name' }]));
       }
       const e = err as { type?: string; status?: number };
+      if (e.type === TOO_DEEP) {
+        return res
+          .status(400)
+          .json(errorBody(400, ErrorCode.ValidationFailed, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }], 'request/nesting_too_deep'));
+      }
       if (e.type === 'entity.too.large') {
         return res
           .status(413)
@@ -40,6 +45,53 @@ export function installBodyParsing(app: INestApplication, limitBytes: number): v
     });
   };
   app.use(guarded);
+}
+
+/**
+ * The deepest nesting of arrays and objects a body may have. The deepest payload of ours (a
+ * triage rule set: body → definition → rules → rule → when → list) nests six levels; sixteen
+ * leave room for future formats. Deeper bodies made class-transformer overflow the stack (a 500)
+ * and held the event loop for a second per megabyte.
+ */
+export const MAX_JSON_DEPTH = 16;
+const TOO_DEEP = 'entity.too.deep';
+
+/**
+ * body-parser's `verify` hook: runs on the raw bytes before JSON.parse, so a deep body is
+ * refused before anything builds or walks it. Throwing here makes body-parser pass the error on.
+ */
+function refuseDeepNesting(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (jsonDepthExceeds(buf, MAX_JSON_DEPTH)) {
+    throw Object.assign(new Error('body nested too deeply'), { type: TOO_DEEP, status: 400 });
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/**
+ * Whether the JSON text in `buf` opens more than `max` arrays/objects inside each other, in one
+ * pass over the bytes (brackets inside strings do not count). Malformed text is left to
+ * JSON.parse, which refuses it: this only answers the depth question.
+ */
+export function jsonDepthExceeds(buf: Uint8Array, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--;
+  }
+  return false;
 }
 
 const PROTOTYPE_KEYS = new Set(Object.getOwnPropertyNames(Object.prototype));

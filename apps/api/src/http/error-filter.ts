@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError, ErrorCode, FieldProblem } from '@panah/domain';
+import { loggableError } from '@panah/observability';
 
 /** The one mapping from domain error codes to HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -53,8 +54,8 @@ export function errorBody(
 
 /**
  * Every error leaves as JSON `{statusCode, code, message, fields?}`. Unexpected errors become a
- * generic 500 whose details stay in the log (by name and stack only: messages of unexpected
- * errors are not trusted to be free of content).
+ * generic 500 whose details stay in the log (by name, code and stack frames only: messages of
+ * unexpected errors, a database error's above all, can quote submitted values).
  */
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
@@ -64,8 +65,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.toResponse(exception);
     if (status >= 500) {
-      const err = exception instanceof Error ? { name: exception.name, stack: exception.stack } : { name: typeof exception };
-      this.logger.error({ err }, 'unhandled error');
+      this.logger.error({ err: loggableError(exception) }, 'unhandled error');
     }
     if (res.headersSent) return;
     res.status(status).json(body);

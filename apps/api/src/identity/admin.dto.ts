@@ -13,6 +13,7 @@ import {
   Min,
   MinLength,
   Validate,
+  ValidateIf,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
@@ -152,9 +153,13 @@ export class CreateTeamDto {
   languages!: string[];
 }
 
+/** Optional, but `null` is not "absent": it is validated (and refused) like any other value. */
+const PresentOrAbsent = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
+
+/** A patch: absent fields stay as they are; null is a 400, never a NOT NULL violation (a 500). */
 export class UpdateTeamDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @PresentOrAbsent()
   @IsString()
   @MinLength(1)
   @MaxLength(TEAM_NAME_MAX)
@@ -162,14 +167,14 @@ export class UpdateTeamDto {
   name?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsArray()
   @ArrayMaxSize(TEAM_MAX_REGIONS)
   @Validate(TeamRegions)
   regions?: string[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @PresentOrAbsent()
   @IsArray()
   @ArrayMaxSize(TEAM_MAX_LANGUAGES)
   @Validate(TeamLanguages)
