@@ -8,6 +8,7 @@ import { ProducerQueuesModule, RedisPolicyCheck } from '@panah/queue';
 import { SecurityModule } from '@panah/security';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesHttpModule } from './cases/cases-http.module';
 import { EscalationHttpModule } from './escalation/escalation-http.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
 import { CheckinsHttpModule } from './checkins/checkins-http.module';
@@ -40,6 +41,7 @@ export class ApiModule {
         IntakeHttpModule,
         CheckinsHttpModule,
         TriageHttpModule,
+        CasesHttpModule,
         EscalationHttpModule,
       ],
       providers: [RedisPolicyCheck],

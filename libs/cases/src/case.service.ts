@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseReason, CaseState, openCaseChange, type OpenCaseState, raiseCaseChange, Severity } from '@panah/domain';
+import { CaseReason, openCaseChange, type OpenCaseState, raiseCaseChange, Severity } from '@panah/domain';
+import { ReporterRepository } from '@panah/intake';
 import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
-import { prepared } from '@panah/db';
+import { CaseRepository, type OpenCaseRow, type SignalWrite } from './case.repository';
 
 export interface CaseSignal {
   readonly reporterId: string;
@@ -27,18 +28,6 @@ export interface CaseOutcome {
   readonly version: number;
 }
 
-export interface OpenCaseRow {
-  id: string;
-  reporter_id: string;
-  severity: Severity;
-  team_id: string | null;
-  policy_id: string | null;
-  deadline_at: Date;
-  reasons: CaseReason[];
-  version: number;
-  state: CaseState;
-}
-
 /**
  * The one way anything opens or raises a reporter's case: triage, missed check-ins, panic signals
  * and duress sign-ins all call `openOrRaise` inside their own transaction. It serialises on the
@@ -48,6 +37,11 @@ export interface OpenCaseRow {
  */
 @Injectable()
 export class CaseService {
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly reporters: ReporterRepository,
+  ) {}
+
   async openOrRaise(manager: EntityManager, signal: CaseSignal): Promise<CaseOutcome> {
     return (await this.openOrRaiseMany(manager, [signal]))[0];
   }
@@ -63,13 +57,9 @@ export class CaseService {
   async lockReporters(manager: EntityManager, reporterIds: readonly string[]): Promise<OpenCaseRow[]> {
     const ids = [...new Set(reporterIds)].sort();
     if (ids.length === 0) return [];
-    await manager.query(prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`), [ids]);
+    await this.reporters.lockForSignals(manager, ids);
     // Read after the locks are held (a new statement, a new snapshot): sees a case just opened.
-    return (await manager.query(
-      prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases
-        WHERE reporter_id = ANY($1::text[]) AND state <> 'resolved' ORDER BY id FOR NO KEY UPDATE`),
-      [ids],
-    )) as OpenCaseRow[];
+    return this.cases.lockOpenForReporters(manager, ids);
   }
 
   /**
@@ -108,24 +98,8 @@ export class CaseService {
       if (current.write !== 'open') current.write = 'raise';
       return { caseId: current.id, opened: false, severity: change.severity, teamId: current.teamId, version: current.version };
     });
-    const writes = [...drafts.values()].filter((d) => d.write !== null);
     // Every case and its case.opened / case.updated outbox row in one statement (one round trip).
-    await manager.query(
-      prepared(`WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(write text, id uuid, reporter_id text, severity text, team_id uuid, policy_id uuid,
-                deadline_at timestamptz, reasons text[], triage jsonb, version int, job_name text, payload jsonb, job_id text)
-       ), opened AS (
-         INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version)
-         SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version FROM input WHERE write = 'open' RETURNING id
-       ), raised AS (
-         UPDATE cases c SET severity = i.severity, deadline_at = i.deadline_at, reasons = i.reasons, team_id = i.team_id, policy_id = i.policy_id,
-                version = i.version, updated_at = now()
-           FROM input i WHERE i.write = 'raise' AND c.id = i.id RETURNING c.id
-       )
-       INSERT INTO outbox (job_name, payload, job_id, not_before)
-       SELECT i.job_name, i.payload, i.job_id, NULL FROM input i WHERE i.id IN (SELECT id FROM opened UNION ALL SELECT id FROM raised)`),
-      [JSON.stringify(writes.map(rowOf))],
-    );
+    await this.cases.writeSignals(manager, [...drafts.values()].flatMap((d) => (d.write === null ? [] : [writeOf(d, d.write)])));
     return outcomes;
   }
 }
@@ -156,24 +130,21 @@ function draftOf(row: OpenCaseRow): CaseDraft {
   };
 }
 
-function rowOf(d: CaseDraft): Record<string, unknown> {
-  const [jobName, payload, jobId] =
-    d.write === 'open'
-      ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })
-      : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version }, { jobId: caseUpdatedJobId(d.id, d.version) });
+function writeOf(d: CaseDraft, write: 'open' | 'raise'): SignalWrite {
   return {
-    write: d.write,
+    write,
     id: d.id,
-    reporter_id: d.reporterId,
+    reporterId: d.reporterId,
     severity: d.state.severity,
-    team_id: d.teamId,
-    policy_id: d.policyId,
-    deadline_at: d.state.deadlineAt.toISOString(),
+    teamId: d.teamId,
+    policyId: d.policyId,
+    deadlineAt: d.state.deadlineAt,
     reasons: d.state.reasons,
     triage: d.triage,
     version: d.version,
-    job_name: jobName,
-    payload: JSON.parse(payload) as unknown,
-    job_id: jobId,
+    announce:
+      write === 'open'
+        ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })
+        : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version }, { jobId: caseUpdatedJobId(d.id, d.version) }),
   };
 }

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CaseRepository } from '@panah/cases';
 import { canSeeCase, DomainError, ErrorCode, type StaffRole } from '@panah/domain';
+import { StaffTeamRepository } from '@panah/identity';
 import { CheckinReason } from './errors';
 
 export interface CheckinHistoryItem {
@@ -25,7 +27,11 @@ export interface CaseSafetyItem {
  */
 @Injectable()
 export class CheckinHistoryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CaseRepository,
+    private readonly staffTeams: StaffTeamRepository,
+  ) {}
 
   async forCase(
     viewer: { staffId: string; role: StaffRole },
@@ -58,12 +64,12 @@ export class CheckinHistoryService {
   private async visibleReporter(viewer: { staffId: string; role: StaffRole }, caseId: string): Promise<string> {
     const notFound = new DomainError(ErrorCode.NotFound, 'No such case', [], CheckinReason.CaseNotFound);
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(caseId)) throw notFound;
-    const rows = (await this.dataSource.query(`SELECT reporter_id, team_id FROM cases WHERE id = $1`, [caseId])) as { reporter_id: string; team_id: string | null }[];
-    if (!rows[0]) throw notFound;
-    const teams = (await this.dataSource.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1`, [viewer.staffId])) as { team_id: string }[];
-    const visible = canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds: teams.map((t) => t.team_id) }, { teamId: rows[0].team_id, assigneeIds: [] });
+    const c = await this.cases.access(this.dataSource.manager, caseId);
+    if (!c) throw notFound;
+    const teamIds = await this.staffTeams.teamIdsOf(this.dataSource.manager, viewer.staffId);
+    const visible = canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds }, { teamId: c.team_id, assigneeIds: c.assignee_id ? [c.assignee_id] : [] });
     if (!visible) throw notFound;
-    return rows[0].reporter_id;
+    return c.reporter_id;
   }
 }
 

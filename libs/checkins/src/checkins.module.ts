@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CasesModule } from '@panah/cases';
 import { CaseUpdatesModule } from '@panah/escalation';
+import { StaffTeamRepository } from '@panah/identity';
 import { IntakeModule, REPORTER_DURESS_PORT } from '@panah/intake';
 import { RuleSetRepository } from '@panah/triage';
 import { CheckinHistoryService } from './checkin-history.service';
@@ -20,8 +21,9 @@ import { SignalVerifier } from './signal-verifier';
  */
 @Module({
   imports: [CasesModule, IntakeModule, CaseUpdatesModule],
-  // RuleSetRepository is triage's: provided here read-only, for the default team and policy.
-  providers: [RuleSetRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
+  // RuleSetRepository is triage's: provided here read-only, for the default team and policy;
+  // StaffTeamRepository is identity's, for who may see a case.
+  providers: [RuleSetRepository, StaffTeamRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
   exports: [CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
 })
 export class CheckinsModule {}

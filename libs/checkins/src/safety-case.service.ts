@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseService, type CaseOutcome } from '@panah/cases';
+import { CaseRepository, CaseService, type CaseOutcome } from '@panah/cases';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, type Severity } from '@panah/domain';
 import { CaseUpdateNotifier } from '@panah/escalation';
@@ -35,6 +35,7 @@ export interface SafetyRouting {
 export class SafetyCaseService {
   constructor(
     private readonly cases: CaseService,
+    private readonly caseRows: CaseRepository,
     private readonly rules: RuleSetRepository,
     private readonly updates: CaseUpdateNotifier,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
@@ -74,14 +75,11 @@ export class SafetyCaseService {
    * case id, if there is a case.
    */
   async recordLateCheckin(manager: EntityManager, reporterId: string, checkinId: string, at: Date): Promise<string | null> {
-    const rows = (await manager.query(
-      prepared(`SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`),
-      [reporterId],
-    )) as { id: string }[];
-    if (!rows[0]) return null;
-    await this.record(manager, rows[0].id, 'checked_in_after_alert', at);
-    await this.updates.notifyParticipants(manager, { caseId: rows[0].id, event: 'checked_in_after_alert', eventId: checkinId });
-    return rows[0].id;
+    const caseId = await this.caseRows.latestForReporter(manager, reporterId);
+    if (!caseId) return null;
+    await this.record(manager, caseId, 'checked_in_after_alert', at);
+    await this.updates.notifyParticipants(manager, { caseId, event: 'checked_in_after_alert', eventId: checkinId });
+    return caseId;
   }
 
   private async record(manager: EntityManager, caseId: string, kind: SafetyEventKind, at: Date): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
+import { CaseRepository } from '@panah/cases';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { canSeeCase, decideRunCommand, DomainError, ErrorCode, EscalationReason, type RunCommand, type RunState, StaffRole } from '@panah/domain';
 import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
@@ -38,6 +39,7 @@ export class EscalationCommands {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly audit: AuditLog,
+    private readonly cases: CaseRepository,
   ) {}
 
   acknowledge(runId: string, actor: Actor): Promise<RunView> {
@@ -105,14 +107,14 @@ export class EscalationCommands {
           // An ack timeout re-activates the run unless someone acknowledges again or resolves.
           nextStepAt = policy.ackTimeoutSeconds ? new Date(now.getTime() + policy.ackTimeoutSeconds * 1000) : null;
           await m.query(`UPDATE escalation_runs SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`, [run.id, now, actor.staffId]);
-          await m.query(`UPDATE cases SET state = 'acknowledged', updated_at = now() WHERE id = $1 AND state = 'open'`, [run.case_id]);
+          await this.cases.acknowledge(m, run.case_id);
           break;
         case 'snooze':
           nextStepAt = new Date(now.getTime() + command.seconds * 1000);
           break;
         case 'resolve':
           await m.query(`UPDATE escalation_runs SET resolved_at = $2 WHERE id = $1`, [run.id, now]);
-          await m.query(`UPDATE cases SET state = 'resolved', resolved_at = $2, updated_at = now() WHERE id = $1 AND state <> 'resolved'`, [run.case_id, now]);
+          await this.cases.resolve(m, run.case_id, now);
           break;
       }
       await m.query(`UPDATE escalation_runs SET state = $2, fence = $3, next_step_at = $4, updated_at = now() WHERE id = $1`, [run.id, decision.next, fence, nextStepAt]);

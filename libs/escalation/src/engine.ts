@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
+import { CaseRepository, type EscalatedCaseRow } from '@panah/cases';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import {
   advance,
@@ -39,14 +40,6 @@ export interface RunRow {
   repeats: Record<string, number>;
   fence: number;
   next_step_at: Date | null;
-}
-
-interface CaseRow {
-  id: string;
-  severity: string;
-  team_id: string | null;
-  policy_id: string | null;
-  state: string;
 }
 
 interface PlannedEvent {
@@ -110,6 +103,7 @@ export class EscalationEngine {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly metrics: EscalationMetrics,
+    private readonly cases: CaseRepository,
   ) {}
 
   /** case.opened: start the case's escalation (once; a repeated event finds the run and stops). */
@@ -130,7 +124,7 @@ export class EscalationEngine {
       this.dataSource.transaction(async (m) => {
         const results = new Map<string, StartOutcome | Error>(ids.map((id) => [id, new UnrecoverableError('case not found')]));
         // The event is written in the transaction that writes the case, so a missing case is a bug.
-        const cases = await this.lockCases(m, ids);
+        const cases = await this.cases.lockByIds(m, ids);
         const directories = new Map<string, Promise<DirectorySnapshot>>();
         const starts: NewRun[] = [];
         for (const c of cases) {
@@ -201,25 +195,14 @@ export class EscalationEngine {
     });
   }
 
-  private async lockCase(m: EntityManager, caseId: string): Promise<CaseRow> {
-    const [c] = await this.lockCases(m, [caseId]);
+  private async lockCase(m: EntityManager, caseId: string): Promise<EscalatedCaseRow> {
+    const c = await this.cases.lockById(m, caseId);
     // The event is written in the transaction that writes the case, so a missing case is a bug.
     if (!c) throw new UnrecoverableError('case not found');
     return c;
   }
 
-  /**
-   * Locks cases in id order. Exclusively (not FOR SHARE): a case.opened and a case.updated for
-   * the same case must not both find no run and both insert one. NO KEY UPDATE still lets rows
-   * that reference the case be written.
-   */
-  private async lockCases(m: EntityManager, caseIds: readonly string[]): Promise<CaseRow[]> {
-    return (await m.query(prepared(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`), [
-      caseIds,
-    ])) as CaseRow[];
-  }
-
-  private severityOf(c: CaseRow): AlertSeverity {
+  private severityOf(c: EscalatedCaseRow): AlertSeverity {
     // Unknown severities escalate as critical: a typo must never make a case quieter.
     return isAlertSeverity(c.severity) ? c.severity : 'critical';
   }
@@ -232,7 +215,7 @@ export class EscalationEngine {
    * A new run for the case and its first advance, planned but not written: the first step runs
    * at once, in the starting transaction (no hop through Redis before tier 1 is alerted).
    */
-  private async planStart(m: EntityManager, c: CaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<NewRun> {
+  private async planStart(m: EntityManager, c: EscalatedCaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<NewRun> {
     const ref = await currentPolicyRef(m, c.policy_id);
     const run: RunRow = {
       id: randomUUID(),

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
+import { CasesModule } from '@panah/cases';
 import { NotifyModule } from '@panah/notify';
 import { ObservabilityModule } from '@panah/observability';
 import { ProducerQueuesModule } from '@panah/queue';
@@ -15,7 +16,7 @@ import { EscalationSweeper } from './sweeper';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
-  imports: [AuditModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
+  imports: [AuditModule, CasesModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
   providers: [EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
   exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],
 })

@@ -15,3 +15,4 @@ export { StaffStore, type StaffView } from './staff-store';
 export { TotpSecretBox } from './secret-box';
 export { matchTotp, newTotpSecret, totpCodeAt, totpUri } from './totp';
 export { newRecoveryCodes, normaliseRecoveryCode, recoveryCodeDigest } from './recovery-codes';
+export { StaffTeamRepository } from './staff-team.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { ReportStatus } from '@panah/domain';
 import { JobName, outboxRowValues, reportSubmittedJobId } from '@panah/queue';
 import { prepared } from '@panah/db';
@@ -109,6 +109,28 @@ export class ReportRepository {
     }[];
     return rows.map((r) => ({ id: r.id, size: Number(r.size) }));
   }
+
+  /** How many reports each case has (cases without reports are absent). */
+  async countForCases(m: EntityManager, caseIds: readonly string[]): Promise<Map<string, number>> {
+    if (caseIds.length === 0) return new Map();
+    const rows = (await m.query(`SELECT case_id, count(*)::int AS n FROM reports WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`, [caseIds])) as {
+      case_id: string;
+      n: number;
+    }[];
+    return new Map(rows.map((r) => [r.case_id, r.n]));
+  }
+
+  /** A case's reports in the order they arrived (envelopes sealed, hints still encrypted). */
+  async listForCase(m: EntityManager, caseId: string): Promise<CaseReportRow[]> {
+    return (await m.query(`SELECT id, envelope, hints, received_at FROM reports WHERE case_id = $1 ORDER BY received_at, id`, [caseId])) as CaseReportRow[];
+  }
+}
+
+export interface CaseReportRow {
+  id: string;
+  envelope: unknown;
+  hints: string | null;
+  received_at: Date;
 }
 
 interface HeadRow {

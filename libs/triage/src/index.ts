@@ -3,5 +3,3 @@ export { TriageService, type TriageResult } from './triage.service';
 export { ReconcilerService } from './reconciler.service';
 export { RuleSetService, type DryRunResult } from './rule-set.service';
 export { RuleSetRepository, type RuleSetVersionRow } from './rule-set.repository';
-export { CaseQueryService, type CaseListFilter, type CaseListItem } from './case-query.service';
-export { CaseViewService, type CaseReportView } from './case-view.service';

@@ -3,17 +3,15 @@ import { AuditModule } from '@panah/audit';
 import { CasesModule } from '@panah/cases';
 import { CaseUpdatesModule } from '@panah/escalation';
 import { hintsCipherProvider } from '@panah/intake';
-import { CaseQueryService } from './case-query.service';
-import { CaseViewService } from './case-view.service';
 import { ReconcilerService } from './reconciler.service';
 import { RuleSetRepository } from './rule-set.repository';
 import { RuleSetService } from './rule-set.service';
 import { TriageService } from './triage.service';
 
-/** Triage: rule sets (admin), report → case (worker), the reconciler's queries, supervisor lists. */
+/** Triage: rule sets (admin), report → case (worker), the reconciler's queries. */
 @Module({
   imports: [CasesModule, AuditModule, CaseUpdatesModule],
-  providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
-  exports: [RuleSetService, TriageService, ReconcilerService, CaseQueryService, CaseViewService],
+  providers: [hintsCipherProvider, RuleSetRepository, RuleSetService, TriageService, ReconcilerService],
+  exports: [RuleSetService, TriageService, ReconcilerService],
 })
 export class TriageModule {}

@@ -1,7 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { CASE_STATES, SEVERITIES } from '@panah/domain';
+import { Allow, IsBoolean, IsObject, IsOptional } from 'class-validator';
 
 export class CreateRuleSetDto {
   @ApiProperty({ description: 'the whole rule set: { rules: [{ name?, when, then }], default, defaultTeamId }' }) @IsObject() ruleSet!: Record<string, unknown>;
@@ -11,13 +9,4 @@ export class CreateRuleSetDto {
 export class DryRunDto {
   @ApiPropertyOptional({ description: 'hints to evaluate (absent or null: a report without hints)' }) @Allow() hints?: unknown;
   @ApiPropertyOptional({ description: 'a draft rule set; the active one when absent' }) @IsOptional() @IsObject() ruleSet?: Record<string, unknown>;
-}
-
-export class CaseListQueryDto {
-  @ApiPropertyOptional({ enum: CASE_STATES }) @IsOptional() @IsIn(CASE_STATES) state?: (typeof CASE_STATES)[number];
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') teamId?: string;
-  @ApiPropertyOptional({ description: 'only cases due before this ISO time' }) @IsOptional() @IsDateString() deadlineBefore?: string;
-  @ApiPropertyOptional({ description: 'last case id of the previous page' }) @IsOptional() @IsString() @MaxLength(64) @IsUUID('all') cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Staff } from '../identity/staff.entity';
 import { Team } from '../identity/team.entity';
 import { Reporter } from '../intake/reporter.entity';
 
@@ -11,6 +12,7 @@ import { Reporter } from '../intake/reporter.entity';
 @Index('cases_one_open_per_reporter', ['reporterId'], { unique: true, where: `state <> 'resolved'` })
 @Index('cases_list_idx', ['state', 'deadlineAt', 'id'])
 @Index('cases_team_idx', ['teamId', 'state', 'deadlineAt', 'id'])
+@Index('cases_assignee_idx', ['assigneeId', 'state', 'deadlineAt', 'id'])
 @Check('cases_state_check', `state IN ('open', 'acknowledged', 'resolved')`)
 @Check('cases_severity_check', `severity IN ('low', 'medium', 'high', 'critical')`)
 export class Case {
@@ -37,6 +39,14 @@ export class Case {
   @ManyToOne(() => Team, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'team_id', foreignKeyConstraintName: 'cases_team_fk' })
   team?: Team;
+
+  /** The staff member the case is assigned to (CaseRepository.assign); null until someone is. */
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId!: string | null;
+
+  @ManyToOne(() => Staff, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'cases_assignee_fk' })
+  assignee?: Staff;
 
   /** Escalation policy; null until escalation policies exist or when the rule names none. */
   @Column({ type: 'uuid', nullable: true })

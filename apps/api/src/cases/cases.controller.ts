@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
-import { CaseQueryService, CaseViewService, type CaseListItem } from '@panah/triage';
+import { CaseQueryService, CaseViewService, type CaseListItem } from '@panah/cases';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { CaseListQueryDto } from './dto';
 

@@ -36,7 +36,7 @@ export class CaseViewService {
     const found = await this.cases.caseWithReports(caseId);
     if (!found) throw notFound;
     const teamIds = await this.cases.teamIdsOf(viewer.staffId);
-    if (!canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds }, { teamId: found.teamId, assigneeIds: [] })) throw notFound;
+    if (!canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds }, { teamId: found.teamId, assigneeIds: found.assigneeId ? [found.assigneeId] : [] })) throw notFound;
     await this.dataSource.transaction((manager) =>
       this.audit.append(manager, { actorType: 'staff', actorId: viewer.staffId, action: 'case.viewed', targetType: 'case', targetId: caseId }),
     );
