@@ -1,0 +1,27 @@
+import { ApiError } from '../api/http';
+import { useT } from '../i18n';
+
+/** Explains a failure in words a caseworker at 3 a.m. can act on; nothing typed is cleared. */
+export function Problem({ error }: { readonly error: unknown }) {
+  const t = useT();
+  if (!error) return null;
+  let text: string;
+  if (error instanceof ApiError) {
+    if (error.network) text = t('error.network');
+    else if (error.status === 401) text = t('error.expired');
+    else if (error.status === 403 || (error.status === 404 && /case/.test(error.reason ?? error.message))) text = t('error.refused');
+    else if (error.status === 429) text = t('error.throttled');
+    else if (error.status >= 500) text = t('error.server');
+    else {
+      const fields = error.fields.map((f) => `${f.path}: ${f.message}`).join('; ');
+      text = t('error.refusedWith', { status: error.status, message: fields || error.message });
+    }
+  } else {
+    text = t('error.unexpected', { message: error instanceof Error ? error.message : String(error) });
+  }
+  return (
+    <div class="problem" role="alert">
+      {text}
+    </div>
+  );
+}
