@@ -16,7 +16,7 @@ import { session, signOut } from './session';
 import { useStore } from './store';
 
 const NAV: Record<Role, Route['name'][]> = {
-  caseworker: ['cases'],
+  caseworker: ['cases', 'queue'],
   supervisor: ['cases', 'queue'],
   admin: ['admin-staff', 'admin-teams', 'admin-rules', 'admin-policies', 'admin-keys', 'admin-audit'],
 };

@@ -34,13 +34,14 @@ export interface CaseListItem {
   shortRef?: string;
   state: string;
   severity: Severity;
+  reasons: string[];
   teamId: string | null;
+  assigneeId: string | null;
   deadlineAt: string | null;
-  reasons?: string[];
-  reason?: string;
+  openedAt: string;
+  updatedAt: string;
+  reportCount?: number;
   overdue?: boolean;
-  openedAt?: string;
-  updatedAt?: string;
 }
 
 export interface Page<T> {
@@ -48,26 +49,56 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface CaseReport {
-  id: string;
-  envelope: unknown;
-  hints: Record<string, unknown> | null;
-  receivedAt: string;
-  authorSignPk?: string;
+export interface Grant {
+  envelopeId: string;
+  kid: string;
+  wk: string;
+  by: string;
+  sig: string;
 }
 
-export interface CaseView {
-  id: string;
-  shortRef?: string;
-  teamId: string | null;
-  state?: string;
-  severity?: Severity;
-  deadlineAt?: string | null;
-  reasons?: string[];
-  reporterId?: string;
-  reporterBoxPk?: string;
-  reporterSignPk?: string;
-  reports: CaseReport[];
+export interface KeyRef {
+  kid: string;
+  pk: string;
+  label: string;
+  staffId: string | null;
+  role: 'reporter' | 'staff' | 'recovery';
+}
+
+export interface StaffKey {
+  staffId: string;
+  label: string;
+  role: Role;
+  status: string;
+  boxKid: string;
+  boxPk: string;
+  signKid: string;
+  signPk: string;
+}
+
+export type TimelineEntry = { at: string } & (
+  | { type: 'report'; reportId: string; envelope: unknown; hints: Record<string, unknown> | null; attachments: { id: string; size: number }[] }
+  | { type: 'attachment'; [k: string]: unknown }
+  | { type: 'message'; messageId: string; from: 'staff' | 'reporter'; authorStaffId: string | null; envelope: unknown }
+  | { type: 'note'; noteId: string; authorStaffId: string; envelope: unknown }
+  | { type: 'checkin'; kind: string }
+  | { type: 'escalation'; kind: string; step: number; round: number; actorId: string | null }
+  | { type: 'notification'; recipientId: string; channel: string; status: string; notificationKind: string }
+  | { type: 'assignment'; assigneeId: string; byStaffId: string }
+  | { type: 'handover'; fromTeamId: string | null; teamId: string; assigneeId: string | null; byStaffId: string }
+);
+
+export interface CaseDetail extends CaseListItem {
+  resolvedAt: string | null;
+  escalation: { id: string; state: string; acknowledgedBy: string | null; acknowledgedAt: string | null; step: number; round: number } | null;
+  reporter: { id: string; boxKid: string; boxPk: string; signKeys: { kid: string; signPk: string }[] };
+  grants: Grant[];
+  timeline: TimelineEntry[];
+}
+
+export interface CaseRecipients {
+  message: KeyRef[];
+  note: KeyRef[];
 }
 
 export interface StaffRow {

@@ -4,7 +4,8 @@ import type { RunView } from '../../api/types';
 import { Problem } from '../../components/Problem';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
-import { loadCaseSummary, type CaseSummary } from '../case/load';
+import type { CaseDetail } from '../../api/types';
+import { loadCase } from '../case/load';
 import { AlertActions } from './AlertActions';
 
 /**
@@ -15,7 +16,7 @@ import { AlertActions } from './AlertActions';
 export function AckLink({ token }: { readonly token: string }) {
   const t = useT();
   const [run, setRun] = useState<RunView | null>(null);
-  const [summary, setSummary] = useState<CaseSummary | null>(null);
+  const [summary, setSummary] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
@@ -26,7 +27,7 @@ export function AckLink({ token }: { readonly token: string }) {
         const described = await call<RunView>('POST', '/escalation-links/describe', { body: { token } });
         if (!live) return;
         setRun(described);
-        setSummary(await loadCaseSummary(described.caseId));
+        setSummary(await loadCase(described.caseId));
       } catch (err) {
         if (live) setError(err);
       }

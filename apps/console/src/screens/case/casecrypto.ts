@@ -2,7 +2,7 @@
  * Everything the case page decrypts, in the browser, through libs/crypto. Nothing decrypted is
  * ever sent back: the results stay in this tab's memory.
  */
-import { fromB64u, fromUtf8, kid, openEnvelope, verifyAuthor, type StaffKeyPairs } from '@panah/crypto';
+import { fromB64u, fromUtf8, openEnvelopeWithGrants, verifyAuthor, type Grant, type StaffKeyPairs } from '@panah/crypto';
 
 export type Verification = 'verified' | 'unverified' | 'bad_signature';
 
@@ -24,14 +24,13 @@ export interface Opened {
   readonly attachments: readonly AttachmentRef[];
 }
 
-const failed = (verification: Verification, authorKid: string | null): Opened => ({ ok: false, text: '', json: null, verification, authorKid, attachments: [] });
+export const authorKidOf = (envelope: unknown): string | null => (envelope as { author?: { kid?: string } } | null)?.author?.kid ?? null;
 
 function attachmentsOf(json: Record<string, unknown> | null): AttachmentRef[] {
   const list = json?.attachments;
   if (!Array.isArray(list)) return [];
   return list.filter(
-    (a): a is AttachmentRef =>
-      typeof a === 'object' && a !== null && typeof (a as AttachmentRef).id === 'string' && typeof (a as AttachmentRef).key === 'string' && typeof (a as AttachmentRef).hash === 'string',
+    (a): a is AttachmentRef => typeof a === 'object' && a !== null && typeof (a as AttachmentRef).id === 'string' && typeof (a as AttachmentRef).key === 'string' && typeof (a as AttachmentRef).hash === 'string',
   );
 }
 
@@ -42,31 +41,36 @@ export function bodyText(json: Record<string, unknown> | null, raw: string): str
   return raw;
 }
 
+export interface OpenContext {
+  readonly keys: StaffKeyPairs;
+  readonly grants: readonly Grant[];
+  /** Sign public key of a trusted staff member by sign kid (grants must verify against one). */
+  readonly granterKey: (signKid: string) => Uint8Array | undefined;
+}
+
 /**
- * Verifies the author's signature when the author's key is known (a reporter's registered key, a
- * colleague's staff key), then opens the envelope with this staff member's box key, or with a
- * grant's wrapped key (spec §10) when the envelope predates our access.
+ * Verifies the author's signature against `authorSignPk` (null: the author's key is unknown,
+ * shown as unverified), then opens the envelope as a recipient or through a verified grant (§10).
+ * A signature that does not verify hides the content.
  */
-export function openForMe(envelope: unknown, keys: StaffKeyPairs, authorSignPk: string | null | undefined, grantOpen?: () => Uint8Array | null): Opened {
-  const authorKid = (envelope as { author?: { kid?: string } })?.author?.kid ?? null;
+export function openForMe(envelope: unknown, ctx: OpenContext, authorSignPk: string | null): Opened {
+  const authorKid = authorKidOf(envelope);
+  const failed = (verification: Verification): Opened => ({ ok: false, text: '', json: null, verification, authorKid, attachments: [] });
   let verification: Verification = 'unverified';
   if (authorSignPk) {
     try {
-      const pk = fromB64u(authorSignPk, 'signPk');
-      if (authorKid && kid(pk) !== authorKid) return failed('bad_signature', authorKid);
-      verifyAuthor(envelope, pk);
+      verifyAuthor(envelope, fromB64u(authorSignPk, 'signPk'));
       verification = 'verified';
     } catch {
-      return failed('bad_signature', authorKid);
+      return failed('bad_signature');
     }
   }
-  let plain: Uint8Array | null = null;
+  let plain: Uint8Array;
   try {
-    plain = openEnvelope(envelope, keys.boxKeyPair);
+    plain = openEnvelopeWithGrants(envelope, ctx.keys.boxKeyPair, ctx.grants, ctx.granterKey);
   } catch {
-    plain = grantOpen ? grantOpen() : null;
+    return failed(verification);
   }
-  if (!plain) return failed(verification, authorKid);
   const raw = fromUtf8(plain);
   plain.fill(0);
   let json: Record<string, unknown> | null = null;

@@ -1,16 +1,9 @@
 import { ApiError, call } from '../../api/http';
-import type { CaseView, RunView } from '../../api/types';
+import type { CaseDetail, RunView, StaffKey } from '../../api/types';
 
-export interface CaseSummary {
-  readonly id: string;
-  readonly deadlineAt: string | null;
-  readonly view: CaseView | null;
-}
-
-/** The case's deadline and content; a refusal (another team's case) is passed on as an ApiError. */
-export async function loadCaseSummary(caseId: string): Promise<CaseSummary> {
-  const view = await call<CaseView>('GET', `/cases/${caseId}`);
-  return { id: caseId, deadlineAt: view.deadlineAt ?? null, view };
+/** The case with its whole timeline; a refusal (another team's case) arrives as a 404 ApiError. */
+export function loadCase(caseId: string): Promise<CaseDetail> {
+  return call<CaseDetail>('GET', `/cases/${caseId}`);
 }
 
 /** The case's escalation run, or null when it has none (no policy). */
@@ -19,6 +12,34 @@ export async function loadRun(caseId: string): Promise<RunView | null> {
     return await call<RunView>('GET', `/escalations/by-case/${caseId}`);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+const staffKeyCache = new Map<string, StaffKey | null>();
+
+/** Active staff keys (to verify authors and grants, and to pick a hand-over recipient). */
+export async function loadStaffKeys(): Promise<StaffKey[]> {
+  const { items } = await call<{ items: StaffKey[] }>('GET', '/keys/staff');
+  for (const k of items) {
+    staffKeyCache.set(k.signKid, k);
+    staffKeyCache.set(k.boxKid, k);
+  }
+  return items;
+}
+
+/** One staff key by kid (a colleague no longer active still signed what they wrote). */
+export async function staffKeyByKid(kid: string): Promise<StaffKey | null> {
+  if (staffKeyCache.has(kid)) return staffKeyCache.get(kid) ?? null;
+  try {
+    const k = await call<StaffKey>('GET', `/keys/staff/${encodeURIComponent(kid)}`);
+    staffKeyCache.set(kid, k);
+    return k;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      staffKeyCache.set(kid, null);
+      return null;
+    }
     throw err;
   }
 }

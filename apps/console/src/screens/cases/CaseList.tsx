@@ -6,6 +6,7 @@ import { Select } from '../../components/Field';
 import { Problem } from '../../components/Problem';
 import { useT } from '../../i18n';
 import { navigate } from '../../router';
+import { session } from '../../session';
 
 const SEVERITIES = ['', 'critical', 'high', 'medium', 'low'];
 const STATES = ['', 'open', 'acknowledged', 'resolved'];
@@ -24,8 +25,8 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
     setLoading(true);
     setError(null);
     try {
-      const page = await call<Page<CaseListItem>>('GET', scope === 'mine' ? '/cases/mine' : '/cases', {
-        query: { severity: severity || undefined, state: state || undefined, cursor: from ?? undefined, limit: 25 },
+      const page = await call<Page<CaseListItem>>('GET', '/cases', {
+        query: { assigneeId: scope === 'mine' ? session.get()?.me.staffId : undefined, severity: severity || undefined, state: state || undefined, cursor: from ?? undefined, limit: 25 },
       });
       setItems((prev) => (from ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
@@ -62,7 +63,7 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
                 }}
               >
                 <span class="ref">{c.shortRef ?? c.id.slice(0, 8)}</span> <SeverityBadge severity={c.severity} /> <span class="state">{t(`caseState.${c.state}`)}</span>{' '}
-                <span class="reason">{(c.reasons ?? (c.reason ? [c.reason] : [])).map((r) => t(`reason.${r}`)).join(', ')}</span> <Countdown deadline={c.deadlineAt} />
+                <span class="reason">{(c.reasons ?? []).map((r) => t(`reason.${r}`)).join(', ')}</span> <Countdown deadline={c.deadlineAt} />
               </a>
             </li>
           );
