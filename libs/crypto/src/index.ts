@@ -32,6 +32,7 @@ export {
   AUTH_HASH_MEM,
   generateStaffKdfSalt,
   deriveStaffMaster,
+  deriveStaffMasterWith,
   staffAuthKey,
   staffEncKey,
   deriveStaffKeys,
@@ -45,6 +46,8 @@ export {
 } from './staff';
 export type { StaffKeyPairs } from './staff';
 export * from './directory';
+export { sodiumArgon2id, reporterKeysFromSeed } from './pwhash';
+export type { Argon2id, Argon2idParams } from './pwhash';
 export { HintsCipher, HINTS_FORMAT_VERSION, parseStoredHints } from './hints';
 export type { DataKeyRingConfig } from './hints';
 export * from './key-files';

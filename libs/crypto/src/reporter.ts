@@ -1,6 +1,7 @@
 import { CryptoFormatError } from './errors';
-import { concatBytes, kdf, kid, randomBytes, utf8 } from './encoding';
+import { concatBytes, randomBytes, utf8 } from './encoding';
 import { BoxKeyPair, SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, SIGNATURE_BYTES, SignKeyPair } from './keys';
+import { Argon2id, reporterKeysFromSeed, sodiumArgon2id } from './pwhash';
 import { sodium, wipe } from './sodium';
 
 export const ACCESS_CODE_DIGITS = 20;
@@ -8,7 +9,6 @@ export const AUTH_CHALLENGE_BYTES = 32;
 /** Spec §3: the INTERACTIVE limits, so that a cheap phone can derive the keys. */
 export const REPORTER_PWHASH_OPS = 2;
 export const REPORTER_PWHASH_MEM = 67108864;
-const REPORTER_KDF_CONTEXT = 'panahrep';
 const AUTH_PREFIX = 'panah/v1/auth/';
 
 /** 20 digits, each `randombytes_uniform(10)` (unbiased), about 66 bits. ASCII, unformatted. */
@@ -76,18 +76,23 @@ export function deriveReporterKeys(code: string, deploymentId: string): Reporter
   const s = sodium();
   const password = utf8(normaliseAccessCode(code));
   const seed = s.crypto_pwhash(32, password, reporterSalt(deploymentId), REPORTER_PWHASH_OPS, REPORTER_PWHASH_MEM, s.crypto_pwhash_ALG_ARGON2ID13);
-  const boxSeed = kdf(32, 1, REPORTER_KDF_CONTEXT, seed);
-  const signSeed = kdf(32, 2, REPORTER_KDF_CONTEXT, seed);
   try {
-    const box = s.crypto_box_seed_keypair(boxSeed);
-    const sign = s.crypto_sign_seed_keypair(signSeed);
-    return {
-      boxKeyPair: { publicKey: box.publicKey, privateKey: box.privateKey },
-      signKeyPair: { publicKey: sign.publicKey, privateKey: sign.privateKey },
-      reporterId: kid(sign.publicKey),
-    };
+    return reporterKeysFromSeed(seed);
   } finally {
-    wipe(password, seed, boxSeed, signSeed);
+    wipe(password, seed);
+  }
+}
+
+/** deriveReporterKeys with a pluggable Argon2id (the browser's WebAssembly one; see pwhash.ts). */
+export async function deriveReporterKeysWith(code: string, deploymentId: string, argon2id: Argon2id = sodiumArgon2id): Promise<ReporterKeys> {
+  const password = utf8(normaliseAccessCode(code));
+  const salt = reporterSalt(deploymentId);
+  let seed: Uint8Array | undefined;
+  try {
+    seed = await argon2id({ password, salt, opsLimit: REPORTER_PWHASH_OPS, memLimitBytes: REPORTER_PWHASH_MEM, outLen: 32 });
+    return reporterKeysFromSeed(seed);
+  } finally {
+    wipe(password, seed);
   }
 }
 

@@ -1,6 +1,7 @@
 import { CryptoFormatError, DecryptionError } from './errors';
 import { concatBytes, fromB64u, kdf, randomBytes, toB64u, utf8 } from './encoding';
 import { BoxKeyPair, SignKeyPair } from './keys';
+import { Argon2id, sodiumArgon2id } from './pwhash';
 import { sodium, wipe } from './sodium';
 
 export const STAFF_KDF_SALT_BYTES = 16;
@@ -35,6 +36,18 @@ export function deriveStaffMaster(password: string, kdfSalt: Uint8Array): Uint8A
   const pw = utf8(password);
   try {
     return s.crypto_pwhash(32, pw, kdfSalt, STAFF_PWHASH_OPS, STAFF_PWHASH_MEM, s.crypto_pwhash_ALG_ARGON2ID13);
+  } finally {
+    wipe(pw);
+  }
+}
+
+/** deriveStaffMaster with a pluggable Argon2id (the web console's WebAssembly one; see pwhash.ts). */
+export async function deriveStaffMasterWith(password: string, kdfSalt: Uint8Array, argon2id: Argon2id = sodiumArgon2id): Promise<Uint8Array> {
+  if (kdfSalt.length !== STAFF_KDF_SALT_BYTES) throw new CryptoFormatError('kdfSalt', 'must be 16 bytes');
+  if (password.length === 0) throw new CryptoFormatError('password', 'must not be empty');
+  const pw = utf8(password);
+  try {
+    return await argon2id({ password: pw, salt: kdfSalt, opsLimit: STAFF_PWHASH_OPS, memLimitBytes: STAFF_PWHASH_MEM, outLen: 32 });
   } finally {
     wipe(pw);
   }
