@@ -10,6 +10,7 @@ import { ApiModule, ApiModuleOptions } from './app.module';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';
 import { createValidationPipe } from './http/validation';
+import { installWebClients } from './web/web-clients';
 
 /**
  * Every `/v1` answer, errors and body-parser refusals included, is `Cache-Control: no-store`:
@@ -40,6 +41,7 @@ export async function createApiApp(config: PanahConfig, options: ApiModuleOption
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     }),
   );
+  installWebClients(app, config.webDir);
   installBodyParsing(app, config.api.bodyLimitBytes);
   app.setGlobalPrefix('v1', {
     exclude: [

@@ -60,6 +60,8 @@ export const envSchema = z
     WORKER_HOST: z.string().min(1).default('127.0.0.1'),
     WORKER_PORT: port.default(3001),
     PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+    // The built web clients (dist/web/reporter, dist/web/console) the API serves; a missing one is skipped.
+    WEB_DIR: z.string().min(1).default('dist/web'),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(1_048_576),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),

@@ -7,6 +7,8 @@ export interface PanahConfig {
   readonly logLevel: RawEnv['LOG_LEVEL'];
   readonly deploymentId: string;
   readonly publicUrl: string;
+  /** Where the built web clients are (`<dir>/reporter`, `<dir>/console`), relative to the working directory. */
+  readonly webDir: string;
   readonly db: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly api: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
@@ -123,6 +125,7 @@ export function loadConfig(
     logLevel: raw.LOG_LEVEL,
     deploymentId: secrets.deploymentId as string,
     publicUrl: raw.PUBLIC_URL.replace(/\/+$/, ''),
+    webDir: raw.WEB_DIR,
     db: { url: raw.DATABASE_URL, poolSize: raw.DATABASE_POOL_SIZE },
     redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
     api: { host: raw.API_HOST, port: raw.API_PORT, bodyLimitBytes: raw.BODY_LIMIT_BYTES },

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Header, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
@@ -63,6 +63,8 @@ export class ReportersController {
 
   /** Ends the current session (a phone about to be handed over). */
   @Delete('sessions/current')
+  // The reporter web client leaves nothing on the phone (DESIGN "The clients").
+  @Header('Clear-Site-Data', '"cache", "cookies", "storage"')
   @ReporterOnly()
   @ApiBearerAuth()
   @HttpCode(204)
