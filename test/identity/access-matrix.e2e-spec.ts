@@ -50,6 +50,15 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'AdminTeamsController.update', method: 'PATCH', path: `/v1/admin/teams/${id}`, body: {}, allowed: ['admin'], status: 404 },
   { route: 'AdminTeamsController.remove', method: 'DELETE', path: `/v1/admin/teams/${id}`, allowed: ['admin'], status: 404 },
   { route: 'AuditController.page', method: 'GET', path: '/v1/admin/audit', allowed: ['admin'], status: 200 },
+  // Case work (issue 15): the guard lets staff of these roles through; the case itself then decides (404 for anyone who cannot read it).
+  { route: 'CaseworkController.putMessage', method: 'PUT', path: `/v1/cases/${id}/messages/${id}`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
+  { route: 'CaseworkController.putNote', method: 'PUT', path: `/v1/cases/${id}/notes/${id}`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
+  { route: 'CaseworkController.recipients', method: 'GET', path: `/v1/cases/${id}/recipients`, allowed: ['caseworker', 'supervisor'], status: 404 },
+  { route: 'CaseworkController.attachment', method: 'GET', path: `/v1/cases/${id}/attachments/${id}`, allowed: ['caseworker', 'supervisor'], status: 404 },
+  { route: 'StaffKeysController.list', method: 'GET', path: '/v1/keys/staff', allowed: STAFF, status: 200 },
+  { route: 'StaffKeysController.byKid', method: 'GET', path: '/v1/keys/staff/AAAAAAAAAAAAAAAAAAAAAA', allowed: STAFF, status: 404 },
+  // The matrix's reporter token matches no session: a reporter route answers it 401 like anyone else.
+  { route: 'ReporterMessagesController.put', method: 'PUT', path: `/v1/reports/${id}/messages/${id}`, body: {}, allowed: ['reporter'], status: 401 },
   { route: 'StaffAuthController.logout', method: 'POST', path: '/v1/staff/logout', allowed: STAFF, status: 204 },
 ];
 const MATRIX_CONTROLLERS = new Set(ENDPOINTS.map((e) => e.route.split('.')[0]));
@@ -72,7 +81,7 @@ function allowedBy(policy: AccessPolicy | undefined): Caller[] {
   }
 }
 
-describe('access-control matrix: identity and audit endpoints × callers', () => {
+describe('access-control matrix: identity, audit and case-work endpoints × callers', () => {
   let db: TestDatabase;
   let api: RunningApp;
   const tokens = {} as Record<Caller, string | null>;

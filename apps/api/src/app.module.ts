@@ -9,6 +9,7 @@ import { SecurityModule } from '@panah/security';
 import { AuditHttpModule } from './audit/audit-http.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesHttpModule } from './cases/cases-http.module';
+import { CaseworkHttpModule } from './casework/casework-http.module';
 import { EscalationHttpModule } from './escalation/escalation-http.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
 import { CheckinsHttpModule } from './checkins/checkins-http.module';
@@ -43,6 +44,7 @@ export class ApiModule {
         TriageHttpModule,
         CasesHttpModule,
         EscalationHttpModule,
+        CaseworkHttpModule,
       ],
       providers: [RedisPolicyCheck],
     };

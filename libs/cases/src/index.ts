@@ -17,3 +17,6 @@ export {
 export { CaseQueryService, type CaseListItem, type CaseWithTimeline } from './case-query.service';
 export { CaseViewService, type CaseReportView } from './case-view.service';
 export { CasesModule } from './cases.module';
+export { CaseNoteRepository, type CaseNoteRow } from './case-note.repository';
+export { CaseGrantRepository, type CaseGrantRow } from './case-grant.repository';
+export { CaseEventRepository, type CaseEventRow, type CaseEventKind } from './case-event.repository';

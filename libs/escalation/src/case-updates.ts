@@ -4,7 +4,7 @@ import { caseUpdateRecipients } from '@panah/domain';
 import { insertNotifications } from './notification-outbox';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
-export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed';
+export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed' | 'reporter_message' | 'assigned' | 'signal';
 
 export interface CaseUpdate {
   readonly caseId: string;
@@ -47,6 +47,21 @@ export class CaseUpdateNotifier {
     )) as { id: string }[];
     if (team.length > 0) return this.notify(m, update, run?.id ?? null, team.map((t) => t.id));
     return this.notifyAdmins(m, update);
+  }
+
+  /**
+   * The case's assignee when it has an active one (issue 15: an assigned case's updates go to the
+   * person working it), else the participants as notifyParticipants finds them.
+   */
+  async notifyAssignee(m: EntityManager, update: CaseUpdate, assigneeId: string | null): Promise<number> {
+    if (assigneeId !== null) {
+      const active = (await m.query(`SELECT id FROM staff WHERE id = $1 AND status = 'active' AND role <> 'admin'`, [assigneeId])) as { id: string }[];
+      if (active.length > 0) {
+        const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
+        return this.notify(m, update, runs[0]?.id ?? null, [assigneeId]);
+      }
+    }
+    return this.notifyParticipants(m, update);
   }
 
   private async participants(m: EntityManager, run: { id: string; acknowledged_by: string | null; acknowledged_at: Date | null }): Promise<string[]> {

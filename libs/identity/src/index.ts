@@ -16,3 +16,4 @@ export { TotpSecretBox } from './secret-box';
 export { matchTotp, newTotpSecret, totpCodeAt, totpUri } from './totp';
 export { newRecoveryCodes, normaliseRecoveryCode, recoveryCodeDigest } from './recovery-codes';
 export { StaffTeamRepository } from './staff-team.repository';
+export { StaffKeysRepository, type StaffKeyRow } from './staff-keys.repository';

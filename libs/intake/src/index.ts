@@ -8,3 +8,5 @@ export { MessageService, type MessageView } from './message.service';
 export { REPORTER_DURESS_PORT, type ReporterDuressPort, type SignInEvent } from './duress-port';
 export { ReporterRepository } from './reporter.repository';
 export { ReportRepository } from './report.repository';
+export { ConversationRepository, type ConversationRow, type NewConversationMessage } from './conversation.repository';
+export { CaseMaterialRepository, type CaseReportRow, type ReporterKeyRow, type AttachmentBlobRow } from './case-material.repository';

@@ -3,6 +3,7 @@ import { identityEntities } from './identity';
 import { escalationEntities } from './escalation';
 import { Case, TriageRuleSetVersion } from './triage';
 import { checkinEntities } from './checkins';
+import { caseworkEntities } from './casework';
 import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
 
 export { OutboxMessage };
@@ -11,6 +12,7 @@ export * from './triage';
 export * from './identity';
 export * from './escalation';
 export * from './checkins';
+export * from './casework';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities, ...checkinEntities];
+export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities, ...checkinEntities, ...caseworkEntities];

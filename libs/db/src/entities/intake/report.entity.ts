@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Staff } from '../identity/staff.entity';
 import { Case } from '../triage/case.entity';
 import { Reporter } from './reporter.entity';
 
@@ -108,11 +109,14 @@ export class AttachmentChunk {
 }
 
 /**
- * Messages to a reporter (envelopes sealed to their box key). Written by case work later; the
- * storage and the reporter's read endpoint exist from intake on.
+ * A case's conversation (crypto-v1 §9): staff messages sealed to the reporter's box key, the
+ * author and the case's staff, and the reporter's messages sealed to the directory's keys.
+ * Owner: libs/intake (MessageRepository).
  */
 @Entity('reporter_messages')
 @Index('reporter_messages_reporter_idx', ['reporterId', 'createdAt', 'id'])
+@Index('reporter_messages_case_idx', ['caseId', 'createdAt', 'id'])
+@Check('reporter_messages_author_check', `(author_type = 'staff' AND author_staff_id IS NOT NULL) OR (author_type = 'reporter' AND author_staff_id IS NULL)`)
 export class ReporterMessage {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -131,8 +135,31 @@ export class ReporterMessage {
   @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'reporter_messages_report_fk' })
   report?: Report;
 
+  /** The case the conversation belongs to (null for a reporter message sent before triage: read through report_id). */
+  @Column({ type: 'uuid', nullable: true })
+  caseId!: string | null;
+
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'reporter_messages_case_fk' })
+  case?: Case;
+
+  /** `staff` (to the reporter) or `reporter` (from them). */
+  @Column({ type: 'text', default: 'staff' })
+  authorType!: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  authorStaffId!: string | null;
+
+  @ManyToOne(() => Staff, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'author_staff_id', foreignKeyConstraintName: 'reporter_messages_author_fk' })
+  authorStaff?: Staff;
+
   @Column({ type: 'jsonb' })
   envelope!: Record<string, unknown>;
+
+  /** Keyed digest of the request (idempotent PUT: identical replay 200, different body 409). */
+  @Column({ type: 'text', nullable: true })
+  requestDigest!: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;

@@ -1,0 +1,115 @@
+import { Body, Controller, Get, Param, Put, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CaseFilesService, ConversationService, type KeyRef, type MessageView, NotesService, type NoteView, type StaffKeyView } from '@panah/casework';
+import { type Principal, StaffRole } from '@panah/domain';
+import { CurrentPrincipal, StaffOnly } from '@panah/security';
+import { ALL_STAFF, staffOf } from '../identity/staff-principal';
+import { CaseRecipientsDto, MessageDto, NoteDto, PutEnvelopeDto, StaffKeyDto, StaffKeyListDto } from './dto';
+
+const viewer = (p: Principal | null) => {
+  const s = staffOf(p);
+  return { staffId: s.staffId, role: s.role };
+};
+
+/**
+ * Case work for staff who can read the case (supervisors and caseworkers of its team, its
+ * assignee): messages to the reporter, notes, the recipients to seal them to, attachments.
+ * Anyone else gets the same 404 as for a case that does not exist.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('cases')
+export class CaseworkController {
+  constructor(
+    private readonly conversation: ConversationService,
+    private readonly notes: NotesService,
+    private readonly files: CaseFilesService,
+  ) {}
+
+  @Put(':id/messages/:messageId')
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: "a message to the reporter (envelope kind message sealed to the reporter's box key, yours and the case's staff; crypto-v1 §9)" })
+  @ApiBody({ type: PutEnvelopeDto })
+  @ApiResponse({ status: 201, type: MessageDto, description: 'stored' })
+  @ApiOkResponse({ type: MessageDto, description: 'identical replay' })
+  @ApiResponse({ status: 409, description: 'message/conflict: a different message under this id' })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  async putMessage(
+    @Param('id') id: string,
+    @Param('messageId') messageId: string,
+    @Body() body: PutEnvelopeDto,
+    @CurrentPrincipal() p: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageView> {
+    const result = await this.conversation.staffMessage(id, messageId, viewer(p), body);
+    res.status(result.created ? 201 : 200);
+    return result.message;
+  }
+
+  @Put(':id/notes/:noteId')
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: 'a case note (envelope kind note sealed to you, the recovery key and optionally the case staff; crypto-v1 §9)' })
+  @ApiBody({ type: PutEnvelopeDto })
+  @ApiResponse({ status: 201, type: NoteDto, description: 'stored' })
+  @ApiOkResponse({ type: NoteDto, description: 'identical replay' })
+  @ApiResponse({ status: 409, description: 'note/conflict' })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  async putNote(
+    @Param('id') id: string,
+    @Param('noteId') noteId: string,
+    @Body() body: PutEnvelopeDto,
+    @CurrentPrincipal() p: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<NoteView> {
+    const result = await this.notes.write(id, noteId, viewer(p), body);
+    res.status(result.created ? 201 : 200);
+    return result.note;
+  }
+
+  @Get(':id/recipients')
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: 'the box keys a staff message or a note on this case is sealed to' })
+  @ApiOkResponse({ type: CaseRecipientsDto })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  recipients(@Param('id') id: string, @CurrentPrincipal() p: Principal | null): Promise<{ message: KeyRef[]; note: KeyRef[] }> {
+    return this.files.recipients(id, viewer(p));
+  }
+
+  @Get(':id/attachments/:attachmentId')
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: 'the encrypted attachment blob (crypto-v1 §2), streamed; decrypt with the key in the report plaintext' })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'the secretstream blob', schema: { type: 'string', format: 'binary' } })
+  @ApiNotFoundResponse({ description: 'case/not_found or attachment/not_found' })
+  async attachment(@Param('id') id: string, @Param('attachmentId') attachmentId: string, @CurrentPrincipal() p: Principal | null, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const { size, stream } = await this.files.attachment(id, attachmentId, viewer(p));
+    res.setHeader('cache-control', 'no-store');
+    return new StreamableFile(stream, { type: 'application/octet-stream', length: size });
+  }
+}
+
+/** Staff public keys: verify a staff envelope's author, compare kids, build the directory's `staff` list. */
+@ApiTags('keys')
+@ApiBearerAuth()
+@Controller('keys/staff')
+export class StaffKeysController {
+  constructor(private readonly files: CaseFilesService) {}
+
+  @Get()
+  @StaffOnly(...ALL_STAFF)
+  @ApiOperation({ summary: "active supervisors' and caseworkers' public keys" })
+  @ApiOkResponse({ type: StaffKeyListDto })
+  async list(): Promise<{ items: StaffKeyView[] }> {
+    return { items: await this.files.activeStaffKeys() };
+  }
+
+  @Get(':kid')
+  @StaffOnly(...ALL_STAFF)
+  @ApiOperation({ summary: 'a staff member by the kid of their sign key (an envelope author.kid) or box key' })
+  @ApiOkResponse({ type: StaffKeyDto })
+  @ApiNotFoundResponse({ description: 'key/not_found' })
+  byKid(@Param('kid') keyId: string): Promise<StaffKeyView> {
+    return this.files.staffKey(keyId);
+  }
+}

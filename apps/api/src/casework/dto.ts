@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsObject } from 'class-validator';
+
+/** OpenAPI shapes of case work (issue 15). Binary fields are base64url without padding (crypto-v1). */
+export class EnvelopeRecipientDto {
+  @ApiProperty({ description: 'kid of the recipient X25519 public key (16 bytes b64u)' }) kid!: string;
+  @ApiProperty({ description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
+}
+
+export class EnvelopeAuthorDto {
+  @ApiProperty({ description: 'kid of the author Ed25519 public key' }) kid!: string;
+  @ApiProperty({ description: 'Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u)' }) sig!: string;
+}
+
+export class EnvelopeDto {
+  @ApiProperty({ enum: [2], description: 'envelope version; v1 is refused (envelope/v1_retired)' }) v!: number;
+  @ApiProperty({ enum: ['report', 'message', 'note', 'checkin'] }) kind!: string;
+  @ApiProperty({ format: 'uuid', description: 'equals the resource id' }) id!: string;
+  @ApiProperty({ description: '24 bytes b64u' }) nonce!: string;
+  @ApiProperty({ description: 'XChaCha20-Poly1305 ciphertext, b64u' }) ct!: string;
+  @ApiProperty({ type: [EnvelopeRecipientDto], minItems: 1, maxItems: 64 }) recipients!: EnvelopeRecipientDto[];
+  @ApiProperty({ type: EnvelopeAuthorDto }) author!: EnvelopeAuthorDto;
+}
+
+export class PutEnvelopeDto {
+  @ApiProperty({ type: EnvelopeDto, description: 'crypto-v1 envelope v2 whose id is the resource id' })
+  @IsObject()
+  envelope!: Record<string, unknown>;
+}
+
+export class MessageDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) reportId!: string | null;
+  @ApiProperty({ enum: ['staff', 'reporter'] }) from!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'staff author (null for a reporter message)' }) authorStaffId!: string | null;
+  @ApiProperty({ type: EnvelopeDto }) envelope!: EnvelopeDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) caseId!: string;
+  @ApiProperty({ format: 'uuid' }) authorStaffId!: string;
+  @ApiProperty({ type: EnvelopeDto }) envelope!: EnvelopeDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class KeyRefDto {
+  @ApiProperty({ description: 'kid of the X25519 public key' }) kid!: string;
+  @ApiProperty({ description: 'X25519 public key, 32 bytes b64u' }) pk!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) staffId!: string | null;
+  @ApiProperty({ enum: ['reporter', 'staff', 'recovery'] }) role!: string;
+}
+
+export class CaseRecipientsDto {
+  @ApiProperty({ type: [KeyRefDto], description: "seal a staff message to these: the reporter's box key and the caller's are required, the other readers' are optional" })
+  message!: KeyRefDto[];
+  @ApiProperty({ type: [KeyRefDto], description: "seal a note to these: the caller's and the recovery keys are required, the other readers' are optional" })
+  note!: KeyRefDto[];
+}
+
+export class StaffKeyDto {
+  @ApiProperty({ format: 'uuid' }) staffId!: string;
+  @ApiProperty() label!: string;
+  @ApiProperty({ enum: ['admin', 'supervisor', 'caseworker'] }) role!: string;
+  @ApiProperty({ description: 'active, suspended, offboarded, …' }) status!: string;
+  @ApiProperty() boxKid!: string;
+  @ApiProperty({ description: 'X25519 public key b64u' }) boxPk!: string;
+  @ApiProperty({ description: 'kid of signPk: what a staff envelope names as author.kid' }) signKid!: string;
+  @ApiProperty({ description: 'Ed25519 public key b64u' }) signPk!: string;
+}
+
+export class StaffKeyListDto {
+  @ApiProperty({ type: [StaffKeyDto] }) items!: StaffKeyDto[];
+}
+
+export class MessagePageDto {
+  @ApiProperty({ type: [MessageDto] }) items!: MessageDto[];
+  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor!: string | null;
+}

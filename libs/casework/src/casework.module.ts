@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@panah/audit';
+import { CaseEventRepository, CaseGrantRepository, CaseNoteRepository, CasesModule } from '@panah/cases';
+import { CaseUpdatesModule } from '@panah/escalation';
+import { StaffKeysRepository } from '@panah/identity';
+import { CaseMaterialRepository, ConversationRepository, IntakeModule } from '@panah/intake';
+import { CaseFilesService } from './case-files.service';
+import { CaseReaders } from './case-readers';
+import { ConversationService } from './conversation.service';
+import { NotesService } from './notes.service';
+
+/**
+ * Case work (issue 15): the conversation with the reporter, case notes, grants, attachments for
+ * staff, and the keys all of them are sealed to. It decides; the tables' owners (cases, intake,
+ * identity) hold the SQL.
+ */
+@Module({
+  imports: [AuditModule, IntakeModule, CasesModule, CaseUpdatesModule],
+  providers: [
+    CaseNoteRepository,
+    CaseGrantRepository,
+    CaseEventRepository,
+    StaffKeysRepository,
+    ConversationRepository,
+    CaseMaterialRepository,
+    CaseReaders,
+    ConversationService,
+    NotesService,
+    CaseFilesService,
+  ],
+  exports: [CaseReaders, ConversationService, NotesService, CaseFilesService],
+})
+export class CaseworkModule {}

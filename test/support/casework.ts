@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { generateStaffKeys, sealEnvelope, toB64u, type BoxKeyPair, type Envelope, type EnvelopeKind, type StaffKeyPairs } from '@panah/crypto';
+import type { RunningApp } from './apps';
+import { sql } from './database';
+import { putReport, sealReport, signedInReporter, type TestReporter } from './intake';
+import { createStaffRow, signIn, type StaffOptions, type TestStaff } from './staff';
+
+/** A signed-in staff member whose account holds real key pairs (so their envelopes verify and open). */
+export interface KeyedStaff extends TestStaff {
+  readonly keys: StaffKeyPairs;
+}
+
+export async function keyedStaff(api: RunningApp, db: { url: string }, options: StaffOptions, box?: BoxKeyPair): Promise<KeyedStaff> {
+  const account = await createStaffRow(api, db, options);
+  const generated = generateStaffKeys();
+  const keys: StaffKeyPairs = box ? { ...generated, boxKeyPair: box } : generated;
+  const pg = await sql(db.url);
+  try {
+    await pg.query(`UPDATE staff SET box_pk = $2, sign_pk = $3 WHERE id = $1`, [account.staffId, toB64u(keys.boxKeyPair.publicKey), toB64u(keys.signKeyPair.publicKey)]);
+  } finally {
+    await pg.close();
+  }
+  return Object.assign(await signIn(api, account), { keys });
+}
+
+/**
+ * A reporter signed in over HTTP, their report submitted through the API (sealed to `intake`), and
+ * a case for it in `teamId`, linked as triage would link it (no worker needed).
+ */
+export async function caseWithReport(
+  api: RunningApp,
+  db: { url: string },
+  opts: { teamId: string | null; intake: readonly Uint8Array[]; plaintext?: string; state?: 'open' | 'acknowledged' },
+): Promise<{ reporter: TestReporter; caseId: string; reportId: string; envelope: Envelope }> {
+  const reporter = await signedInReporter(api.url);
+  const envelope = sealReport(reporter, opts.intake, opts.plaintext ?? '{"schema":"report/1","narrative":"they followed me"}');
+  const res = await putReport(api.url, reporter, envelope);
+  if (res.status !== 201) throw new Error(`report: ${res.status} ${await res.text()}`);
+  const caseId = randomUUID();
+  const pg = await sql(db.url);
+  try {
+    await pg.query(
+      `INSERT INTO cases (id, reporter_id, state, severity, team_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, now() + interval '10 minutes', '{report}')`,
+      [caseId, reporter.reporterId, opts.state ?? 'open', opts.teamId],
+    );
+    await pg.query(`UPDATE reports SET case_id = $2, status = 'triaged' WHERE id = $1`, [envelope.id, caseId]);
+  } finally {
+    await pg.close();
+  }
+  return { reporter, caseId, reportId: envelope.id, envelope };
+}
+
+export function sealAs(author: { keys: StaffKeyPairs } | { sign: { privateKey: Uint8Array } }, kind: EnvelopeKind, recipients: readonly Uint8Array[], plaintext: string, id: string = randomUUID()): Envelope {
+  const sk = 'keys' in author ? author.keys.signKeyPair.privateKey : author.sign.privateKey;
+  return sealEnvelope({ kind, id, plaintext, recipientPublicKeys: recipients, authorSignSecretKey: sk });
+}
+
+export async function send(api: RunningApp, headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${api.url}/v1${path}`, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, body: parsed };
+}
