@@ -83,6 +83,7 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
       NOTIFY_RETRY_BASE_MS: '100',
       ESCALATION_SWEEP_EVERY_MS: '500',
       ESCALATION_SWEEP_GRACE_MS: '1000',
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32', // the test webhook receiver listens on loopback
     });
     api = await startApi(config);
     worker = await startWorker(config);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const b64u32 = z
@@ -34,6 +35,40 @@ const dataKeys = z
     }
     return keys;
   });
+
+/** `a.b.c.d/n` or an IPv6 CIDR, or a single address; checked by net.isIP. */
+const cidrList = z
+  .string()
+  .transform((value, ctx) => {
+    const out: string[] = [];
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [address, prefix, ...rest] = part.split('/');
+      const kind = isIP(address);
+      const max = kind === 4 ? 32 : 128;
+      if (!kind || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not an address or CIDR range` });
+        return z.NEVER;
+      }
+      out.push(part);
+    }
+    return out;
+  });
+
+/**
+ * `TRUST_PROXY`: off (`false`, `0`, unset), a hop count (`1`: one reverse proxy in front), or a
+ * comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === 'off' || v === '0') return false;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const parsed = cidrList.safeParse(v);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
 
 /** The environment variables Panah reads, with their local defaults. Documented in README.md. */
 export const envSchema = z
@@ -109,6 +144,21 @@ export const envSchema = z
     CHECKIN_ACK_MINUTES: z.coerce.number().int().min(1).max(1_440).default(10),
     CHECKIN_SIGNATURE_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(3_600).default(120),
     CHECKIN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+    // Hardening (issue 18).
+    OUTBOUND_ALLOW_CIDRS: cidrList.default([]),
+    TRUST_PROXY: trustProxy.default(false),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+    HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(180_000),
+    HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(15_000),
+    HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(5),
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+    LOGIN_POW_BITS: z.coerce.number().int().min(0).max(32).default(18),
+    REPORTER_QUOTA_BYTES: z.coerce.number().int().min(1_024).max(1_099_511_627_776).default(262_144_000),
+    REPORTER_QUOTA_REPORTS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(50),
+    REPORTER_QUOTA_ATTACHMENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(100),
+    ARGON2_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {

@@ -11,7 +11,19 @@ export interface PanahConfig {
   readonly webDir: string;
   readonly db: { readonly url: string; readonly poolSize: number };
   readonly redis: { readonly url: string; readonly prefix: string };
-  readonly api: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly api: {
+    readonly host: string;
+    readonly port: number;
+    readonly bodyLimitBytes: number;
+    /** Express `trust proxy`: false (default), a hop count, or proxy addresses/CIDRs. */
+    readonly trustProxy: false | number | readonly string[];
+    /** Slow clients: headers, a JSON body, a whole request (uploads), an idle socket, keep-alive. */
+    readonly timeouts: { readonly headersMs: number; readonly bodyMs: number; readonly requestMs: number; readonly idleMs: number; readonly keepAliveMs: number };
+    /** Staff sign-in throttling per account and source (issue 18). */
+    readonly login: { readonly freeAttempts: number; readonly windowSeconds: number; readonly powBits: number };
+    /** Threads verifying Argon2id hashes off the event loop. */
+    readonly argon2Threads: number;
+  };
   readonly worker: { readonly host: string; readonly port: number };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
   readonly shutdownTimeoutMs: number;
@@ -26,6 +38,8 @@ export interface PanahConfig {
     readonly powBits: number;
     readonly sessionTtlSeconds: number;
     readonly attachmentMaxBytes: number;
+    /** Per-reporter quotas: stored bytes, reports and attachments per rolling day. */
+    readonly quota: { readonly bytes: number; readonly reportsPerDay: number; readonly attachmentsPerDay: number };
   };
   readonly triage: {
     /** A second report within this window raises the reporter's case one severity level. */
@@ -68,6 +82,8 @@ export interface PanahConfig {
     readonly signal: { readonly url: string; readonly sender: string } | null;
     readonly matrix: { readonly homeserverUrl: string; readonly accessToken: string } | null;
     readonly sms: { readonly url: string; readonly token: string | null } | null;
+    /** Private ranges webhooks may reach anyway (on-premises receivers); empty by default. */
+    readonly allowCidrs: readonly string[];
   };
 }
 
@@ -128,7 +144,21 @@ export function loadConfig(
     webDir: raw.WEB_DIR,
     db: { url: raw.DATABASE_URL, poolSize: raw.DATABASE_POOL_SIZE },
     redis: { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX },
-    api: { host: raw.API_HOST, port: raw.API_PORT, bodyLimitBytes: raw.BODY_LIMIT_BYTES },
+    api: {
+      host: raw.API_HOST,
+      port: raw.API_PORT,
+      bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+      trustProxy: raw.TRUST_PROXY,
+      timeouts: {
+        headersMs: raw.HTTP_HEADERS_TIMEOUT_MS,
+        bodyMs: raw.HTTP_BODY_TIMEOUT_MS,
+        requestMs: raw.HTTP_REQUEST_TIMEOUT_MS,
+        idleMs: raw.HTTP_IDLE_TIMEOUT_MS,
+        keepAliveMs: raw.HTTP_KEEPALIVE_TIMEOUT_MS,
+      },
+      login: { freeAttempts: raw.LOGIN_FREE_ATTEMPTS, windowSeconds: raw.LOGIN_WINDOW_SECONDS, powBits: raw.LOGIN_POW_BITS },
+      argon2Threads: raw.ARGON2_THREADS,
+    },
     worker: { host: raw.WORKER_HOST, port: raw.WORKER_PORT },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -139,6 +169,7 @@ export function loadConfig(
       powBits: raw.REGISTRATION_POW_BITS,
       sessionTtlSeconds: raw.REPORTER_SESSION_TTL_SECONDS,
       attachmentMaxBytes: raw.ATTACHMENT_MAX_BYTES,
+      quota: { bytes: raw.REPORTER_QUOTA_BYTES, reportsPerDay: raw.REPORTER_QUOTA_REPORTS_PER_DAY, attachmentsPerDay: raw.REPORTER_QUOTA_ATTACHMENTS_PER_DAY },
     },
     triage: {
       repeatWindowHours: raw.TRIAGE_REPEAT_WINDOW_HOURS,
@@ -172,6 +203,7 @@ export function loadConfig(
           ? { homeserverUrl: raw.MATRIX_HOMESERVER_URL.replace(/\/+$/, ''), accessToken: raw.MATRIX_ACCESS_TOKEN }
           : null,
       sms: raw.SMS_GATEWAY_URL ? { url: raw.SMS_GATEWAY_URL, token: raw.SMS_GATEWAY_TOKEN ?? null } : null,
+      allowCidrs: raw.OUTBOUND_ALLOW_CIDRS,
     },
   };
 }

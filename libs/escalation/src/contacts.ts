@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { DomainError, ErrorCode, isTimeZone, problemPath, validationError } from '@panah/domain';
-import { CHANNEL_KINDS, type ChannelKind, ContactCipher, type ContactDetail, contactDetailSchemas } from '@panah/notify';
+import { CHANNEL_KINDS, type ChannelKind, ContactCipher, type ContactDetail, contactDetailSchemas, NotificationChannels, OutboundRefused } from '@panah/notify';
 
 export interface ContactMethodView {
   readonly id: string;
@@ -24,6 +24,7 @@ export class ContactMethods {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: ContactCipher,
     private readonly audit: AuditLog,
+    private readonly channels: NotificationChannels,
   ) {}
 
   async list(staffId: string): Promise<ContactMethodView[]> {
@@ -38,6 +39,13 @@ export class ContactMethods {
     const kind = channel as ChannelKind;
     const parsed = contactDetailSchemas[kind].safeParse(detail);
     if (!parsed.success) throw validationError(parsed.error.issues.map((i) => ({ path: problemPath('detail', i.path), message: i.message })));
+    if (kind === 'webhook') {
+      // Refused now, naming the field, as well as at every delivery (the name may move later).
+      await this.channels.outbound.check((parsed.data as { url: string }).url).catch((error: unknown) => {
+        if (error instanceof OutboundRefused) throw validationError([{ path: 'detail.url', message: error.detail }]);
+        throw error;
+      });
+    }
     const id = randomUUID();
     const secret = kind === 'webhook' ? randomBytes(32).toString('base64url') : undefined;
     const stored = { channel: kind, ...parsed.data, ...(secret ? { secret } : {}) } as ContactDetail;

@@ -7,6 +7,7 @@ import {
   type NotificationChannel,
   type OutgoingNotification,
 } from './channel';
+import { type OutboundGuard, OutboundRefused } from './outbound';
 import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
 
 function wrong(detail: ContactDetail): never {
@@ -64,30 +65,47 @@ export class EmailChannel implements NotificationChannel {
   }
 }
 
-/** JSON POST signed with the contact method's own secret (see webhook-signature.ts). */
+/**
+ * JSON POST signed with the contact method's own secret (see webhook-signature.ts), through the
+ * outbound guard: the URL is resolved once, every address checked, and the connection made to
+ * the checked one. Staff see a failure only as `destination_refused` (the guard said no, nothing
+ * was sent) or `webhook_failed` (anything else): a status code, a refused connection or a timeout
+ * told apart would turn escalation history into a port scanner.
+ */
 export class WebhookChannel implements NotificationChannel {
   readonly kind = 'webhook' as const;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly guard: OutboundGuard,
+  ) {}
 
   async send(detail: ContactDetail, message: OutgoingNotification): Promise<void> {
     if (detail.channel !== 'webhook') wrong(detail);
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({ id: message.id, text: message.text });
-    await post(
-      detail.url,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signWebhook(detail.secret, timestamp, body),
-          [NOTIFICATION_ID_HEADER]: message.id,
+    let status: number;
+    try {
+      status = await this.guard.send(
+        detail.url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [SIGNATURE_HEADER]: signWebhook(detail.secret, timestamp, body),
+            [NOTIFICATION_ID_HEADER]: message.id,
+          },
+          body,
         },
-        body,
-      },
-      this.timeoutMs,
-    );
+        this.timeoutMs,
+      );
+    } catch (error) {
+      if (error instanceof OutboundRefused) throw new ChannelError('destination_refused', true);
+      throw new ChannelError('webhook_failed', false);
+    }
+    const failure = httpOutcome(status);
+    if (failure) throw new ChannelError('webhook_failed', failure.permanent);
   }
 }
 
