@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { generateStaffKeys, sealEnvelope, toB64u, type BoxKeyPair, type Envelope, type EnvelopeKind, type StaffKeyPairs } from '@panah/crypto';
 import type { RunningApp } from './apps';
 import { sql } from './database';
-import { putReport, sealReport, signedInReporter, type TestReporter } from './intake';
+import { sealReport, signedInReporter, type TestReporter } from './intake';
 import { createStaffRow, signIn, type StaffOptions, type TestStaff } from './staff';
 
 /** A signed-in staff member whose account holds real key pairs (so their envelopes verify and open). */
@@ -24,8 +24,9 @@ export async function keyedStaff(api: RunningApp, db: { url: string }, options: 
 }
 
 /**
- * A reporter signed in over HTTP, their report submitted through the API (sealed to `intake`), and
- * a case for it in `teamId`, linked as triage would link it (no worker needed).
+ * A reporter signed in over HTTP with a triaged report (sealed to `intake`) in a case of `teamId`,
+ * written as triage writes them. The report goes in without its `report.submitted` outbox row, so
+ * a running worker never triages it behind the test's back (intake itself is tested in test/intake).
  */
 export async function caseWithReport(
   api: RunningApp,
@@ -34,8 +35,6 @@ export async function caseWithReport(
 ): Promise<{ reporter: TestReporter; caseId: string; reportId: string; envelope: Envelope }> {
   const reporter = await signedInReporter(api.url);
   const envelope = sealReport(reporter, opts.intake, opts.plaintext ?? '{"schema":"report/1","narrative":"they followed me"}');
-  const res = await putReport(api.url, reporter, envelope);
-  if (res.status !== 201) throw new Error(`report: ${res.status} ${await res.text()}`);
   const caseId = randomUUID();
   const pg = await sql(db.url);
   try {
@@ -43,7 +42,10 @@ export async function caseWithReport(
       `INSERT INTO cases (id, reporter_id, state, severity, team_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, now() + interval '10 minutes', '{report}')`,
       [caseId, reporter.reporterId, opts.state ?? 'open', opts.teamId],
     );
-    await pg.query(`UPDATE reports SET case_id = $2, status = 'triaged' WHERE id = $1`, [envelope.id, caseId]);
+    await pg.query(
+      `INSERT INTO reports (id, reporter_id, status, envelope, request_digest, directory_serial, case_id, triaged_at) VALUES ($1, $2, 'triaged', $3::jsonb, 'test', 1, $4, now())`,
+      [envelope.id, reporter.reporterId, JSON.stringify(envelope), caseId],
+    );
   } finally {
     await pg.close();
   }
