@@ -1,9 +1,29 @@
 import { ApiError, call } from '../../api/http';
 import type { CaseDetail, RunView, StaffKey } from '../../api/types';
 
+type OlderView = { reports?: { id: string; envelope: unknown; hints: Record<string, unknown> | null; receivedAt: string }[] };
+
 /** The case with its whole timeline; a refusal (another team's case) arrives as a 404 ApiError. */
-export function loadCase(caseId: string): Promise<CaseDetail> {
-  return call<CaseDetail>('GET', `/cases/${caseId}`);
+export async function loadCase(caseId: string): Promise<CaseDetail> {
+  const d = await call<Partial<CaseDetail> & OlderView & { id: string }>('GET', `/cases/${caseId}`);
+  // An API without the case-work routes answers reports only: show those as the timeline.
+  const timeline = d.timeline ?? (d.reports ?? []).map((r) => ({ type: 'report' as const, at: r.receivedAt, reportId: r.id, envelope: r.envelope, hints: r.hints, attachments: [] }));
+  return {
+    state: 'open',
+    severity: 'high',
+    reasons: [],
+    teamId: null,
+    assigneeId: null,
+    deadlineAt: null,
+    openedAt: '',
+    updatedAt: '',
+    resolvedAt: null,
+    escalation: null,
+    grants: [],
+    ...d,
+    reporter: d.reporter ?? { id: '', boxKid: '', boxPk: '', signKeys: [] },
+    timeline,
+  } as CaseDetail;
 }
 
 /** The case's escalation run, or null when it has none (no policy). */
