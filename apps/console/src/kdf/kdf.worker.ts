@@ -4,7 +4,8 @@
  * can show progress. Receives the password and salt, answers authKey and encKey (crypto-v1 §4);
  * the password and master key never leave this worker, and the worker is terminated after one use.
  */
-import { cryptoReady, deriveStaffKeys } from '@panah/crypto';
+import { cryptoReady, deriveStaffMasterWith, staffAuthKey, staffEncKey } from '@panah/crypto';
+import { hashWasmArgon2id } from '@panah/web';
 
 export interface KdfRequest {
   readonly password: string;
@@ -23,7 +24,12 @@ scope.onmessage = async (event: MessageEvent<KdfRequest>) => {
     await cryptoReady();
     scope.postMessage({ type: 'ready' } satisfies KdfReply);
     const started = performance.now();
-    const { authKey, encKey } = deriveStaffKeys(event.data.password, event.data.kdfSalt);
+    // The web build bundles plain libsodium (no crypto_pwhash): Argon2id is hash-wasm's, proven
+    // byte-identical to crypto_pwhash ARGON2ID13 (libs/web/src/argon2.spec.ts).
+    const master = await deriveStaffMasterWith(event.data.password, event.data.kdfSalt, hashWasmArgon2id);
+    const authKey = staffAuthKey(master);
+    const encKey = staffEncKey(master);
+    master.fill(0);
     const reply: KdfReply = { type: 'done', authKey, encKey, ms: performance.now() - started };
     scope.postMessage(reply, [authKey.buffer as ArrayBuffer, encKey.buffer as ArrayBuffer]);
   } catch (error) {
