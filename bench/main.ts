@@ -3,6 +3,7 @@
  * Scenarios live next to this file as `<name>.bench.ts` and export `run()`.
  */
 import { run as checkins } from './checkins.bench';
+import { run as consoleBench } from './console.bench';
 import { run as crypto } from './crypto.bench';
 import { run as escalation } from './escalation.bench';
 import { run as health } from './health.bench';
@@ -11,7 +12,7 @@ import { run as intake } from './intake.bench';
 import { run as login } from './login.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login };
+const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login, console: consoleBench };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

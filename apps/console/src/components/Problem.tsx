@@ -9,7 +9,7 @@ export function Problem({ error }: { readonly error: unknown }) {
   if (error instanceof ApiError) {
     if (error.network) text = t('error.network');
     else if (error.status === 401) text = t('error.expired');
-    else if (error.status === 403 || (error.status === 404 && /case/.test(error.reason ?? error.message))) text = t('error.refused');
+    else if (error.status === 403 || error.reason === 'case/not_found') text = t('error.refused');
     else if (error.status === 429) text = t('error.throttled');
     else if (error.status >= 500) text = t('error.server');
     else {

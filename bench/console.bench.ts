@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { cryptoReady, toB64u } from '@panah/crypto';
+import type { CDPSession, Page } from 'playwright-core';
+import { startApi, startWorker } from '../test/support/apps';
+import { launchBrowser } from '../test/support/browser';
+import { testConfig } from '../test/support/config';
+import { staffWithPassword } from '../test/support/console';
+import { createTestDatabase } from '../test/support/database';
+import { ackTokenIn, addContact, createPolicy, routeEverythingTo } from '../test/support/escalation';
+import { intakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter } from '../test/support/intake';
+import { TestSmtpServer } from '../test/support/smtp';
+import { nextTotpCode, signIn } from '../test/support/staff';
+import { waitFor } from '../test/support/wait';
+import { buildWebClients } from '../test/support/web';
+
+/** Chrome DevTools' "Slow 4G" preset (150 ms RTT × 3.75, 1.6 Mbit/s down and 750 kbit/s up × 0.9). */
+const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1_000_000 * 0.9) / 8, uploadThroughput: (750 * 1_000 * 0.9) / 8 };
+const CPU_SLOWDOWN = 4;
+
+/**
+ * The alert link on a throttled phone: Chromium at 4× CPU slowdown on Slow 4G opens `/ack#pk_…`,
+ * the caseworker signs in, and the clock stops when the Acknowledge button can be tapped. Prints
+ * the console's transfer size and that time without the Argon2id wait, which it prints apart
+ * (MODERATE: 256 MiB, 3 passes; it dominates on a slow phone and only a faster KDF would shorten it).
+ */
+export async function run(): Promise<void> {
+  await cryptoReady();
+  const db = await createTestDatabase();
+  const smtp = await TestSmtpServer.start();
+  const keys = await intakeKeys(1);
+  const dir = await buildWebClients(keys.env.DIRECTORY_ROOT_PUBLIC_KEY, ['console']);
+  const config = testConfig(db.url, { ...keys.env, SMTP_URL: smtp.url, WEB_DIR: dir, LOG_LEVEL: 'warn' });
+  const api = await startApi(config);
+  const worker = await startWorker(config);
+  const browser = await launchBrowser();
+  try {
+    const admin = await staffWithPassword(api, db, { role: 'admin' });
+    const cw = await staffWithPassword(api, db, { role: 'caseworker', teams: ['Bench desk'] });
+    await publishDirectory(api, signedDirectory(keys, config.deploymentId, 1, [keys.staff[0]!, cw.box]));
+    const adminApi = await signIn(api, admin);
+    const cwApi = await signIn(api, cw);
+    await addContact(api, cwApi, 'email', { address: 'bench@staff.example' });
+    const policyId = await createPolicy(api, adminApi, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] }] });
+    await routeEverythingTo(api, adminApi, cw.teamIds[0]!, policyId);
+    const reporter = await signedInReporter(api.url);
+    const envelope = sealReport(reporter, [keys.staff[0]!.publicKey, cw.box.publicKey], JSON.stringify({ narrative: `bench ${toB64u(new Uint8Array(4))}` }), randomUUID());
+    await putReport(api.url, reporter, envelope, { category: 'direct_threat' });
+    const mail = await waitFor(() => smtp.messages.find((m) => m.to.includes('bench@staff.example')) ?? null, { what: 'alert email', timeoutMs: 120_000 });
+    const token = ackTokenIn(mail.text);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, locale: 'en-GB' });
+    const page: Page = await context.newPage();
+    page.setDefaultTimeout(300_000);
+    const cdp: CDPSession = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+    const bytes = { static: 0, api: 0 };
+    const urls = new Map<string, string>();
+    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
+    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+      const url = urls.get(e.requestId) ?? '';
+      if (new URL(url).pathname.startsWith('/v1/')) bytes.api += e.encodedDataLength;
+      else bytes.static += e.encodedDataLength;
+    });
+    const marks: Record<string, number> = {};
+    page.on('requestfinished', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p === '/v1/staff/prelogin') marks.preloginDone = performance.now();
+    });
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/v1/staff/login') marks.loginSent = performance.now();
+    });
+
+    const t0 = performance.now();
+    await page.goto(`${api.url}/ack#${token}`);
+    await page.locator('form.signin button[type=submit]').waitFor();
+    const formReady = performance.now();
+    await page.locator('input[name=login]').fill(cw.login);
+    await page.locator('input[name=password]').fill(cw.password);
+    const { code } = await nextTotpCode(cw.totpSecret, cw.lastStep);
+    await page.locator('input[name=code]').fill(code);
+    const submitted = performance.now();
+    await page.locator('form.signin button[type=submit]').click();
+    await page.locator('[data-testid=acknowledge]:enabled').waitFor();
+    const ackReady = performance.now();
+    const staticBytes = bytes.static;
+
+    const argon = (marks.loginSent ?? submitted) - (marks.preloginDone ?? submitted);
+    const withoutArgon = formReady - t0 + (ackReady - submitted - argon);
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+    console.log(`profile: Chromium CPU ${CPU_SLOWDOWN}× slower, Slow 4G (${SLOW_4G.latency} ms latency, ${((SLOW_4G.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s down)`);
+    console.log(`console transfer size (HTML, JS, CSS, worker; compressed as served): ${kb(staticBytes)}; API answers until Acknowledge: ${kb(bytes.api)}`);
+    console.log(`alert link opened → sign-in form usable: ${(formReady - t0).toFixed(0)} ms`);
+    console.log(`sign-in submitted → Acknowledge usable, without Argon2id: ${(ackReady - submitted - argon).toFixed(0)} ms`);
+    console.log(`alert link → Acknowledge usable, excluding the Argon2id wait: ${withoutArgon.toFixed(0)} ms (typing time excluded)`);
+    console.log(`Argon2id (MODERATE, 256 MiB, in the Web Worker, throttled CPU) + worker start: ${argon.toFixed(0)} ms`);
+    await context.close();
+  } finally {
+    await browser.close();
+    await worker.close();
+    await api.close();
+    await smtp.close();
+    await db.drop();
+  }
+}
