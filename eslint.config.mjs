@@ -43,6 +43,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // The API client is bundled by the web clients: no Node-only modules, no framework.
+    files: ['libs/api-client/src/**/*.ts'],
+    ignores: ['libs/api-client/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['fs', 'node:*', 'net', 'crypto', 'stream', '@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@panah/*'], message: 'libs/api-client runs in browsers: no Node, framework or server-library imports.' }],
+      }],
+    },
+  },
+  {
     // The crypto library must bundle for a browser: no Node-only modules, no framework.
     files: ['libs/crypto/src/**/*.ts'],
     ignores: ['libs/crypto/src/**/*.spec.ts', 'libs/crypto/src/node/**'],

@@ -1,7 +1,7 @@
-import { INestApplication, RequestMethod } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -10,6 +10,7 @@ import { ApiModule, ApiModuleOptions } from './app.module';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';
 import { createValidationPipe } from './http/validation';
+import { buildOpenApiDocument, setApiPrefix } from './openapi';
 import { installWebClients } from './web/web-clients';
 
 /**
@@ -43,23 +44,10 @@ export async function createApiApp(config: PanahConfig, options: ApiModuleOption
   );
   installWebClients(app, config.webDir);
   installBodyParsing(app, config.api.bodyLimitBytes);
-  app.setGlobalPrefix('v1', {
-    exclude: [
-      { path: 'health/*path', method: RequestMethod.ALL },
-      { path: 'metrics', method: RequestMethod.ALL },
-    ],
-  });
+  setApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiErrorFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Panah API')
-      .setDescription('End-to-end encrypted threat reporting and escalation. Wire formats: crypto-v1.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
