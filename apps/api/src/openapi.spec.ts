@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractGaps } from './openapi-contract';
 import { generateOpenApiDocument, OPENAPI_FILE, serializeOpenApiDocument } from './openapi';
@@ -84,8 +84,14 @@ const KNOWN_GAPS: readonly string[] = [
 describe('the OpenAPI contract', () => {
   it(`is what ${OPENAPI_FILE} holds (run \`npm run openapi\` after changing a route or a DTO)`, async () => {
     const generated = serializeOpenApiDocument(await generateOpenApiDocument());
-    // Not toEqual on the text: a 3,000-line diff helps nobody; the command above fixes it.
-    expect(generated === committedText()).toBe(true);
+    // Not toEqual on the text: a 3,000-line diff helps nobody; the command above fixes it, and
+    // the document the code makes is left in .panah/ to compare.
+    const same = generated === committedText();
+    if (!same) {
+      mkdirSync('.panah', { recursive: true });
+      writeFileSync('.panah/openapi.generated.json', generated);
+    }
+    expect(same).toBe(true);
   });
 
   it('gives every operation its responses, schemas and errors', () => {
