@@ -26,8 +26,8 @@ export class TestRedisServer {
     private readonly policy: string,
   ) {}
 
-  static async start(options: { policy?: string } = {}): Promise<TestRedisServer> {
-    const server = new TestRedisServer(await freePort(), options.policy ?? 'noeviction');
+  static async start(options: { policy?: string; port?: number } = {}): Promise<TestRedisServer> {
+    const server = new TestRedisServer(options.port ?? (await freePort()), options.policy ?? 'noeviction');
     await server.up();
     return server;
   }

@@ -1,9 +1,10 @@
 import { loadConfigOrExit } from '@panah/config';
-import { exitGracefullyOnSignals } from '@panah/observability';
+import { exitGracefullyOnSignals, surviveUnhandledRejections } from '@panah/observability';
 import { createApiApp } from './app.factory';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('api');
+  surviveUnhandledRejections((msg) => process.stderr.write(`api: ${msg}\n`));
   const app = await createApiApp(config);
   exitGracefullyOnSignals(app, config.shutdownTimeoutMs, (msg) => process.stderr.write(`api: ${msg}\n`));
   await app.listen(config.api.port, config.api.host);

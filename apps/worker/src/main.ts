@@ -1,9 +1,10 @@
 import { loadConfigOrExit } from '@panah/config';
-import { exitGracefullyOnSignals } from '@panah/observability';
+import { exitGracefullyOnSignals, surviveUnhandledRejections } from '@panah/observability';
 import { createWorkerApp } from './worker.factory';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('worker');
+  surviveUnhandledRejections((msg) => process.stderr.write(`worker: ${msg}\n`));
   const app = await createWorkerApp(config);
   exitGracefullyOnSignals(app, config.shutdownTimeoutMs, (msg) => process.stderr.write(`worker: ${msg}\n`));
   await app.listen(config.worker.port, config.worker.host);

@@ -4,3 +4,4 @@ export { createDataSource, dataSourceOptions, ensureDatabase, migrate, pendingSc
 export { DbModule } from './db.module';
 export { SnakeNamingStrategy } from './naming.strategy';
 export { prepared } from './prepared';
+export { isDependencyOutage } from './outage';

@@ -2,4 +2,4 @@ export { loggableError, loggerModule, loggableUrl, REDACT_PATHS, type LoggingOpt
 export { MetricsService } from './metrics.service';
 export { ObservabilityModule } from './observability.module';
 export { READINESS_CHECKS, type ReadinessCheck, RedisProbe } from './health';
-export { exitGracefullyOnSignals } from './shutdown';
+export { exitGracefullyOnSignals, surviveUnhandledRejections } from './shutdown';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -27,14 +27,19 @@ const REDIS_TIMEOUT_MS = 5_000;
  * transaction that saw BullMQ accept it, so while Redis is down rows simply wait.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private listener: Client | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private failures = 0;
+  /** While PostgreSQL or Redis is unreachable: when the outage began, the next try, how many failed. */
+  private outageSince = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  /** Failed drains so far (for tests and metrics): while Redis is down, one per back-off, not per commit. */
+  failedAttempts = 0;
+  private failuresInOutage = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -49,18 +54,24 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wake();
   }
 
+  /** SIGTERM: stop relaying (rows committed from now on wait for the next worker) before connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.onApplicationShutdown();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.running;
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);
   }
 
-  /** Starts a drain now, or right after the one in progress. */
+  /** Starts a drain now, or right after the one in progress; during an outage, at the next back-off. */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.retryTimer) return;
     if (this.running) {
       this.again = true;
       return;
@@ -74,20 +85,39 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Relays until the outbox is empty or Redis refuses; never throws. */
+  /**
+   * Relays until the outbox is empty or Redis refuses; never throws. While PostgreSQL or Redis is
+   * unreachable, it tries again after a back-off growing to 5 s (every commit's NOTIFY and every
+   * poll are ignored meanwhile): one log line when the outage begins, one when it ends.
+   */
   private async drain(): Promise<void> {
     try {
       while (!this.stopped) {
         const relayed = await this.relayBatch();
         if (relayed.length < this.config.outbox.batchSize) break;
       }
-      this.failures = 0;
-    } catch (error) {
-      this.failures += 1;
-      // Expected while Redis or PostgreSQL is down: rows stay pending and the poll retries.
-      if (this.failures === 1 || this.failures % 30 === 0) {
-        this.logger.warn({ err: describe(error), failures: this.failures }, 'outbox relay paused; rows stay pending');
+      if (this.outageSince) {
+        this.logger.warn({ outageMs: Date.now() - this.outageSince, failedAttempts: this.failuresInOutage }, 'outbox relay resumed');
+        this.outageSince = 0;
+        this.failuresInOutage = 0;
       }
+    } catch (error) {
+      this.failedAttempts += 1;
+      this.failuresInOutage += 1;
+      if (!this.outageSince) {
+        this.outageSince = Date.now();
+        // Expected while Redis or PostgreSQL is down: rows stay pending and are relayed once it is back.
+        this.logger.warn({ err: describe(error) }, 'outbox relay paused; rows stay pending');
+      }
+      if (!this.stopped) {
+        const backoff = Math.min(5_000, 250 * 2 ** Math.min(this.failuresInOutage, 5));
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.wake();
+        }, backoff);
+        this.retryTimer.unref();
+      }
+      this.again = false;
     }
   }
 

@@ -1,7 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDependencyOutage } from '@panah/db';
 import { DomainError, ErrorCode, FieldProblem } from '@panah/domain';
 import { loggableError } from '@panah/observability';
+
+/** Seconds a client is told to wait while PostgreSQL or Redis is unreachable. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /** The one mapping from domain error codes to HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -60,9 +64,26 @@ export function errorBody(
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiErrorFilter');
+  private outageLoggedAt = 0;
+  private outageAnswers = 0;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    if (isDependencyOutage(exception)) {
+      // Nothing was committed (a request's writes are one transaction or one statement): the
+      // client may retry the same request, with the same id, once the database answers.
+      // One line per 10 s, not one per request: an outage must not flood the log.
+      this.outageAnswers += 1;
+      if (Date.now() - this.outageLoggedAt > 10_000) {
+        this.logger.warn({ err: exception instanceof Error ? exception.name : typeof exception, answers: this.outageAnswers }, 'dependency unreachable; answering 503');
+        this.outageLoggedAt = Date.now();
+        this.outageAnswers = 0;
+      }
+      if (res.headersSent) return;
+      res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+      res.status(503).json(errorBody(503, 'server/unavailable', 'Service temporarily unavailable; retry later'));
+      return;
+    }
     const { status, body } = this.toResponse(exception);
     if (status >= 500) {
       this.logger.error({ err: loggableError(exception) }, 'unhandled error');

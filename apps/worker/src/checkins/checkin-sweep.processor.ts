@@ -3,16 +3,17 @@ import { Job } from 'bullmq';
 import { DeadlineService, DuressService } from '@panah/checkins';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /**
  * The safety net under the delayed jobs: every few seconds, any plan past its alert time or
  * reminder time (Redis flushed, worker dead, job failed) and any duress sign-in not yet raised.
  */
-@Processor(QueueName.CheckinSweep)
+@Processor(QueueName.CheckinSweep, WORKER_LOCKS)
 export class CheckinSweepProcessor extends PanahWorkerHost implements JobProcessor {
   readonly queue = QueueName.CheckinSweep;
   readonly handles = [JobName.CheckinSweep] as const;
+  protected override readonly onOutage = 'skip';
 
   constructor(
     private readonly deadlines: DeadlineService,

@@ -5,7 +5,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { type AlertResult, DeadlineService } from '@panah/checkins';
 import { JobName, jobPayloadSchemas, MicroBatcher, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /** A job that wakes up this close before its plan's alert time waits for it rather than for the sweeper. */
 const EARLY_TOLERANCE_MS = 10_000;
@@ -14,7 +14,7 @@ const EARLY_TOLERANCE_MS = 10_000;
  * Check-in deadlines and reminders: each job only says "look at plan X now"; the plan row in
  * PostgreSQL decides whether anything is due (a check-in may have moved the deadline since).
  */
-@Processor(QueueName.Checkins, { concurrency: 32 })
+@Processor(QueueName.Checkins, { ...WORKER_LOCKS, concurrency: 32 })
 export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, OnModuleInit {
   readonly queue = QueueName.Checkins;
   readonly handles = [JobName.CheckinDeadline, JobName.CheckinReminder] as const;

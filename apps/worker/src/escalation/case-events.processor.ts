@@ -5,14 +5,14 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { EscalationEngine, type StartOutcome } from '@panah/escalation';
 import { JobName, MicroBatcher, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /**
  * case.opened starts the case's escalation; case.updated restarts it when the severity was
  * raised, or ends it when the case was resolved. Both are idempotent (the run row decides).
  * case.opened events that arrive while a start runs share the next transaction, as in triage.
  */
-@Processor(QueueName.CaseEvents)
+@Processor(QueueName.CaseEvents, WORKER_LOCKS)
 export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
   readonly queue = QueueName.CaseEvents;
   readonly handles = [JobName.CaseOpened, JobName.CaseUpdated] as const;

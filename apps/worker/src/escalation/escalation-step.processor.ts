@@ -5,10 +5,10 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { EscalationEngine } from '@panah/escalation';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /** Escalation wake-ups: each executes the run's due step if the run still expects it. */
-@Processor(QueueName.Escalation)
+@Processor(QueueName.Escalation, WORKER_LOCKS)
 export class EscalationStepProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
   readonly queue = QueueName.Escalation;
   readonly handles = [JobName.EscalationStep] as const;

@@ -5,10 +5,10 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { NotificationDelivery } from '@panah/escalation';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /** One delivery attempt per job; retries and fallbacks are announced by NotificationDelivery itself. */
-@Processor(QueueName.Notify)
+@Processor(QueueName.Notify, WORKER_LOCKS)
 export class NotifyProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
   readonly queue = QueueName.Notify;
   readonly handles = [JobName.NotificationDeliver] as const;

@@ -4,13 +4,14 @@ import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { JobName, parseJobPayload, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /** Housekeeping: retention of relayed outbox rows. */
-@Processor(QueueName.Maintenance)
+@Processor(QueueName.Maintenance, WORKER_LOCKS)
 export class MaintenanceProcessor extends PanahWorkerHost implements JobProcessor {
   readonly queue = QueueName.Maintenance;
   readonly handles = [JobName.OutboxPrune] as const;
+  protected override readonly onOutage = 'skip';
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     super();

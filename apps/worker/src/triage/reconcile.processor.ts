@@ -3,7 +3,7 @@ import { Job, Queue } from 'bullmq';
 import { JobName, jobOptions, parseJobPayload, QueueName, reportSubmittedJobId } from '@panah/queue';
 import { ReconcilerService } from '@panah/triage';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /**
  * The safety net under the outbox (G3): reports still `received` after a while are put back on
@@ -11,10 +11,11 @@ import { PanahWorkerHost } from '../processor-events';
  * job lost from Redis is created again; a job that failed without its final-failure handling
  * completing (e.g. PostgreSQL was down then) is retried. Also sweeps chunks of abandoned uploads.
  */
-@Processor(QueueName.TriageReconcile)
+@Processor(QueueName.TriageReconcile, WORKER_LOCKS)
 export class TriageReconcileProcessor extends PanahWorkerHost implements JobProcessor {
   readonly queue = QueueName.TriageReconcile;
   readonly handles = [JobName.TriageReconcile] as const;
+  protected override readonly onOutage = 'skip';
 
   constructor(
     private readonly reconciler: ReconcilerService,

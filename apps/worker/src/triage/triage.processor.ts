@@ -4,7 +4,7 @@ import { CryptoError } from '@panah/crypto';
 import { JobName, MicroBatcher, parseJobPayload, QueueName } from '@panah/queue';
 import { type TriageResult, TriageService } from '@panah/triage';
 import { JobProcessor } from '../job-processor';
-import { PanahWorkerHost } from '../processor-events';
+import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
 /**
  * report.submitted → a routed, prioritised case (DESIGN "How a report travels", step 4). The
@@ -15,7 +15,7 @@ import { PanahWorkerHost } from '../processor-events';
  * a lone report is triaged at once, and under a burst the cost per report falls instead of the
  * queue growing.
  */
-@Processor(QueueName.Triage, { concurrency: 32 })
+@Processor(QueueName.Triage, { ...WORKER_LOCKS, concurrency: 32 })
 export class TriageProcessor extends PanahWorkerHost implements JobProcessor {
   readonly queue = QueueName.Triage;
   readonly handles = [JobName.ReportSubmitted] as const;
