@@ -3,7 +3,7 @@ import http from 'node:http';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { type PanahConfig } from '@panah/config';
 import { cryptoReady } from '@panah/crypto';
 import { migrate } from '@panah/db';
@@ -90,10 +90,12 @@ export interface LoadStats {
 export class FaultStack {
   readonly apis: BuiltProcess[] = [];
   readonly workers: BuiltProcess[] = [];
-  pg!: Client;
+  /** A pool (not one client): it reconnects after a PostgreSQL outage. */
+  pg!: Pool;
   private reporters: TestReporter[] = [];
   private nextReporter = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  private closed = false;
 
   private constructor(
     readonly pgServer: TestPgServer,
@@ -128,9 +130,8 @@ export class FaultStack {
     const config = testConfig(url, { REDIS_URL: redis.url, ...tuning, LOG_LEVEL: 'warn' });
     const env = processEnv(config, tuning);
     const stack = new FaultStack(pgServer, redis, receiver, config, keys, env, options);
-    stack.pg = new Client({ connectionString: url });
+    stack.pg = new Pool({ connectionString: url, max: 3 });
     stack.pg.on('error', () => undefined);
-    await stack.pg.connect();
     await stack.seed();
     for (let i = 0; i < (options.apis ?? 1); i++) stack.apis.push(await BuiltProcess.start('api', env));
     for (let i = 0; i < (options.workers ?? 1); i++) stack.workers.push(await BuiltProcess.start('worker', env));
@@ -181,7 +182,7 @@ export class FaultStack {
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 200 && res.status < 300) return envelope.id;
       if (res.status === 503 && res.retryAfter) stats.retryAfter += 1;
-      if (Date.now() > giveUpAt) return null;
+      if (Date.now() > giveUpAt || this.closed) return null;
       await new Promise((r) => setTimeout(r, res.retryAfter ? Math.min(2_000, res.retryAfter * 1000) : 500));
     }
   }
@@ -193,7 +194,7 @@ export class FaultStack {
     const pending: Promise<void>[] = [];
     const total = Math.round(rate * seconds);
     const start = Date.now();
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < total && !this.closed; i++) {
       const due = start + (i * 1000) / rate;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const api = this.apis[i % this.apis.length];
@@ -201,6 +202,11 @@ export class FaultStack {
     }
     await Promise.all(pending);
     return { offered: total, acknowledged, statuses: stats.statuses, retryAfter: stats.retryAfter };
+  }
+
+  /** A signed-in reporter not used by the load (the last one). */
+  spareReporter(): TestReporter {
+    return this.reporters[this.reporters.length - 1];
   }
 
   async redisClient(): Promise<Redis> {
@@ -257,6 +263,7 @@ export class FaultStack {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.agent.destroy();
     await Promise.all([...this.apis, ...this.workers].map((p) => p.kill()));
     await this.pg?.end().catch(() => undefined);
@@ -293,7 +300,11 @@ export interface ScenarioFigures {
   readonly settled: boolean;
 }
 
-/** The figures of a scenario: what was acknowledged, recorded and delivered, and how late steps ran after `faultEnd`. */
+/**
+ * The figures of a scenario: what was acknowledged, recorded and delivered, and how late steps
+ * ran after the fault: each step executed after `faultEnd`, late by the time between its due time
+ * (or the end of the fault, if it fell due during the fault) and its execution.
+ */
 export async function figures(stack: FaultStack, scenario: string, load: LoadStats, faultEnd: Date, settled: boolean): Promise<ScenarioFigures> {
   const [c] = await stack.query<{ reports: number; cases: number; runs: number; recorded: number; cases_twice: number }>(
     `SELECT (SELECT count(*) FROM reports WHERE id = ANY($1::uuid[]))::int AS reports,
@@ -313,7 +324,8 @@ export async function figures(stack: FaultStack, scenario: string, load: LoadSta
   const [late] = await stack.query<{ n: number; p50: number | null; p99: number | null; max: number | null }>(
     `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
             percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
-       FROM (SELECT (details->>'latenessMs')::float AS ms FROM escalation_run_events
+       FROM (SELECT greatest(0, extract(epoch FROM at - greatest(at - make_interval(secs => (details->>'latenessMs')::float / 1000), $1)) * 1000) AS ms
+               FROM escalation_run_events
               WHERE kind = 'step' AND details->>'action' = 'execute' AND at >= $1) t`,
     [faultEnd],
   );

@@ -12,6 +12,7 @@ import { CheckinSweepProcessor } from './checkins/checkin-sweep.processor';
 import { CheckinsProcessor } from './checkins/checkins.processor';
 import { CheckinsScheduler } from './checkins/checkins.scheduler';
 import { JobRegistryCheck } from './job-registry.check';
+import { QuietQueues } from './quiet-queues';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { EscalationCaseEventsProcessor } from './escalation/case-events.processor';
@@ -56,6 +57,7 @@ export class WorkerModule {
       providers: [
         RedisPolicyCheck,
         JobRegistryCheck,
+        QuietQueues,
         MaintenanceProcessor,
         MaintenanceScheduler,
         TriageProcessor,
