@@ -1,5 +1,5 @@
 /**
- * @panah/crypto — the crypto-v1 wire formats (shared/spec/crypto-v1.md) on libsodium.
+ * @panah/crypto — the crypto-v1 wire formats (docs/spec/crypto-v1.md) on libsodium.
  * Browser-safe: no Node or framework imports here (Node stream adapters live in ./node).
  * Call `await cryptoReady()` once before anything else.
  */

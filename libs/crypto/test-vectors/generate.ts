@@ -1,6 +1,6 @@
 /**
  * Regenerates the crypto-v1 test vectors from RAW libsodium calls that transcribe
- * shared/spec/crypto-v1.md directly. It deliberately imports nothing from libs/crypto/src, so the
+ * docs/spec/crypto-v1.md directly. It deliberately imports nothing from libs/crypto/src, so the
  * vectors check the library independently (an implementation in another binding must match them).
  *
  *   npm run crypto:vectors   (from the repository root)
