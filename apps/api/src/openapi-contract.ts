@@ -2,7 +2,8 @@
  * What "a complete API contract" means, checked over an OpenAPI document (see openapi.spec.ts):
  * every operation answers at least one 2xx, every response that has a body has a schema, every
  * operation lists the errors it can answer with the error body, and no request or response schema
- * is a bare `object` (every object names its properties or the type of its values).
+ * is a bare `object` (every object names its properties or the type of its values), and every
+ * success response and request body shows an example (its own, or one for each required part).
  */
 type Json = Record<string, unknown>;
 
@@ -49,7 +50,9 @@ function vagueParts(document: Json, schema: Json | undefined, at: string, seen =
   if (s.type === 'object' || s.properties) {
     const props = s.properties as Record<string, Json> | undefined;
     const extra = s.additionalProperties;
-    if (!composed && (!props || Object.keys(props).length === 0) && (extra === undefined || extra === true)) out.push(at);
+    // `additionalProperties: true` is a deliberate free-form map only when an example shows it.
+    const freeForm = extra === true && s.example !== undefined;
+    if (!composed && !freeForm && (!props || Object.keys(props).length === 0) && (extra === undefined || extra === true)) out.push(at);
     for (const [name, sub] of Object.entries(props ?? {})) out.push(...vagueParts(document, sub, `${at}.${name}`, seen));
     if (extra && typeof extra === 'object') out.push(...vagueParts(document, extra as Json, `${at}[*]`, seen));
   }
@@ -58,6 +61,32 @@ function vagueParts(document: Json, schema: Json | undefined, at: string, seen =
     else out.push(...vagueParts(document, s.items as Json, `${at}[]`, seen));
   }
   return out;
+}
+
+/** True when a client author can see a sample value: the schema's own, or one for each required part. */
+function hasExample(document: Json, schema: Json | undefined, seen = new Set<Json>()): boolean {
+  const s = resolve(document, schema);
+  if (!s) return false;
+  if (s.example !== undefined || Array.isArray(s.enum) || s.default !== undefined) return true;
+  if (seen.has(s)) return true;
+  seen.add(s);
+  for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
+    const list = s[key] as Json[] | undefined;
+    if (list?.length) return list.some((sub) => hasExample(document, sub, seen));
+  }
+  if (s.type === 'array') return hasExample(document, s.items as Json | undefined, seen);
+  const props = s.properties as Record<string, Json> | undefined;
+  if (props && Object.keys(props).length > 0) {
+    const required = (s.required as string[] | undefined) ?? [];
+    const names = required.length > 0 ? required : Object.keys(props);
+    return names.every((n) => !props[n] || hasExample(document, props[n], seen));
+  }
+  return s.type === 'boolean';
+}
+
+function mediaExample(body: Json | undefined): boolean {
+  const content = body?.content as Record<string, Json> | undefined;
+  return Object.values(content ?? {}).some((m) => m.example !== undefined || m.examples !== undefined);
 }
 
 function schemaOf(body: Json | undefined): Json | undefined {
@@ -84,12 +113,16 @@ export function contractGaps(document: Json): string[] {
         continue;
       }
       for (const part of vagueParts(document, schema, 'body')) gaps.push(`${name}: ${code} ${part} is a bare object`);
+      if (code.startsWith('2') && !mediaExample(response) && !hasExample(document, schema)) gaps.push(`${name}: ${code} has no example`);
     }
     const request = op.requestBody as Json | undefined;
     if (request) {
       const schema = schemaOf(request);
       if (!schema) gaps.push(`${name}: request body has no schema`);
-      else for (const part of vagueParts(document, schema, 'body')) gaps.push(`${name}: request ${part} is a bare object`);
+      else {
+        for (const part of vagueParts(document, schema, 'body')) gaps.push(`${name}: request ${part} is a bare object`);
+        if (!mediaExample(request) && !hasExample(document, schema) && !(request.content as Json)['application/octet-stream']) gaps.push(`${name}: request body has no example`);
+      }
     }
   }
   return gaps;

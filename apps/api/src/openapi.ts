@@ -5,6 +5,7 @@ import type { AccessPolicy } from '@panah/domain';
 import { loadConfig } from '@panah/config';
 import { ACCESS_POLICY } from '@panah/security';
 import { ERROR_BODY_REF } from './http/api-errors';
+import { NAMED_SCHEMAS, PROPERTY_TYPES, RESPONSES } from './openapi-schemas';
 import { ApiModule } from './app.module';
 
 /** Where the committed OpenAPI document lives, relative to the repository root. */
@@ -121,6 +122,29 @@ function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPol
   }
 }
 
+/** Adds the response schemas and precise property types of openapi-schemas.ts. */
+function completeSchemas(document: OpenAPIObject): void {
+  const schemas = (document.components ??= {}).schemas ?? {};
+  document.components.schemas = { ...schemas, ...(NAMED_SCHEMAS as typeof schemas) };
+  for (const [name, properties] of Object.entries(PROPERTY_TYPES)) {
+    const target = document.components.schemas[name] as Json | undefined;
+    const props = target?.properties as Record<string, Json> | undefined;
+    if (!props) continue;
+    for (const [prop, schema] of Object.entries(properties)) if (props[prop]) props[prop] = { ...schema, ...(props[prop].description ? { description: props[prop].description } : {}) };
+  }
+  for (const item of Object.values(document.paths) as Json[]) {
+    for (const op of Object.values(item) as Json[]) {
+      const wanted = op && typeof op === 'object' ? RESPONSES[String(op.operationId)] : undefined;
+      if (!wanted) continue;
+      const responses = op.responses as Record<string, Json>;
+      for (const [status, { description, schema }] of Object.entries(wanted)) {
+        if (responses[status]?.content) continue; // the controller's own decorator wins
+        responses[status] = { description, content: { 'application/json': { schema } } };
+      }
+    }
+  }
+}
+
 /** The API's OpenAPI document, built from the controllers and DTOs of an app (running or preview). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -135,6 +159,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addBearerAuth()
       .build(),
   );
+  completeSchemas(document);
   completeErrors(document, accessPolicies(app));
   return document;
 }

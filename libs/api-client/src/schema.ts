@@ -1303,6 +1303,12 @@ export interface components {
             action: string;
             targetType: string | null;
             targetId: string | null;
+            /**
+             * @description ids and settings only, never secrets or content
+             * @example {
+             *       "role": "caseworker"
+             *     }
+             */
             details: {
                 [key: string]: unknown;
             };
@@ -1348,19 +1354,25 @@ export interface components {
         };
         SubmitReportDto: {
             /** @description crypto-v1 envelope of kind "report" whose id is the report id */
-            envelope: Record<string, never>;
+            envelope: components["schemas"]["EnvelopeDto"];
             /** @description Optional triage hints in the clear: category, imminence, country (ISO 3166-1 alpha-2), perpetrator, namedOnList, language. Encrypted at rest on arrival. */
-            hints?: Record<string, never>;
+            hints?: components["schemas"]["TriageHints"];
         };
         CheckinPlanDto: {
             /** @description { kind: "interval", everySeconds } or { kind: "daily", times: ["HH:mm"], timeZone: "Europe/Berlin" } */
-            schedule: Record<string, never>;
-            /** @description seconds after a deadline before the alert (default 900) */
-            graceSeconds?: Record<string, never>;
+            schedule: components["schemas"]["CheckinSchedule"];
+            /**
+             * @description seconds after a deadline before the alert (default 900)
+             * @example 900
+             */
+            graceSeconds?: number;
             /** @description reminders this many seconds before each deadline, into the inbox */
-            remindersSecondsBefore?: Record<string, never>;
-            /** @description the longest pause allowed (default 7 days) */
-            maxPauseSeconds?: Record<string, never>;
+            remindersSecondsBefore?: number[];
+            /**
+             * @description the longest pause allowed (default 7 days)
+             * @example 604800
+             */
+            maxPauseSeconds?: number;
             /**
              * @description severity a miss raises (default critical)
              * @enum {string}
@@ -1368,51 +1380,83 @@ export interface components {
             missSeverity?: "low" | "medium" | "high" | "critical";
         };
         PausePlanDto: {
-            /** @description ISO-8601 time the pause ends (at most the plan's maxPauseSeconds away) */
-            until: Record<string, never>;
+            /**
+             * Format: date-time
+             * @description ISO-8601 time the pause ends (at most the plan's maxPauseSeconds away)
+             * @example 2026-12-03T09:00:00.000Z
+             */
+            until: string;
         };
         CheckinDto: {
-            /** @description client-chosen lowercase UUID (a retry sends the same one) */
-            id: Record<string, never>;
-            /** @description the client's ISO-8601 time, part of the signed bytes */
-            at: Record<string, never>;
-            /** @description kid of the sign key used */
-            kid: Record<string, never>;
-            /** @description 64-byte Ed25519 signature, b64u */
-            signature: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description client-chosen lowercase UUID (a retry sends the same one)
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description the client's ISO-8601 time, part of the signed bytes
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            at: string;
+            /**
+             * @description kid of the sign key used
+             * @example Zm9vYmFyYmF6cXV4MTIzNA
+             */
+            kid: string;
+            /**
+             * @description 64-byte Ed25519 signature, b64u
+             * @example …
+             */
+            signature: string;
             /** @description crypto-v1 envelope of kind "checkin" whose id is the check-in id ("I am moving to…") */
-            envelope?: Record<string, never>;
+            envelope?: components["schemas"]["EnvelopeDto"];
         };
         SignedSignalDto: {
-            /** @description client-chosen lowercase UUID (a retry sends the same one) */
-            id: Record<string, never>;
-            /** @description the client's ISO-8601 time, part of the signed bytes */
-            at: Record<string, never>;
-            /** @description kid of the sign key used */
-            kid: Record<string, never>;
-            /** @description 64-byte Ed25519 signature, b64u */
-            signature: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description client-chosen lowercase UUID (a retry sends the same one)
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description the client's ISO-8601 time, part of the signed bytes
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            at: string;
+            /**
+             * @description kid of the sign key used
+             * @example Zm9vYmFyYmF6cXV4MTIzNA
+             */
+            kid: string;
+            /**
+             * @description 64-byte Ed25519 signature, b64u
+             * @example …
+             */
+            signature: string;
         };
         CreateRuleSetDto: {
             /** @description the whole rule set: { rules: [{ name?, when, then }], default, defaultTeamId } */
-            ruleSet: Record<string, never>;
+            ruleSet: components["schemas"]["TriageRuleSet"];
             /** @description activate the new version at once */
             activate?: boolean;
         };
         DryRunDto: {
             /** @description hints to evaluate (absent or null: a report without hints) */
-            hints?: Record<string, never>;
+            hints?: components["schemas"]["TriageHints"];
             /** @description a draft rule set; the active one when absent */
-            ruleSet?: Record<string, never>;
+            ruleSet?: components["schemas"]["TriageRuleSet"];
         };
         CreatePolicyDto: {
             /** @example Critical: Berlin desk */
             name: string;
             /** @description PolicyDefinition: {steps, ackTimeoutSeconds, maxSnoozeSeconds}; validated with field paths */
-            definition: Record<string, never>;
+            definition: components["schemas"]["PolicyDefinition"];
         };
         UpdatePolicyDto: {
-            definition: Record<string, never>;
+            definition: components["schemas"]["PolicyDefinition"];
             /** @description refuse the update unless the policy is still at this version */
             expectedVersion?: number;
         };
@@ -1451,8 +1495,25 @@ export interface components {
         AddContactMethodDto: {
             /** @enum {string} */
             channel: "email" | "webhook" | "signal" | "matrix" | "sms";
-            /** @description email: {address}; webhook: {url}; signal|sms: {number}; matrix: {roomId} */
-            detail: Record<string, never>;
+            /**
+             * @description email: {address}; webhook: {url}; signal|sms: {number}; matrix: {roomId}
+             * @example {
+             *       "address": "desk@example.org"
+             *     }
+             */
+            detail: {
+                /** @example desk@example.org */
+                address: string;
+            } | {
+                /** @example https://hooks.example.org/panah */
+                url: string;
+            } | {
+                /** @example +4915112345678 */
+                number: string;
+            } | {
+                /** @example !abc:matrix.example.org */
+                roomId: string;
+            };
         };
         ReorderContactMethodsDto: {
             ids: string[];
@@ -1561,6 +1622,734 @@ export interface components {
         };
         StaffKeyListDto: {
             items: components["schemas"]["StaffKeyDto"][];
+        };
+        /**
+         * @example {
+         *       "rules": [
+         *         {
+         *           "name": "named on a list",
+         *           "when": {
+         *             "namedOnList": true
+         *           },
+         *           "then": {
+         *             "severity": "critical",
+         *             "route": {
+         *               "kind": "by_region"
+         *             },
+         *             "policyId": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b",
+         *             "deadlineMinutes": 10
+         *           }
+         *         }
+         *       ],
+         *       "default": {
+         *         "severity": "medium",
+         *         "route": {
+         *           "kind": "by_region"
+         *         },
+         *         "policyId": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b",
+         *         "deadlineMinutes": 240
+         *       },
+         *       "defaultTeamId": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b"
+         *     }
+         */
+        TriageRuleSet: {
+            /** @description first match wins */
+            rules: {
+                /** @example named on a list */
+                name?: string;
+                /** @description every field given must match (AND); a list matches any of its values; `{}` matches every report */
+                when: {
+                    /** @description any of these hint categories (see GET /v1/meta) */
+                    category?: string[];
+                    imminence?: string[];
+                    country?: string[];
+                    perpetrator?: string[];
+                    /** @example true */
+                    namedOnList?: boolean;
+                    language?: string[];
+                    /** @example false */
+                    noHints?: boolean;
+                };
+                then: {
+                    /**
+                     * @example high
+                     * @enum {string}
+                     */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /**
+                     * @example {
+                     *       "kind": "by_region"
+                     *     }
+                     */
+                    route: {
+                        /**
+                         * @example team
+                         * @enum {string}
+                         */
+                        kind: "team";
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        teamId: string;
+                    } | {
+                        /**
+                         * @example by_region
+                         * @enum {string}
+                         */
+                        kind: "by_region";
+                    };
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    policyId: string | null;
+                    /**
+                     * @description minutes from triage until the case must be acknowledged
+                     * @example 15
+                     */
+                    deadlineMinutes: number;
+                };
+            }[];
+            default: {
+                /**
+                 * @example high
+                 * @enum {string}
+                 */
+                severity: "low" | "medium" | "high" | "critical";
+                /**
+                 * @example {
+                 *       "kind": "by_region"
+                 *     }
+                 */
+                route: {
+                    /**
+                     * @example team
+                     * @enum {string}
+                     */
+                    kind: "team";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                } | {
+                    /**
+                     * @example by_region
+                     * @enum {string}
+                     */
+                    kind: "by_region";
+                };
+                /**
+                 * Format: uuid
+                 * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                 */
+                policyId: string | null;
+                /**
+                 * @description minutes from triage until the case must be acknowledged
+                 * @example 15
+                 */
+                deadlineMinutes: number;
+            };
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            defaultTeamId: string | null;
+        };
+        /** @description triage hints in the clear (values: GET /v1/meta `hints`); encrypted at rest on arrival */
+        TriageHints: {
+            /** @example death_threat */
+            category?: string;
+            /** @example days */
+            imminence?: string;
+            /** @example DE */
+            country?: string;
+            /** @example state_agent */
+            perpetrator?: string;
+            /** @example true */
+            namedOnList?: boolean;
+            /** @example fa */
+            language?: string;
+        };
+        TriageRuleSetVersion: {
+            /** @example 3 */
+            version: number;
+            /** @example true */
+            active: boolean;
+            definition: components["schemas"]["TriageRuleSet"];
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            activatedBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            activatedAt: string | null;
+        };
+        TriageDecision: {
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "low" | "medium" | "high" | "critical";
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            teamId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            policyId: string | null;
+            /** @example 10 */
+            deadlineMinutes: number;
+            /**
+             * @description index of the matching rule, or "default"
+             * @example 0
+             */
+            matched: number | "default";
+            /** @example named on a list */
+            ruleName: string | null;
+            /**
+             * @example region
+             * @enum {string}
+             */
+            routedBy: "team" | "region" | "language" | "default_team" | "none";
+            explanation: string[];
+        };
+        /**
+         * @example {
+         *       "steps": [
+         *         {
+         *           "type": "notify",
+         *           "targets": [
+         *             {
+         *               "type": "on_call",
+         *               "teamId": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b"
+         *             }
+         *           ],
+         *           "mode": "all"
+         *         },
+         *         {
+         *           "type": "wait",
+         *           "seconds": 300
+         *         },
+         *         {
+         *           "type": "notify",
+         *           "targets": [
+         *             {
+         *               "type": "supervisors",
+         *               "teamId": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b"
+         *             }
+         *           ],
+         *           "mode": "all"
+         *         },
+         *         {
+         *           "type": "wait",
+         *           "seconds": 600
+         *         },
+         *         {
+         *           "type": "repeat",
+         *           "fromStep": 0,
+         *           "times": 2
+         *         },
+         *         {
+         *           "type": "mark_overdue"
+         *         }
+         *       ],
+         *       "ackTimeoutSeconds": 3600,
+         *       "maxSnoozeSeconds": 1800
+         *     }
+         */
+        PolicyDefinition: {
+            steps: ({
+                /**
+                 * @example notify
+                 * @enum {string}
+                 */
+                type: "notify";
+                targets: ({
+                    /**
+                     * @example staff
+                     * @enum {string}
+                     */
+                    type: "staff";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    staffId: string;
+                } | {
+                    /**
+                     * @example team
+                     * @enum {string}
+                     */
+                    type: "team";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                } | {
+                    /**
+                     * @example on_call
+                     * @enum {string}
+                     */
+                    type: "on_call";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                } | {
+                    /**
+                     * @example supervisors
+                     * @enum {string}
+                     */
+                    type: "supervisors";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                })[];
+                /**
+                 * @example all
+                 * @enum {string}
+                 */
+                mode: "all" | "round_robin";
+            } | {
+                /**
+                 * @example notify_if
+                 * @enum {string}
+                 */
+                type: "notify_if";
+                condition: {
+                    /**
+                     * @example severity_at_least
+                     * @enum {string}
+                     */
+                    type: "severity_at_least";
+                    /**
+                     * @example high
+                     * @enum {string}
+                     */
+                    severity: "low" | "medium" | "high" | "critical";
+                } | {
+                    /**
+                     * @example local_time_between
+                     * @enum {string}
+                     */
+                    type: "local_time_between";
+                    /** @example 22:00 */
+                    from: string;
+                    /** @example 07:00 */
+                    to: string;
+                };
+                targets: ({
+                    /**
+                     * @example staff
+                     * @enum {string}
+                     */
+                    type: "staff";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    staffId: string;
+                } | {
+                    /**
+                     * @example team
+                     * @enum {string}
+                     */
+                    type: "team";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                } | {
+                    /**
+                     * @example on_call
+                     * @enum {string}
+                     */
+                    type: "on_call";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                } | {
+                    /**
+                     * @example supervisors
+                     * @enum {string}
+                     */
+                    type: "supervisors";
+                    /**
+                     * Format: uuid
+                     * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                     */
+                    teamId: string;
+                })[];
+                /**
+                 * @example all
+                 * @enum {string}
+                 */
+                mode: "all" | "round_robin";
+            } | {
+                /**
+                 * @example wait
+                 * @enum {string}
+                 */
+                type: "wait";
+                /** @example 300 */
+                seconds: number;
+            } | {
+                /**
+                 * @example repeat
+                 * @enum {string}
+                 */
+                type: "repeat";
+                /** @example 0 */
+                fromStep: number;
+                /** @example 2 */
+                times: number;
+            } | {
+                /**
+                 * @example mark_overdue
+                 * @enum {string}
+                 */
+                type: "mark_overdue";
+            })[];
+            /**
+             * @description an acknowledged run with no progress for this long is re-activated; null: never
+             * @example 3600
+             */
+            ackTimeoutSeconds: number | null;
+            /** @example 1800 */
+            maxSnoozeSeconds: number;
+        };
+        EscalationPolicy: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /** @example Critical: Berlin desk */
+            name: string;
+            /** @example 2 */
+            version: number;
+            definition: components["schemas"]["PolicyDefinition"];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        EscalationRun: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            caseId: string;
+            /** @example K7Q2 */
+            shortRef: string;
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "low" | "medium" | "high" | "critical";
+            /**
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "acknowledged" | "resolved" | "exhausted" | "snoozed";
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            policyId: string;
+            /** @example 2 */
+            policyVersion: number;
+            /** @example 1 */
+            step: number;
+            /** @example 0 */
+            round: number;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            nextStepAt: string | null;
+            /** @example false */
+            overdue: boolean;
+        };
+        ContactMethod: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * @example email
+             * @enum {string}
+             */
+            channel: "email" | "webhook" | "signal" | "matrix" | "sms";
+            /** @example 0 */
+            priority: number;
+            /** @example true */
+            enabled: boolean;
+        };
+        /**
+         * @example {
+         *       "kind": "daily",
+         *       "times": [
+         *         "09:00",
+         *         "21:00"
+         *       ],
+         *       "timeZone": "Europe/Berlin"
+         *     }
+         */
+        CheckinSchedule: {
+            /**
+             * @example interval
+             * @enum {string}
+             */
+            kind: "interval";
+            /**
+             * @description at least CHECKIN_MIN_INTERVAL_SECONDS
+             * @example 86400
+             */
+            everySeconds: number;
+        } | {
+            /**
+             * @example daily
+             * @enum {string}
+             */
+            kind: "daily";
+            times: string[];
+            /** @example Europe/Berlin */
+            timeZone: string;
+        };
+        CheckinPlan: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * @example active
+             * @enum {string}
+             */
+            status: "active" | "paused" | "overdue";
+            /**
+             * @example {
+             *       "kind": "daily",
+             *       "times": [
+             *         "09:00",
+             *         "21:00"
+             *       ],
+             *       "timeZone": "Europe/Berlin"
+             *     }
+             */
+            schedule: {
+                /**
+                 * @example interval
+                 * @enum {string}
+                 */
+                kind: "interval";
+                /**
+                 * @description at least CHECKIN_MIN_INTERVAL_SECONDS
+                 * @example 86400
+                 */
+                everySeconds: number;
+            } | {
+                /**
+                 * @example daily
+                 * @enum {string}
+                 */
+                kind: "daily";
+                times: string[];
+                /** @example Europe/Berlin */
+                timeZone: string;
+            };
+            /** @example 900 */
+            graceSeconds: number;
+            remindersSecondsBefore: number[];
+            /** @example 604800 */
+            maxPauseSeconds: number;
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            missSeverity: "low" | "medium" | "high" | "critical";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            nextDeadline: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:45:00.000Z
+             */
+            alertAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            pausedUntil: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            lastCheckinAt: string | null;
+        };
+        /** @description a key directory signed offline with the organisation root key (`panah keys directory sign`) */
+        SignedDirectory: {
+            /**
+             * @example 1
+             * @enum {integer}
+             */
+            v: 1;
+            /**
+             * @description b64u of the canonical JSON payload (crypto-v1 §5)
+             * @example eyJ2IjoxLCJzZXJpYWwiOjF9
+             */
+            payload: string;
+            /**
+             * @description Ed25519 signature by the root key, b64u
+             * @example 3q2-7w…
+             */
+            sig: string;
+        };
+        Report: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * @example received
+             * @enum {string}
+             */
+            status: "received" | "triaged" | "failed";
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            receivedAt: string;
+        };
+        ReporterMessage: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            reportId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            caseId: string | null;
+            /**
+             * @example staff
+             * @enum {string}
+             */
+            from: "staff" | "reporter";
+            envelope: components["schemas"]["EnvelopeDto"];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            createdAt: string;
+        };
+        CaseListItem: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * @example open
+             * @enum {string}
+             */
+            state: "open" | "acknowledged" | "resolved";
+            /**
+             * @example critical
+             * @enum {string}
+             */
+            severity: "low" | "medium" | "high" | "critical";
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            teamId: string | null;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            policyId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            deadlineAt: string;
+            reasons: string[];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            openedAt: string;
+            /** @example 1 */
+            reportCount: number;
+        };
+        CaseView: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
+            teamId: string | null;
+            reports: {
+                /**
+                 * Format: uuid
+                 * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                 */
+                id: string;
+                envelope: components["schemas"]["EnvelopeDto"];
+                hints: components["schemas"]["TriageHints"];
+                /**
+                 * Format: date-time
+                 * @example 2026-12-01T09:30:00.000Z
+                 */
+                receivedAt: string;
+            }[];
         };
         /**
          * @example {
@@ -3265,11 +4054,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description what a client needs before deriving keys and sending */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example panah-berlin-1 */
+                        deploymentId: string;
+                        versions: {
+                            api: number[];
+                            crypto: number[];
+                            envelope: number[];
+                        };
+                        limits: {
+                            /** @example 1048576 */
+                            bodyBytes: number;
+                            /** @example 26214400 */
+                            attachmentBytes: number;
+                            /** @example 10 */
+                            attachmentsPerReport: number;
+                            /** @example 64 */
+                            recipients: number;
+                            /** @example 1800 */
+                            sessionSeconds: number;
+                        };
+                        registration: {
+                            proofOfWork: {
+                                /**
+                                 * @example sha256
+                                 * @enum {string}
+                                 */
+                                algorithm: "sha256";
+                                /** @example 18 */
+                                difficulty: number;
+                            };
+                        };
+                        hints: {
+                            category: string[];
+                            imminence: string[];
+                            perpetrator: string[];
+                            language: string[];
+                            /** @example ISO 3166-1 alpha-2 */
+                            country: string;
+                            /** @example boolean */
+                            namedOnList: string;
+                        };
+                    };
+                };
             };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
@@ -3291,11 +4124,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the current signed key directory; verify it against the pinned root key */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SignedDirectory"];
+                };
             };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
@@ -3317,11 +4153,29 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description this directory was already the current one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example 3 */
+                        serial: string;
+                    };
+                };
+            };
+            /** @description published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 3 */
+                        serial: string;
+                    };
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -3361,11 +4215,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description find a nonce with `difficulty` leading zero bits of SHA-256(challenge ‖ nonce) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 32 bytes
+                         * @example q1w2e3…
+                         */
+                        challenge: string;
+                        /** @example 18 */
+                        difficulty: number;
+                        /**
+                         * @example sha256
+                         * @enum {string}
+                         */
+                        algorithm: "sha256";
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        expiresAt: string;
+                    };
+                };
             };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
@@ -3391,11 +4266,35 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a retry with exactly the same keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        reporterId: string;
+                    };
+                };
+            };
+            /** @description registered */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        reporterId: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -3448,11 +4347,25 @@ export interface operations {
             };
         };
         responses: {
+            /** @description sign `panah/v1/signin/<challenge>` with the sign key */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 32 bytes
+                         * @example a9s8d7…
+                         */
+                        challenge: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        expiresAt: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -3505,11 +4418,22 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a reporter session (Bearer pr_…) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example pr_Jq3… */
+                        token: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        expiresAt: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -3595,11 +4519,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one of this reporter's reports */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -3654,11 +4581,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description an identical replay of a stored report */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description stored; it will be triaged even if Redis is down (G3) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -3728,11 +4667,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description this reporter's reports, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                        /**
+                         * @description pass as `cursor` for the next page; null on the last
+                         * @example eyJkIjoiMjAyNi0xMi0wMSJ9
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -3775,11 +4724,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the attachment is stored (a retried upload answers the same) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /** @example 524288 */
+                        size: number;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -3831,11 +4791,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the conversation, both directions, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReporterMessage"][];
+                        /**
+                         * @description pass as `cursor` for the next page; null on the last
+                         * @example eyJkIjoiMjAyNi0xMi0wMSJ9
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -3875,11 +4845,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the check-in plan */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckinPlan"];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -3914,11 +4887,23 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the plan was replaced */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckinPlan"];
+                };
+            };
+            /** @description the plan was created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinPlan"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4015,11 +5000,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description paused until `pausedUntil` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckinPlan"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4077,11 +5065,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description active again */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CheckinPlan"];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -4116,11 +5107,55 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a retry of a recorded check-in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        checkedInAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        nextDeadline: string | null;
+                    };
+                };
+            };
+            /** @description recorded; the deadline moved */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        checkedInAt: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        nextDeadline: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4180,11 +5215,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description reminders in the inbox, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            deadline: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:20:00.000Z
+                             */
+                            remindAt: string;
+                        }[];
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4228,11 +5279,45 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a retry, or a press within the panic window of the last one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        receivedAt: string;
+                    };
+                };
+            };
+            /** @description a critical case is opened or raised at once */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        receivedAt: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4295,11 +5380,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description check-in times and outcomes of the case's reporter, never contents */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        checkins: {
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            at: string;
+                            /**
+                             * @description on_time, late, after_alert, recorded, duress
+                             * @example on_time
+                             */
+                            outcome: string;
+                            /** @example false */
+                            hasNote: boolean;
+                        }[];
+                        events: {
+                            /** @example missed_checkin */
+                            kind: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            at: string;
+                        }[];
+                        /** @example eyJhdCI6… */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4357,11 +5476,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description every rule-set version, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TriageRuleSetVersion"][];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -4405,11 +5527,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a new version (activated if asked) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TriageRuleSetVersion"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4476,11 +5601,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the active rule set (version null: the built-in default) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example 3 */
+                        version: number | null;
+                        definition: components["schemas"]["TriageRuleSet"];
+                    };
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -4522,11 +5654,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description this version is now the active one */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TriageRuleSetVersion"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4588,11 +5723,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what triage would decide */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example draft */
+                        ruleSetVersion: (number | "draft") | null;
+                        /** @example true */
+                        hintsGiven: boolean;
+                        decision: components["schemas"]["TriageDecision"];
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4668,11 +5812,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description cases of the viewer's teams, most urgent deadline first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CaseListItem"][];
+                        /**
+                         * @description pass as `cursor` for the next page; null on the last
+                         * @example eyJkIjoiMjAyNi0xMi0wMSJ9
+                         */
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4723,11 +5877,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one case with its reports as sealed envelopes (every read is audited) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4785,11 +5942,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description every policy at its latest version */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"][];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -4833,11 +5993,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description version 1 of a new policy */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -4906,11 +6069,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the policy at its latest version */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -4974,11 +6140,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a new version (running escalations keep theirs) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationPolicy"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5060,11 +6229,51 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the timeline the engine would follow */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @example 2 */
+                        policyVersion: number;
+                        /**
+                         * @example acknowledged
+                         * @enum {string}
+                         */
+                        finalState: "acknowledged" | "exhausted";
+                        /** @description the exact timeline: who is notified when, through which channel, when it stops */
+                        events: {
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            at: string;
+                            /**
+                             * @example notify
+                             * @enum {string}
+                             */
+                            kind: "notify" | "overdue" | "exhausted" | "acknowledged" | "reactivated";
+                            /** @example 0 */
+                            step?: number;
+                            /** @example 0 */
+                            round?: number;
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            staffId?: string;
+                            /** @example email */
+                            channel?: string | null;
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            by?: string;
+                        }[];
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5144,11 +6353,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description who is on call at `at` (default now) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @example 2026-12-01T09:30:00.000Z
+                         */
+                        at: string;
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        staffId: string | null;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5212,11 +6435,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the rotation is set */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5298,11 +6530,20 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the override is set */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5380,11 +6621,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the case's escalation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5444,11 +6688,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the escalation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5508,11 +6755,116 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description every step and notification with its delivery attempts (no addresses, no content) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        run: components["schemas"]["EscalationRun"];
+                        events: {
+                            /** @example 42 */
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            at: string;
+                            /**
+                             * @description started, notified, waited, repeated, acknowledged, snoozed, resolved, reactivated, overdue, exhausted
+                             * @example notified
+                             */
+                            kind: string;
+                            /** @example 0 */
+                            step: number | null;
+                            /** @example 0 */
+                            round: number | null;
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            actorId: string | null;
+                            /**
+                             * @description ids and numbers only, never content
+                             * @example {
+                             *       "severity": "critical",
+                             *       "policyVersion": 2
+                             *     }
+                             */
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        notifications: {
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            id: string;
+                            /**
+                             * @description escalation or case_update
+                             * @example escalation
+                             */
+                            kind: string;
+                            /** @example checkin-after-alert:… */
+                            eventKey: string | null;
+                            /** @example 0 */
+                            step: number | null;
+                            /** @example 0 */
+                            round: number | null;
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            recipientId: string;
+                            /** @example email */
+                            channel: string;
+                            /**
+                             * @description pending, delivered, failed, cancelled
+                             * @example delivered
+                             */
+                            status: string;
+                            /** @example 1 */
+                            attempts: number;
+                            /**
+                             * Format: uuid
+                             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                             */
+                            fallbackOf: string | null;
+                            /** @example webhook_failed */
+                            lastError: string | null;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @example 2026-12-01T09:30:00.000Z
+                             */
+                            deliveredAt: string | null;
+                            attemptLog: {
+                                /** @example 1 */
+                                attempt: number;
+                                /** @example delivered */
+                                outcome: string;
+                                /** @example timeout */
+                                error: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-12-01T09:30:00.000Z
+                                 */
+                                startedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @example 2026-12-01T09:30:00.000Z
+                                 */
+                                finishedAt: string | null;
+                            }[];
+                        }[];
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5572,11 +6924,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description acknowledged; pending notifications are cancelled */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5640,11 +6995,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description snoozed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5722,11 +7080,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description resolved */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
             400: {
@@ -5788,11 +7149,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what the link is for (never acknowledges) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5863,11 +7227,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description acknowledged through the link */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["EscalationRun"];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -5934,11 +7301,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description my contact methods in order (details are never returned) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactMethod"][];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -5982,11 +7352,31 @@ export interface operations {
             };
         };
         responses: {
+            /** @description added; a webhook's signing secret is shown this once */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /** @example webhook */
+                        channel: string;
+                        /** @example 1 */
+                        priority: number;
+                        /** @example true */
+                        enabled: boolean;
+                        /**
+                         * @description webhooks only
+                         * @example whsec_…
+                         */
+                        secret?: string;
+                    };
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
@@ -6057,11 +7447,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description my contact methods in the new order */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ContactMethod"][];
+                };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
