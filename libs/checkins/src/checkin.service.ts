@@ -14,6 +14,7 @@ import {
   startPlan,
   validatePlanSpec,
 } from '@panah/domain';
+import { ReporterRepository } from '@panah/intake';
 import { CheckinReason, idTaken, invalid, noPlan } from './errors';
 import { PlanRecord, PlanRepository } from './plan.repository';
 import { SafetyCaseService } from './safety-case.service';
@@ -54,6 +55,7 @@ export class CheckinService {
     private readonly plans: PlanRepository,
     private readonly verifier: SignalVerifier,
     private readonly safety: SafetyCaseService,
+    private readonly reporters: ReporterRepository,
   ) {}
 
   async getPlan(who: ReporterRef): Promise<PlanView> {
@@ -180,8 +182,7 @@ export class CheckinService {
   }
 
   private async isDuressSession(sessionId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT duress FROM reporter_sessions WHERE id = $1`, [sessionId])) as { duress: boolean }[];
-    return rows[0]?.duress === true;
+    return (await this.reporters.session(this.dataSource.manager, sessionId))?.duress === true;
   }
 
   private async existing(manager: DataSource['manager'], id: string, reporterId: string): Promise<Omit<CheckinView, 'nextDeadline'> | null> {

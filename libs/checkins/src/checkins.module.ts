@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { CasesModule } from '@panah/cases';
 import { CaseUpdatesModule } from '@panah/escalation';
 import { StaffTeamRepository } from '@panah/identity';
-import { IntakeModule, REPORTER_DURESS_PORT } from '@panah/intake';
+import { IntakeModule, REPORTER_DURESS_PORT, ReporterRepository } from '@panah/intake';
 import { RuleSetRepository } from '@panah/triage';
 import { CheckinHistoryService } from './checkin-history.service';
 import { CheckinService } from './checkin.service';
@@ -22,8 +22,9 @@ import { SignalVerifier } from './signal-verifier';
 @Module({
   imports: [CasesModule, IntakeModule, CaseUpdatesModule],
   // RuleSetRepository is triage's: provided here read-only, for the default team and policy;
-  // StaffTeamRepository is identity's, for who may see a case.
-  providers: [RuleSetRepository, StaffTeamRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
+  // StaffTeamRepository is identity's, for who may see a case; ReporterRepository intake's, for
+  // reporter locks, sessions and keys.
+  providers: [RuleSetRepository, StaffTeamRepository, ReporterRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
   exports: [CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
 })
 export class CheckinsModule {}

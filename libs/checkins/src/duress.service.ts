@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseReason } from '@panah/domain';
-import type { ReporterDuressPort, SignInEvent } from '@panah/intake';
+import { ReporterRepository, type ReporterDuressPort, type SignInEvent } from '@panah/intake';
 import { SafetyCaseService } from './safety-case.service';
 
 const SWEEP_BATCH = 200;
+const SWEEP_CANDIDATES = 5_000;
 
 /**
  * Duress: a sign-in with the duress code looks normal to whoever watches and silently raises a
@@ -21,6 +22,7 @@ export class DuressService implements ReporterDuressPort {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly safety: SafetyCaseService,
+    private readonly reporters: ReporterRepository,
   ) {}
 
   signedIn(event: SignInEvent): void {
@@ -37,15 +39,10 @@ export class DuressService implements ReporterDuressPort {
   /** Raises the case for one duress session, once (keyed by the session). */
   async raiseForSession(sessionId: string): Promise<'raised' | 'already' | 'none'> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(`SELECT reporter_id, duress, created_at FROM reporter_sessions WHERE id = $1`, [sessionId])) as {
-        reporter_id: string;
-        duress: boolean;
-        created_at: Date;
-      }[];
-      const session = rows[0];
+      const session = await this.reporters.session(manager, sessionId);
       if (!session?.duress) return 'none';
       // The reporter row lock orders us with any other signal of this reporter.
-      await manager.query(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`, [session.reporter_id]);
+      await this.reporters.lockOne(manager, session.reporter_id);
       if (await this.alreadyRaised(manager, sessionId)) return 'already';
       const outcome = await this.safety.raise(manager, {
         reporterId: session.reporter_id,
@@ -61,26 +58,21 @@ export class DuressService implements ReporterDuressPort {
 
   /** Duress sessions from the last hours not raised yet (the API died, or raising failed). */
   async sweep(): Promise<number> {
-    const rows = (await this.dataSource.query(
-      `SELECT s.id FROM reporter_sessions s
-        WHERE s.expires_at > now() - interval '1 hour' AND s.duress
-          AND NOT EXISTS (SELECT 1 FROM duress_alerts a WHERE a.session_id = s.id)
-        ORDER BY s.created_at LIMIT $1`,
-      [SWEEP_BATCH],
-    )) as { id: string }[];
+    // Duress sessions of the last hour are few: read them all (capped), keep those not raised yet.
+    const recent = await this.reporters.recentDuressSessionIds(this.dataSource.manager, SWEEP_CANDIDATES);
+    const raisedAlready = recent.length === 0 ? [] : ((await this.dataSource.query(`SELECT session_id FROM duress_alerts WHERE session_id = ANY($1::uuid[])`, [recent])) as { session_id: string }[]);
+    const done = new Set(raisedAlready.map((r) => r.session_id));
     let raised = 0;
-    for (const row of rows) if ((await this.raiseForSession(row.id)) === 'raised') raised += 1;
+    for (const id of recent.filter((s) => !done.has(s)).slice(0, SWEEP_BATCH)) if ((await this.raiseForSession(id)) === 'raised') raised += 1;
     return raised;
   }
 
   /** May this session see the reporter's real reports? Only a non-duress one, or if they chose so. */
   async showsReports(sessionId: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT s.duress, coalesce(d.show_reports, false) AS show_reports FROM reporter_sessions s
-         LEFT JOIN reporter_duress_settings d ON d.reporter_id = s.reporter_id WHERE s.id = $1`,
-      [sessionId],
-    )) as { duress: boolean; show_reports: boolean }[];
-    return !rows[0]?.duress || rows[0].show_reports;
+    const session = await this.reporters.session(this.dataSource.manager, sessionId);
+    if (!session?.duress) return true;
+    const rows = (await this.dataSource.query(`SELECT show_reports FROM reporter_duress_settings WHERE reporter_id = $1`, [session.reporter_id])) as { show_reports: boolean }[];
+    return rows[0]?.show_reports === true;
   }
 
   /** Stores the choice made at registration, in the registration's transaction. */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, isRepeatPanic } from '@panah/domain';
+import { ReporterRepository } from '@panah/intake';
 import { idTaken } from './errors';
 import { SafetyCaseService } from './safety-case.service';
 import { SignalVerifier, type SignedSignalInput } from './signal-verifier';
@@ -25,6 +26,7 @@ export class PanicService {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly verifier: SignalVerifier,
     private readonly safety: SafetyCaseService,
+    private readonly reporters: ReporterRepository,
   ) {}
 
   async press(who: ReporterRef, input: SignedSignalInput): Promise<{ panic: PanicView; created: boolean }> {
@@ -32,7 +34,7 @@ export class PanicService {
     return this.dataSource.transaction(async (manager) => {
       // Serialise one reporter's presses (the same row CaseService locks), so five concurrent
       // presses see each other and make one case.
-      await manager.query(`SELECT id FROM reporters WHERE id = $1 FOR UPDATE`, [who.reporterId]);
+      await this.reporters.lockOne(manager, who.reporterId);
       const same = (await manager.query(`SELECT reporter_id, pressed_at FROM panic_events WHERE id = $1`, [signal.id])) as { reporter_id: string; pressed_at: Date }[];
       if (same[0]) {
         if (same[0].reporter_id !== who.reporterId) throw idTaken('id');

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { cryptoReady, type Envelope, fromB64u, isUuid, SignatureError, validateEnvelope, verifyAuthor } from '@panah/crypto';
-import { KeyDirectoryService } from '@panah/intake';
+import { KeyDirectoryService, ReporterRepository } from '@panah/intake';
 import { CheckinReason, invalid } from './errors';
 import { SafetySignalKind, safetySignedBytes, verifyEd25519 } from './signed-request';
 
@@ -35,6 +35,7 @@ export class SignalVerifier implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly directory: KeyDirectoryService,
+    private readonly reporters: ReporterRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -57,8 +58,8 @@ export class SignalVerifier implements OnModuleInit {
     const key = await this.key(reporterId, kid as string);
     const ok = key !== null && verifyEd25519(fromB64u(key.signPk, 'signPk'), safetySignedBytes(kind, id as string, at as string), fromB64u(signature as string, 'signature'));
     if (!key || !ok) throw invalid(CheckinReason.BadSignature, 'The signature does not verify', [{ path: 'signature', message: 'does not verify with that key' }]);
-    const session = (await this.dataSource.query(`SELECT duress FROM reporter_sessions WHERE id = $1`, [sessionId])) as { duress: boolean }[];
-    return { id: id as string, duress: key.purpose === 'duress' || session[0]?.duress === true };
+    const session = await this.reporters.session(this.dataSource.manager, sessionId);
+    return { id: id as string, duress: key.purpose === 'duress' || session?.duress === true };
   }
 
   /** A `checkin` envelope for the current intake keys, signed by one of the reporter's keys. */
@@ -84,10 +85,7 @@ export class SignalVerifier implements OnModuleInit {
   }
 
   private async key(reporterId: string, kid: string): Promise<{ signPk: string; purpose: 'primary' | 'duress' } | null> {
-    const rows = (await this.dataSource.query(`SELECT sign_pk, purpose FROM reporter_keys WHERE kid = $1 AND reporter_id = $2`, [kid, reporterId])) as {
-      sign_pk: string;
-      purpose: 'primary' | 'duress';
-    }[];
-    return rows[0] ? { signPk: rows[0].sign_pk, purpose: rows[0].purpose } : null;
+    const row = await this.reporters.signingKey(this.dataSource.manager, reporterId, kid);
+    return row ? { signPk: row.sign_pk, purpose: row.purpose } : null;
   }
 }

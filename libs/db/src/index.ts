@@ -5,3 +5,4 @@ export { DbModule } from './db.module';
 export { SnakeNamingStrategy } from './naming.strategy';
 export { prepared } from './prepared';
 export { isDependencyOutage } from './outage';
+export { TABLE_OWNERS, type OwnedTable } from './table-owners';

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { CasesModule } from '@panah/cases';
+import { StaffRepository } from '@panah/identity';
 import { CaseUpdateNotifier } from './case-updates';
 
 /**
  * Just the case-update notifier, for capabilities that report case events (check-ins, triage)
  * without pulling in the escalation engine, its channels and its commands.
  */
-@Module({ providers: [CaseUpdateNotifier], exports: [CaseUpdateNotifier] })
+@Module({ imports: [CasesModule], providers: [CaseUpdateNotifier, StaffRepository], exports: [CaseUpdateNotifier] })
 export class CaseUpdatesModule {}

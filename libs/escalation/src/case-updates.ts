@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { CaseRepository } from '@panah/cases';
 import { caseUpdateRecipients } from '@panah/domain';
+import { StaffRepository } from '@panah/identity';
 import { insertNotifications } from './notification-outbox';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
@@ -25,6 +27,11 @@ export interface CaseUpdate {
 export class CaseUpdateNotifier {
   private readonly logger = new Logger(CaseUpdateNotifier.name);
 
+  constructor(
+    private readonly cases: CaseRepository,
+    private readonly staff: StaffRepository,
+  ) {}
+
   /**
    * The case's people: whoever acknowledged its escalation (and anyone alerted since), or, if
    * nobody has, everyone the escalation already alerted (see caseUpdateRecipients). If nobody has
@@ -40,12 +47,9 @@ export class CaseUpdateNotifier {
     const run = runs[0];
     const participants = run ? await this.participants(m, run) : [];
     if (participants.length > 0) return this.notify(m, update, run.id, participants);
-    const team = (await m.query(
-      `SELECT s.id FROM cases c JOIN staff_teams st ON st.team_id = c.team_id JOIN staff s ON s.id = st.staff_id
-        WHERE c.id = $1 AND s.status = 'active' AND s.role <> 'admin' ORDER BY s.created_at, s.id`,
-      [update.caseId],
-    )) as { id: string }[];
-    if (team.length > 0) return this.notify(m, update, run?.id ?? null, team.map((t) => t.id));
+    const teamId = (await this.cases.access(m, update.caseId))?.team_id ?? null;
+    const team = teamId === null ? [] : await this.staff.activeCaseStaffOfTeam(m, teamId);
+    if (team.length > 0) return this.notify(m, update, run?.id ?? null, team);
     return this.notifyAdmins(m, update);
   }
 
@@ -72,20 +76,20 @@ export class CaseUpdateNotifier {
       [run.id],
     )) as { recipient_id: string; first_at: Date; last_at: Date }[];
     const candidates = [...new Set([...(run.acknowledged_by ? [run.acknowledged_by] : []), ...notified.map((n) => n.recipient_id)])];
-    const active = candidates.length === 0 ? [] : ((await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [candidates])) as { id: string }[]);
+    const active = await this.staff.activeIds(m, candidates);
     return caseUpdateRecipients({
       acknowledgedBy: run.acknowledged_by,
       acknowledgedAt: run.acknowledged_at,
       notified: notified.map((n) => ({ staffId: n.recipient_id, firstAt: n.first_at, lastAt: n.last_at })),
-      activeStaff: new Set(active.map((a) => a.id)),
+      activeStaff: active,
     });
   }
 
   /** Every active admin (a failure of the system itself: admins own the rules and the workers). */
   async notifyAdmins(m: EntityManager, update: CaseUpdate): Promise<number> {
-    const admins = (await m.query(`SELECT id FROM staff WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id`)) as { id: string }[];
+    const admins = await this.staff.activeAdminIds(m);
     const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
-    return this.notify(m, update, runs[0]?.id ?? null, admins.map((a) => a.id));
+    return this.notify(m, update, runs[0]?.id ?? null, admins);
   }
 
   /** One notification per person, to their first enabled contact method (delivery falls back to the next). */

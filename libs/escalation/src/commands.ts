@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { CaseRepository } from '@panah/cases';
+import { StaffTeamRepository } from '@panah/identity';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { canSeeCase, decideRunCommand, DomainError, ErrorCode, EscalationReason, type RunCommand, type RunState, StaffRole } from '@panah/domain';
 import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
@@ -40,6 +41,7 @@ export class EscalationCommands {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly audit: AuditLog,
     private readonly cases: CaseRepository,
+    private readonly staffTeams: StaffTeamRepository,
   ) {}
 
   acknowledge(runId: string, actor: Actor): Promise<RunView> {
@@ -141,9 +143,9 @@ export class EscalationCommands {
     if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     const run = rows[0];
     if (!viaLink) {
-      const teams = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1`, [actor.staffId])) as { team_id: string }[];
+      const teamIds = await this.staffTeams.teamIdsOf(m, actor.staffId);
       const notified = (await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [run.id, actor.staffId])) as unknown[];
-      const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds: teams.map((t) => t.team_id) }, { teamId: run.team_id, assigneeIds: [] });
+      const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds }, { teamId: run.team_id, assigneeIds: [] });
       // Someone alerted for the case may act on it even outside its team (a named target).
       if (!visible && !(notified.length > 0 && actor.role !== StaffRole.Admin)) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
+import { StaffRepository } from '@panah/identity';
 import { DomainError, ErrorCode, type FieldProblem, isTimeZone, onCallAt, validationError } from '@panah/domain';
 
 export interface ScheduleInput {
@@ -18,6 +19,7 @@ export class OnCallSchedules {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly staff: StaffRepository,
   ) {}
 
   async set(teamId: string, input: ScheduleInput, actorId: string): Promise<{ id: string }> {
@@ -27,13 +29,8 @@ export class OnCallSchedules {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.rotationStart) || Number.isNaN(Date.parse(input.rotationStart))) problems.push({ path: 'rotationStart', message: 'must be yyyy-MM-dd' });
     if (problems.length > 0) throw validationError(problems);
     return this.dataSource.transaction(async (m) => {
-      const team = (await m.query(`SELECT 1 FROM teams WHERE id = $1`, [teamId])) as unknown[];
-      if (team.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such team');
-      const members = (await m.query(
-        `SELECT s.id FROM staff s JOIN staff_teams st ON st.staff_id = s.id AND st.team_id = $2 WHERE s.id = ANY($1::uuid[]) AND s.status = 'active'`,
-        [input.members, teamId],
-      )) as { id: string }[];
-      const ok = new Set(members.map((x) => x.id));
+      if (!(await this.staff.existingTeamIds(m, [teamId])).has(teamId)) throw new DomainError(ErrorCode.NotFound, 'No such team');
+      const ok = await this.staff.activeMembersAmong(m, teamId, input.members);
       const bad = input.members.map((id, i) => ({ id, i })).filter((x) => !ok.has(x.id));
       if (bad.length > 0) throw validationError(bad.map((b) => ({ path: `members[${b.i}]`, message: 'is not an active member of the team' })));
       const rows = (await m.query(
@@ -52,8 +49,7 @@ export class OnCallSchedules {
     return this.dataSource.transaction(async (m) => {
       const s = (await m.query(`SELECT id FROM oncall_schedules WHERE team_id = $1`, [teamId])) as { id: string }[];
       if (s.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
-      const person = (await m.query(`SELECT 1 FROM staff WHERE id = $1 AND status = 'active'`, [input.staffId])) as unknown[];
-      if (person.length === 0) throw validationError([{ path: 'staffId', message: 'unknown or inactive staff member' }]);
+      if (!(await this.staff.activeIds(m, [input.staffId])).has(input.staffId)) throw validationError([{ path: 'staffId', message: 'unknown or inactive staff member' }]);
       const id = randomUUID();
       await m.query(`INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`, [id, s[0].id, input.staffId, input.startsAt, input.endsAt]);
       await this.audit.append(m, { actorType: 'staff', actorId, action: 'oncall.override_added', targetType: 'team', targetId: teamId, details: { overrideId: id } });

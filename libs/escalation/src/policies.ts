@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
+import { StaffRepository } from '@panah/identity';
 import {
   type AlertSeverity,
   DomainError,
@@ -34,6 +35,7 @@ export class EscalationPolicies {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly staffRows: StaffRepository,
   ) {}
 
   async create(name: string, definition: unknown, actorId: string): Promise<PolicyView> {
@@ -96,12 +98,12 @@ export class EscalationPolicies {
     }
     const targets = policyTargets(shape.data as PolicyDefinition);
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    const staff = (await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [targets.staffIds.filter((x) => uuid.test(x))])) as { id: string }[];
-    const teams = (await m.query(`SELECT id FROM teams WHERE id = ANY($1::uuid[])`, [[...targets.teamIds, ...targets.onCallTeamIds].filter((x) => uuid.test(x))])) as { id: string }[];
+    const staff = await this.staffRows.activeIds(m, targets.staffIds.filter((x) => uuid.test(x)));
+    const teams = await this.staffRows.existingTeamIds(m, [...targets.teamIds, ...targets.onCallTeamIds].filter((x) => uuid.test(x)));
     const oncall = (await m.query(`SELECT team_id FROM oncall_schedules WHERE team_id = ANY($1::uuid[])`, [targets.onCallTeamIds.filter((x) => uuid.test(x))])) as { team_id: string }[];
     const result = validatePolicy(
       definition,
-      { staffIds: new Set(staff.map((s) => s.id)), teamIds: new Set(teams.map((t) => t.id)), onCallTeamIds: new Set(oncall.map((o) => o.team_id)) },
+      { staffIds: staff, teamIds: teams, onCallTeamIds: new Set(oncall.map((o) => o.team_id)) },
       'definition',
     );
     if (!result.ok) throw new DomainError(ErrorCode.ValidationFailed, 'The policy is not valid', result.problems, EscalationReason.PolicyInvalid);

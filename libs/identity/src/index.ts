@@ -17,3 +17,4 @@ export { matchTotp, newTotpSecret, totpCodeAt, totpUri } from './totp';
 export { newRecoveryCodes, normaliseRecoveryCode, recoveryCodeDigest } from './recovery-codes';
 export { StaffTeamRepository } from './staff-team.repository';
 export { StaffKeysRepository, type StaffKeyRow } from './staff-keys.repository';
+export { StaffRepository } from './staff.repository';

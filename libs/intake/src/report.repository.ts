@@ -110,6 +110,55 @@ export class ReportRepository {
     return rows.map((r) => ({ id: r.id, size: Number(r.size) }));
   }
 
+  /**
+   * Locks the reports in id order (concurrent triage batches cannot deadlock); `repeat`: an
+   * earlier report from the same reporter within the window before its arrival. Earlier only, so
+   * that two reports raise the case one level whether they are triaged apart or together.
+   */
+  async lockForTriage(m: EntityManager, reportIds: readonly string[], repeatWindowHours: number): Promise<TriageReportRow[]> {
+    return (await m.query(
+      prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
+              (extract(epoch FROM r.received_at) * 1000000)::bigint::text AS received_us,
+              EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND (o.received_at, o.id) < (r.received_at, r.id)
+                         AND o.received_at >= r.received_at - make_interval(hours => $2)) AS repeat
+         FROM reports r WHERE r.id = ANY($1::uuid[]) ORDER BY r.id FOR UPDATE OF r`),
+      [reportIds, repeatWindowHours],
+    )) as TriageReportRow[];
+  }
+
+  /** Triaged: linked to its case. */
+  async markTriaged(m: EntityManager, links: readonly { reportId: string; caseId: string }[]): Promise<void> {
+    // clock_timestamp(), not now(): triaged_at should say when triage finished (bench/triage reads it).
+    await m.query(
+      prepared(`UPDATE reports r SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = x.case_id
+         FROM unnest($1::uuid[], $2::uuid[]) AS x(id, case_id) WHERE r.id = x.id`),
+      [links.map((l) => l.reportId), links.map((l) => l.caseId)],
+    );
+  }
+
+  /** Reports still `received` after `olderThanSeconds`, oldest first (partial index). */
+  async staleReceivedIds(m: EntityManager, olderThanSeconds: number, limit: number): Promise<string[]> {
+    const rows = (await m.query(
+      `SELECT id FROM reports WHERE status = 'received' AND received_at < now() - make_interval(secs => $1) ORDER BY received_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    )) as Pick<TriageReportRow, 'id'>[];
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes staged attachment chunks that no attachment row adopted within `hours`. */
+  async sweepAbandonedUploads(m: EntityManager, hours: number): Promise<number> {
+    const rows = (await m.query(
+      `WITH gone AS (
+         DELETE FROM attachment_chunks c
+          WHERE c.created_at < now() - make_interval(hours => $1)
+            AND NOT EXISTS (SELECT 1 FROM report_attachments a WHERE a.upload_id = c.upload_id)
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [hours],
+    )) as { n: number }[];
+    return rows[0].n;
+  }
+
   /** How many reports each case has (cases without reports are absent). */
   async countForCases(m: EntityManager, caseIds: readonly string[]): Promise<Map<string, number>> {
     if (caseIds.length === 0) return new Map();
@@ -121,12 +170,26 @@ export class ReportRepository {
   }
 
   /** A case's reports in the order they arrived (envelopes sealed, hints still encrypted). */
-  async listForCase(m: EntityManager, caseId: string): Promise<CaseReportRow[]> {
-    return (await m.query(`SELECT id, envelope, hints, received_at FROM reports WHERE case_id = $1 ORDER BY received_at, id`, [caseId])) as CaseReportRow[];
+  async listForCase(m: EntityManager, caseId: string): Promise<ReportOfCaseRow[]> {
+    return (await m.query(`SELECT id, envelope, hints, received_at FROM reports WHERE case_id = $1 ORDER BY received_at, id`, [caseId])) as ReportOfCaseRow[];
   }
 }
 
-export interface CaseReportRow {
+/** A report as triage locks it. */
+export interface TriageReportRow {
+  id: string;
+  reporter_id: string;
+  status: ReportStatus;
+  hints: string | null;
+  received_at: Date;
+  /** received_at in microseconds (a Date keeps only milliseconds): the exact order of arrival. */
+  received_us: string;
+  case_id: string | null;
+  /** An earlier report from the same reporter arrived within the repeat window. */
+  repeat: boolean;
+}
+
+export interface ReportOfCaseRow {
   id: string;
   envelope: unknown;
   hints: string | null;

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { ProducerQueues, withTimeout } from '@panah/queue';
+import { outboxBacklog, ProducerQueues, withTimeout } from '@panah/queue';
 import { MetricsService } from './metrics.service';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized', 'waiting-children'] as const;
@@ -35,12 +35,7 @@ export class QueueMetrics implements OnModuleInit {
     });
     let backlog: Promise<{ count: number; age: number }> | null = null;
     const readBacklog = (): Promise<{ count: number; age: number }> =>
-      (backlog ??= dataSource
-        .query(
-          `SELECT count(*)::int AS count, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float AS age
-             FROM outbox WHERE relayed_at IS NULL`,
-        )
-        .then((rows: { count: number; age: number }[]) => rows[0])
+      (backlog ??= outboxBacklog(dataSource.manager)
         .catch(() => ({ count: -1, age: -1 }))
         .finally(() => setTimeout(() => (backlog = null), 0)));
     new Gauge({

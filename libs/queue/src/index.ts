@@ -8,3 +8,4 @@ export { ProducerQueuesModule, OutboxRelayModule } from './queue.module';
 export { RedisPolicyCheck } from './redis-policy.check';
 export { withTimeout } from './timeout';
 export { eachAloneIfBatchFails, MicroBatcher, type BatchOptions } from './micro-batcher';
+export { pruneRelayedOutbox, outboxBacklog } from './outbox.repository';

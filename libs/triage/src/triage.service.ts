@@ -6,26 +6,13 @@ import { CaseService } from '@panah/cases';
 import { CryptoFormatError, fromUtf8, type HintsCipher } from '@panah/crypto';
 import { CaseReason, evaluateTriage, TriageHints, validateHints } from '@panah/domain';
 import { CaseUpdateNotifier } from '@panah/escalation';
-import { HINTS_CIPHER } from '@panah/intake';
+import { HINTS_CIPHER, ReportRepository, type TriageReportRow } from '@panah/intake';
 import { RuleSetRepository } from './rule-set.repository';
-import { prepared } from '@panah/db';
 import { eachAloneIfBatchFails } from '@panah/queue';
 
 export interface TriageResult {
   readonly caseId: string;
   readonly outcome: 'opened' | 'linked' | 'already_triaged' | 'missing';
-}
-
-interface ReportRow {
-  id: string;
-  reporter_id: string;
-  status: string;
-  hints: string | null;
-  received_at: Date;
-  /** received_at in microseconds (a Date keeps only milliseconds): the exact order of arrival. */
-  received_us: string;
-  case_id: string | null;
-  repeat: boolean;
 }
 
 /** How long a triage_failed case may wait for acknowledgement. */
@@ -46,6 +33,7 @@ export class TriageService {
     private readonly rules: RuleSetRepository,
     private readonly cases: CaseService,
     private readonly updates: CaseUpdateNotifier,
+    private readonly reports: ReportRepository,
   ) {}
 
   /**
@@ -61,7 +49,7 @@ export class TriageService {
 
   private async triageLocked(manager: EntityManager, reportIds: readonly string[], now: Date): Promise<Map<string, TriageResult | Error>> {
     const results = new Map<string, TriageResult | Error>(reportIds.map((id) => [id, { caseId: '', outcome: 'missing' }]));
-    const due: { report: ReportRow; hints: TriageHints | null }[] = [];
+    const due: { report: TriageReportRow; hints: TriageHints | null }[] = [];
     for (const report of await this.lockReports(manager, reportIds)) {
       if (report.status !== 'received') {
         results.set(report.id, { caseId: report.case_id ?? '', outcome: 'already_triaged' });
@@ -127,24 +115,12 @@ export class TriageService {
     });
   }
 
-  /**
-   * Locks the reports in id order (concurrent batches cannot deadlock); `repeat`: an earlier
-   * report from the same reporter within the window before its arrival. Earlier only, so that
-   * two reports raise the case one level whether they are triaged apart or together.
-   */
-  private async lockReports(manager: EntityManager, reportIds: readonly string[]): Promise<ReportRow[]> {
-    return (await manager.query(
-      prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
-              (extract(epoch FROM r.received_at) * 1000000)::bigint::text AS received_us,
-              EXISTS (SELECT 1 FROM reports o WHERE o.reporter_id = r.reporter_id AND (o.received_at, o.id) < (r.received_at, r.id)
-                         AND o.received_at >= r.received_at - make_interval(hours => $2)) AS repeat
-         FROM reports r WHERE r.id = ANY($1::uuid[]) ORDER BY r.id FOR UPDATE OF r`),
-      [reportIds, this.config.triage.repeatWindowHours],
-    )) as ReportRow[];
+  private lockReports(manager: EntityManager, reportIds: readonly string[]): Promise<TriageReportRow[]> {
+    return this.reports.lockForTriage(manager, reportIds, this.config.triage.repeatWindowHours);
   }
 
   /** Decrypts and re-validates stored hints; throws a CryptoError if they can never be read. */
-  private readHints(report: ReportRow): TriageHints | null {
+  private readHints(report: TriageReportRow): TriageHints | null {
     if (report.hints === null) return null;
     const json = fromUtf8(this.hintsCipher.decrypt(report.id, report.hints), 'hints');
     let parsed: unknown;
@@ -158,13 +134,8 @@ export class TriageService {
     return result.hints;
   }
 
-  private async markTriaged(manager: EntityManager, links: readonly { reportId: string; caseId: string }[]): Promise<void> {
-    // clock_timestamp(), not now(): triaged_at should say when triage finished (bench/triage reads it).
-    await manager.query(
-      prepared(`UPDATE reports r SET status = 'triaged', triaged_at = clock_timestamp(), updated_at = now(), case_id = x.case_id
-         FROM unnest($1::uuid[], $2::uuid[]) AS x(id, case_id) WHERE r.id = x.id`),
-      [links.map((l) => l.reportId), links.map((l) => l.caseId)],
-    );
+  private markTriaged(manager: EntityManager, links: readonly { reportId: string; caseId: string }[]): Promise<void> {
+    return this.reports.markTriaged(manager, links);
   }
 }
 

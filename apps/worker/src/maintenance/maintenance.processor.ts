@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { JobName, parseJobPayload, QueueName } from '@panah/queue';
+import { JobName, parseJobPayload, pruneRelayedOutbox, QueueName } from '@panah/queue';
 import { JobProcessor } from '../job-processor';
 import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
 
@@ -22,12 +22,7 @@ export class MaintenanceProcessor extends PanahWorkerHost implements JobProcesso
     switch (name) {
       case JobName.OutboxPrune: {
         const { retentionHours } = parseJobPayload(JobName.OutboxPrune, job.data);
-        const result = (await this.dataSource.query(
-          `WITH gone AS (DELETE FROM outbox WHERE relayed_at < now() - make_interval(hours => $1) RETURNING 1)
-           SELECT count(*)::int AS deleted FROM gone`,
-          [retentionHours],
-        )) as { deleted: number }[];
-        return { deleted: result[0].deleted };
+        return { deleted: await pruneRelayedOutbox(this.dataSource.manager, retentionHours) };
       }
     }
   }

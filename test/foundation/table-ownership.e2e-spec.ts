@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TABLE_OWNERS } from '@panah/db';
+import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
+import { checkTableOwnership, type OwnershipRules } from '../support/table-ownership';
+
+/**
+ * Issue 14: each table has one owning library (libs/db/src/table-owners.ts), and all SQL that
+ * touches it lives in that library's `*.repository.ts`. Checked like the schema-drift test: the
+ * owner map must cover exactly the migrated schema, and the source must keep to it.
+ */
+const rules: OwnershipRules = {
+  owners: TABLE_OWNERS,
+  // A change and the job it causes are one statement (outboxRowValues): any owner may insert its
+  // outbox row; reading, relaying and pruning the outbox are libs/queue's.
+  sharedInserts: ['outbox'],
+  // Reads of another owner's table inside one statement, where a second round trip would cost a
+  // hot path its latency. Reads only: the check refuses any write of these tables.
+  foreignTables: {
+    'libs/escalation/src/directory.ts': {
+      tables: ['staff', 'staff_teams'],
+      why: 'the directory an escalation step alerts (team members, schedules, contact order) is one round trip per step (G4 lateness)',
+    },
+    'libs/escalation/src/delivery.ts': {
+      tables: ['cases'],
+      why: 'claiming a notification reads the case severity in the claiming statement, once per delivery attempt',
+    },
+    'libs/triage/src/rule-set.repository.ts': {
+      tables: ['teams', 'escalation_policies'],
+      why: 'the routing context (active rule set and teams) is one round trip per triage batch; policy ids are read to validate a rule set',
+    },
+  },
+  // The ratchet: files that still run SQL outside a repository. It may only shrink: a file that
+  // no longer runs SQL must leave the list, and no file may join it.
+  legacySqlFiles: [
+    'apps/cli/src/commands/doctor.command.ts', // a `SELECT 1` connectivity probe, no table
+    'libs/db/src/data-source.ts', // creates the database before migrations, no table
+    'libs/audit/src/audit-log.ts',
+    'libs/checkins/src/checkin-history.service.ts',
+    'libs/checkins/src/checkin.service.ts',
+    'libs/checkins/src/deadline.service.ts',
+    'libs/checkins/src/duress.service.ts',
+    'libs/checkins/src/panic.service.ts',
+    'libs/checkins/src/safety-case.service.ts',
+    'libs/escalation/src/case-updates.ts',
+    'libs/escalation/src/commands.ts',
+    'libs/escalation/src/contacts.ts',
+    'libs/escalation/src/delivery.ts',
+    'libs/escalation/src/directory.ts',
+    'libs/escalation/src/engine.ts',
+    'libs/escalation/src/escalation.metrics.ts',
+    'libs/escalation/src/history.ts',
+    'libs/escalation/src/notification-outbox.ts',
+    'libs/escalation/src/oncall.ts',
+    'libs/escalation/src/policies.ts',
+    'libs/escalation/src/policy-store.ts',
+    'libs/escalation/src/sweeper.ts',
+    'libs/identity/src/invitations.ts',
+    'libs/identity/src/registration.ts',
+    'libs/identity/src/staff-admin.ts',
+    'libs/identity/src/staff-sessions.ts',
+    'libs/identity/src/staff-store.ts',
+    'libs/identity/src/teams.ts',
+    'libs/intake/src/attachment.service.ts',
+    'libs/intake/src/key-directory.service.ts',
+    'libs/intake/src/message.service.ts',
+    'libs/intake/src/reporter-auth.service.ts',
+    'libs/queue/src/outbox-relay.ts',
+    'libs/queue/src/outbox.ts',
+  ],
+};
+
+describe('table ownership', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => db?.drop());
+
+  it('gives every table of the migrated schema exactly one owner, and names no table that does not exist', async () => {
+    const rows = await rowsOf<{ table_name: string }>(
+      db.url,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'migrations' ORDER BY table_name`,
+    );
+    expect(Object.keys(TABLE_OWNERS).sort()).toEqual(rows.map((r) => r.table_name).sort());
+    // Every owner is a library of this repository.
+    for (const owner of new Set(Object.values(TABLE_OWNERS))) expect(existsSync(join(process.cwd(), 'libs', owner, 'src', 'index.ts'))).toBe(true);
+  });
+
+  it("names no other library's table in any library's SQL", () => {
+    expect(checkTableOwnership(process.cwd(), rules).foreignTableUses).toEqual([]);
+  });
+
+  it('runs SQL only in repositories and migrations (besides the shrinking legacy list)', () => {
+    const report = checkTableOwnership(process.cwd(), rules);
+    expect(report.scannedFiles).toBeGreaterThan(100);
+    expect(report.sqlOutsideRepositories).toEqual([]);
+    expect(report.staleExceptions).toEqual([]);
+  });
+
+  it('fails on a library that writes or reads another library\'s table, or runs SQL outside a repository', () => {
+    const fixture = join(process.cwd(), 'test', 'foundation', 'fixtures', 'ownership');
+    const report = checkTableOwnership(fixture, {
+      owners: TABLE_OWNERS,
+      sharedInserts: ['outbox'],
+      foreignTables: { 'libs/escalation/src/directory.repository.ts': { tables: ['staff', 'staff_teams'], why: 'fixture' } },
+      legacySqlFiles: ['libs/escalation/src/gone.ts'],
+    });
+    expect(report.foreignTableUses.sort()).toEqual([
+      // An exception allows reading another owner's table, never writing it.
+      'libs/escalation/src/directory.repository.ts: staff_teams (owned by identity)',
+      'libs/triage/src/report-status.repository.ts: escalation_runs (owned by escalation)',
+      'libs/triage/src/report-status.repository.ts: reports (owned by intake)',
+    ]);
+    expect(report.sqlOutsideRepositories).toEqual(['libs/triage/src/triage.service.ts']);
+    expect(report.staleExceptions).toEqual(['legacy SQL file libs/escalation/src/gone.ts']);
+  });
+});
