@@ -63,7 +63,6 @@ const rules: OwnershipRules = {
     'libs/identity/src/teams.ts',
     'libs/intake/src/attachment.service.ts',
     'libs/intake/src/key-directory.service.ts',
-    'libs/intake/src/message.service.ts',
     'libs/intake/src/reporter-auth.service.ts',
     'libs/queue/src/outbox-relay.ts',
     'libs/queue/src/outbox.ts',

@@ -59,8 +59,7 @@ export class CaseUpdateNotifier {
    */
   async notifyAssignee(m: EntityManager, update: CaseUpdate, assigneeId: string | null): Promise<number> {
     if (assigneeId !== null) {
-      const active = (await m.query(`SELECT id FROM staff WHERE id = $1 AND status = 'active' AND role <> 'admin'`, [assigneeId])) as { id: string }[];
-      if (active.length > 0) {
+      if (await this.staff.isActiveCaseStaff(m, assigneeId)) {
         const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
         return this.notify(m, update, runs[0]?.id ?? null, [assigneeId]);
       }

@@ -14,6 +14,12 @@ export class StaffRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** Is this an active caseworker or supervisor (not an admin)? */
+  async isActiveCaseStaff(m: EntityManager, staffId: string): Promise<boolean> {
+    const rows = (await m.query(`SELECT 1 FROM staff WHERE id = $1 AND status = 'active' AND role <> 'admin'`, [staffId])) as unknown[];
+    return rows.length > 0;
+  }
+
   /** Those of `ids` that are active members of the team. */
   async activeMembersAmong(m: EntityManager, teamId: string, ids: readonly string[]): Promise<Set<string>> {
     const rows = (await m.query(
