@@ -51,6 +51,8 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'AdminTeamsController.remove', method: 'DELETE', path: `/v1/admin/teams/${id}`, allowed: ['admin'], status: 404 },
   { route: 'AuditController.page', method: 'GET', path: '/v1/admin/audit', allowed: ['admin'], status: 200 },
   // Case work (issue 15): the guard lets staff of these roles through; the case itself then decides (404 for anyone who cannot read it).
+  { route: 'CasesController.list', method: 'GET', path: '/v1/cases', allowed: ['caseworker', 'supervisor'], status: 200 },
+  { route: 'CasesController.view', method: 'GET', path: `/v1/cases/${id}`, allowed: ['caseworker', 'supervisor'], status: 404 },
   { route: 'CaseworkController.putMessage', method: 'PUT', path: `/v1/cases/${id}/messages/${id}`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
   { route: 'CaseworkController.putNote', method: 'PUT', path: `/v1/cases/${id}/notes/${id}`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
   { route: 'CaseworkController.recipients', method: 'GET', path: `/v1/cases/${id}/recipients`, allowed: ['caseworker', 'supervisor'], status: 404 },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateStaffKeys, sealEnvelope, toB64u, type BoxKeyPair, type Envelope, type EnvelopeKind, type StaffKeyPairs } from '@panah/crypto';
+import { caseOpenedJobId, JobName } from '@panah/queue';
 import type { RunningApp } from './apps';
 import { sql } from './database';
 import { sealReport, signedInReporter, type TestReporter } from './intake';
@@ -31,7 +32,7 @@ export async function keyedStaff(api: RunningApp, db: { url: string }, options: 
 export async function caseWithReport(
   api: RunningApp,
   db: { url: string },
-  opts: { teamId: string | null; intake: readonly Uint8Array[]; plaintext?: string; state?: 'open' | 'acknowledged' },
+  opts: { teamId: string | null; intake: readonly Uint8Array[]; plaintext?: string; state?: 'open' | 'acknowledged'; policyId?: string | null; severity?: string },
 ): Promise<{ reporter: TestReporter; caseId: string; reportId: string; envelope: Envelope }> {
   const reporter = await signedInReporter(api.url);
   const envelope = sealReport(reporter, opts.intake, opts.plaintext ?? '{"schema":"report/1","narrative":"they followed me"}');
@@ -39,9 +40,11 @@ export async function caseWithReport(
   const pg = await sql(db.url);
   try {
     await pg.query(
-      `INSERT INTO cases (id, reporter_id, state, severity, team_id, deadline_at, reasons) VALUES ($1, $2, $3, 'high', $4, now() + interval '10 minutes', '{report}')`,
-      [caseId, reporter.reporterId, opts.state ?? 'open', opts.teamId],
+      `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, $3, $5, $4, $6, now() + interval '10 minutes', '{report}')`,
+      [caseId, reporter.reporterId, opts.state ?? 'open', opts.teamId, opts.severity ?? 'high', opts.policyId ?? null],
     );
+    // With a policy, the escalation engine starts the case as triage would have it start (case.opened).
+    if (opts.policyId) await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [JobName.CaseOpened, JSON.stringify({ caseId }), caseOpenedJobId(caseId)]);
     await pg.query(
       `INSERT INTO reports (id, reporter_id, status, envelope, request_digest, directory_serial, case_id, triaged_at) VALUES ($1, $2, 'triaged', $3::jsonb, 'test', 1, $4, now())`,
       [envelope.id, reporter.reporterId, JSON.stringify(envelope), caseId],

@@ -291,7 +291,8 @@ describe('triage, end to end through the outbox and BullMQ', () => {
     expect(new Set(seen).size).toBe(seen.length);
     const view = await fetch(`${api.url}/v1/cases/${cases[0].id}`, { headers: supervisor.headers });
     expect(view.status).toBe(200);
-    expect(await view.json()).toMatchObject({ reports: [{ hints: { category: 'other', country: 'DE' }, envelope: { kind: 'report' } }] });
+    const detail = (await view.json()) as { timeline: { type: string }[] };
+    expect(detail.timeline.filter((t) => t.type === 'report')).toMatchObject([{ hints: { category: 'other', country: 'DE' }, envelope: { kind: 'report' } }]);
     const outsider = await signedInStaff(api, db, { role: 'caseworker', teams: ['Dari desk'] });
     expect((await fetch(`${api.url}/v1/cases/${cases[0].id}`, { headers: outsider.headers })).status).toBe(404);
     expect((await fetch(`${api.url}/v1/cases/${cases[0].id}`, { headers: admin.headers })).status).toBe(403);

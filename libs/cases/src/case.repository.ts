@@ -54,6 +54,10 @@ export interface CaseListFilter {
   readonly state?: CaseState;
   readonly severity?: Severity;
   readonly teamId?: string;
+  /** Only cases with this reason code among their reasons. */
+  readonly reason?: string;
+  /** Only cases assigned to this staff member. */
+  readonly assigneeId?: string;
   /** Only cases due before this time. */
   readonly deadlineBefore?: Date;
   /** Last case id of the previous page. */
@@ -183,6 +187,20 @@ export class CaseRepository {
     return { caseId: row.id, version: row.version };
   }
 
+  /** The whole case row (the case view), or null (no lock). */
+  async detail(m: EntityManager, caseId: string): Promise<CaseRow | null> {
+    const rows = (await m.query(
+      prepared(`SELECT id, reporter_id, state, severity, team_id, assignee_id, policy_id, deadline_at, reasons, triage, version, opened_at, updated_at, resolved_at FROM cases WHERE id = $1`),
+      [caseId],
+    )) as CaseRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Moves an unresolved case to another team (a hand-over), with its assignee; null when nothing changed. */
+  handOver(m: EntityManager, caseId: string, teamId: string, assigneeId: string | null): Promise<CaseChange | null> {
+    return this.change(m, caseId, `team_id = $3::uuid, assignee_id = $4::uuid`, `state <> 'resolved' AND (team_id IS DISTINCT FROM $3::uuid OR assignee_id IS DISTINCT FROM $4::uuid)`, [teamId, assigneeId]);
+  }
+
   /** Who may see the case, or null if there is none (no lock). */
   async access(m: EntityManager, caseId: string): Promise<CaseAccessRow | null> {
     const rows = (await m.query(prepared(`SELECT id, reporter_id, team_id, assignee_id, state FROM cases WHERE id = $1`), [caseId])) as CaseAccessRow[];
@@ -212,9 +230,11 @@ export class CaseRepository {
           AND ($4::timestamptz IS NULL OR c.deadline_at < $4)
           AND ($5::uuid IS NULL OR (c.deadline_at, c.id) > (SELECT deadline_at, id FROM cases WHERE id = $5::uuid))
           AND ($8::uuid IS NULL OR c.team_id = $8::uuid)
+          AND ($9::text IS NULL OR $9 = ANY(c.reasons))
+          AND ($10::uuid IS NULL OR c.assignee_id = $10::uuid)
         ORDER BY c.deadline_at, c.id
         LIMIT $6`,
-      [scope.teamIds, f.state ?? null, f.severity ?? null, f.deadlineBefore ?? null, f.cursor ?? null, f.limit + 1, scope.assigneeId, f.teamId ?? null],
+      [scope.teamIds, f.state ?? null, f.severity ?? null, f.deadlineBefore ?? null, f.cursor ?? null, f.limit + 1, scope.assigneeId, f.teamId ?? null, f.reason ?? null, f.assigneeId ?? null],
     )) as CaseListRow[];
   }
 }

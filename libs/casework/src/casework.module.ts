@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { CaseEventRepository, CaseGrantRepository, CaseNoteRepository, CasesModule } from '@panah/cases';
-import { CaseUpdatesModule } from '@panah/escalation';
+import { SafetyTimelineRepository } from '@panah/checkins';
+import { CaseUpdatesModule, EscalationHistory } from '@panah/escalation';
 import { StaffKeysRepository } from '@panah/identity';
 import { CaseMaterialRepository, ConversationRepository, IntakeModule } from '@panah/intake';
 import { CaseFilesService } from './case-files.service';
 import { CaseReaders } from './case-readers';
+import { CaseTimelineService } from './case-timeline.service';
 import { ConversationService } from './conversation.service';
 import { NotesService } from './notes.service';
 
@@ -27,7 +29,10 @@ import { NotesService } from './notes.service';
     ConversationService,
     NotesService,
     CaseFilesService,
+    SafetyTimelineRepository,
+    EscalationHistory,
+    CaseTimelineService,
   ],
-  exports: [CaseReaders, ConversationService, NotesService, CaseFilesService],
+  exports: [CaseReaders, ConversationService, NotesService, CaseFilesService, CaseTimelineService],
 })
 export class CaseworkModule {}

@@ -7,3 +7,4 @@ export { CheckinHistoryService, type CheckinHistoryItem, type CaseSafetyItem } f
 export { safetySignedBytes, verifyEd25519, type SafetySignalKind } from './signed-request';
 export { CheckinReason } from './errors';
 export type { SignedSignalInput } from './signal-verifier';
+export { SafetyTimelineRepository, type SafetyTimelineRow } from './safety-timeline.repository';

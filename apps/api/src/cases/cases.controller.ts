@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type CaseDetail, type CaseSummary, CaseTimelineService } from '@panah/casework';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
-import { CaseQueryService, CaseViewService, type CaseListItem } from '@panah/cases';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
-import { CaseListQueryDto } from './dto';
+import { CaseDetailDto, CaseListDto, CaseListQueryDto } from './dto';
 
 function staffOf(principal: Principal | null): Extract<Principal, { kind: 'staff' }> {
   if (principal?.kind !== 'staff') throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
@@ -14,32 +14,38 @@ function staffOf(principal: Principal | null): Extract<Principal, { kind: 'staff
 @ApiBearerAuth()
 @Controller('cases')
 export class CasesController {
-  constructor(
-    private readonly cases: CaseQueryService,
-    private readonly views: CaseViewService,
-  ) {}
+  constructor(private readonly cases: CaseTimelineService) {}
 
-  /** The supervisor's view: cases of their teams by status, severity, team and deadline (keyset pages). */
+  /** Caseworkers: cases of their teams and those assigned to them; supervisors: cases of their teams (and assigned to them). Keyset pages. */
   @Get()
-  @StaffOnly('supervisor')
-  async list(@Query() q: CaseListQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: CaseListItem[]; nextCursor: string | null }> {
+  @StaffOnly('supervisor', 'caseworker')
+  @ApiOperation({ summary: 'the cases you work: filter by state, severity, reason, assignee, team, deadline; most urgent deadline first' })
+  @ApiOkResponse({ type: CaseListDto })
+  list(@Query() q: CaseListQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
     const staff = staffOf(principal);
-    const teams = await this.cases.teamIdsOf(staff.staffId);
-    return this.cases.listForTeams(teams, {
-      state: q.state,
-      severity: q.severity,
-      teamId: q.teamId,
-      deadlineBefore: q.deadlineBefore ? new Date(q.deadlineBefore) : undefined,
-      cursor: q.cursor,
-      limit: q.limit ?? 50,
-    });
+    return this.cases.list(
+      { staffId: staff.staffId, role: staff.role },
+      {
+        state: q.state,
+        severity: q.severity,
+        teamId: q.teamId,
+        reason: q.reason,
+        assigneeId: q.assigneeId,
+        deadlineBefore: q.deadlineBefore ? new Date(q.deadlineBefore) : undefined,
+        cursor: q.cursor,
+        limit: q.limit ?? 50,
+      },
+    );
   }
 
-  /** One case with its sealed reports and their hints, for staff of its team only. */
+  /** One case with its timeline, for staff who can read it (audited); anyone else gets a 404. */
   @Get(':id')
   @StaffOnly('supervisor', 'caseworker')
-  view(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): ReturnType<CaseViewService['view']> {
+  @ApiOperation({ summary: 'one case: severity, state, reasons, team, assignee, deadline, acknowledgement, and its timeline (audited)' })
+  @ApiOkResponse({ type: CaseDetailDto })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  view(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): Promise<CaseDetail> {
     const staff = staffOf(principal);
-    return this.views.view(id, { staffId: staff.staffId, role: staff.role });
+    return this.cases.view(id, { staffId: staff.staffId, role: staff.role });
   }
 }

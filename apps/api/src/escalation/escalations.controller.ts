@@ -35,8 +35,8 @@ export class EscalationsController {
   }
 
   @Get(':id/history')
-  @StaffOnly(StaffRole.Supervisor)
-  @ApiOperation({ summary: 'every step, acknowledgement, notification and delivery attempt (no addresses, no content)' })
+  @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
+  @ApiOperation({ summary: 'every step, acknowledgement, notification and delivery attempt (no addresses, no content); for staff who can read the case' })
   async runHistory(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<{ run: RunView; events: unknown[]; notifications: unknown[] }> {
     const run = await this.commands.get(id, actor(p));
     return { run, events: await this.history.events(id), notifications: await this.history.notifications(id) };
