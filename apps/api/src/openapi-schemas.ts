@@ -210,23 +210,6 @@ const DIRECTORY = obj(
 );
 const REPORT = obj({ id: uuid(), status: en(['received', 'triaged', 'failed'], 'received'), receivedAt: time() });
 const REPORTER_MESSAGE = obj({ id: uuid(), reportId: nullable(uuid()), caseId: nullable(uuid()), from: en(['staff', 'reporter']), envelope: ref('EnvelopeDto'), createdAt: time() }, [], {});
-const CASE_ITEM = obj({
-  id: uuid(),
-  state: en(['open', 'acknowledged', 'resolved']),
-  severity: en(SEVERITIES, 'critical'),
-  teamId: nullable(uuid()),
-  policyId: nullable(uuid()),
-  deadlineAt: time(),
-  reasons: arr(str('report', { description: 'report, repeat, missed_checkin, panic, duress, triage_failed, checked_in_after_alert' })),
-  openedAt: time(),
-  reportCount: int(1),
-});
-const CASE_VIEW = obj({
-  id: uuid(),
-  teamId: nullable(uuid()),
-  reports: arr(obj({ id: uuid(), envelope: ref('EnvelopeDto'), hints: nullable(ref('TriageHints')), receivedAt: time() })),
-});
-
 /** Named schemas added to components.schemas. */
 export const NAMED_SCHEMAS: Record<string, Schema> = {
   TriageRuleSet: TRIAGE_RULE_SET,
@@ -242,8 +225,6 @@ export const NAMED_SCHEMAS: Record<string, Schema> = {
   SignedDirectory: DIRECTORY,
   Report: REPORT,
   ReporterMessage: REPORTER_MESSAGE,
-  CaseListItem: CASE_ITEM,
-  CaseView: CASE_VIEW,
 };
 
 /** Success responses by operation id and status. */
@@ -313,8 +294,6 @@ export const RESPONSES: Record<string, Record<string, { description: string; sch
   TriageRulesController_active: { '200': { description: 'the active rule set (version null: the built-in default)', schema: obj({ version: nullable(int(3)), definition: ref('TriageRuleSet') }) } },
   TriageRulesController_activate: { '200': { description: 'this version is now the active one', schema: ref('TriageRuleSetVersion') } },
   TriageRulesController_dryRun: { '200': { description: 'what triage would decide', schema: obj({ ruleSetVersion: { oneOf: [{ type: 'integer' }, en(['draft'])], nullable: true, example: 'draft' }, hintsGiven: bool(true), decision: ref('TriageDecision') }) } },
-  CasesController_list: { '200': { description: 'cases of the viewer\'s teams, most urgent deadline first', schema: page(ref('CaseListItem')) } },
-  CasesController_view: { '200': { description: 'one case with its reports as sealed envelopes (every read is audited)', schema: ref('CaseView') } },
   AdminEscalationPoliciesController_create: { '201': { description: 'version 1 of a new policy', schema: ref('EscalationPolicy') } },
   AdminEscalationPoliciesController_list: { '200': { description: 'every policy at its latest version', schema: arr(ref('EscalationPolicy')) } },
   AdminEscalationPoliciesController_get: { '200': { description: 'the policy at its latest version', schema: ref('EscalationPolicy') } },

@@ -697,6 +697,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** the cases you work: filter by state, severity, reason, assignee, team, deadline; most urgent deadline first */
         get: operations["CasesController_list"];
         put?: never;
         post?: never;
@@ -713,6 +714,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** one case: severity, state, reasons, team, assignee, deadline, acknowledgement, and its timeline (audited) */
         get: operations["CasesController_view"];
         put?: never;
         post?: never;
@@ -843,7 +845,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** every step, acknowledgement, notification and delivery attempt (no addresses, no content) */
+        /** every step, acknowledgement, notification and delivery attempt (no addresses, no content); for staff who can read the case */
         get: operations["EscalationsController_runHistory"];
         put?: never;
         post?: never;
@@ -1449,6 +1451,262 @@ export interface components {
             /** @description a draft rule set; the active one when absent */
             ruleSet?: components["schemas"]["TriageRuleSet"];
         };
+        CaseSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "resolved";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            /** @description reason codes, never content */
+            reasons: string[];
+            /** Format: uuid */
+            teamId: string | null;
+            /** Format: uuid */
+            assigneeId: string | null;
+            /**
+             * Format: date-time
+             * @description response deadline
+             */
+            deadlineAt: string;
+            /** Format: date-time */
+            openedAt: string;
+        };
+        CaseListDto: {
+            /**
+             * @example [
+             *       {
+             *         "id": "5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11",
+             *         "state": "open",
+             *         "severity": "critical",
+             *         "reasons": [
+             *           "report",
+             *           "panic"
+             *         ],
+             *         "teamId": "0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e",
+             *         "assigneeId": null,
+             *         "deadlineAt": "2026-12-01T21:10:00.000Z",
+             *         "openedAt": "2026-12-01T21:00:00.000Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CaseSummaryDto"][];
+            /**
+             * @description pass as `cursor` for the next page; null on the last
+             * @example 5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11
+             */
+            nextCursor: string | null;
+        };
+        CaseEscalationDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description active, acknowledged, snoozed, resolved, exhausted, … */
+            state: string;
+            step: number;
+            round: number;
+            /** Format: uuid */
+            acknowledgedBy: string | null;
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+        };
+        ReporterSignKeyDto: {
+            /** @description kid of signPk: what the reporter envelopes name as author.kid */
+            kid: string;
+            /** @description Ed25519 public key b64u */
+            signPk: string;
+        };
+        CaseReporterDto: {
+            id: string;
+            boxKid: string | null;
+            /** @description X25519 public key b64u: staff messages are sealed to it */
+            boxPk: string | null;
+            signKeys: components["schemas"]["ReporterSignKeyDto"][];
+        };
+        GrantDto: {
+            /** Format: uuid */
+            envelopeId: string;
+            /** @description kid of the grantee X25519 key */
+            kid: string;
+            /** @description crypto_box_seal(K, pk), 80 bytes b64u */
+            wk: string;
+            /** @description kid of the granter Ed25519 key */
+            by: string;
+            /** @description crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\n") || wk, granterSignSk), b64u */
+            sig: string;
+        };
+        EnvelopeRecipientDto: {
+            /** @description kid of the recipient X25519 public key (16 bytes b64u) */
+            kid: string;
+            /** @description crypto_box_seal(K, pk), 80 bytes b64u */
+            wk: string;
+        };
+        EnvelopeAuthorDto: {
+            /** @description kid of the author Ed25519 public key */
+            kid: string;
+            /** @description Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u) */
+            sig: string;
+        };
+        EnvelopeDto: {
+            /**
+             * @description envelope version; v1 is refused (envelope/v1_retired)
+             * @enum {number}
+             */
+            v: 2;
+            /** @enum {string} */
+            kind: "report" | "message" | "note" | "checkin";
+            /**
+             * Format: uuid
+             * @description equals the resource id
+             */
+            id: string;
+            /** @description 24 bytes b64u */
+            nonce: string;
+            /** @description XChaCha20-Poly1305 ciphertext, b64u */
+            ct: string;
+            recipients: components["schemas"]["EnvelopeRecipientDto"][];
+            author: components["schemas"]["EnvelopeAuthorDto"];
+        };
+        TriageHintsDto: {
+            /** @example surveillance */
+            category?: string;
+            /** @example days */
+            imminence?: string;
+            /**
+             * @description ISO 3166-1 alpha-2
+             * @example DE
+             */
+            country?: string;
+            /** @example regime_intelligence */
+            perpetrator?: string;
+            /** @example true */
+            namedOnList?: boolean;
+            /** @example fa */
+            language?: string;
+        };
+        AttachmentRefDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description blob size in bytes */
+            size: number;
+        };
+        TimelineEntryDto: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            type: "report" | "message" | "note" | "checkin" | "escalation" | "notification" | "assignment" | "handover";
+            /**
+             * Format: uuid
+             * @description report
+             */
+            reportId?: string;
+            /** @description report, message, note */
+            envelope?: components["schemas"]["EnvelopeDto"];
+            /** @description report: the reporter's triage hints, for staff of the case's team only */
+            hints?: components["schemas"]["TriageHintsDto"] | null;
+            /** @description report */
+            attachments?: components["schemas"]["AttachmentRefDto"][];
+            /**
+             * Format: uuid
+             * @description message
+             */
+            messageId?: string;
+            /**
+             * @description message
+             * @enum {string}
+             */
+            from?: "staff" | "reporter";
+            /**
+             * Format: uuid
+             * @description message, note
+             */
+            authorStaffId?: string | null;
+            /**
+             * Format: uuid
+             * @description note
+             */
+            noteId?: string;
+            /** @description checkin: checkin, missed_checkin, checked_in_after_alert, panic, duress_signin, duress_checkin; escalation: started, notified, acknowledged, snoozed, resolved, reactivated, … */
+            kind?: string;
+            /** @description escalation */
+            step?: number | null;
+            /** @description escalation */
+            round?: number | null;
+            /**
+             * Format: uuid
+             * @description escalation
+             */
+            actorId?: string | null;
+            /**
+             * @description notification
+             * @enum {string}
+             */
+            notificationKind?: "escalation" | "case_update";
+            /**
+             * Format: uuid
+             * @description notification
+             */
+            recipientId?: string;
+            /** @description notification: email, webhook, signal, matrix, sms */
+            channel?: string;
+            /** @description notification: pending, delivered, failed, … */
+            status?: string;
+            /**
+             * Format: date-time
+             * @description notification
+             */
+            deliveredAt?: string | null;
+            /**
+             * Format: uuid
+             * @description assignment, handover
+             */
+            assigneeId?: string | null;
+            /**
+             * Format: uuid
+             * @description assignment, handover
+             */
+            byStaffId?: string | null;
+            /**
+             * Format: uuid
+             * @description handover
+             */
+            fromTeamId?: string | null;
+            /**
+             * Format: uuid
+             * @description handover
+             */
+            teamId?: string | null;
+        };
+        CaseDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            state: "open" | "acknowledged" | "resolved";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            /** @description reason codes, never content */
+            reasons: string[];
+            /** Format: uuid */
+            teamId: string | null;
+            /** Format: uuid */
+            assigneeId: string | null;
+            /**
+             * Format: date-time
+             * @description response deadline
+             */
+            deadlineAt: string;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            escalation: components["schemas"]["CaseEscalationDto"] | null;
+            reporter: components["schemas"]["CaseReporterDto"];
+            /** @description grants on this case's envelopes to your box key (crypto-v1 §10) */
+            grants: components["schemas"]["GrantDto"][];
+            /** @description oldest first */
+            timeline: components["schemas"]["TimelineEntryDto"][];
+        };
         CreatePolicyDto: {
             /** @example Critical: Berlin desk */
             name: string;
@@ -1521,38 +1779,6 @@ export interface components {
         NotificationSettingsDto: {
             /** @example Europe/Berlin */
             timeZone: string;
-        };
-        EnvelopeRecipientDto: {
-            /** @description kid of the recipient X25519 public key (16 bytes b64u) */
-            kid: string;
-            /** @description crypto_box_seal(K, pk), 80 bytes b64u */
-            wk: string;
-        };
-        EnvelopeAuthorDto: {
-            /** @description kid of the author Ed25519 public key */
-            kid: string;
-            /** @description Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u) */
-            sig: string;
-        };
-        EnvelopeDto: {
-            /**
-             * @description envelope version; v1 is refused (envelope/v1_retired)
-             * @enum {number}
-             */
-            v: 2;
-            /** @enum {string} */
-            kind: "report" | "message" | "note" | "checkin";
-            /**
-             * Format: uuid
-             * @description equals the resource id
-             */
-            id: string;
-            /** @description 24 bytes b64u */
-            nonce: string;
-            /** @description XChaCha20-Poly1305 ciphertext, b64u */
-            ct: string;
-            recipients: components["schemas"]["EnvelopeRecipientDto"][];
-            author: components["schemas"]["EnvelopeAuthorDto"];
         };
         PutEnvelopeDto: {
             /** @description crypto-v1 envelope v2 whose id is the resource id */
@@ -2284,72 +2510,6 @@ export interface components {
              * @example 2026-12-01T09:30:00.000Z
              */
             createdAt: string;
-        };
-        CaseListItem: {
-            /**
-             * Format: uuid
-             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-             */
-            id: string;
-            /**
-             * @example open
-             * @enum {string}
-             */
-            state: "open" | "acknowledged" | "resolved";
-            /**
-             * @example critical
-             * @enum {string}
-             */
-            severity: "low" | "medium" | "high" | "critical";
-            /**
-             * Format: uuid
-             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-             */
-            teamId: string | null;
-            /**
-             * Format: uuid
-             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-             */
-            policyId: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-12-01T09:30:00.000Z
-             */
-            deadlineAt: string;
-            reasons: string[];
-            /**
-             * Format: date-time
-             * @example 2026-12-01T09:30:00.000Z
-             */
-            openedAt: string;
-            /** @example 1 */
-            reportCount: number;
-        };
-        CaseView: {
-            /**
-             * Format: uuid
-             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-             */
-            teamId: string | null;
-            reports: {
-                /**
-                 * Format: uuid
-                 * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
-                 */
-                id: string;
-                envelope: components["schemas"]["EnvelopeDto"];
-                hints: components["schemas"]["TriageHints"];
-                /**
-                 * Format: date-time
-                 * @example 2026-12-01T09:30:00.000Z
-                 */
-                receivedAt: string;
-            }[];
         };
         /**
          * @example {
@@ -5800,6 +5960,10 @@ export interface operations {
                 state?: "open" | "acknowledged" | "resolved";
                 severity?: "low" | "medium" | "high" | "critical";
                 teamId?: string;
+                /** @description a reason code the case carries (report, repeat_report, panic, missed_checkin, duress, triage_failed, …) */
+                reason?: string;
+                /** @description only cases assigned to this staff member */
+                assigneeId?: string;
                 /** @description only cases due before this ISO time */
                 deadlineBefore?: string;
                 /** @description last case id of the previous page */
@@ -5812,20 +5976,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description cases of the viewer's teams, most urgent deadline first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["CaseListItem"][];
-                        /**
-                         * @description pass as `cursor` for the next page; null on the last
-                         * @example eyJkIjoiMjAyNi0xMi0wMSJ9
-                         */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["CaseListDto"];
                 };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
@@ -5877,13 +6033,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one case with its reports as sealed envelopes (every read is audited) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseView"];
+                    "application/json": components["schemas"]["CaseDetailDto"];
                 };
             };
             /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
@@ -5913,7 +6068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
             404: {
                 headers: {
                     [name: string]: unknown;

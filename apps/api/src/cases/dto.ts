@@ -32,8 +32,23 @@ export class CaseSummaryDto {
 }
 
 export class CaseListDto {
-  @ApiProperty({ type: [CaseSummaryDto] }) items!: CaseSummaryDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty({
+    type: [CaseSummaryDto],
+    example: [
+      {
+        id: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11',
+        state: 'open',
+        severity: 'critical',
+        reasons: ['report', 'panic'],
+        teamId: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e',
+        assigneeId: null,
+        deadlineAt: '2026-12-01T21:10:00.000Z',
+        openedAt: '2026-12-01T21:00:00.000Z',
+      },
+    ],
+  })
+  items!: CaseSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11', description: 'pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
 }
 
 export class CaseEscalationDto {
@@ -70,13 +85,23 @@ export class AttachmentRefDto {
   @ApiProperty({ description: 'blob size in bytes' }) size!: number;
 }
 
+/** The triage hints a reporter chose to send in the clear (decrypted for staff of the case's team). */
+export class TriageHintsDto {
+  @ApiPropertyOptional({ example: 'surveillance' }) category?: string;
+  @ApiPropertyOptional({ example: 'days' }) imminence?: string;
+  @ApiPropertyOptional({ example: 'DE', description: 'ISO 3166-1 alpha-2' }) country?: string;
+  @ApiPropertyOptional({ example: 'regime_intelligence' }) perpetrator?: string;
+  @ApiPropertyOptional({ example: true }) namedOnList?: boolean;
+  @ApiPropertyOptional({ example: 'fa' }) language?: string;
+}
+
 /** One timeline entry; `type` says which of the optional fields are present. */
 export class TimelineEntryDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty({ enum: ['report', 'message', 'note', 'checkin', 'escalation', 'notification', 'assignment', 'handover'] }) type!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'report' }) reportId?: string;
   @ApiPropertyOptional({ type: EnvelopeDto, description: 'report, message, note' }) envelope?: EnvelopeDto;
-  @ApiPropertyOptional({ type: Object, nullable: true, description: "report: the reporter's triage hints, for staff of the case's team only" }) hints?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: TriageHintsDto, nullable: true, description: "report: the reporter's triage hints, for staff of the case's team only" }) hints?: TriageHintsDto | null;
   @ApiPropertyOptional({ type: [AttachmentRefDto], description: 'report' }) attachments?: AttachmentRefDto[];
   @ApiPropertyOptional({ format: 'uuid', description: 'message' }) messageId?: string;
   @ApiPropertyOptional({ enum: ['staff', 'reporter'], description: 'message' }) from?: string;
