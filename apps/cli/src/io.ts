@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { withDotEnv } from '@panah/config';
 
 /**
  * Everything a command may do to the outside world. Tests pass a fake; `main.ts` passes the real
@@ -11,6 +12,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a secret from `envVar` if set, else prompts on the TTY without echo. */
   readSecret(prompt: string, envVar: string): Promise<string>;
+  /** Asks a question on the terminal (echoed); absent without one (tests, pipes, CI). */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export class CliError extends Error {
@@ -42,11 +45,13 @@ export function memoryIo(env: Record<string, string | undefined> = {}): { io: Cl
   return { io, out, err };
 }
 
+/** The real terminal; `env` is the process environment over `.env` (PANAH_ENV_FILE). */
 export function terminalIo(): CliIo {
+  const env = withDotEnv(process.env);
   return {
     out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-    env: process.env,
+    env,
     readSecret: async (prompt, envVar) => {
       const fromEnv = process.env[envVar];
       if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
@@ -55,7 +60,18 @@ export function terminalIo(): CliIo {
       }
       return promptHidden(`${prompt}: `);
     },
+    ask: process.stdin.isTTY ? (question) => promptLine(question) : undefined,
   };
+}
+
+function promptLine(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer.trim());
+    });
+  });
 }
 
 function promptHidden(question: string): Promise<string> {

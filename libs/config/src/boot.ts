@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, PanahConfig } from './config';
+import { withDotEnv } from './dotenv';
 
 /**
  * Loads the config for a process's main.ts; on a bad value prints one line per variable and
@@ -6,7 +7,7 @@ import { ConfigError, loadConfig, PanahConfig } from './config';
  */
 export function loadConfigOrExit(processName: string): PanahConfig {
   try {
-    return loadConfig(process.env);
+    return loadConfig(withDotEnv(process.env)); // .env (panah setup) under the real environment
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const p of error.problems) process.stderr.write(`${processName}: invalid configuration: ${p.variable}: ${p.message}\n`);

@@ -3,3 +3,4 @@ export { envSchema, SECRET_VARIABLES } from './config.schema';
 export { ConfigModule, PANAH_CONFIG } from './config.module';
 export { loadConfigOrExit } from './boot';
 export { loadOrCreateDevSecrets, DEFAULT_DEV_SECRETS_FILE } from './dev-secrets';
+export { parseDotEnv, withDotEnv, DEFAULT_ENV_FILE } from './dotenv';

@@ -9,7 +9,7 @@ export { StaffLogin, type LoginInput, type LoginResult, type PreloginResult } fr
 export { StaffRegistration, type RegistrationInput, type RegistrationResult } from './registration';
 export { StaffProfile, type OwnProfile } from './staff-profile';
 export { StaffAdmin, type StatusAction } from './staff-admin';
-export { Invitations, createSetupLinks, type CreatedInvitation, type InvitationView, type SetupLinks } from './invitations';
+export { Invitations, createSetupLinks, bootstrapState, type CreatedInvitation, type InvitationView, type SetupLinks } from './invitations';
 export { Teams, type TeamView, type TeamInput } from './teams';
 export { StaffStore, type StaffView } from './staff-store';
 export { TotpSecretBox } from './secret-box';

@@ -186,3 +186,16 @@ export async function createSetupLinks(
     return { tokens, expiresAt, revoked };
   });
 }
+
+/**
+ * Where bootstrap stands, for `panah setup`: whether an active admin exists, and the founding
+ * admins' setup links still usable (issued, unused, unrevoked, unexpired).
+ */
+export async function bootstrapState(ds: DataSource): Promise<{ activeAdmin: boolean; pendingLinks: number; pendingUntil: Date | null }> {
+  const activeAdmin = await new StaffStore().activeAdminExists(ds.manager);
+  const rows = (await ds.query(
+    `SELECT count(*)::int AS n, max(expires_at) AS until FROM staff_invitations
+      WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
+  )) as { n: number; until: Date | null }[];
+  return { activeAdmin, pendingLinks: rows[0]?.n ?? 0, pendingUntil: rows[0]?.until ?? null };
+}
