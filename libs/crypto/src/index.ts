@@ -51,3 +51,5 @@ export type { Argon2id, Argon2idParams } from './pwhash';
 export { HintsCipher, HINTS_FORMAT_VERSION, parseStoredHints } from './hints';
 export type { DataKeyRingConfig } from './hints';
 export * from './key-files';
+export { signSignal } from './signal';
+export type { SignalKind } from './signal';

@@ -1,0 +1,187 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Plan, type Schedule } from '../api';
+import { explain, Notice, Page, useApp } from '../app';
+import { HoldButton } from '../components/HoldButton';
+import { crypto } from '../crypto/client';
+import { state, uuid } from '../session';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DIGITS: Record<string, string> = Object.fromEntries([...'۰۱۲۳۴۵۶۷۸۹', ...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i % 10)]));
+const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d);
+
+/**
+ * Sends a signed check-in or panic, retrying (same id, freshly signed time) until the server
+ * accepts it: a panic pressed with no signal goes out when the phone is back online.
+ */
+async function deliver(kind: 'checkin' | 'panic', id: string, onWait: (waiting: boolean) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const at = new Date().toISOString();
+      const signed = await crypto.signSignal(kind, id, at);
+      await (kind === 'panic' ? api.panic : api.checkin)({ id, at, ...signed });
+      onWait(false);
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.offline || e.status >= 500))) throw e;
+      onWait(true);
+      await sleep(Math.min(10_000, 1000 * 2 ** Math.min(attempt, 4)));
+    }
+  }
+}
+
+export function SafetyScreen() {
+  const { tr, go } = useApp();
+  const [plan, setPlan] = useState<Plan | null | undefined>(undefined);
+  const [kind, setKind] = useState<'interval' | 'daily'>('interval');
+  const [hours, setHours] = useState('24');
+  const [times, setTimes] = useState('09:00');
+  const [maxPauseDays, setMaxPauseDays] = useState('3');
+  const [pauseHours, setPauseHours] = useState('12');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'warn'; text: string; testId: string } | null>(null);
+  const [panicState, setPanicState] = useState<'idle' | 'sending' | 'waiting' | 'sent'>('idle');
+  const [checking, setChecking] = useState(false);
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  useEffect(() => {
+    api.plan().then(setPlan, (e: unknown) => setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' }));
+  }, []);
+
+  const savePlan = async (): Promise<void> => {
+    setMessage(null);
+    const schedule: Schedule =
+      kind === 'interval'
+        ? { kind: 'interval', everySeconds: Math.round(Number(asciiDigits(hours)) * 3600) }
+        : { kind: 'daily', times: asciiDigits(times).split(/[\s,،]+/).filter(Boolean), timeZone };
+    try {
+      setPlan(await api.putPlan({ schedule, maxPauseSeconds: Math.round(Number(asciiDigits(maxPauseDays)) * 86400) }));
+      setMessage({ kind: 'ok', text: tr.t('safety.saved'), testId: 'plan-saved' });
+    } catch (e) {
+      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+    }
+  };
+
+  const checkIn = async (): Promise<void> => {
+    setChecking(true);
+    setMessage(null);
+    try {
+      await deliver('checkin', uuid(), (w) => w && setMessage({ kind: 'warn', text: tr.t('send.offline'), testId: 'offline' }));
+      setMessage({ kind: 'ok', text: tr.t('safety.checkedIn'), testId: 'checked-in' });
+      setPlan(await api.plan());
+    } catch (e) {
+      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const panic = (): void => {
+    const signal = { kind: 'panic' as const, id: uuid(), at: new Date().toISOString() };
+    state.outbox.push(signal);
+    setPanicState('sending');
+    deliver('panic', signal.id, (w) => setPanicState(w ? 'waiting' : 'sending')).then(
+      () => {
+        state.outbox = state.outbox.filter((s) => s.id !== signal.id);
+        setPanicState('sent');
+      },
+      (e: unknown) => {
+        setPanicState('idle');
+        setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+      },
+    );
+  };
+
+  const pause = async (): Promise<void> => {
+    setMessage(null);
+    try {
+      const maxH = plan ? plan.maxPauseSeconds / 3600 : 0;
+      const h = Math.min(Number(asciiDigits(pauseHours)), maxH);
+      setPlan(await api.pause(new Date(Date.now() + h * 3600_000).toISOString()));
+      setMessage({ kind: 'ok', text: tr.t('safety.paused'), testId: 'paused' });
+    } catch (e) {
+      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+    }
+  };
+
+  return (
+    <Page title={tr.t('safety.title')} testId="safety">
+      {message && <Notice kind={message.kind} testId={message.testId}>{message.text}</Notice>}
+      {plan && (
+        <>
+          <p data-testid="plan-status">
+            {plan.status === 'paused' && plan.pausedUntil ? tr.t('safety.pausedUntil', { time: tr.time(plan.pausedUntil) }) : tr.t('safety.next', { time: tr.time(plan.nextDeadline) })}
+          </p>
+          <button type="button" class="safe huge" data-testid="i-am-safe" disabled={checking} onClick={() => void checkIn()}>
+            {tr.t('safety.iAmSafe')}
+          </button>
+        </>
+      )}
+      {plan === null && <p class="small">{tr.t('safety.noPlan')}</p>}
+
+      <fieldset class="box">
+        <legend>{tr.t('safety.plan')}</legend>
+        <label class="check">
+          <input type="radio" name="kind" checked={kind === 'interval'} onChange={() => setKind('interval')} data-testid="plan-interval" />
+          <span>{tr.t('safety.every')}</span>
+        </label>
+        {kind === 'interval' && (
+          <label class="field">
+            <span>{tr.t('safety.hours')}</span>
+            <input type="text" inputMode="numeric" dir="ltr" data-testid="plan-hours" value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
+          </label>
+        )}
+        <label class="check">
+          <input type="radio" name="kind" checked={kind === 'daily'} onChange={() => setKind('daily')} data-testid="plan-daily" />
+          <span>{tr.t('safety.daily')}</span>
+        </label>
+        {kind === 'daily' && (
+          <label class="field">
+            <span>{tr.t('safety.times', { tz: timeZone })}</span>
+            <input type="text" dir="ltr" data-testid="plan-times" value={times} onInput={(e) => setTimes((e.target as HTMLInputElement).value)} />
+          </label>
+        )}
+        <label class="field">
+          <span>{tr.t('safety.maxPause')}</span>
+          <input type="text" inputMode="numeric" dir="ltr" data-testid="plan-max-pause" value={maxPauseDays} onInput={(e) => setMaxPauseDays((e.target as HTMLInputElement).value)} />
+        </label>
+        <button type="button" class="primary" data-testid="save-plan" onClick={() => void savePlan()}>
+          {tr.t('safety.save')}
+        </button>
+      </fieldset>
+
+      {plan && (
+        <fieldset class="box">
+          <legend>{tr.t('safety.pause')}</legend>
+          {plan.status === 'paused' ? (
+            <button type="button" data-testid="resume" onClick={() => void api.resume().then(setPlan)}>
+              {tr.t('safety.resume')}
+            </button>
+          ) : (
+            <>
+              <label class="field">
+                <span>{tr.t('safety.pauseFor', { max: tr.num(Math.floor(plan.maxPauseSeconds / 3600)) })}</span>
+                <input type="text" inputMode="numeric" dir="ltr" data-testid="pause-hours" value={pauseHours} onInput={(e) => setPauseHours((e.target as HTMLInputElement).value)} />
+              </label>
+              <button type="button" data-testid="pause" onClick={() => void pause()}>
+                {tr.t('safety.pauseButton')}
+              </button>
+            </>
+          )}
+        </fieldset>
+      )}
+
+      <fieldset class="box panic">
+        <legend>{tr.t('panic.title')}</legend>
+        <p class="small">{tr.t('panic.explain')}</p>
+        <HoldButton holdMs={2500} label={tr.t('panic.hold')} holdingLabel={tr.t('panic.holding')} onFire={panic} testId="panic" />
+        {panicState === 'sending' && <Notice kind="warn">{tr.t('panic.sending')}</Notice>}
+        {panicState === 'waiting' && <Notice kind="warn" testId="panic-waiting">{tr.t('panic.waiting')}</Notice>}
+        {panicState === 'sent' && <Notice kind="ok" testId="panic-sent">{tr.t('panic.sent')}</Notice>}
+      </fieldset>
+      <div class="actions">
+        <button type="button" onClick={() => go({ name: 'home' })}>
+          {tr.t('common.home')}
+        </button>
+      </div>
+    </Page>
+  );
+}

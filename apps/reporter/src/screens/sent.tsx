@@ -1,0 +1,22 @@
+import { Notice, Page, useApp } from '../app';
+
+export function SentScreen({ reportId }: { reportId: string }) {
+  const { tr, go } = useApp();
+  return (
+    <Page title={tr.t('sent.title')} testId="sent">
+      <Notice kind="ok" testId="report-sent">{tr.t('sent.body')}</Notice>
+      <p>
+        {tr.t('sent.ref')}{' '}
+        <strong dir="ltr" data-testid="report-ref">
+          {reportId.slice(0, 8)}
+        </strong>
+      </p>
+      <p class="small">{tr.t('sent.next')}</p>
+      <div class="actions">
+        <button type="button" class="primary big" data-testid="home" onClick={() => go({ name: 'home' })}>
+          {tr.t('common.home')}
+        </button>
+      </div>
+    </Page>
+  );
+}
