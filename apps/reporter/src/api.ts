@@ -90,9 +90,8 @@ export interface Plan {
   maxPauseSeconds: number;
 }
 export interface Reminder {
-  id?: string;
-  deadline?: string;
-  dueAt?: string;
+  deadline: string;
+  remindAt: string;
 }
 export interface Signal {
   id: string;
@@ -115,7 +114,7 @@ export const api = {
   messages: () => call<{ items: MessageItem[] }>('GET', 'messages?limit=100'),
   putMessage: (reportId: string, id: string, envelope: Envelope) => call<unknown>('PUT', `reports/${reportId}/messages/${id}`, { envelope }),
   plan: () => call<Plan>('GET', 'checkins/plan').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-  putPlan: (body: { schedule: Schedule; maxPauseSeconds: number; remindersSecondsBefore?: number[] }) => call<Plan>('PUT', 'checkins/plan', body),
+  putPlan: (body: { schedule: Schedule; graceSeconds: number; maxPauseSeconds: number; remindersSecondsBefore?: number[] }) => call<Plan>('PUT', 'checkins/plan', body),
   pause: (until: string) => call<Plan>('POST', 'checkins/plan/pause', { until }),
   resume: () => call<Plan>('POST', 'checkins/plan/resume', {}),
   checkin: (signal: Signal) => call<unknown>('POST', 'checkins', signal),

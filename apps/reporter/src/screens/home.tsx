@@ -23,7 +23,7 @@ export function HomeScreen() {
         setReports(r.items);
         setMessages(m.items);
         const now = Date.now();
-        setReminders(rem.items.filter((x) => x.deadline !== undefined && Date.parse(x.deadline) > now - 3600_000));
+        setReminders(rem.items.filter((x) => Date.parse(x.remindAt) <= now && Date.parse(x.deadline) > now - 3600_000));
       },
       (e: unknown) => setError(explain(tr, e)),
     );
@@ -36,7 +36,7 @@ export function HomeScreen() {
     <Page title={tr.t('home.title')} testId="home">
       {reminders.length > 0 && (
         <Notice kind="warn" testId="reminder">
-          {tr.t('home.reminder', { time: tr.time(reminders[0].deadline as string) })}
+          {tr.t('home.reminder', { time: tr.time(reminders[0].deadline) })}
         </Notice>
       )}
       <div class="actions">

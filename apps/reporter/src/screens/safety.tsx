@@ -36,6 +36,7 @@ export function SafetyScreen() {
   const [hours, setHours] = useState('24');
   const [times, setTimes] = useState('09:00');
   const [maxPauseDays, setMaxPauseDays] = useState('3');
+  const [graceMinutes, setGraceMinutes] = useState('15');
   const [pauseHours, setPauseHours] = useState('12');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'warn'; text: string; testId: string } | null>(null);
   const [panicState, setPanicState] = useState<'idle' | 'sending' | 'waiting' | 'sent'>('idle');
@@ -53,7 +54,7 @@ export function SafetyScreen() {
         ? { kind: 'interval', everySeconds: Math.round(Number(asciiDigits(hours)) * 3600) }
         : { kind: 'daily', times: asciiDigits(times).split(/[\s,،]+/).filter(Boolean), timeZone };
     try {
-      setPlan(await api.putPlan({ schedule, maxPauseSeconds: Math.round(Number(asciiDigits(maxPauseDays)) * 86400) }));
+      setPlan(await api.putPlan({ schedule, graceSeconds: Math.round(Number(asciiDigits(graceMinutes)) * 60), maxPauseSeconds: Math.round(Number(asciiDigits(maxPauseDays)) * 86400) }));
       setMessage({ kind: 'ok', text: tr.t('safety.saved'), testId: 'plan-saved' });
     } catch (e) {
       setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
@@ -139,6 +140,10 @@ export function SafetyScreen() {
             <input type="text" dir="ltr" data-testid="plan-times" value={times} onInput={(e) => setTimes((e.target as HTMLInputElement).value)} />
           </label>
         )}
+        <label class="field">
+          <span>{tr.t('safety.grace')}</span>
+          <input type="text" inputMode="decimal" dir="ltr" data-testid="plan-grace" value={graceMinutes} onInput={(e) => setGraceMinutes((e.target as HTMLInputElement).value)} />
+        </label>
         <label class="field">
           <span>{tr.t('safety.maxPause')}</span>
           <input type="text" inputMode="numeric" dir="ltr" data-testid="plan-max-pause" value={maxPauseDays} onInput={(e) => setMaxPauseDays((e.target as HTMLInputElement).value)} />
