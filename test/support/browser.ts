@@ -56,6 +56,8 @@ export async function screenshot(page: Page, suite: string, name: string): Promi
   const dir = join(SCREENSHOT_ROOT, suite);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
+  // A sticky header would be drawn where the page happens to be scrolled: capture from the top.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }

@@ -31,7 +31,9 @@ export const state: {
   draft: Draft | null;
   /** Panic and check-in signals not yet accepted by the server: retried until sent. */
   outbox: { kind: 'checkin' | 'panic'; id: string; at: string }[];
-} = { deploymentId: null, directory: null, directoryError: null, signedIn: false, draft: null, outbox: [] };
+  /** What the reporter wrote this session: their messages are sealed to the organisation, not to themselves. */
+  sentTexts: Map<string, string>;
+} = { deploymentId: null, directory: null, directoryError: null, signedIn: false, draft: null, outbox: [], sentTexts: new Map() };
 
 export function uuid(): string {
   return globalThis.crypto.randomUUID();
@@ -81,6 +83,10 @@ export function forgetLocally(): void {
   state.signedIn = false;
   state.draft = null;
   state.outbox = [];
+  state.sentTexts.clear();
+  // The worker (and its keys) is gone: the next screen re-initialises a fresh one.
+  state.deploymentId = null;
+  state.directory = null;
   void crypto.forget();
   try {
     sessionStorage.clear();

@@ -29,8 +29,9 @@ export function HomeScreen() {
     );
   }, []);
 
-  const fromStaff = (reportId: string | null) => messages.filter((m) => m.reportId === reportId && m.from === 'staff').length;
-  const loose = messages.filter((m) => m.reportId === null).length;
+  // Caseworkers write on the case (reportId null), reporters answer on a report: a report's thread shows both.
+  const fromStaff = (reportId: string) => messages.filter((m) => (m.reportId === reportId || m.reportId === null) && m.from === 'staff').length;
+  const loose = reports !== null && reports.length === 0 ? messages.filter((m) => m.reportId === null).length : 0;
 
   return (
     <Page title={tr.t('home.title')} testId="home">

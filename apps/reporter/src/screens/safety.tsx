@@ -183,7 +183,7 @@ export function SafetyScreen() {
         {panicState === 'sent' && <Notice kind="ok" testId="panic-sent">{tr.t('panic.sent')}</Notice>}
       </fieldset>
       <div class="actions">
-        <button type="button" onClick={() => go({ name: 'home' })}>
+        <button type="button" data-testid="home" onClick={() => go({ name: 'home' })}>
           {tr.t('common.home')}
         </button>
       </div>

@@ -26,7 +26,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
 
   const load = async (): Promise<void> => {
     const [{ items: all }, reports] = await Promise.all([api.messages(), api.reports()]);
-    const mine = all.filter((m) => (reportId === '' ? m.reportId === null : m.reportId === reportId)).reverse();
+    const mine = all.filter((m) => m.reportId === null || m.reportId === reportId).reverse();
     const opened = await crypto.openMessages(mine.map((m) => ({ id: m.id, envelope: m.envelope, from: m.from })));
     setItems(mine.map((m) => ({ ...m, opened: opened.find((o) => o.id === m.id) })));
     const report = reports.items.find((r) => r.id === reportId);
@@ -56,6 +56,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
         }
       }
       setOffline(false);
+      state.sentTexts.set(id, reply);
       setReply('');
       setPendingId(null);
       setSent(true);
@@ -93,7 +94,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
               </p>
               {author === 'unverified' && <p class="small warn">{tr.t('thread.unverifiedExplain')}</p>}
               <p class="text" dir="auto" data-testid="message-text">
-                {m.opened?.text ?? (m.from === 'reporter' ? tr.t('thread.sealedToStaff') : tr.t('thread.cannotOpen'))}
+                {m.opened?.text ?? state.sentTexts.get(m.id) ?? (m.from === 'reporter' ? tr.t('thread.sealedToStaff') : tr.t('thread.cannotOpen'))}
               </p>
               <p class="small">{tr.time(m.createdAt)}</p>
             </li>
@@ -116,7 +117,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
         </div>
       )}
       <div class="actions">
-        <button type="button" onClick={() => go({ name: 'home' })}>
+        <button type="button" data-testid="home" onClick={() => go({ name: 'home' })}>
           {tr.t('common.home')}
         </button>
       </div>
