@@ -7,7 +7,7 @@ import { state, uuid } from '../session';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DIGITS: Record<string, string> = Object.fromEntries([...'۰۱۲۳۴۵۶۷۸۹', ...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i % 10)]));
-const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d);
+const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d).replace(/[٫,]/g, '.');
 
 /**
  * Sends a signed check-in or panic, retrying (same id, freshly signed time) until the server
