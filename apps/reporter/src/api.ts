@@ -1,9 +1,9 @@
 /**
- * Every call the reporter client makes to the Panah API, in one module (same origin only). It
- * moves to the typed client generated from the committed OpenAPI file (`@panah/api-client`) as
- * soon as that is on main; until then the shapes here follow README "Reports" and
- * casework-api.md. No request ever carries plaintext, an access code or a secret key.
+ * Every call the reporter client makes to the Panah API, through the typed client generated from
+ * the committed OpenAPI document (`@panah/api-client`), same origin only. No request ever carries
+ * plaintext, an access code or a secret key.
  */
+import { createApiClient } from '@panah/api-client';
 import type { Envelope, SignedDirectory } from '@panah/crypto';
 
 export class ApiError extends Error {
@@ -30,27 +30,29 @@ export function hasSession(): boolean {
   return token !== null;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
+const client = createApiClient({
+  baseUrl: globalThis.location?.origin ?? '',
+  token: () => token ?? undefined,
+  fetch: (request) => fetch(new Request(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' })),
+});
+
+/** The answer's body, or an ApiError with the API's reason code (status 0: no connection). */
+async function run<T>(pending: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: unknown; error?: unknown; response: Response };
   try {
-    res = await fetch(`/v1/${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-    });
+    result = await pending;
   } catch {
     throw new ApiError(0, 'network');
   }
-  if (!res.ok) {
-    const err = (await res.json().catch(() => ({}))) as { reason?: string; code?: string };
-    throw new ApiError(res.status, err.reason ?? err.code ?? `http/${res.status}`);
+  if (!result.response.ok) {
+    const err = (result.error ?? {}) as { reason?: string; code?: string };
+    throw new ApiError(result.response.status, err.reason ?? err.code ?? `http/${result.response.status}`);
   }
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return result.data as T;
 }
+
+/** Bodies whose OpenAPI schema is an open object (envelopes, plans): the API validates them. */
+const loose = (value: unknown): never => value as never;
 
 export interface Meta {
   deploymentId: string;
@@ -101,25 +103,28 @@ export interface Signal {
 }
 
 export const api = {
-  meta: () => call<Meta>('GET', 'meta'),
-  directory: () => call<SignedDirectory>('GET', 'keys/directory'),
-  powChallenge: () => call<{ challenge: string; difficulty: number }>('POST', 'reporters/pow-challenges', {}),
+  meta: () => run<Meta>(client.GET('/v1/meta')),
+  directory: () => run<SignedDirectory>(client.GET('/v1/keys/directory')),
+  powChallenge: () => run<{ challenge: string; difficulty: number }>(client.POST('/v1/reporters/pow-challenges')),
   register: (body: { signPk: string; boxPk: string; duress?: { signPk: string; boxPk: string; showReports?: boolean }; pow: { challenge: string; nonce: string } }) =>
-    call<{ reporterId: string }>('POST', 'reporters', body),
-  challenge: (reporterId: string) => call<{ challenge: string }>('POST', 'reporters/challenges', { reporterId }),
-  signIn: (reporterId: string, challenge: string, signature: string) => call<{ token: string; expiresAt: string }>('POST', 'reporters/sessions', { reporterId, challenge, signature }),
-  signOut: () => call<void>('DELETE', 'reporters/sessions/current'),
-  putReport: (id: string, envelope: Envelope, hints: Hints | null) => call<ReportView>('PUT', `reports/${id}`, hints ? { envelope, hints } : { envelope }),
-  reports: () => call<{ items: ReportView[] }>('GET', 'reports?limit=50'),
-  messages: () => call<{ items: MessageItem[] }>('GET', 'messages?limit=100'),
-  putMessage: (reportId: string, id: string, envelope: Envelope) => call<unknown>('PUT', `reports/${reportId}/messages/${id}`, { envelope }),
-  plan: () => call<Plan>('GET', 'checkins/plan').catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-  putPlan: (body: { schedule: Schedule; graceSeconds: number; maxPauseSeconds: number; remindersSecondsBefore?: number[] }) => call<Plan>('PUT', 'checkins/plan', body),
-  pause: (until: string) => call<Plan>('POST', 'checkins/plan/pause', { until }),
-  resume: () => call<Plan>('POST', 'checkins/plan/resume', {}),
-  checkin: (signal: Signal) => call<unknown>('POST', 'checkins', signal),
-  panic: (signal: Signal) => call<unknown>('POST', 'panic', signal),
-  reminders: () => call<{ items: Reminder[] }>('GET', 'checkins/reminders'),
+    run<{ reporterId: string }>(client.POST('/v1/reporters', { body })),
+  challenge: (reporterId: string) => run<{ challenge: string }>(client.POST('/v1/reporters/challenges', { body: { reporterId } })),
+  signIn: (reporterId: string, challenge: string, signature: string) =>
+    run<{ token: string; expiresAt: string }>(client.POST('/v1/reporters/sessions', { body: { reporterId, challenge, signature } })),
+  signOut: () => run<void>(client.DELETE('/v1/reporters/sessions/current')),
+  putReport: (id: string, envelope: Envelope, hints: Hints | null) =>
+    run<ReportView>(client.PUT('/v1/reports/{id}', { params: { path: { id } }, body: loose(hints ? { envelope, hints } : { envelope }) })),
+  reports: () => run<{ items: ReportView[] }>(client.GET('/v1/reports', { params: { query: { limit: 50 } } })),
+  messages: () => run<{ items: MessageItem[] }>(client.GET('/v1/messages', { params: { query: { limit: 100 } } })),
+  putMessage: (reportId: string, id: string, envelope: Envelope) =>
+    run<unknown>(client.PUT('/v1/reports/{reportId}/messages/{messageId}', { params: { path: { reportId, messageId: id } }, body: loose({ envelope }) })),
+  plan: () => run<Plan>(client.GET('/v1/checkins/plan')).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
+  putPlan: (body: { schedule: Schedule; graceSeconds: number; maxPauseSeconds: number; remindersSecondsBefore?: number[] }) => run<Plan>(client.PUT('/v1/checkins/plan', { body: loose(body) })),
+  pause: (until: string) => run<Plan>(client.POST('/v1/checkins/plan/pause', { body: loose({ until }) })),
+  resume: () => run<Plan>(client.POST('/v1/checkins/plan/resume')),
+  checkin: (signal: Signal) => run<unknown>(client.POST('/v1/checkins', { body: loose(signal) })),
+  panic: (signal: Signal) => run<unknown>(client.POST('/v1/panic', { body: loose(signal) })),
+  reminders: () => run<{ items: Reminder[] }>(client.GET('/v1/checkins/reminders')),
 
   /**
    * The encrypted attachment blob, with upload progress. XMLHttpRequest rather than fetch: fetch
