@@ -57,7 +57,7 @@ export function endSession(reason: SignedOutReason): void {
 
 export async function signOut(): Promise<void> {
   try {
-    await call('POST', '/staff/logout');
+    await call('POST', '/v1/staff/logout');
   } catch {
     // the session ends here whatever the server says
   }
@@ -84,19 +84,19 @@ export interface SignInInput {
  * authKey with the second factor; then open the staff secret here with encKey.
  */
 export async function signIn(input: SignInInput, onProgress: (f: number) => void): Promise<Session> {
-  const pre = await call<{ kdfSalt: string }>('POST', '/staff/prelogin', { body: { login: input.login }, token: null });
+  const pre = await call<{ kdfSalt: string }>('POST', '/v1/staff/prelogin', { body: { login: input.login }, token: null });
   await cryptoReady();
   const derived = await deriveInWorker(input.password, fromB64u(pre.kdfSalt, 'kdfSalt'), onProgress);
   lastKdfMs.set(derived.ms);
   const { authKey, encKey } = derived;
   try {
     const second = input.recoveryCode ? { recoveryCode: input.recoveryCode } : { totpCode: input.totpCode };
-    const login = await call<{ token: string; staffId: string }>('POST', '/staff/login', {
+    const login = await call<{ token: string; staffId: string }>('POST', '/v1/staff/login', {
       body: { login: input.login, authKey: toB64u(authKey), ...second },
       token: null,
     });
     authKey.fill(0);
-    const me = await call<Me>('GET', '/staff/me', { token: login.token });
+    const me = await call<Me>('GET', '/v1/staff/me', { token: login.token });
     const keys = openStaffSecret(me.protectedSecret, me.staffId, encKey);
     if (toB64u(keys.boxKeyPair.publicKey) !== me.boxPk || toB64u(keys.signKeyPair.publicKey) !== me.signPk) {
       throw new Error('keys_mismatch');

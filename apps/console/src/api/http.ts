@@ -1,7 +1,9 @@
+import { createApiClient, isApiErrorBody, type paths } from '@panah/api-client';
+
 /**
- * The one place the console talks to the API. Every call goes through `call` (and, once
- * @panah/api-client lands, through the typed client generated from the committed OpenAPI file):
- * the bearer token is added here, answers are never cached, and failures become an ApiError the
+ * The one place the console talks to the API. Every call goes through `call`, and so through
+ * @panah/api-client, the typed client generated from the committed OpenAPI file (a route the
+ * document lacks does not compile): the bearer token is added here, answers are never cached, and failures become an ApiError the
  * screens explain (network, expired session, refusal with field paths).
  */
 export interface FieldProblem {
@@ -28,11 +30,18 @@ export class ApiError extends Error {
   }
 }
 
+/** Routes of the committed OpenAPI document (docs/openapi.json), checked at compile time. */
+export type ApiPath = keyof paths;
+/** Case-work routes agreed in the casework contract but not yet in the committed document. */
+export type PlannedPath = '/v1/cases/{id}/assign' | '/v1/cases/{id}/handover' | '/v1/cases/{id}/grants';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 export interface CallOptions {
+  readonly path?: Record<string, string>;
   readonly body?: unknown;
   readonly query?: Record<string, string | number | undefined>;
+  /** null: send no token (sign-in); a string: this token; absent: the session's. */
   readonly token?: string | null;
-  readonly raw?: boolean;
 }
 
 type Hooks = { token: () => string | null; onUnauthorized: () => void; onActivity: () => void };
@@ -42,53 +51,57 @@ export function setApiHooks(next: Hooks): void {
   hooks = next;
 }
 
-function url(path: string, query?: CallOptions['query']): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return `/v1${path}${s ? `?${s}` : ''}`;
-}
+/** The typed client (openapi-fetch over the committed document); same origin, never cached. */
+const client = createApiClient({ baseUrl: location.origin, fetch: (request) => fetch(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }) });
+type RawRequest = (method: string, url: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+const request = client.request as unknown as RawRequest;
 
-async function send(method: string, path: string, options: CallOptions): Promise<Response> {
+async function send(method: Method, template: ApiPath | PlannedPath, options: CallOptions): Promise<{ data: unknown; response: Response }> {
   const token = options.token === undefined ? hooks.token() : options.token;
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  let res: Response;
+  const query: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') query[k] = v;
+  let result: Awaited<ReturnType<RawRequest>>;
   try {
-    res = await fetch(url(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      cache: 'no-store',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
+    result = await request(method.toLowerCase(), template, {
+      params: { path: options.path ?? {}, query },
+      body: options.body,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      parseAs: 'text',
     });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
-  if (res.status === 401 && token) hooks.onUnauthorized();
-  if (!res.ok) {
-    let body: { code?: string; message?: string; fields?: FieldProblem[]; reason?: string } = {};
-    try {
-      body = (await res.json()) as typeof body;
-    } catch {
-      // a proxy's HTML error page: the status says enough
-    }
-    throw new ApiError(res.status, body.code ?? `http_${res.status}`, body.message ?? res.statusText, body.fields ?? [], body.reason);
+  const { response } = result;
+  if (response.status === 401 && token) hooks.onUnauthorized();
+  if (!response.ok) {
+    const body = (isApiErrorBody(result.error) ? result.error : {}) as { code?: string; message?: string; fields?: FieldProblem[]; reason?: string };
+    throw new ApiError(response.status, body.code ?? `http_${response.status}`, body.message ?? response.statusText, body.fields ?? [], body.reason);
   }
   if (token) hooks.onActivity();
-  return res;
+  return { data: result.data, response };
 }
 
-export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const res = await send(method, path, options);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+/** A JSON call through the typed client: `call('GET', '/v1/cases/{id}', { path: { id } })`. */
+export async function call<T>(method: Method, template: ApiPath | PlannedPath, options: CallOptions = {}): Promise<T> {
+  const { data, response } = await send(method, template, options);
+  if (response.status === 204 || typeof data !== 'string' || data === '') return undefined as T;
+  return JSON.parse(data) as T;
 }
 
-/** A binary answer (attachment blobs), as a stream so large files are never held twice. */
-export async function callStream(path: string): Promise<Response> {
-  return send('GET', path, {});
+/** A binary answer (attachment blobs) as a stream, so large files are never held twice. */
+export async function callStream(template: ApiPath, path: Record<string, string>): Promise<ReadableStream<Uint8Array>> {
+  const token = hooks.token();
+  let result: Awaited<ReturnType<RawRequest>>;
+  try {
+    result = await request('get', template, { params: { path }, headers: token ? { authorization: `Bearer ${token}` } : {}, parseAs: 'stream' });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  if (result.response.status === 401) hooks.onUnauthorized();
+  if (!result.response.ok || !result.data) {
+    const body = (isApiErrorBody(result.error) ? result.error : {}) as { code?: string; message?: string; reason?: string };
+    throw new ApiError(result.response.status, body.code ?? `http_${result.response.status}`, body.message ?? '', [], body.reason);
+  }
+  hooks.onActivity();
+  return result.data as ReadableStream<Uint8Array>;
 }

@@ -16,7 +16,7 @@ interface DirectoryPayload {
 export function KeysAdmin() {
   const t = useT();
   const dir = useLoad(async () => {
-    const doc = await call<{ payload: string }>('GET', '/keys/directory');
+    const doc = await call<{ payload: string }>('GET', '/v1/keys/directory');
     const b64 = doc.payload.replace(/-/g, '+').replace(/_/g, '/');
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     return JSON.parse(new TextDecoder().decode(bytes)) as DirectoryPayload;

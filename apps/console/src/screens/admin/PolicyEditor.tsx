@@ -27,9 +27,9 @@ const blankStep = (type: Step['type'], teamId: string): Step => {
 /** Escalation policies: a step editor producing the JSON the API validates, and the simulator. */
 export function PolicyEditor() {
   const t = useT();
-  const policies = useLoad(() => call<PolicyView[]>('GET', '/admin/escalation-policies'));
-  const teams = useLoad(() => call<Team[]>('GET', '/admin/teams'));
-  const staff = useLoad(() => call<StaffRow[]>('GET', '/admin/staff', { query: { status: 'active' } }).catch(() => [] as StaffRow[]));
+  const policies = useLoad(() => call<PolicyView[]>('GET', '/v1/admin/escalation-policies'));
+  const teams = useLoad(() => call<Team[]>('GET', '/v1/admin/teams'));
+  const staff = useLoad(() => call<StaffRow[]>('GET', '/v1/admin/staff', { query: { status: 'active' } }).catch(() => [] as StaffRow[]));
   const [editing, setEditing] = useState<PolicyView | null>(null);
   const [name, setName] = useState('');
   const [def, setDef] = useState<PolicyDefinition>({ steps: [], ackTimeoutSeconds: null, maxSnoozeSeconds: 3600 });
@@ -73,8 +73,8 @@ export function PolicyEditor() {
     setProblems({});
     try {
       const res = editing
-        ? await call<PolicyView>('PUT', `/admin/escalation-policies/${editing.id}`, { body: { definition: def, expectedVersion: editing.version } })
-        : await call<PolicyView>('POST', '/admin/escalation-policies', { body: { name, definition: def } });
+        ? await call<PolicyView>('PUT', '/v1/admin/escalation-policies/{id}', { path: { id: editing.id }, body: { definition: def, expectedVersion: editing.version } })
+        : await call<PolicyView>('POST', '/v1/admin/escalation-policies', { body: { name, definition: def } });
       setSaved(res);
       setEditing(res);
       policies.reload();
@@ -92,7 +92,7 @@ export function PolicyEditor() {
     const minutes = Number(asciiDigits(ackAfter));
     const acknowledgements = ackAfter && ackBy && minutes > 0 ? [{ at: new Date(start.getTime() + minutes * 60_000).toISOString(), by: ackBy }] : [];
     try {
-      setSim(await call<Simulation>('POST', `/admin/escalation-policies/${saved.id}/simulate`, { body: { severity, startAt: start.toISOString(), acknowledgements } }));
+      setSim(await call<Simulation>('POST', '/v1/admin/escalation-policies/{id}/simulate', { path: { id: saved.id }, body: { severity, startAt: start.toISOString(), acknowledgements } }));
     } catch (e2) {
       setError(e2);
     }

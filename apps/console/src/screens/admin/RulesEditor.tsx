@@ -60,10 +60,10 @@ function Multi({ legend, all, value, onValue, label }: { legend: string; all: st
 /** Triage rule sets: a form editor that produces the JSON the API validates, dry-run, activate. */
 export function RulesEditor() {
   const t = useT();
-  const teams = useLoad(() => call<Team[]>('GET', '/admin/teams'));
-  const policies = useLoad(() => call<PolicyView[]>('GET', '/admin/escalation-policies'));
-  const history = useLoad(() => call<Version[]>('GET', '/triage-rules'));
-  const active = useLoad(() => call<{ version: number | null; definition: RuleSet | null }>('GET', '/triage-rules/active'));
+  const teams = useLoad(() => call<Team[]>('GET', '/v1/admin/teams'));
+  const policies = useLoad(() => call<PolicyView[]>('GET', '/v1/admin/escalation-policies'));
+  const history = useLoad(() => call<Version[]>('GET', '/v1/triage-rules'));
+  const active = useLoad(() => call<{ version: number | null; definition: RuleSet | null }>('GET', '/v1/triage-rules/active'));
   const [set, setSet] = useState<RuleSet>({ rules: [], default: outcome(), defaultTeamId: null });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -105,7 +105,7 @@ export function RulesEditor() {
     setProblems({});
     setNotice('');
     try {
-      const row = await call<Version>('POST', '/triage-rules', { body: { ruleSet: set, activate } });
+      const row = await call<Version>('POST', '/v1/triage-rules', { body: { ruleSet: set, activate } });
       setNotice(t(activate ? 'rules.savedActive' : 'rules.saved', { version: row.version }));
       history.reload();
     } catch (err) {
@@ -119,7 +119,7 @@ export function RulesEditor() {
     const h: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(hints)) if (v) h[k] = k === 'namedOnList' ? v === 'yes' : v;
     try {
-      setDry(await call('POST', '/triage-rules/dry-run', { body: { hints: Object.keys(h).length ? h : null, ruleSet: set } }));
+      setDry(await call('POST', '/v1/triage-rules/dry-run', { body: { hints: Object.keys(h).length ? h : null, ruleSet: set } }));
     } catch (err) {
       fail(err);
     }
@@ -127,7 +127,7 @@ export function RulesEditor() {
   const activate = async (version: number) => {
     setError(null);
     try {
-      await call('POST', `/triage-rules/${version}/activate`);
+      await call('POST', '/v1/triage-rules/{version}/activate', { path: { version: String(version) } });
       setNotice(t('rules.activated', { version }));
       history.reload();
       active.reload();

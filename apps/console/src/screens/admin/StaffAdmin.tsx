@@ -14,9 +14,9 @@ const ROLES: Role[] = ['caseworker', 'supervisor', 'admin'];
 export function StaffAdmin() {
   const t = useT();
   const me = useStore(session)?.me;
-  const teams = useLoad(() => call<Team[]>('GET', '/admin/teams'));
-  const staff = useLoad(() => call<StaffRow[]>('GET', '/admin/staff'));
-  const invitations = useLoad(() => call<Invitation[]>('GET', '/admin/invitations'));
+  const teams = useLoad(() => call<Team[]>('GET', '/v1/admin/teams'));
+  const staff = useLoad(() => call<StaffRow[]>('GET', '/v1/admin/staff'));
+  const invitations = useLoad(() => call<Invitation[]>('GET', '/v1/admin/invitations'));
   const [label, setLabel] = useState('');
   const [role, setRole] = useState<Role>('caseworker');
   const [teamIds, setTeamIds] = useState<string[]>([]);
@@ -29,7 +29,7 @@ export function StaffAdmin() {
     setError(null);
     setFieldErrors({});
     try {
-      const res = await call<{ token: string; expiresAt: string }>('POST', '/admin/invitations', { body: { label, role, teamIds } });
+      const res = await call<{ token: string; expiresAt: string }>('POST', '/v1/admin/invitations', { body: { label, role, teamIds } });
       setCreated(res);
       setLabel('');
       invitations.reload();
@@ -44,7 +44,7 @@ export function StaffAdmin() {
     setError(null);
     if ((action === 'offboard' || action === 'suspend') && !confirm(t(`staff.confirm.${action}`))) return;
     try {
-      await call('POST', `/admin/staff/${id}/${action}`);
+      await call('POST', `/v1/admin/staff/{id}/${action}`, { path: { id } });
       staff.reload();
     } catch (err) {
       setError(err);
@@ -55,7 +55,7 @@ export function StaffAdmin() {
     setError(null);
     try {
       const next = on ? [...new Set([...row.teamIds, teamId])] : row.teamIds.filter((x) => x !== teamId);
-      await call('PUT', `/admin/staff/${row.id}/teams`, { body: { teamIds: next } });
+      await call('PUT', '/v1/admin/staff/{id}/teams', { path: { id: row.id }, body: { teamIds: next } });
       staff.reload();
     } catch (err) {
       setError(err);

@@ -14,7 +14,7 @@ function WeekView({ teamId, nameOf }: { readonly teamId: string; readonly nameOf
   const week = useLoad(async () => {
     const now = Date.now();
     const out: { at: string; staffId: string | null }[] = [];
-    for (let d = 0; d < 7; d++) out.push(await call<{ at: string; staffId: string | null }>('GET', `/admin/teams/${teamId}/on-call`, { query: { at: new Date(now + d * DAY).toISOString() } }));
+    for (let d = 0; d < 7; d++) out.push(await call<{ at: string; staffId: string | null }>('GET', '/v1/admin/teams/{teamId}/on-call', { path: { teamId }, query: { at: new Date(now + d * DAY).toISOString() } }));
     return out;
   }, [teamId]);
   if (week.error) return <Problem error={week.error} />;
@@ -47,8 +47,8 @@ function WeekView({ teamId, nameOf }: { readonly teamId: string; readonly nameOf
 /** Teams, their routing attributes, and their on-call rotation with overrides. */
 export function TeamsAdmin() {
   const t = useT();
-  const teams = useLoad(() => call<Team[]>('GET', '/admin/teams'));
-  const staff = useLoad(() => call<StaffRow[]>('GET', '/admin/staff', { query: { status: 'active' } }));
+  const teams = useLoad(() => call<Team[]>('GET', '/v1/admin/teams'));
+  const staff = useLoad(() => call<StaffRow[]>('GET', '/v1/admin/staff', { query: { status: 'active' } }));
   const [name, setName] = useState('');
   const [regions, setRegions] = useState('');
   const [languages, setLanguages] = useState('');
@@ -68,7 +68,7 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('POST', '/admin/teams', { body: { name, regions: list(regions).map((r) => r.toUpperCase()), languages: list(languages) } });
+      await call('POST', '/v1/admin/teams', { body: { name, regions: list(regions).map((r) => r.toUpperCase()), languages: list(languages) } });
       setName('');
       teams.reload();
     } catch (err) {
@@ -79,7 +79,7 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('PUT', `/admin/teams/${selected}/on-call`, { body: { timeZone: tz, handoffTime: handoff, rotationStart, members } });
+      await call('PUT', '/v1/admin/teams/{teamId}/on-call', { path: { teamId: selected }, body: { timeZone: tz, handoffTime: handoff, rotationStart, members } });
       setN((x) => x + 1);
     } catch (err) {
       setError(err);
@@ -89,7 +89,7 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('POST', `/admin/teams/${selected}/on-call/overrides`, { body: { staffId: ovStaff, startsAt: new Date(ovFrom).toISOString(), endsAt: new Date(ovTo).toISOString() } });
+      await call('POST', '/v1/admin/teams/{teamId}/on-call/overrides', { path: { teamId: selected }, body: { staffId: ovStaff, startsAt: new Date(ovFrom).toISOString(), endsAt: new Date(ovTo).toISOString() } });
       setN((x) => x + 1);
     } catch (err) {
       setError(err);

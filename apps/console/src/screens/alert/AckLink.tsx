@@ -24,7 +24,7 @@ export function AckLink({ token }: { readonly token: string }) {
     void (async () => {
       try {
         if (!/^pk_[A-Za-z0-9_-]{10,64}$/.test(token)) throw new Error(t('alert.badLink'));
-        const described = await call<RunView>('POST', '/escalation-links/describe', { body: { token } });
+        const described = await call<RunView>('POST', '/v1/escalation-links/describe', { body: { token } });
         if (!live) return;
         setRun(described);
         setSummary(await loadCase(described.caseId));

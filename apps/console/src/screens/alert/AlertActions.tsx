@@ -34,8 +34,8 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
     try {
       const next =
         what === 'acknowledge' && ackToken
-          ? await call<RunView>('POST', '/escalation-links/acknowledge', { body: { token: ackToken } })
-          : await call<RunView>('POST', `/escalations/${run.id}/${what}`, what === 'snooze' ? { body: { seconds: snooze } } : {});
+          ? await call<RunView>('POST', '/v1/escalation-links/acknowledge', { body: { token: ackToken } })
+          : await call<RunView>('POST', `/v1/escalations/{id}/${what}`, { path: { id: run.id }, ...(what === 'snooze' ? { body: { seconds: snooze } } : {}) });
       onChange(next);
     } catch (err) {
       setError(err);

@@ -19,10 +19,9 @@ export function Attachment({ caseId, ref_ }: { readonly caseId: string; readonly
     setState('working');
     setError(null);
     try {
-      const res = await callStream(`/cases/${caseId}/attachments/${ref_.id}`);
-      if (!res.body) throw new Error('empty');
+      const body = await callStream('/v1/cases/{id}/attachments/{attachmentId}', { id: caseId, attachmentId: ref_.id });
       const key = fromB64u(ref_.key, 'key');
-      const reader = res.body.pipeThrough(createAttachmentDecryptStream(key)).getReader();
+      const reader = body.pipeThrough(createAttachmentDecryptStream(key)).getReader();
       const parts: Uint8Array[] = [];
       let total = 0;
       for (;;) {

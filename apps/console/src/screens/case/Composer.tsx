@@ -39,7 +39,7 @@ export function Composer({ caseId, kind, onSent }: { readonly caseId: string; re
         id = crypto.randomUUID();
         setDraft(`${key}:id`, id);
       }
-      const recipients = await call<CaseRecipients>('GET', `/cases/${caseId}/recipients`);
+      const recipients = await call<CaseRecipients>('GET', '/v1/cases/{id}/recipients', { path: { id: caseId } });
       const envelope = sealEnvelope({
         kind,
         id,
@@ -47,7 +47,8 @@ export function Composer({ caseId, kind, onSent }: { readonly caseId: string; re
         recipientPublicKeys: recipients[kind].map((r) => fromB64u(r.pk, 'pk')),
         authorSignSecretKey: s.keys.signKeyPair.privateKey,
       });
-      await call('PUT', `/cases/${caseId}/${kind === 'message' ? 'messages' : 'notes'}/${id}`, { body: { envelope } });
+      if (kind === 'message') await call('PUT', '/v1/cases/{id}/messages/{messageId}', { path: { id: caseId, messageId: id }, body: { envelope } });
+      else await call('PUT', '/v1/cases/{id}/notes/{noteId}', { path: { id: caseId, noteId: id }, body: { envelope } });
       setDraft(key, '');
       setDraft(`${key}:id`, '');
       setText('');

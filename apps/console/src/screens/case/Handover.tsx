@@ -45,7 +45,7 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
     setNotice('');
     const who = assignee || s.me.staffId;
     try {
-      await call('POST', `/cases/${detail.id}/assign`, { body: { assigneeId: who, grants: grantsFor(who) } });
+      await call('POST', '/v1/cases/{id}/assign', { path: { id: detail.id }, body: { assigneeId: who, grants: grantsFor(who) } });
       setNotice(t('case.assignedNotice'));
       onDone();
     } catch (err) {
@@ -57,7 +57,7 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
     setError(null);
     setNotice('');
     try {
-      await call('POST', `/cases/${detail.id}/handover`, { body: { teamId: teamId.trim(), ...(assignee ? { assigneeId: assignee, grants: grantsFor(assignee) } : {}) } });
+      await call('POST', '/v1/cases/{id}/handover', { path: { id: detail.id }, body: { teamId: teamId.trim(), ...(assignee ? { assigneeId: assignee, grants: grantsFor(assignee) } : {}) } });
       setNotice(t('case.handedOverNotice'));
       onDone();
     } catch (err) {

@@ -5,7 +5,7 @@ type OlderView = { reports?: { id: string; envelope: unknown; hints: Record<stri
 
 /** The case with its whole timeline; a refusal (another team's case) arrives as a 404 ApiError. */
 export async function loadCase(caseId: string): Promise<CaseDetail> {
-  const d = await call<Partial<CaseDetail> & OlderView & { id: string }>('GET', `/cases/${caseId}`);
+  const d = await call<Partial<CaseDetail> & OlderView & { id: string }>('GET', '/v1/cases/{id}', { path: { id: caseId } });
   // An API without the case-work routes answers reports only: show those as the timeline.
   const timeline = d.timeline ?? (d.reports ?? []).map((r) => ({ type: 'report' as const, at: r.receivedAt, reportId: r.id, envelope: r.envelope, hints: r.hints, attachments: [] }));
   return {
@@ -29,7 +29,7 @@ export async function loadCase(caseId: string): Promise<CaseDetail> {
 /** The case's escalation run, or null when it has none (no policy). */
 export async function loadRun(caseId: string): Promise<RunView | null> {
   try {
-    return await call<RunView>('GET', `/escalations/by-case/${caseId}`);
+    return await call<RunView>('GET', '/v1/escalations/by-case/{caseId}', { path: { caseId } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
@@ -40,7 +40,7 @@ const staffKeyCache = new Map<string, StaffKey | null>();
 
 /** Active staff keys (to verify authors and grants, and to pick a hand-over recipient). */
 export async function loadStaffKeys(): Promise<StaffKey[]> {
-  const { items } = await call<{ items: StaffKey[] }>('GET', '/keys/staff');
+  const { items } = await call<{ items: StaffKey[] }>('GET', '/v1/keys/staff');
   for (const k of items) {
     staffKeyCache.set(k.signKid, k);
     staffKeyCache.set(k.boxKid, k);
@@ -52,7 +52,7 @@ export async function loadStaffKeys(): Promise<StaffKey[]> {
 export async function staffKeyByKid(kid: string): Promise<StaffKey | null> {
   if (staffKeyCache.has(kid)) return staffKeyCache.get(kid) ?? null;
   try {
-    const k = await call<StaffKey>('GET', `/keys/staff/${encodeURIComponent(kid)}`);
+    const k = await call<StaffKey>('GET', '/v1/keys/staff/{kid}', { path: { kid } });
     staffKeyCache.set(kid, k);
     return k;
   } catch (err) {

@@ -25,7 +25,7 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
     setLoading(true);
     setError(null);
     try {
-      const page = await call<Page<CaseListItem>>('GET', '/cases', {
+      const page = await call<Page<CaseListItem>>('GET', '/v1/cases', {
         query: { assigneeId: scope === 'mine' ? session.get()?.me.staffId : undefined, severity: severity || undefined, state: state || undefined, cursor: from ?? undefined, limit: 25 },
       });
       setItems((prev) => (from ? [...prev, ...page.items] : page.items));

@@ -109,7 +109,7 @@ export function Register({ token: linkToken }: { readonly token: string }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await call<{ status: string; role: string; recoveryCodes: string[] }>('POST', '/staff/register', {
+      const result = await call<{ status: string; role: string; recoveryCodes: string[] }>('POST', '/v1/staff/register', {
         body: { ...prepared.body, totpCode: asciiDigits(code).replace(/\s+/g, '') },
         token: null,
       });
