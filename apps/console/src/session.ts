@@ -24,6 +24,8 @@ export const session = createStore<Session | null>(null);
 export const signedOutReason = createStore<SignedOutReason>('none');
 /** Time spent in Argon2id at the last sign-in (shown to the bench, never sent anywhere). */
 export const lastKdfMs = createStore<number>(0);
+/** The login name of the session that ended, so signing in again is the password and code only. */
+export let lastLogin = '';
 
 const drafts = new Map<string, string>();
 export const draftOf = (key: string): string => drafts.get(key) ?? '';
@@ -51,6 +53,7 @@ export function endSession(reason: SignedOutReason): void {
   if (idleTimer !== undefined) clearTimeout(idleTimer);
   if (!current) return;
   wipeKeys(current);
+  lastLogin = reason === 'signed_out' ? '' : current.me.login;
   signedOutReason.set(reason);
   session.set(null);
 }

@@ -95,7 +95,7 @@ export function StaffAdmin() {
           <div class="notice" role="status" data-testid="invitation">
             <p>{t('staff.inviteOnce', { when: formatDateTime(created.expiresAt) })}</p>
             <p>
-              <code class="secret" data-testid="invitation-link">
+              <code class="secret" data-testid="invitation-link" dir="ltr">
                 {link}
               </code>
             </p>

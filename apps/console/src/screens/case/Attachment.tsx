@@ -51,7 +51,7 @@ export function Attachment({ caseId, ref_ }: { readonly caseId: string; readonly
   return (
     <div class="attachment">
       <span>
-        📎 {ref_.name} ({t('case.bytes', { count: ref_.size, n: formatNumber(ref_.size) })})
+        {ref_.name} ({t('case.bytes', { count: ref_.size, n: formatNumber(ref_.size) })})
       </span>{' '}
       {url ? (
         <a href={url} download={ref_.name} class="button" data-testid="attachment-save">

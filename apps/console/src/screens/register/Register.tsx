@@ -129,7 +129,7 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         <p>{done.status === 'pending_vetting' ? t('register.pending') : t('register.active')}</p>
         <h2>{t('register.recoveryTitle')}</h2>
         <p class="notice">{t('register.recoveryOnce')}</p>
-        <ol class="codes" data-testid="recovery-codes">
+        <ol class="codes" data-testid="recovery-codes" dir="ltr">
           {done.recoveryCodes.map((c) => (
             <li key={c}>
               <code>{c}</code>
@@ -150,7 +150,7 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         <p>{t('register.totpScan')}</p>
         <QrCode text={prepared.uri} label={t('register.qrLabel')} />
         <p>
-          {t('register.totpType')} <code class="secret" data-testid="totp-secret">{prepared.totpSecret}</code>
+          {t('register.totpType')} <code class="secret" data-testid="totp-secret" dir="ltr">{prepared.totpSecret}</code>
         </p>
         <Field label={t('signin.totp')} value={code} onValue={setCode} name="totp" inputMode="numeric" autoComplete="one-time-code" required />
         <Problem error={error} />

@@ -3,14 +3,14 @@ import { Field } from '../../components/Field';
 import { KdfProgress } from '../../components/Progress';
 import { Problem } from '../../components/Problem';
 import { asciiDigits, useT } from '../../i18n';
-import { signIn, signedOutReason } from '../../session';
+import { lastLogin, signIn, signedOutReason } from '../../session';
 import { useStore } from '../../store';
 
 /** Sign-in (crypto-v1 §4): the password never leaves this page; only authKey is sent. */
 export function SignIn() {
   const t = useT();
   const reason = useStore(signedOutReason);
-  const [login, setLogin] = useState('');
+  const [login, setLogin] = useState(lastLogin);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
