@@ -57,6 +57,9 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'CaseworkController.putNote', method: 'PUT', path: `/v1/cases/${id}/notes/${id}`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
   { route: 'CaseworkController.recipients', method: 'GET', path: `/v1/cases/${id}/recipients`, allowed: ['caseworker', 'supervisor'], status: 404 },
   { route: 'CaseworkController.attachment', method: 'GET', path: `/v1/cases/${id}/attachments/${id}`, allowed: ['caseworker', 'supervisor'], status: 404 },
+  { route: 'CaseworkController.assign', method: 'POST', path: `/v1/cases/${id}/assign`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
+  { route: 'CaseworkController.handOver', method: 'POST', path: `/v1/cases/${id}/handover`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
+  { route: 'CaseworkController.grants', method: 'PUT', path: `/v1/cases/${id}/grants`, body: {}, allowed: ['caseworker', 'supervisor'], status: 400 },
   { route: 'StaffKeysController.list', method: 'GET', path: '/v1/keys/staff', allowed: STAFF, status: 200 },
   { route: 'StaffKeysController.byKid', method: 'GET', path: '/v1/keys/staff/AAAAAAAAAAAAAAAAAAAAAA', allowed: STAFF, status: 404 },
   // The matrix's reporter token matches no session: a reporter route answers it 401 like anyone else.

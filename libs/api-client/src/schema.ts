@@ -1000,6 +1000,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** assign the case (a supervisor of its team; or the caseworker who acknowledged it, to themselves), with grants for the assignee; audited, notifies the assignee */
+        post: operations["CaseworkController_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** move the case to another team (supervisors of its team), with grants for the new readers; audited, notifies the new assignee */
+        post: operations["CaseworkController_handOver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** grants (crypto-v1 §10) of this case's envelopes, signed by you, for staff who can read the case */
+        put: operations["CaseworkController_grants"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/messages/{messageId}": {
         parameters: {
             query?: never;
@@ -1452,24 +1503,49 @@ export interface components {
             ruleSet?: components["schemas"]["TriageRuleSet"];
         };
         CaseSummaryDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example open
+             * @enum {string}
+             */
             state: "open" | "acknowledged" | "resolved";
-            /** @enum {string} */
+            /**
+             * @example critical
+             * @enum {string}
+             */
             severity: "low" | "medium" | "high" | "critical";
-            /** @description reason codes, never content */
+            /**
+             * @description reason codes, never content
+             * @example [
+             *       "report",
+             *       "panic"
+             *     ]
+             */
             reasons: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e
+             */
             teamId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             assigneeId: string | null;
             /**
              * Format: date-time
              * @description response deadline
+             * @example 2026-12-01T21:10:00.000Z
              */
             deadlineAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:00:00.000Z
+             */
             openedAt: string;
         };
         CaseListDto: {
@@ -1677,24 +1753,49 @@ export interface components {
             teamId?: string | null;
         };
         CaseDetailDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example open
+             * @enum {string}
+             */
             state: "open" | "acknowledged" | "resolved";
-            /** @enum {string} */
+            /**
+             * @example critical
+             * @enum {string}
+             */
             severity: "low" | "medium" | "high" | "critical";
-            /** @description reason codes, never content */
+            /**
+             * @description reason codes, never content
+             * @example [
+             *       "report",
+             *       "panic"
+             *     ]
+             */
             reasons: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e
+             */
             teamId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             assigneeId: string | null;
             /**
              * Format: date-time
              * @description response deadline
+             * @example 2026-12-01T21:10:00.000Z
              */
             deadlineAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:00:00.000Z
+             */
             openedAt: string;
             /** Format: date-time */
             updatedAt: string;
@@ -1779,6 +1880,102 @@ export interface components {
         NotificationSettingsDto: {
             /** @example Europe/Berlin */
             timeZone: string;
+        };
+        GrantInputDto: {
+            /**
+             * Format: uuid
+             * @description a report, message or note of this case
+             * @example 0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f
+             */
+            envelopeId: string;
+            /**
+             * @description kid of the new reader box key
+             * @example -3LRDwnUqrfZQFWYzrF0_w
+             */
+            kid: string;
+            /**
+             * @description crypto_box_seal(K, pk), 80 bytes b64u
+             * @example 35ROK3Efx-lapMOH7l1vpNUreSX7GRiojAV6uhVRH1WKCf6hUHEeGRacRwkPtX-b_X0oxAB7e41onT-0HkXaZ87KmZ86keV5uKDYeAp1J0Y
+             */
+            wk: string;
+            /**
+             * @description kid of your own sign key
+             * @example Ei0IuoZnCwGpe0_3L54qnA
+             */
+            by: string;
+            /**
+             * @description crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\n") || wk, yourSignSk)
+             * @example mKVWQqCpe_XJpRx95bjpQJsR8FXy2iCfrHgx7cntxGJ7qD-IvcR4kzkpd25_mmt-G43a7h2HMSf72kUGBU0qBQ
+             */
+            sig: string;
+        };
+        AssignCaseDto: {
+            /**
+             * Format: uuid
+             * @description an active supervisor or caseworker of the case team
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
+            assigneeId: string;
+            /**
+             * @description grants of the case's envelopes for the assignee (crypto-v1 §10)
+             * @example [
+             *       {
+             *         "envelopeId": "0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f",
+             *         "kid": "-3LRDwnUqrfZQFWYzrF0_w",
+             *         "wk": "35ROK3Efx-lapMOH7l1vpNUreSX7GRiojAV6uhVRH1WKCf6hUHEeGRacRwkPtX-b_X0oxAB7e41onT-0HkXaZ87KmZ86keV5uKDYeAp1J0Y",
+             *         "by": "Ei0IuoZnCwGpe0_3L54qnA",
+             *         "sig": "mKVWQqCpe_XJpRx95bjpQJsR8FXy2iCfrHgx7cntxGJ7qD-IvcR4kzkpd25_mmt-G43a7h2HMSf72kUGBU0qBQ"
+             *       }
+             *     ]
+             */
+            grants?: components["schemas"]["GrantInputDto"][];
+        };
+        HandOverCaseDto: {
+            /**
+             * Format: uuid
+             * @example 0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e
+             */
+            teamId: string;
+            /**
+             * Format: uuid
+             * @description an active supervisor or caseworker of the new team
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
+            assigneeId?: string;
+            /**
+             * @description grants for the new readers
+             * @example [
+             *       {
+             *         "envelopeId": "0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f",
+             *         "kid": "-3LRDwnUqrfZQFWYzrF0_w",
+             *         "wk": "35ROK3Efx-lapMOH7l1vpNUreSX7GRiojAV6uhVRH1WKCf6hUHEeGRacRwkPtX-b_X0oxAB7e41onT-0HkXaZ87KmZ86keV5uKDYeAp1J0Y",
+             *         "by": "Ei0IuoZnCwGpe0_3L54qnA",
+             *         "sig": "mKVWQqCpe_XJpRx95bjpQJsR8FXy2iCfrHgx7cntxGJ7qD-IvcR4kzkpd25_mmt-G43a7h2HMSf72kUGBU0qBQ"
+             *       }
+             *     ]
+             */
+            grants?: components["schemas"]["GrantInputDto"][];
+        };
+        GrantsDto: {
+            /**
+             * @example [
+             *       {
+             *         "envelopeId": "0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f",
+             *         "kid": "-3LRDwnUqrfZQFWYzrF0_w",
+             *         "wk": "35ROK3Efx-lapMOH7l1vpNUreSX7GRiojAV6uhVRH1WKCf6hUHEeGRacRwkPtX-b_X0oxAB7e41onT-0HkXaZ87KmZ86keV5uKDYeAp1J0Y",
+             *         "by": "Ei0IuoZnCwGpe0_3L54qnA",
+             *         "sig": "mKVWQqCpe_XJpRx95bjpQJsR8FXy2iCfrHgx7cntxGJ7qD-IvcR4kzkpd25_mmt-G43a7h2HMSf72kUGBU0qBQ"
+             *       }
+             *     ]
+             */
+            grants: components["schemas"]["GrantInputDto"][];
+        };
+        GrantsStoredDto: {
+            /**
+             * @description grants that were new (a grant already held for the same envelope and key is kept)
+             * @example 3
+             */
+            stored: number;
         };
         PutEnvelopeDto: {
             /** @description crypto-v1 envelope v2 whose id is the resource id */
@@ -7770,6 +7967,270 @@ export interface operations {
             };
             /** @description `auth/forbidden`: the session's role may not call this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CaseworkController_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSummaryDto"];
+                };
+            };
+            /** @description case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description case/assign_forbidden; `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CaseworkController_handOver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandOverCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseSummaryDto"];
+                };
+            };
+            /** @description case/bad_team, case/bad_assignee, grant errors; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description case/assign_forbidden (not a supervisor); `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    CaseworkController_grants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantsStoredDto"];
+                };
+            };
+            /** @description grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

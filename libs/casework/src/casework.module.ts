@@ -5,6 +5,7 @@ import { SafetyTimelineRepository } from '@panah/checkins';
 import { CaseUpdatesModule, EscalationHistory } from '@panah/escalation';
 import { StaffKeysRepository } from '@panah/identity';
 import { CaseMaterialRepository, ConversationRepository, IntakeModule } from '@panah/intake';
+import { AssignmentService } from './assignment.service';
 import { CaseFilesService } from './case-files.service';
 import { CaseReaders } from './case-readers';
 import { CaseTimelineService } from './case-timeline.service';
@@ -32,7 +33,8 @@ import { NotesService } from './notes.service';
     SafetyTimelineRepository,
     EscalationHistory,
     CaseTimelineService,
+    AssignmentService,
   ],
-  exports: [CaseReaders, ConversationService, NotesService, CaseFilesService, CaseTimelineService],
+  exports: [AssignmentService, CaseReaders, ConversationService, NotesService, CaseFilesService, CaseTimelineService],
 })
 export class CaseworkModule {}

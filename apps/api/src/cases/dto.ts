@@ -21,14 +21,14 @@ export class CaseListQueryDto {
 }
 
 export class CaseSummaryDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: CASE_STATES }) state!: string;
-  @ApiProperty({ enum: SEVERITIES }) severity!: string;
-  @ApiProperty({ type: [String], description: 'reason codes, never content' }) reasons!: string[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) teamId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId!: string | null;
-  @ApiProperty({ format: 'date-time', description: 'response deadline' }) deadlineAt!: string;
-  @ApiProperty({ format: 'date-time' }) openedAt!: string;
+  @ApiProperty({ format: 'uuid', example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11' }) id!: string;
+  @ApiProperty({ enum: CASE_STATES, example: 'open' }) state!: string;
+  @ApiProperty({ enum: SEVERITIES, example: 'critical' }) severity!: string;
+  @ApiProperty({ type: [String], example: ['report', 'panic'], description: 'reason codes, never content' }) reasons!: string[];
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e' }) teamId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' }) assigneeId!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:10:00.000Z', description: 'response deadline' }) deadlineAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:00:00.000Z' }) openedAt!: string;
 }
 
 export class CaseListDto {

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Param, Put, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CaseFilesService, ConversationService, type KeyRef, type MessageView, NotesService, type NoteView, type StaffKeyView } from '@panah/casework';
+import { AssignmentService, CaseFilesService, type CaseSummary, ConversationService, type KeyRef, type MessageView, NotesService, type NoteView, type StaffKeyView } from '@panah/casework';
 import { type Principal, StaffRole } from '@panah/domain';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { ALL_STAFF, staffOf } from '../identity/staff-principal';
-import { CaseRecipientsDto, MessageDto, NoteDto, PutEnvelopeDto, StaffKeyDto, StaffKeyListDto } from './dto';
+import { CaseSummaryDto } from '../cases/dto';
+import { AssignCaseDto, CaseRecipientsDto, GrantsDto, GrantsStoredDto, HandOverCaseDto, MessageDto, NoteDto, PutEnvelopeDto, StaffKeyDto, StaffKeyListDto } from './dto';
 
 const viewer = (p: Principal | null) => {
   const s = staffOf(p);
@@ -25,7 +26,45 @@ export class CaseworkController {
     private readonly conversation: ConversationService,
     private readonly notes: NotesService,
     private readonly files: CaseFilesService,
+    private readonly assignment: AssignmentService,
   ) {}
+
+  @Post(':id/assign')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: 'assign the case (a supervisor of its team; or the caseworker who acknowledged it, to themselves), with grants for the assignee; audited, notifies the assignee' })
+  @ApiBody({ type: AssignCaseDto })
+  @ApiOkResponse({ type: CaseSummaryDto })
+  @ApiResponse({ status: 400, description: 'case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed' })
+  @ApiResponse({ status: 403, description: 'case/assign_forbidden' })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  assign(@Param('id') id: string, @Body() body: AssignCaseDto, @CurrentPrincipal() p: Principal | null): Promise<CaseSummary> {
+    return this.assignment.assign(id, viewer(p), body);
+  }
+
+  @Post(':id/handover')
+  @HttpCode(HttpStatus.OK)
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: 'move the case to another team (supervisors of its team), with grants for the new readers; audited, notifies the new assignee' })
+  @ApiBody({ type: HandOverCaseDto })
+  @ApiOkResponse({ type: CaseSummaryDto })
+  @ApiResponse({ status: 400, description: 'case/bad_team, case/bad_assignee, grant errors' })
+  @ApiResponse({ status: 403, description: 'case/assign_forbidden (not a supervisor)' })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  handOver(@Param('id') id: string, @Body() body: HandOverCaseDto, @CurrentPrincipal() p: Principal | null): Promise<CaseSummary> {
+    return this.assignment.handOver(id, viewer(p), body);
+  }
+
+  @Put(':id/grants')
+  @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
+  @ApiOperation({ summary: "grants (crypto-v1 §10) of this case's envelopes, signed by you, for staff who can read the case" })
+  @ApiBody({ type: GrantsDto })
+  @ApiOkResponse({ type: GrantsStoredDto })
+  @ApiResponse({ status: 400, description: 'grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed' })
+  @ApiNotFoundResponse({ description: 'case/not_found' })
+  grants(@Param('id') id: string, @Body() body: GrantsDto, @CurrentPrincipal() p: Principal | null): Promise<{ stored: number }> {
+    return this.assignment.addGrants(id, viewer(p), body.grants);
+  }
 
   @Put(':id/messages/:messageId')
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)

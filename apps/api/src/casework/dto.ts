@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsObject } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsUUID } from 'class-validator';
 
 /** OpenAPI shapes of case work (issue 15). Binary fields are base64url without padding (crypto-v1). */
 export class EnvelopeRecipientDto {
@@ -79,4 +79,46 @@ export class StaffKeyListDto {
 export class MessagePageDto {
   @ApiProperty({ type: [MessageDto] }) items!: MessageDto[];
   @ApiPropertyOptional({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+const GRANT_EXAMPLE = {
+  envelopeId: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f',
+  kid: '-3LRDwnUqrfZQFWYzrF0_w',
+  wk: '35ROK3Efx-lapMOH7l1vpNUreSX7GRiojAV6uhVRH1WKCf6hUHEeGRacRwkPtX-b_X0oxAB7e41onT-0HkXaZ87KmZ86keV5uKDYeAp1J0Y',
+  by: 'Ei0IuoZnCwGpe0_3L54qnA',
+  sig: 'mKVWQqCpe_XJpRx95bjpQJsR8FXy2iCfrHgx7cntxGJ7qD-IvcR4kzkpd25_mmt-G43a7h2HMSf72kUGBU0qBQ',
+};
+
+export class GrantInputDto {
+  @ApiProperty({ format: 'uuid', example: GRANT_EXAMPLE.envelopeId, description: 'a report, message or note of this case' }) envelopeId!: string;
+  @ApiProperty({ example: GRANT_EXAMPLE.kid, description: 'kid of the new reader box key' }) kid!: string;
+  @ApiProperty({ example: GRANT_EXAMPLE.wk, description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
+  @ApiProperty({ example: GRANT_EXAMPLE.by, description: 'kid of your own sign key' }) by!: string;
+  @ApiProperty({ example: GRANT_EXAMPLE.sig, description: 'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, yourSignSk)' }) sig!: string;
+}
+
+export class AssignCaseDto {
+  @ApiProperty({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11', description: 'an active supervisor or caseworker of the case team' }) @IsUUID('all') assigneeId!: string;
+  @ApiPropertyOptional({ type: [GrantInputDto], example: [GRANT_EXAMPLE], description: "grants of the case's envelopes for the assignee (crypto-v1 §10)" })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(256)
+  grants?: unknown[];
+}
+
+export class HandOverCaseDto {
+  @ApiProperty({ format: 'uuid', example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e' }) @IsUUID('all') teamId!: string;
+  @ApiPropertyOptional({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11', description: 'an active supervisor or caseworker of the new team' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string;
+  @ApiPropertyOptional({ type: [GrantInputDto], example: [GRANT_EXAMPLE], description: 'grants for the new readers' }) @IsOptional() @IsArray() @ArrayMaxSize(256) grants?: unknown[];
+}
+
+export class GrantsDto {
+  @ApiProperty({ type: [GrantInputDto], example: [GRANT_EXAMPLE] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(256) grants!: unknown[];
+}
+
+export class GrantsStoredDto {
+  @ApiProperty({ example: 3, description: 'grants that were new (a grant already held for the same envelope and key is kept)' }) stored!: number;
 }
