@@ -43,3 +43,10 @@ ensure_web_build() {
 }
 
 panah() { node dist/apps/cli/apps/cli/src/main.js "$@"; }
+
+# A setting as the processes will see it: the environment, else .env (PANAH_ENV_FILE), else $2.
+setting() {
+  local value="${!1:-}" file="${PANAH_ENV_FILE:-.env}"
+  if [ -z "$value" ] && [ -f "$file" ]; then value="$(sed -n "s/^$1=//p" "$file" | tail -n 1)"; fi
+  printf '%s' "${value:-$2}"
+}

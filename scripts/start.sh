@@ -12,8 +12,8 @@ nohup node dist/apps/api/apps/api/src/main.js >>.panah/logs/api.log 2>&1 &
 echo $! > .panah/run/api.pid
 nohup node dist/apps/worker/apps/worker/src/main.js >>.panah/logs/worker.log 2>&1 &
 echo $! > .panah/run/worker.pid
-api="http://${API_HOST:-127.0.0.1}:${API_PORT:-3000}"
-worker="http://${WORKER_HOST:-127.0.0.1}:${WORKER_PORT:-3001}"
+api="http://$(setting API_HOST 127.0.0.1):$(setting API_PORT 3000)"
+worker="http://$(setting WORKER_HOST 127.0.0.1):$(setting WORKER_PORT 3001)"
 for _ in $(seq 1 60); do
   if curl -fsS "$api/health/ready" >/dev/null 2>&1 && curl -fsS "$worker/health/ready" >/dev/null 2>&1; then
     cat <<TXT
@@ -22,7 +22,7 @@ Panah is running.
   worker health:  $worker/health/ready
   logs:           .panah/logs/api.log, .panah/logs/worker.log
   stop:           bash scripts/stop.sh
-  first admin:    $(panah --help 2>/dev/null | grep -qE "^  admin" && echo "npx panah admin bootstrap   (one-time setup tokens for the two founding admins; see README)" || echo "admin bootstrap arrives with staff identity")
+  $(panah next-step 2>/dev/null || echo "next: see README (First deployment)")
 TXT
     exit 0
   fi

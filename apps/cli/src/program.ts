@@ -1,13 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, CliIo } from './io';
 import { commandGroups } from './commands';
+import { environmentHelp } from './environment';
 
 /** Builds the `panah` command tree. Each group lives in `commands/<group>.command.ts`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('panah')
-    .description('Panah command line: key ceremony, admin bootstrap, staff client, audit verification')
+    .description('Panah command line: setup, key ceremony, admin bootstrap, staff client, audit verification')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .addHelpText('after', environmentHelp());
   for (const register of commandGroups) register(program, io);
   // Every subcommand inherits the same output and exit behaviour.
   const propagate = (cmd: Command): void => {

@@ -7,7 +7,7 @@ import { registerDoctorCommand } from './doctor.command';
 import { registerEnvelopeCommands } from './envelope.command';
 import { registerKeysCommands } from './keys.command';
 import { registerReporterCommands } from './reporter.command';
-import { registerSetupCommand } from './setup.command';
+import { registerNextStepCommand, registerSetupCommand } from './setup.command';
 import { registerStaffCommands } from './staff.command';
 
 export type CommandGroup = (program: Command, io: CliIo) => void;
@@ -15,6 +15,7 @@ export type CommandGroup = (program: Command, io: CliIo) => void;
 /** Every command group of `panah`, in the order `--help` lists them. */
 export const commandGroups: CommandGroup[] = [
   registerSetupCommand,
+  registerNextStepCommand,
   registerDoctorCommand,
   registerDbCommands,
   registerKeysCommands,

@@ -256,3 +256,22 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
   io.out('');
   io.out(changed === 0 ? 'Nothing to do: this deployment is set up (nothing was changed).' : 'Setup done. Next: `bash scripts/start.sh` starts the API and worker with these settings.');
 }
+
+/** `panah next-step`: one line saying what this deployment needs next (start.sh prints it). */
+export function registerNextStepCommand(program: Command, io: CliIo): void {
+  program
+    .command('next-step')
+    .description('say what this deployment needs next: setup, founding admins, a key directory, or nothing')
+    .action(async () => {
+      const config = loadConfig(io.env);
+      await withDatabase(config, async (ds) => {
+        const state = await bootstrapState(ds);
+        const directory = await new KeyDirectoryService(ds, config, new AuditLog(ds)).current();
+        if (!config.intake.directoryRootPublicKey) io.out('next: `npx panah setup` (root key, .env, key directory, founding admins), then start again');
+        else if (!state.activeAdmin && state.pendingLinks === 0) io.out('next: `npx panah admin bootstrap` (setup links for the two founding admins)');
+        else if (!state.activeAdmin) io.out(`next: the founding admins register with their setup links (valid until ${state.pendingUntil?.toISOString()})`);
+        else if (!directory) io.out('next: publish a key directory (`npx panah setup --caseworker-key …`, or `panah keys directory sign` then PUT /v1/keys/directory)');
+        else io.out(`ready: admins exist and key directory serial ${directory.serial} is published; staff sign in at ${config.publicUrl}/console/`);
+      });
+    });
+}

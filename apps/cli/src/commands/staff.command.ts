@@ -38,6 +38,16 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
   const staff = program.command('staff').description('staff client: register with an invitation, sign in, show who you are');
 
   staff
+    .command('totp-secret')
+    .description('print a fresh TOTP secret and its otpauth URI, for registering without a terminal (PANAH_TOTP_SECRET)')
+    .option('--login <name>', 'the login name the authenticator app shows', 'panah')
+    .action((opts: { login: string }) => {
+      const secret = newTotpSecret();
+      io.out(secret);
+      io.err(`otpauth URI for the authenticator app: ${totpUri(opts.login, secret)}`);
+    });
+
+  staff
     .command('register')
     .description('register with an invitation or setup token (PANAH_INVITATION_TOKEN), enrol TOTP, print recovery codes once')
     .requiredOption('--login <name>', 'the login name you will sign in with')
@@ -56,6 +66,17 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       encKey.fill(0);
       keys.boxKeyPair.privateKey.fill(0);
       keys.signKeyPair.privateKey.fill(0);
+      if (!io.env.PANAH_TOTP_SECRET && !io.ask) {
+        // Without a terminal nobody can scan a secret printed now and type its code back, so
+        // say how to do it in two steps instead of printing a secret and failing.
+        throw new CliError(
+          [
+            'no terminal to enrol TOTP in. Without one, choose the TOTP secret first and pass it with a current code:',
+            '  1. PANAH_TOTP_SECRET=<32 base32 characters> (e.g. from `npx panah staff totp-secret`); add it to your authenticator app',
+            '  2. run again with PANAH_TOTP_SECRET, PANAH_TOTP_CODE (the code the app shows now), PANAH_STAFF_PASSWORD and PANAH_INVITATION_TOKEN set',
+          ].join('\n'),
+        );
+      }
       const totpSecret = io.env.PANAH_TOTP_SECRET ?? newTotpSecret();
       if (!TOTP_SECRET_PATTERN.test(totpSecret)) throw new CliError('PANAH_TOTP_SECRET must be 32 base32 characters');
       io.out('Add this account to your authenticator app (scan the URI as a QR code, or type the secret):');
