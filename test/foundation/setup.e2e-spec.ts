@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDotEnv } from '@panah/config';
 import { cryptoReady, generateStaffKeys, toB64u } from '@panah/crypto';
 import { createTestDatabase, rowsOf, TestDatabase } from '../support/database';
 import { panah } from '../support/cli';
@@ -45,6 +46,10 @@ describe('panah setup', () => {
     const written = readFileSync(envFile, 'utf8');
     for (const name of ['NODE_ENV=production', 'DEPLOYMENT_ID=', 'PUBLIC_URL=https://panah.example.org', 'DATA_KEYS=k1:', 'TOKEN_KEY=', 'DIRECTORY_ROOT_PUBLIC_KEY=', `DATABASE_URL=${db.url}`]) expect(written).toContain(name);
     expect(written).not.toContain('correct horse'); // the passphrase is never written anywhere
+
+    // As the real CLI does: .env under the environment (in-process runs take the environment as given).
+    const next = await panah(['next-step'], { ...parseDotEnv(readFileSync(envFile, 'utf8')), ...env });
+    expect(next.out.join('\n')).toMatch(/^next: the founding admins register with their setup links/);
 
     const before = await snapshot(envFile, rootKey);
     expect(before.directories).toHaveLength(1);
