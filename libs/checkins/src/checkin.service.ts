@@ -18,7 +18,7 @@ import { ReporterRepository } from '@panah/intake';
 import { CheckinReason, idTaken, invalid, noPlan } from './errors';
 import { PlanRecord, PlanRepository } from './plan.repository';
 import { SafetyCaseService } from './safety-case.service';
-import { SignalVerifier, type SignedSignalInput } from './signal-verifier';
+import { SignalVerifier, type SignedSignalInput } from './signal-verifier.service';
 
 export interface ReporterRef {
   readonly reporterId: string;

@@ -11,7 +11,7 @@ import { DuressService } from './duress.service';
 import { PanicService } from './panic.service';
 import { PlanRepository } from './plan.repository';
 import { SafetyCaseService } from './safety-case.service';
-import { SignalVerifier } from './signal-verifier';
+import { SignalVerifier } from './signal-verifier.service';
 
 /**
  * Safety check-ins, panic and duress (issue 8): reporters' plans and check-ins, the deadline

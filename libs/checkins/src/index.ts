@@ -6,5 +6,5 @@ export { DeadlineService, type AlertResult } from './deadline.service';
 export { CheckinHistoryService, type CheckinHistoryItem, type CaseSafetyItem } from './checkin-history.service';
 export { safetySignedBytes, verifyEd25519, type SafetySignalKind } from './signed-request';
 export { CheckinReason } from './errors';
-export type { SignedSignalInput } from './signal-verifier';
+export type { SignedSignalInput } from './signal-verifier.service';
 export { SafetyTimelineRepository, type SafetyTimelineRow } from './safety-timeline.repository';

@@ -6,7 +6,7 @@ import { CaseReason, isRepeatPanic } from '@panah/domain';
 import { ReporterRepository } from '@panah/intake';
 import { idTaken } from './errors';
 import { SafetyCaseService } from './safety-case.service';
-import { SignalVerifier, type SignedSignalInput } from './signal-verifier';
+import { SignalVerifier, type SignedSignalInput } from './signal-verifier.service';
 import type { ReporterRef } from './checkin.service';
 
 export interface PanicView {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '@panah/cases';
 import { StaffRepository } from '@panah/identity';
-import { CaseUpdateNotifier } from './case-updates';
+import { CaseUpdateNotifier } from './case-update-notifier.service';
 
 /**
  * Just the case-update notifier, for capabilities that report case events (check-ins, triage)

@@ -5,15 +5,15 @@ import { StaffRepository, StaffTeamRepository } from '@panah/identity';
 import { NotifyModule } from '@panah/notify';
 import { ObservabilityModule } from '@panah/observability';
 import { ProducerQueuesModule } from '@panah/queue';
-import { EscalationCommands } from './commands';
-import { ContactMethods } from './contacts';
-import { NotificationDelivery } from './delivery';
-import { EscalationEngine } from './engine';
+import { EscalationCommands } from './escalation-commands.service';
+import { ContactMethods } from './contact-methods.service';
+import { NotificationDelivery } from './notification-delivery.service';
+import { EscalationEngine } from './escalation-engine.service';
 import { EscalationMetrics } from './escalation.metrics';
-import { EscalationHistory } from './history';
-import { OnCallSchedules } from './oncall';
-import { EscalationPolicies } from './policies';
-import { EscalationSweeper } from './sweeper';
+import { EscalationHistory } from './escalation-history.service';
+import { OnCallSchedules } from './oncall-schedules.service';
+import { EscalationPolicies } from './escalation-policies.service';
+import { EscalationSweeper } from './escalation-sweeper.service';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({

@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { Invitations } from './invitations';
-import { StaffRegistration } from './registration';
+import { Invitations } from './invitations.service';
+import { StaffRegistration } from './staff-registration.service';
 import { TotpSecretBox } from './secret-box';
-import { StaffAdmin } from './staff-admin';
-import { StaffLogin } from './staff-login';
-import { StaffProfile } from './staff-profile';
-import { StaffSessions } from './staff-sessions';
-import { StaffStore } from './staff-store';
-import { Teams } from './teams';
+import { StaffAdmin } from './staff-admin.service';
+import { StaffLogin } from './staff-login.service';
+import { StaffProfile } from './staff-profile.service';
+import { StaffSessions } from './staff-sessions.service';
+import { StaffStore } from './staff-store.repository';
+import { Teams } from './teams.service';
 
 /** Staff identity (G6): invitations, four-eyes vetting, TOTP sign-in, sessions, roles and teams. */
 @Module({

@@ -4,14 +4,14 @@
  * Pure rules live in @panah/domain (identity/); HTTP lives in apps/api/src/identity.
  */
 export { IdentityModule } from './identity.module';
-export { StaffSessions, type NewSession } from './staff-sessions';
-export { StaffLogin, type LoginInput, type LoginResult, type PreloginResult } from './staff-login';
-export { StaffRegistration, type RegistrationInput, type RegistrationResult } from './registration';
-export { StaffProfile, type OwnProfile } from './staff-profile';
-export { StaffAdmin, type StatusAction } from './staff-admin';
-export { Invitations, createSetupLinks, bootstrapState, type CreatedInvitation, type InvitationView, type SetupLinks } from './invitations';
-export { Teams, type TeamView, type TeamInput } from './teams';
-export { StaffStore, type StaffView } from './staff-store';
+export { StaffSessions, type NewSession } from './staff-sessions.service';
+export { StaffLogin, type LoginInput, type LoginResult, type PreloginResult } from './staff-login.service';
+export { StaffRegistration, type RegistrationInput, type RegistrationResult } from './staff-registration.service';
+export { StaffProfile, type OwnProfile } from './staff-profile.service';
+export { StaffAdmin, type StatusAction } from './staff-admin.service';
+export { Invitations, createSetupLinks, bootstrapState, type CreatedInvitation, type InvitationView, type SetupLinks } from './invitations.service';
+export { Teams, type TeamView, type TeamInput } from './teams.service';
+export { StaffStore, type StaffView } from './staff-store.repository';
 export { TotpSecretBox } from './secret-box';
 export { matchTotp, newTotpSecret, totpCodeAt, totpUri } from './totp';
 export { newRecoveryCodes, normaliseRecoveryCode, recoveryCodeDigest } from './recovery-codes';

@@ -7,8 +7,8 @@ import { StaffTeamRepository } from '@panah/identity';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { canSeeCase, decideRunCommand, DomainError, ErrorCode, EscalationReason, type RunCommand, type RunState, StaffRole } from '@panah/domain';
 import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
-import { type RunRow, recordEvent, scheduleWakeUp } from './engine';
-import { loadPolicyVersion } from './policy-store';
+import { type RunRow, recordEvent, scheduleWakeUp } from './escalation-engine.service';
+import { loadPolicyVersion } from './policy.repository';
 
 export interface Actor {
   readonly staffId: string;

@@ -23,8 +23,8 @@ import { dailyKeyedHash, RateLimiter } from '@panah/security';
 import { b64uField } from './fields';
 import { recoveryCodeDigest } from './recovery-codes';
 import { TotpSecretBox } from './secret-box';
-import { StaffSessions } from './staff-sessions';
-import { StaffStore } from './staff-store';
+import { StaffSessions } from './staff-sessions.service';
+import { StaffStore } from './staff-store.repository';
 import { matchTotp, newTotpSecret } from './totp';
 
 export interface PreloginResult {

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { CaseRepository } from '@panah/cases';
 import { caseUpdateRecipients } from '@panah/domain';
 import { StaffRepository } from '@panah/identity';
-import { insertNotifications } from './notification-outbox';
+import { insertNotifications } from './notification.repository';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
 export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed' | 'reporter_message' | 'assigned' | 'signal';

@@ -7,7 +7,7 @@ import { afterFailure, ChannelError, type ChannelKind, CHANNEL_KINDS, ContactCip
 import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
 import { ackLink, ackToken, caseLink } from './ack-links';
 import { EscalationMetrics } from './escalation.metrics';
-import { insertNotification, type NotificationAbout } from './notification-outbox';
+import { insertNotification, type NotificationAbout } from './notification.repository';
 import { prepared } from '@panah/db';
 
 interface Claimed {

@@ -12,8 +12,8 @@ import {
   StaffStatus,
   validationError,
 } from '@panah/domain';
-import { StaffSessions } from './staff-sessions';
-import { StaffStore, StaffView, staffView } from './staff-store';
+import { StaffSessions } from './staff-sessions.service';
+import { StaffStore, StaffView, staffView } from './staff-store.repository';
 
 export type StatusAction = Extract<AccountAction, 'approve' | 'reject' | 'suspend' | 'offboard'>;
 

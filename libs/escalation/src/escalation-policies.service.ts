@@ -15,7 +15,7 @@ import {
   type SimulatedEvent,
   validatePolicy,
 } from '@panah/domain';
-import { loadDirectory, policyTargets } from './directory';
+import { loadDirectory, policyTargets } from './directory.repository';
 
 export interface PolicyView {
   readonly id: string;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { AuditAction, DomainError, ErrorCode, StaffRole, StaffStatus } from '@panah/domain';
-import { StaffSessions } from './staff-sessions';
-import { StaffStore } from './staff-store';
+import { StaffSessions } from './staff-sessions.service';
+import { StaffStore } from './staff-store.repository';
 
 /** What a signed-in staff member may know about themselves, including what their client needs to unlock their keys. */
 export interface OwnProfile {

@@ -15,7 +15,7 @@ import {
   validationError,
 } from '@panah/domain';
 import { newToken, TokenKind, tokenDigest } from '@panah/security';
-import { StaffStore } from './staff-store';
+import { StaffStore } from './staff-store.repository';
 
 /** Serialises bootstrap against setup-link registration (a constant pg advisory lock key). */
 export const BOOTSTRAP_LOCK = 7_346_310_001;

@@ -15,11 +15,11 @@ import {
   StaffStatus,
 } from '@panah/domain';
 import { TokenKind, tokenDigest, tokenKind } from '@panah/security';
-import { BOOTSTRAP_LOCK } from './invitations';
+import { BOOTSTRAP_LOCK } from './invitations.service';
 import { b64uField, uniqueViolation } from './fields';
 import { newRecoveryCodes, recoveryCodeDigest } from './recovery-codes';
 import { TotpSecretBox } from './secret-box';
-import { StaffStore } from './staff-store';
+import { StaffStore } from './staff-store.repository';
 import { matchTotp } from './totp';
 
 /** What the invitee's client uploads (crypto-v1 §4); the password itself never leaves the device. */

@@ -20,10 +20,10 @@ import {
 } from '@panah/domain';
 import { eachAloneIfBatchFails, enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
-import { loadDirectory } from './directory';
+import { loadDirectory } from './directory.repository';
 import { EscalationMetrics } from './escalation.metrics';
-import { insertNotifications, type NotificationToInsert } from './notification-outbox';
-import { currentPolicyRef, loadPolicyVersion } from './policy-store';
+import { insertNotifications, type NotificationToInsert } from './notification.repository';
+import { currentPolicyRef, loadPolicyVersion } from './policy.repository';
 import { prepared } from '@panah/db';
 
 export interface RunRow {
