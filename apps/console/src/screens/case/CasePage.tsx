@@ -21,6 +21,11 @@ interface Item {
 }
 
 function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string): string {
+  // A code the catalog does not know yet is shown as sent, never as a bare message key.
+  const word = (prefix: string, code: string) => {
+    const text = t(`${prefix}.${code}`);
+    return text === `${prefix}.${code}` ? code : text;
+  };
   switch (e.type) {
     case 'report':
       return t('case.report');
@@ -29,11 +34,11 @@ function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string)
     case 'note':
       return t('case.noteBy', { who: nameOf(e.authorStaffId) });
     case 'checkin':
-      return t(`checkin.${e.kind}`);
+      return word('checkin', e.kind);
     case 'escalation':
-      return t('case.escalation', { kind: e.kind, who: nameOf(e.actorId) });
+      return t('case.escalation', { kind: word('esc', e.kind), who: nameOf(e.actorId) });
     case 'notification':
-      return t('case.notification', { who: nameOf(e.recipientId), channel: e.channel, status: e.status });
+      return t('case.notification', { who: nameOf(e.recipientId), channel: e.channel, status: word('delivery', e.status) });
     case 'assignment':
       return t('case.assigned', { who: nameOf(e.assigneeId), by: nameOf(e.byStaffId) });
     case 'handover':
