@@ -53,3 +53,5 @@ export type { DataKeyRingConfig } from './hints';
 export * from './key-files';
 export { signSignal } from './signal';
 export type { SignalKind } from './signal';
+export { clientFileHash, signClientManifest, verifyClientManifest } from './manifest';
+export type { ClientManifestPayload, SignedClientManifest } from './manifest';

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliIo } from '../io';
 import { registerAdminCommands } from './admin.command';
 import { registerAuditCommands } from './audit.command';
+import { registerClientCommands } from './client.command';
 import { registerDbCommands } from './db.command';
 import { registerDoctorCommand } from './doctor.command';
 import { registerEnvelopeCommands } from './envelope.command';
@@ -24,4 +25,5 @@ export const commandGroups: CommandGroup[] = [
   registerAdminCommands,
   registerStaffCommands,
   registerAuditCommands,
+  registerClientCommands,
 ];
