@@ -10,9 +10,10 @@ import { run as health } from './health.bench';
 import { run as idle } from './idle.bench';
 import { run as intake } from './intake.bench';
 import { run as login } from './login.bench';
+import { run as reporter } from './reporter.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login, console: consoleBench };
+const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login, console: consoleBench, reporter };
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -42,6 +43,8 @@ const TYPES: Record<string, string> = {
 
 interface WebFile {
   readonly body: Buffer;
+  /** Compressed once at boot (a cheap phone on a slow network gets ~200 KB, not ~600 KB). */
+  readonly gzip: Buffer | null;
   readonly type: string;
 }
 
@@ -61,7 +64,10 @@ export function loadWebClient(dir: string, mount: string): Map<string, WebFile> 
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile() && !entry.name.startsWith('.')) {
         const rel = relative(dir, full).split(sep).join('/');
-        files.set(mount + rel, { body: readFileSync(full), type: TYPES[extname(entry.name)] ?? 'application/octet-stream' });
+        const body = readFileSync(full);
+        const type = TYPES[extname(entry.name)] ?? 'application/octet-stream';
+        const gzip = /^(text\/|application\/(json|manifest|wasm)|image\/svg)/.test(type) && body.length > 512 ? gzipSync(body, { level: 9 }) : null;
+        files.set(mount + rel, { body, gzip, type });
       }
     }
   };
@@ -93,8 +99,12 @@ export function installWebClients(app: INestApplication, webDir: string): void {
     if (path === '/console' && consoleIndex) return res.redirect(301, '/console/');
     const file = pages.get(path) ?? files.get(path);
     if (!file) return next();
+    const gzip = file.gzip !== null && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? (file.gzip as Buffer) : file.body;
     res.setHeader('Content-Type', file.type);
-    res.setHeader('Content-Length', String(file.body.length));
+    res.setHeader('Content-Length', String(body.length));
+    res.setHeader('Vary', 'Accept-Encoding');
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', WEB_CSP);
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -102,6 +112,6 @@ export function installWebClients(app: INestApplication, webDir: string): void {
     res.setHeader('Permissions-Policy', 'camera=(), geolocation=(), microphone=(self), interest-cohort=()');
     res.status(200);
     if (req.method === 'HEAD') return res.end();
-    return res.end(file.body);
+    return res.end(body);
   });
 }
