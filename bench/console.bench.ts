@@ -83,7 +83,8 @@ export async function run(): Promise<void> {
     await page.locator('input[name=code]').fill(code);
     const submitted = performance.now();
     await page.locator('form.signin button[type=submit]').click();
-    await page.locator('[data-testid=acknowledge]:enabled').waitFor();
+    await page.locator('[data-testid=acknowledge]:enabled, .problem').first().waitFor({ timeout: 600_000 });
+    if (await page.locator('.problem').count()) throw new Error(`sign-in failed: ${await page.locator('.problem').first().textContent()}`);
     const ackReady = performance.now();
     const staticBytes = bytes.static;
 
