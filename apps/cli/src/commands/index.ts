@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliIo } from '../io';
 import { registerAdminCommands } from './admin.command';
 import { registerAuditCommands } from './audit.command';
+import { registerCaseCommands } from './case.command';
 import { registerClientCommands } from './client.command';
 import { registerDbCommands } from './db.command';
 import { registerDoctorCommand } from './doctor.command';
@@ -24,6 +25,7 @@ export const commandGroups: CommandGroup[] = [
   registerEnvelopeCommands,
   registerAdminCommands,
   registerStaffCommands,
+  registerCaseCommands,
   registerAuditCommands,
   registerClientCommands,
 ];
