@@ -43,6 +43,7 @@ const ENDPOINTS: Endpoint[] = [
   { route: 'AdminStaffController.suspend', method: 'POST', path: `/v1/admin/staff/${id}/suspend`, allowed: ['admin'], status: 404 },
   { route: 'AdminStaffController.offboard', method: 'POST', path: `/v1/admin/staff/${id}/offboard`, allowed: ['admin'], status: 404 },
   { route: 'AdminStaffController.changeRole', method: 'PUT', path: `/v1/admin/staff/${id}/role`, body: { role: 'admin' }, allowed: ['admin'], status: 404 },
+  { route: 'AdminStaffController.approveTeam', method: 'POST', path: `/v1/admin/staff/${id}/teams/${id}/approve`, allowed: ['admin'], status: 404 },
   { route: 'AdminStaffController.changeTeams', method: 'PUT', path: `/v1/admin/staff/${id}/teams`, body: { teamIds: [] }, allowed: ['admin'], status: 404 },
   { route: 'AdminTeamsController.create', method: 'POST', path: '/v1/admin/teams', body: {}, allowed: ['admin'], status: 400 },
   { route: 'AdminTeamsController.list', method: 'GET', path: '/v1/admin/teams', allowed: ['admin'], status: 200 },

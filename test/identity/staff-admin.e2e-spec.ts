@@ -77,20 +77,24 @@ describe('staff administration', () => {
     expect((await call('POST', `/admin/staff/${leaving.staffId}/approve`, admin.token)).status).toBe(409);
   });
 
-  it('moves people between teams and keeps teams with members from being deleted', async () => {
+  it('moves people between teams (additions once a second admin approves, removals at once) and keeps teams with members from being deleted', async () => {
     const cw = await createStaffRow(api, db, { role: 'caseworker', teams: ['North'] });
+    const second = await signedInStaff(api, db, { role: 'admin' });
     const south = await call('POST', '/admin/teams', admin.token, { name: 'South', regions: ['AF', 'PK'], languages: ['ps', 'prs'] });
     expect(south.status).toBe(201);
     const many = await Promise.all(Array.from({ length: 8 }, (_, i) => ensureTeam(db, `Extra ${i}`)));
     const wide = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: many });
-    expect(wide.body.teamIds).toEqual([...many].sort());
+    expect(wide.body).toMatchObject({ teamIds: [], pendingTeamIds: [...many].sort() });
+    for (const teamId of many) expect((await call('POST', `/admin/staff/${cw.staffId}/teams/${teamId}/approve`, second.token)).status).toBe(200);
+    expect((await call('GET', `/admin/staff/${cw.staffId}`, admin.token)).body).toMatchObject({ teamIds: [...many].sort(), pendingTeamIds: [] });
     const moved = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: [south.body.id] });
-    expect(moved.body.teamIds).toEqual([south.body.id]);
+    expect(moved.body).toMatchObject({ teamIds: [], pendingTeamIds: [south.body.id] });
+    expect((await call('POST', `/admin/staff/${cw.staffId}/teams/${south.body.id as string}/approve`, second.token)).body.teamIds).toEqual([south.body.id]);
     const audit = await call('GET', '/admin/audit?limit=200', admin.token);
     const changes = (audit.body.entries as { action: string; targetId: string; details: { change: string } }[]).filter(
       (e) => e.action === 'staff.teams_changed' && e.targetId === cw.staffId,
     );
-    expect(changes.map((e) => e.details.change).sort()).toEqual([...Array(9).fill('added'), ...Array(9).fill('removed')].sort());
+    expect(changes.map((e) => e.details.change).sort()).toEqual([...Array(9).fill('added'), ...Array(9).fill('removed'), ...Array(9).fill('requested')].sort());
     expect((await call('DELETE', `/admin/teams/${south.body.id as string}`, admin.token)).body.reason).toBe('team/in_use');
     const north = await ensureTeam(db, 'North');
     expect((await call('DELETE', `/admin/teams/${north}`, admin.token)).status).toBe(204);

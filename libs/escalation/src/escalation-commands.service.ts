@@ -71,7 +71,7 @@ export class EscalationCommands {
     if (link.recipient_id !== actor.staffId) {
       throw new DomainError(ErrorCode.Forbidden, 'This link was sent to someone else', [], EscalationReason.LinkNotYours);
     }
-    return this.dataSource.transaction(async (m) => view(await this.lockRun(m, link.run_id, actor, true, false)));
+    return this.dataSource.transaction(async (m) => view(await this.lockRun(m, link.run_id, actor, false, false)));
   }
 
   async get(runId: string, actor: Actor): Promise<RunView> {
@@ -96,7 +96,7 @@ export class EscalationCommands {
 
   private async apply(runId: string, actor: Actor, command: RunCommand, viaLink = false): Promise<RunView> {
     return this.dataSource.transaction(async (m) => {
-      const run = await this.lockRun(m, runId, actor, viaLink, true);
+      const run = await this.lockRun(m, runId, actor, true, true);
       const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
       const decision = decideRunCommand(run.state, command.kind === 'snooze' ? { ...command, maxSeconds: policy.maxSnoozeSeconds } : command);
       if (!decision.ok) throw new DomainError(ErrorCode.Conflict, decision.message, [], decision.reason);
@@ -136,19 +136,27 @@ export class EscalationCommands {
     });
   }
 
-  /** Locks (or reads) the run after checking the actor may see its case (G6: routed cases only). */
-  private async lockRun(m: EntityManager, runId: string, actor: Actor, viaLink: boolean, lock: boolean): Promise<RunRow & { overdue_at: Date | null }> {
+  /**
+   * Locks (or reads) the run after checking the actor may see its case (G6: routed cases only).
+   * Reading a run (`act` false) is also allowed to someone alerted for it (a named target); acting
+   * on it (acknowledge, snooze, resolve, by link or not) requires being allowed to read the case,
+   * so nobody can silence another team's alert.
+   */
+  private async lockRun(m: EntityManager, runId: string, actor: Actor, act: boolean, lock: boolean): Promise<RunRow & { overdue_at: Date | null }> {
     const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [runId])) as (RunRow & { overdue_at: Date | null })[];
     // Not found and not allowed look the same, so run ids cannot be probed.
     if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     const run = rows[0];
-    if (!viaLink) {
-      const teamIds = await this.staffTeams.teamIdsOf(m, actor.staffId);
-      const notified = (await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [run.id, actor.staffId])) as unknown[];
-      const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds }, { teamId: run.team_id, assigneeIds: [] });
-      // Someone alerted for the case may act on it even outside its team (a named target).
-      if (!visible && !(notified.length > 0 && actor.role !== StaffRole.Admin)) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
-    }
+    const teamIds = await this.staffTeams.teamIdsOf(m, actor.staffId);
+    // The case's own routing (its team may have moved since the run started; an assignee sees it too).
+    const access = await this.cases.access(m, run.case_id);
+    const routing = access ? { teamId: access.team_id, assigneeIds: access.assignee_id ? [access.assignee_id] : [] } : { teamId: run.team_id, assigneeIds: [] };
+    const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds }, routing);
+    if (visible) return run;
+    const notified =
+      actor.role !== StaffRole.Admin && ((await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [run.id, actor.staffId])) as unknown[]).length > 0;
+    if (!notified) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
+    if (act) throw new DomainError(ErrorCode.Forbidden, 'Acting on an escalation requires being allowed to read its case', [], EscalationReason.NotYourCase);
     return run;
   }
 }

@@ -8,6 +8,7 @@ import {
   decideAccountAction,
   DomainError,
   ErrorCode,
+  IdentityReason,
   StaffRole,
   StaffStatus,
   validationError,
@@ -39,13 +40,18 @@ export class StaffAdmin {
     const memberships = (await this.ds.query(`SELECT staff_id, team_id FROM staff_teams WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`, [
       rows.map((r) => r.id),
     ])) as { staff_id: string; team_id: string }[];
-    return rows.map((r) => staffView(r, memberships.filter((x) => x.staff_id === r.id).map((x) => x.team_id)));
+    const pending = await this.store.pendingTeamIdsOf(this.ds.manager, rows.map((r) => r.id));
+    return rows.map((r) => staffView(r, memberships.filter((x) => x.staff_id === r.id).map((x) => x.team_id), pending.get(r.id) ?? []));
   }
 
   async get(id: string): Promise<StaffView> {
     const staff = await this.store.findById(this.ds.manager, id);
     if (!staff) throw new DomainError(ErrorCode.NotFound, 'No such staff member');
-    return staffView(staff, await this.store.teamIdsOf(this.ds.manager, id));
+    return this.viewOf(this.ds.manager, staff);
+  }
+
+  private async viewOf(m: EntityManager, staff: Staff): Promise<StaffView> {
+    return staffView(staff, await this.store.teamIdsOf(m, staff.id), (await this.store.pendingTeamIdsOf(m, [staff.id])).get(staff.id) ?? []);
   }
 
   /**
@@ -103,35 +109,51 @@ export class StaffAdmin {
     });
   }
 
+  /**
+   * Sets the teams a person should be in. Joining a team grants its cases (hints included), so an
+   * addition only becomes a request that a second admin approves (approveTeam), as vetting does;
+   * a removal takes effect at once and ends every session of the person, so nothing they loaded
+   * under the old membership stays usable. Teams not listed that were pending are withdrawn.
+   */
   async changeTeams(actor: { id: string; role: StaffRole }, targetId: string, teamIds: readonly string[]): Promise<StaffView> {
     return this.ds.transaction(async (m) => {
       const target = await this.lockOr404(m, targetId);
-      const decision = decideAccountAction('change_teams', actor, { id: target.id, status: target.status as StaffStatus, invitedBy: target.invitedBy });
-      if (!decision.ok) {
-        throw new DomainError(decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict, decision.message, [], decision.reason);
-      }
+      this.allowed('change_teams', actor, target);
       const unique = [...new Set(teamIds)];
       const missing = await this.store.missingTeams(m, unique);
       if (missing.length > 0) throw validationError(missing.map((id) => ({ path: `teamIds[${teamIds.indexOf(id)}]`, message: 'no such team' })));
       const before = await this.store.teamIdsOf(m, target.id);
-      const after = await this.store.setTeams(m, target.id, unique);
+      const removed = await this.store.removeTeams(m, target.id, before.filter((t) => !unique.includes(t)));
+      const requested = await this.store.requestTeams(m, target.id, unique.filter((t) => !before.includes(t)), actor.id);
+      const sessionsEnded = removed.length > 0 ? await this.sessions.revokeAllFor(m, target.id, 'team_removed') : 0;
       // One entry per membership change: each names its team, however many change at once.
-      const changes = [
-        ...after.filter((t) => !before.includes(t)).map((teamId) => ({ teamId, change: 'added' })),
-        ...before.filter((t) => !after.includes(t)).map((teamId) => ({ teamId, change: 'removed' })),
-      ];
+      const changes = [...requested.map((teamId) => ({ teamId, change: 'requested' })), ...removed.map((teamId) => ({ teamId, change: 'removed', sessionsEnded }))];
       for (const details of changes) {
-        await this.audit.append(m, {
-          actorType: 'staff',
-          actorId: actor.id,
-          action: AuditAction.StaffTeamsChanged,
-          targetType: 'staff',
-          targetId: target.id,
-          details,
-        });
+        await this.audit.append(m, { actorType: 'staff', actorId: actor.id, action: AuditAction.StaffTeamsChanged, targetType: 'staff', targetId: target.id, details });
       }
-      return staffView(target, after);
+      return this.viewOf(m, target);
     });
+  }
+
+  /** A second admin (not the one who asked, not the person themselves) grants a pending membership. */
+  async approveTeam(actor: { id: string; role: StaffRole }, targetId: string, teamId: string): Promise<StaffView> {
+    return this.ds.transaction(async (m) => {
+      const target = await this.lockOr404(m, targetId);
+      this.allowed('change_teams', actor, target);
+      const requestedBy = await this.store.takeTeamRequest(m, target.id, teamId);
+      if (requestedBy === null) throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
+      if (requestedBy === actor.id) {
+        throw new DomainError(ErrorCode.Forbidden, 'The admin who asked for this membership cannot approve it; a different admin must', [], IdentityReason.SecondAdminRequired);
+      }
+      await this.store.addTeam(m, target.id, teamId);
+      await this.audit.append(m, { actorType: 'staff', actorId: actor.id, action: AuditAction.StaffTeamsChanged, targetType: 'staff', targetId: target.id, details: { teamId, change: 'added', requestedBy } });
+      return this.viewOf(m, target);
+    });
+  }
+
+  private allowed(action: AccountAction, actor: { id: string; role: StaffRole }, target: Staff): void {
+    const decision = decideAccountAction(action, actor, { id: target.id, status: target.status as StaffStatus, invitedBy: target.invitedBy });
+    if (!decision.ok) throw new DomainError(decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict, decision.message, [], decision.reason);
   }
 
   private async lockOr404(m: EntityManager, id: string): Promise<Staff> {

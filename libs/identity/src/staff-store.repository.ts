@@ -11,6 +11,8 @@ export interface StaffView {
   readonly role: StaffRole;
   readonly status: StaffStatus;
   readonly teamIds: string[];
+  /** Memberships an admin asked for that wait for a second admin's approval. */
+  readonly pendingTeamIds: string[];
   readonly invitedBy: string | null;
   readonly approvedBy: string | null;
   readonly createdAt: string;
@@ -18,7 +20,7 @@ export interface StaffView {
   readonly statusChangedAt: string | null;
 }
 
-export function staffView(s: Staff, teamIds: string[]): StaffView {
+export function staffView(s: Staff, teamIds: string[], pendingTeamIds: string[] = []): StaffView {
   return {
     id: s.id,
     login: s.login,
@@ -26,6 +28,7 @@ export function staffView(s: Staff, teamIds: string[]): StaffView {
     role: s.role as StaffRole,
     status: s.status as StaffStatus,
     teamIds,
+    pendingTeamIds,
     invitedBy: s.invitedBy,
     approvedBy: s.approvedBy,
     createdAt: s.createdAt.toISOString(),
@@ -60,6 +63,54 @@ export class StaffStore {
       `SELECT t.id, t.name FROM staff_teams st JOIN teams t ON t.id = st.team_id WHERE st.staff_id = $1 ORDER BY t.name`,
       [staffId],
     )) as { id: string; name: string }[];
+  }
+
+  /** Ends the given memberships at once; returns the team ids that were removed. */
+  async removeTeams(m: EntityManager, staffId: string, teamIds: readonly string[]): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    const rows = (await m.query(`DELETE FROM staff_teams WHERE staff_id = $1 AND team_id = ANY($2::uuid[]) RETURNING team_id`, [staffId, [...teamIds]])) as [
+      { team_id: string }[],
+      number,
+    ];
+    return rows[0].map((r) => r.team_id).sort();
+  }
+
+  async pendingTeamIdsOf(m: EntityManager, staffIds: readonly string[]): Promise<Map<string, string[]>> {
+    const rows = (await m.query(`SELECT staff_id, team_id FROM staff_team_requests WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`, [[...staffIds]])) as {
+      staff_id: string;
+      team_id: string;
+    }[];
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.staff_id, [...(out.get(r.staff_id) ?? []), r.team_id]);
+    return out;
+  }
+
+  /**
+   * Makes `teamIds` the person's pending memberships: requests not listed are withdrawn, new ones
+   * are recorded as asked for by `requestedBy` (an existing request keeps its requester).
+   * Returns the ids newly requested.
+   */
+  async requestTeams(m: EntityManager, staffId: string, teamIds: readonly string[], requestedBy: string): Promise<string[]> {
+    await m.query(`DELETE FROM staff_team_requests WHERE staff_id = $1 AND NOT (team_id = ANY($2::uuid[]))`, [staffId, [...teamIds]]);
+    const rows = (await m.query(
+      `INSERT INTO staff_team_requests (staff_id, team_id, requested_by) SELECT $1, id, $3 FROM teams WHERE id = ANY($2::uuid[])
+       ON CONFLICT (staff_id, team_id) DO NOTHING RETURNING team_id`,
+      [staffId, [...teamIds], requestedBy],
+    )) as { team_id: string }[];
+    return rows.map((r) => r.team_id).sort();
+  }
+
+  /** Takes a pending request out (to grant it); returns who asked for it, or null if none. */
+  async takeTeamRequest(m: EntityManager, staffId: string, teamId: string): Promise<string | null> {
+    const rows = (await m.query(`DELETE FROM staff_team_requests WHERE staff_id = $1 AND team_id = $2 RETURNING requested_by`, [staffId, teamId])) as [
+      { requested_by: string }[],
+      number,
+    ];
+    return rows[0][0]?.requested_by ?? null;
+  }
+
+  async addTeam(m: EntityManager, staffId: string, teamId: string): Promise<void> {
+    await m.query(`INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [staffId, teamId]);
   }
 
   /** Replaces memberships with the given teams that exist; returns the ids actually set. */

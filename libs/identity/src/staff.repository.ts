@@ -29,6 +29,19 @@ export class StaffRepository {
     return new Set(rows.map((r) => r.id));
   }
 
+  /** The ids among `ids` who may be on call for the team: active members, never admins (G6). */
+  async onCallEligibleAmong(m: EntityManager, teamId: string, ids: readonly string[]): Promise<Set<string>> {
+    const rows = (await m.query(
+      `SELECT s.id FROM staff s JOIN staff_teams st ON st.staff_id = s.id AND st.team_id = $2 WHERE s.id = ANY($1::uuid[]) AND s.status = 'active' AND s.role <> 'admin'`,
+      [ids, teamId],
+    )) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async isMemberOf(m: EntityManager, staffId: string, teamId: string): Promise<boolean> {
+    return ((await m.query(`SELECT 1 FROM staff_teams WHERE staff_id = $1 AND team_id = $2`, [staffId, teamId])) as unknown[]).length > 0;
+  }
+
   /** The team's active caseworkers and supervisors, oldest account first. */
   async activeCaseStaffOfTeam(m: EntityManager, teamId: string): Promise<string[]> {
     const rows = (await m.query(

@@ -63,13 +63,15 @@ export class AdminOnCallController {
   @Put()
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
   set(@CurrentPrincipal() p: Principal | null, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: ScheduleDto): Promise<{ id: string }> {
-    return this.schedules.set(teamId, body, staffOf(p).staffId);
+    const s = staffOf(p);
+    return this.schedules.set(teamId, body, { staffId: s.staffId, role: s.role });
   }
 
   @Post('overrides')
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
   override(@CurrentPrincipal() p: Principal | null, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: OverrideDto): Promise<{ id: string }> {
-    return this.schedules.addOverride(teamId, { staffId: body.staffId, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }, staffOf(p).staffId);
+    const s = staffOf(p);
+    return this.schedules.addOverride(teamId, { staffId: body.staffId, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }, { staffId: s.staffId, role: s.role });
   }
 
   @Get()

@@ -115,6 +115,15 @@ export class AdminStaffController {
     return this.staff.changeTeams(actorFacts(staffOf(p)), id, body.teamIds);
   }
 
+  @Post('staff/:id/teams/:teamId/approve')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'a second admin grants a pending team membership (the admin who asked cannot)' })
+  @ApiOkResponse({ type: StaffResponse })
+  approveTeam(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Param('teamId', uuidParam('teamId')) teamId: string): Promise<StaffResponse> {
+    return this.staff.approveTeam(actorFacts(staffOf(p)), id, teamId);
+  }
+
   private act(p: Principal | null, id: string, action: StatusAction): Promise<StaffResponse> {
     return this.staff.changeStatus(actorFacts(staffOf(p)), id, action);
   }

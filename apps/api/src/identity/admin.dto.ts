@@ -104,6 +104,7 @@ export class StaffResponse {
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
   @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
   @ApiProperty({ type: [String] }) teamIds!: string[];
+  @ApiProperty({ type: [String], description: 'memberships waiting for a second admin' }) pendingTeamIds!: string[];
   @ApiProperty({ nullable: true, type: String }) invitedBy!: string | null;
   @ApiProperty({ nullable: true, type: String }) approvedBy!: string | null;
   @ApiProperty() createdAt!: string;

@@ -18,6 +18,7 @@ export const EscalationReason = {
   LinkNotYours: 'escalation/link_not_yours',
   PolicyInvalid: 'escalation/policy_invalid',
   PolicyVersionConflict: 'escalation/policy_version_conflict',
+  NotYourCase: 'escalation/not_your_case',
 } as const;
 export type EscalationReason = (typeof EscalationReason)[keyof typeof EscalationReason];
 

@@ -34,6 +34,7 @@ export const IdentityReason = {
   AdminExists: 'bootstrap/admin_exists',
   TeamNameTaken: 'team/name_taken',
   TeamInUse: 'team/in_use',
+  SecondAdminRequired: 'staff/second_admin_required',
 } as const;
 export type IdentityReason = (typeof IdentityReason)[keyof typeof IdentityReason];
 
