@@ -288,6 +288,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/staff/{id}/teams/{teamId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** a second admin grants a pending team membership (the admin who asked cannot) */
+        post: operations["AdminStaffController_approveTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/teams": {
         parameters: {
             query?: never;
@@ -1302,6 +1319,8 @@ export interface components {
             /** @enum {string} */
             status: "pending_vetting" | "active" | "rejected" | "suspended" | "offboarded";
             teamIds: string[];
+            /** @description memberships waiting for a second admin */
+            pendingTeamIds: string[];
             invitedBy: string | null;
             approvedBy: string | null;
             createdAt: string;
@@ -3984,6 +4003,73 @@ export interface operations {
             };
             /** @description `request/unsupported_media_type`: the body is not of the documented type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminStaffController_approveTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffResponse"];
+                };
+            };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
