@@ -4038,6 +4038,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b",
+                     *       "login": "farid.k",
+                     *       "label": "Farid K.",
+                     *       "role": "caseworker",
+                     *       "status": "active",
+                     *       "teamIds": [
+                     *         "8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e"
+                     *       ],
+                     *       "pendingTeamIds": [],
+                     *       "invitedBy": "1e9a4d3f-2b8c-4e6f-8b1a-3d4e5f6a7b2c",
+                     *       "approvedBy": "9a4d1e3f-2b8c-4e6f-8b1a-4e5f6a7b2c3d",
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "approvedAt": "2026-12-01T10:00:00.000Z",
+                     *       "statusChangedAt": "2026-12-01T10:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
