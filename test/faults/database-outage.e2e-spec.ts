@@ -14,7 +14,7 @@ describe('PostgreSQL down for 12 s under load', () => {
   beforeAll(async () => {
     assertBuilt();
     stack = await FaultStack.start({ pgPort: 25410, redisPort: 25411, waitSeconds: 6, reporters: 400 });
-  });
+  }, 300_000);
   afterAll(async () => {
     await stack?.close();
   });
@@ -58,5 +58,5 @@ describe('PostgreSQL down for 12 s under load', () => {
     // A triage that used up its attempts becomes a triage_failed case: none may.
     const failed = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE 'triage_failed' = ANY(reasons)`);
     expect(failed[0].n).toBe(0);
-  });
+  }, 300_000);
 });

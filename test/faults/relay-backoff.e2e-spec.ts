@@ -20,7 +20,7 @@ describe('the outbox relay during a Redis outage', () => {
     db = await createTestDatabase();
     redis = await TestRedisServer.start({ port: 25412 });
     worker = await startWorker(testConfig(db.url, { REDIS_URL: redis.url, OUTBOX_POLL_MS: '200', LOG_LEVEL: 'warn' }));
-  });
+  }, 300_000);
   afterAll(async () => {
     await redis?.up();
     await worker?.close();

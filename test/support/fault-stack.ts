@@ -95,6 +95,8 @@ export class FaultStack {
   private reporters: TestReporter[] = [];
   private nextReporter = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  /** One connection per request: a request is then either refused or accepted, never raced against an idle socket's close. */
+  private readonly oneShot = new http.Agent({ keepAlive: false, maxSockets: 64 });
   private closed = false;
 
   private constructor(
@@ -120,7 +122,8 @@ export class FaultStack {
       OUTBOX_POLL_MS: '500',
       DATABASE_POOL_SIZE: '10',
       SHUTDOWN_TIMEOUT_MS: '15000',
-      // Loopback webhook receiver (the test's own) and a 2 s sweep, as in production.
+      // The webhook receiver is the test's own, on loopback (refused by default: SSRF guard).
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
       NOTIFY_RETRY_BASE_MS: '500',
       NOTIFY_TIMEOUT_MS: '5000',
       TRIAGE_RECONCILE_AFTER_SECONDS: '5',
@@ -171,14 +174,14 @@ export class FaultStack {
   }
 
   /** A PUT of one fresh report (a reporter of its own) to one of the APIs, retried like a client: same id, after Retry-After. */
-  private async submit(api: BuiltProcess, stats: { statuses: Map<number, number>; retryAfter: number }, giveUpAt: number): Promise<string | null> {
+  private async submit(api: BuiltProcess, stats: { statuses: Map<number, number>; retryAfter: number }, giveUpAt: number, agent: http.Agent): Promise<string | null> {
     const reporter = this.reporters[this.nextReporter++ % this.reporters.length];
     if (this.nextReporter > this.reporters.length) throw new Error('not enough reporters for this load; raise options.reporters');
     const envelope = sealReport(reporter, this.keys.staff.map((s) => s.publicKey), 'fault test report');
     const body = JSON.stringify({ envelope, hints: { category: 'direct_threat' } });
     for (;;) {
       const target = this.apis.find((a) => a === api && a.running) ?? this.apis.find((a) => a.running) ?? api;
-      const res = await request(this.agent, `${target.url}/v1/reports/${envelope.id}`, 'PUT', { 'content-type': 'application/json', ...reporter.auth }, body);
+      const res = await request(agent, `${target.url}/v1/reports/${envelope.id}`, 'PUT', { 'content-type': 'application/json', ...reporter.auth }, body);
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 200 && res.status < 300) return envelope.id;
       if (res.status === 503 && res.retryAfter) stats.retryAfter += 1;
@@ -188,7 +191,8 @@ export class FaultStack {
   }
 
   /** Open-loop load: `rate` reports a second for `seconds`, spread over the running APIs. */
-  async load(rate: number, seconds: number, options: { giveUpAfterMs?: number } = {}): Promise<LoadStats> {
+  async load(rate: number, seconds: number, options: { giveUpAfterMs?: number; keepAlive?: boolean } = {}): Promise<LoadStats> {
+    const agent = options.keepAlive === false ? this.oneShot : this.agent;
     const stats = { statuses: new Map<number, number>(), retryAfter: 0 };
     const acknowledged: string[] = [];
     const pending: Promise<void>[] = [];
@@ -198,10 +202,34 @@ export class FaultStack {
       const due = start + (i * 1000) / rate;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const api = this.apis[i % this.apis.length];
-      pending.push(this.submit(api, stats, Date.now() + (options.giveUpAfterMs ?? 90_000)).then((id) => void (id && acknowledged.push(id)), () => undefined));
+      pending.push(this.submit(api, stats, Date.now() + (options.giveUpAfterMs ?? 90_000), agent).then((id) => void (id && acknowledged.push(id)), () => undefined));
     }
     await Promise.all(pending);
     return { offered: total, acknowledged, statuses: stats.statuses, retryAfter: stats.retryAfter };
+  }
+
+  /**
+   * A report PUT whose body is sent in two halves `gapMs` apart, on a connection of its own:
+   * a request in flight for that long. Resolves with the status (-1 if the connection broke).
+   */
+  trickledReport(api: BuiltProcess, gapMs: number): Promise<number> {
+    const reporter = this.reporters[this.nextReporter++ % this.reporters.length];
+    const envelope = sealReport(reporter, this.keys.staff.map((s) => s.publicKey), 'in flight at SIGTERM');
+    const body = Buffer.from(JSON.stringify({ envelope, hints: { category: 'direct_threat' } }));
+    return new Promise((resolve) => {
+      const req = http.request(`${api.url}/v1/reports/${envelope.id}`, {
+        agent: false,
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...reporter.auth },
+      }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', () => resolve(-1));
+      const half = Math.floor(body.length / 2);
+      req.write(body.subarray(0, half));
+      setTimeout(() => req.end(body.subarray(half)), gapMs);
+    });
   }
 
   /** A signed-in reporter not used by the load (the last one). */
@@ -265,6 +293,7 @@ export class FaultStack {
   async close(): Promise<void> {
     this.closed = true;
     this.agent.destroy();
+    this.oneShot.destroy();
     await Promise.all([...this.apis, ...this.workers].map((p) => p.kill()));
     await this.pg?.end().catch(() => undefined);
     await this.receiver.close();
@@ -280,7 +309,8 @@ function request(agent: http.Agent, url: string, method: string, headers: Record
       res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0) || 0 }));
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ status: 0, retryAfter: 0 }));
+    // 0: never connected (nothing listening); -1: the connection broke with the request in flight.
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code === 'ECONNREFUSED' ? 0 : -1, retryAfter: 0 }));
     req.end(body);
   });
 }

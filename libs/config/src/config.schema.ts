@@ -118,8 +118,8 @@ export const envSchema = z
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(26_214_400),
     // Triage (issue 6).
     TRIAGE_REPEAT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
-    TRIAGE_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-    TRIAGE_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    TRIAGE_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15),
+    TRIAGE_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
     // Escalation and notifications (issue 7).
     ESCALATION_SWEEP_EVERY_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
     ESCALATION_SWEEP_GRACE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),

@@ -14,12 +14,14 @@ import { EscalationHistory } from './escalation-history.service';
 import { OnCallSchedules } from './oncall-schedules.service';
 import { EscalationPolicies } from './escalation-policies.service';
 import { EscalationSweeper } from './escalation-sweeper.service';
+import { CaseEventSweepRepository } from './case-event-sweep.repository';
+import { CaseEventSweeper } from './case-event-sweeper';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
   imports: [AuditModule, CasesModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
   // StaffRepository and StaffTeamRepository are identity's: who is active, in which team.
-  providers: [StaffRepository, StaffTeamRepository, EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
-  exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],
+  providers: [StaffRepository, StaffTeamRepository, EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, CaseEventSweepRepository, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
+  exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],
 })
 export class EscalationModule {}

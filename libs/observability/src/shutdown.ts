@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 
 /**
@@ -10,15 +11,8 @@ import type { INestApplication } from '@nestjs/common';
  */
 export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number, onLog: (msg: string) => void): void {
   const server = app.getHttpServer() as Server;
+  const drain = trackConnections(server);
   let closing = false;
-  let inFlight = 0;
-  server.prependListener('request', (_req, res) => {
-    inFlight += 1;
-    if (closing) res.setHeader('Connection', 'close');
-    res.once('close', () => {
-      inFlight -= 1;
-    });
-  });
   const stop = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
@@ -28,7 +22,7 @@ export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    drainHttp(server, () => inFlight)
+    drain()
       .then(() => app.close())
       .then(
         () => process.exit(0),
@@ -42,14 +36,42 @@ export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number
   process.once('SIGINT', stop);
 }
 
-/** Stops accepting connections and resolves once no request is in flight. */
-async function drainHttp(server: Server, inFlight: () => number): Promise<void> {
-  if (server.listening) server.close();
-  while (inFlight() > 0) {
-    server.closeIdleConnections();
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  server.closeIdleConnections();
+/** A connection that has carried no request for this long during a drain is closed. */
+const IDLE_GRACE_MS = 500;
+
+/**
+ * Follows every connection (is a request in progress, since when is it idle) and returns the
+ * drain: stop accepting, answer what is in flight with `Connection: close`, close connections once
+ * idle for IDLE_GRACE_MS (a client that connected just before the close still gets to send its
+ * request), resolve when none is left. Node's closeIdleConnections would also cut a connection
+ * whose request has not arrived yet, which the client sees as a reset.
+ */
+function trackConnections(server: Server): () => Promise<void> {
+  const sockets = new Map<Socket, { busy: number; since: number }>();
+  let draining = false;
+  server.prependListener('connection', (socket: Socket) => {
+    sockets.set(socket, { busy: 0, since: Date.now() });
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const state = sockets.get(req.socket);
+    if (state) state.busy += 1;
+    if (draining) res.setHeader('Connection', 'close');
+    res.once('close', () => {
+      if (!state) return;
+      state.busy -= 1;
+      state.since = Date.now();
+    });
+  });
+  return async () => {
+    draining = true;
+    if (server.listening) server.close();
+    while (sockets.size > 0) {
+      const now = Date.now();
+      for (const [socket, state] of sockets) if (state.busy === 0 && now - state.since >= IDLE_GRACE_MS) socket.destroy();
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
 }
 
 /**

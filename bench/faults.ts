@@ -1,0 +1,116 @@
+/**
+ * `npm run faults`: the fault suite. Each scenario starts the built API and worker against a
+ * PostgreSQL and a Redis of its own (ports 25450-25499, never the shared servers), runs a steady
+ * load of reports, injects its fault, waits for everything acknowledged to settle and prints:
+ * reports acknowledged, cases, runs, notifications expected / recorded / delivered / delivered
+ * more than once / lost, and step lateness after the fault ended (p50/p99/max).
+ * FAULTS_RATE (reports/s, default 20), FAULTS_SECONDS (load per scenario, default 90), and the
+ * scenario names as arguments (default: all). A shorter version runs in CI: test/faults.
+ */
+import { FaultStack, figures, printFigures, type ScenarioFigures } from '../test/support/fault-stack';
+import { assertBuilt } from '../test/support/processes';
+
+const RATE = Number(process.env.FAULTS_RATE ?? 20);
+const SECONDS = Number(process.env.FAULTS_SECONDS ?? 90);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Scenario = (stack: FaultStack) => Promise<Date>;
+
+let port = 25450;
+const scenarios: Record<string, { apis?: number; workers?: number; run: Scenario }> = {
+  'redis stopped 60 s, restarted empty': {
+    run: async (s) => {
+      await sleep(10_000);
+      await s.redis.down();
+      await sleep(60_000);
+      await s.redis.up();
+      return new Date();
+    },
+  },
+  'worker SIGKILL every 15 s': {
+    run: async (s) => {
+      for (let t = 15_000; t < SECONDS * 1000; t += 15_000) {
+        await sleep(15_000);
+        await s.workers[0].kill();
+        await s.restartWorker(0);
+      }
+      return new Date();
+    },
+  },
+  'FLUSHALL with steps pending': {
+    run: async (s) => {
+      await sleep(Math.min(30_000, (SECONDS * 1000) / 2));
+      await s.flushRedis();
+      return new Date();
+    },
+  },
+  'PostgreSQL immediate stop 20 s': {
+    run: async (s) => {
+      await sleep(15_000);
+      await s.pgServer.down('immediate');
+      await sleep(20_000);
+      await s.pgServer.up();
+      return new Date();
+    },
+  },
+  'SIGTERM of each process under load': {
+    run: async (s) => {
+      await sleep(15_000);
+      const w = s.workers[0];
+      await w.stop(60_000);
+      console.log(`  worker SIGTERM exit code ${w.exitCode}`);
+      await s.restartWorker(0);
+      await sleep(10_000);
+      const a = s.apis[0];
+      const next = s.restartApi(0);
+      await a.stop(60_000);
+      console.log(`  api SIGTERM exit code ${a.exitCode}`);
+      await next;
+      return new Date();
+    },
+  },
+  'two APIs and two workers, one worker SIGKILLed': {
+    apis: 2,
+    workers: 2,
+    run: async (s) => {
+      await sleep(20_000);
+      await s.workers[1].kill();
+      await s.restartWorker(1);
+      return new Date();
+    },
+  },
+};
+
+async function main(): Promise<void> {
+  assertBuilt();
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
+  const results: ScenarioFigures[] = [];
+  for (const name of names) {
+    const sc = scenarios[name];
+    if (!sc) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(scenarios).map((n) => JSON.stringify(n)).join(', ')})`);
+    console.log(`\n== ${name} ==`);
+    const stack = await FaultStack.start({ pgPort: port++, redisPort: port++, apis: sc.apis, workers: sc.workers, waitSeconds: 20, reporters: Math.ceil(RATE * SECONDS * 1.1) + 10 });
+    try {
+      const load = stack.load(RATE, SECONDS, { giveUpAfterMs: 120_000 });
+      const faultEnd = await sc.run(stack);
+      const stats = await load;
+      const settled = await stack.settled(stats.acknowledged.length, 240_000);
+      const f = await figures(stack, name, stats, faultEnd, settled);
+      printFigures(f);
+      results.push(f);
+    } finally {
+      await stack.close();
+    }
+  }
+  console.log('\n== summary ==');
+  for (const f of results) printFigures(f);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);
