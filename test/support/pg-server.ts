@@ -40,6 +40,12 @@ export class TestPgServer {
 
   /** initdb + start; `port` must be in the caller's own range (faults: 25400-25499). */
   static async start(port: number): Promise<TestPgServer> {
+    // A run that was killed before its clean-up leaves its server behind on the same port.
+    for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(`panah-pg-${port}-`))) {
+      const [cmd, args] = asOwner('pg_ctl', ['-D', join(tmpdir(), old, 'data'), '-m', 'immediate', '-w', 'stop']);
+      await run(cmd, args).catch(() => undefined);
+      rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    }
     const dir = mkdtempSync(join(tmpdir(), `panah-pg-${port}-`));
     const ids = postgresIds();
     if (ids) chownSync(dir, ids.uid, ids.gid);
