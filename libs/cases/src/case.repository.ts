@@ -153,6 +153,11 @@ export class CaseRepository {
     return this.change(m, caseId, `state = 'acknowledged'`, `state = 'open'`, []);
   }
 
+  /** acknowledged → open (a critical signal took the acknowledgement back); null when it was not acknowledged. */
+  unacknowledge(m: EntityManager, caseId: string): Promise<CaseChange | null> {
+    return this.change(m, caseId, `state = 'open'`, `state = 'acknowledged'`, []);
+  }
+
   /** Anything but resolved → resolved at `at`; null when the case was resolved already. */
   resolve(m: EntityManager, caseId: string, at: Date): Promise<CaseChange | null> {
     return this.change(m, caseId, `state = 'resolved', resolved_at = $3`, `state <> 'resolved'`, [at]);

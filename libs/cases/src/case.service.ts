@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseReason, openCaseChange, type OpenCaseState, raiseCaseChange, Severity } from '@panah/domain';
+import { CaseReason, type CaseSignalKind, openCaseChange, type OpenCaseState, raiseCaseChange, Severity, signalOfReason } from '@panah/domain';
 import { ReporterRepository } from '@panah/intake';
 import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
 import { CaseRepository, type OpenCaseRow, type SignalWrite } from './case.repository';
@@ -96,6 +96,8 @@ export class CaseService {
       current.version += 1;
       // A case opened earlier in this batch is still a new row (and a case.opened event).
       if (current.write !== 'open') current.write = 'raise';
+      // The escalation engine decides what the signal does to an acknowledged run (issue 15 point 6).
+      current.signal = signalOfReason(signal.reason);
       return { caseId: current.id, opened: false, severity: change.severity, teamId: current.teamId, version: current.version };
     });
     // Every case and its case.opened / case.updated outbox row in one statement (one round trip).
@@ -115,6 +117,8 @@ interface CaseDraft {
   /** null: untouched; 'open': a new row; 'raise': an update of the stored row. */
   write: 'open' | 'raise' | null;
   readonly triage: Record<string, string | number | null> | null;
+  /** The last signal that raised a stored case (carried by its case.updated event). */
+  signal?: CaseSignalKind;
 }
 
 function draftOf(row: OpenCaseRow): CaseDraft {
@@ -145,6 +149,6 @@ function writeOf(d: CaseDraft, write: 'open' | 'raise'): SignalWrite {
     announce:
       write === 'open'
         ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })
-        : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version }, { jobId: caseUpdatedJobId(d.id, d.version) }),
+        : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version, ...(d.signal ? { signal: d.signal } : {}) }, { jobId: caseUpdatedJobId(d.id, d.version) }),
   };
 }

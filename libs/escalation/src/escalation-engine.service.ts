@@ -8,6 +8,8 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import {
   advance,
   type AlertSeverity,
+  type CaseSignalKind,
+  decideSignalOnRun,
   compareSeverity,
   type DirectorySnapshot,
   dueAction,
@@ -20,6 +22,7 @@ import {
 } from '@panah/domain';
 import { eachAloneIfBatchFails, enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
+import { CaseUpdateNotifier } from './case-update-notifier.service';
 import { loadDirectory } from './directory.repository';
 import { EscalationMetrics } from './escalation.metrics';
 import { insertNotifications, type NotificationToInsert } from './notification.repository';
@@ -104,6 +107,7 @@ export class EscalationEngine {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly metrics: EscalationMetrics,
     private readonly cases: CaseRepository,
+    private readonly caseUpdates: CaseUpdateNotifier,
   ) {}
 
   /** case.opened: start the case's escalation (once; a repeated event finds the run and stops). */
@@ -139,8 +143,17 @@ export class EscalationEngine {
     );
   }
 
-  /** case.updated: resolve with the case, or restart with the new severity's policy when raised. */
-  async caseUpdated(caseId: string, now = new Date()): Promise<'started' | 'restarted' | 'resolved' | 'unchanged'> {
+  /**
+   * case.updated: resolve with the case, or restart with the new severity's policy when raised.
+   * A signal (panic, duress, missed check-in, report) on an acknowledged or snoozed run tells the
+   * assignee at once, and a critical one takes the acknowledgement back (decideSignalOnRun): the
+   * run is active again and restarts from its first step unless acknowledged within the ack timeout.
+   */
+  async caseUpdated(
+    caseId: string,
+    now = new Date(),
+    event: { version: number; signal: CaseSignalKind | null } = { version: 0, signal: null },
+  ): Promise<'started' | 'restarted' | 'resolved' | 'unacknowledged' | 'notified' | 'unchanged'> {
     return this.dataSource.transaction(async (m) => {
       const c = await this.lockCase(m, caseId);
       const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [caseId])) as RunRow[];
@@ -157,8 +170,32 @@ export class EscalationEngine {
         await recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
         return 'resolved';
       }
+      const decision = decideSignalOnRun(run.state, event.signal);
+      if (decision.notifyAssignee) {
+        // Recorded once per (case, version): a redelivered event tells nobody twice.
+        const assigneeId = (await this.cases.access(m, caseId))?.assignee_id ?? null;
+        await this.caseUpdates.notifyAssignee(m, { caseId, event: 'signal', eventId: `${event.signal}:${event.version}` }, assigneeId);
+      }
+      if (decision.unacknowledge) {
+        await m.query(prepared(`UPDATE escalation_runs SET acknowledged_by = NULL, acknowledged_at = NULL WHERE id = $1`), [run.id]);
+        await this.cases.unacknowledge(m, caseId);
+      }
       const severity = this.severityOf(c);
-      if (compareSeverity(severity, run.severity) <= 0) return 'unchanged';
+      if (compareSeverity(severity, run.severity) <= 0) {
+        if (!decision.unacknowledge) return decision.notifyAssignee ? 'notified' : 'unchanged';
+        // Unacknowledged: the first step runs again when the ack timeout passes without a new ack.
+        const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
+        const cursor = restartCursor(this.cursorOf(run));
+        const fence = run.fence + 1;
+        const at = new Date(now.getTime() + (policy.ackTimeoutSeconds ?? 0) * 1000);
+        await m.query(
+          prepared(`UPDATE escalation_runs SET state = 'active', step = $2, round = $3, repeats = $4, fence = $5, next_step_at = $6, updated_at = now() WHERE id = $1`),
+          [run.id, cursor.step, cursor.round, JSON.stringify(cursor.repeats), fence, at],
+        );
+        await recordEvent(m, run.id, 'unacknowledged', { step: cursor.step, round: cursor.round, details: { signal: event.signal, from: run.state } });
+        await scheduleWakeUp(m, { id: run.id, fence, step: cursor.step, round: cursor.round }, at);
+        return 'unacknowledged';
+      }
       // Raised: the new severity's policy starts over, whatever state the run was in.
       const ref = await currentPolicyRef(m, c.policy_id);
       const restarted: RunRow = { ...run, policy_id: ref.policyId, policy_version: ref.version, severity, team_id: c.team_id, state: 'active', fence: run.fence + 1 };

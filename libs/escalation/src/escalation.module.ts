@@ -16,10 +16,11 @@ import { EscalationPolicies } from './escalation-policies.service';
 import { EscalationSweeper } from './escalation-sweeper.service';
 import { CaseEventSweepRepository } from './case-event-sweep.repository';
 import { CaseEventSweeper } from './case-event-sweeper';
+import { CaseUpdatesModule } from './case-updates.module';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
-  imports: [AuditModule, CasesModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
+  imports: [AuditModule, CasesModule, CaseUpdatesModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
   // StaffRepository and StaffTeamRepository are identity's: who is active, in which team.
   providers: [StaffRepository, StaffTeamRepository, EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, CaseEventSweepRepository, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
   exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],

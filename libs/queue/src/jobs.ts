@@ -64,7 +64,9 @@ export const jobPayloadSchemas = {
   [JobName.ReportSubmitted]: z.object({ reportId: entityId }).strict(),
   [JobName.TriageReconcile]: z.object({}).strict(),
   [JobName.CaseOpened]: z.object({ caseId: entityId }).strict(),
-  [JobName.CaseUpdated]: z.object({ caseId: entityId, version: z.number().int().min(1) }).strict(),
+  [JobName.CaseUpdated]: z
+    .object({ caseId: entityId, version: z.number().int().min(1), signal: z.enum(['report', 'missed_checkin', 'panic', 'duress']).optional() })
+    .strict(),
   [JobName.EscalationStep]: z
     .object({ runId: z.string().uuid(), fence: z.number().int().min(0), step: z.number().int().min(0), round: z.number().int().min(0) })
     .strict(),

@@ -38,7 +38,10 @@ export class EscalationCaseEventsProcessor extends PanahWorkerHost implements Jo
       case JobName.CaseOpened:
         return { outcome: await this.starts.submit(parseJobPayload(JobName.CaseOpened, job.data).caseId) };
       case JobName.CaseUpdated:
-        return { outcome: await this.engine.caseUpdated(parseJobPayload(JobName.CaseUpdated, job.data).caseId) };
+      {
+        const p = parseJobPayload(JobName.CaseUpdated, job.data);
+        return { outcome: await this.engine.caseUpdated(p.caseId, new Date(), { version: p.version, signal: p.signal ?? null }) };
+      }
     }
   }
 

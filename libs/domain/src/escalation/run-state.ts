@@ -67,3 +67,37 @@ export function dueAction(state: RunState): DueAction {
       return 'nothing';
   }
 }
+
+/** A signal that raised an existing case (the case.updated event carries it). */
+export const CASE_SIGNALS = ['report', 'missed_checkin', 'panic', 'duress'] as const;
+export type CaseSignalKind = (typeof CASE_SIGNALS)[number];
+
+/** What a signal on a case does to its escalation run (issue 15 point 6). */
+export interface SignalDecision {
+  /** Send the case update to the assignee (else whoever acknowledged) at once. */
+  readonly notifyAssignee: boolean;
+  /** Put the run back to unacknowledged: acknowledge again within the ack timeout or it restarts. */
+  readonly unacknowledge: boolean;
+}
+
+/**
+ * A signal on a case someone acknowledged (or snoozed) must reach a person: nobody else is
+ * watching it. A panic, duress or missed check-in also takes the acknowledgement back. An active
+ * or exhausted run is already alerting people; a resolved run's case is closed.
+ */
+export function decideSignalOnRun(state: RunState, signal: CaseSignalKind | null): SignalDecision {
+  if (signal === null || (state !== 'acknowledged' && state !== 'snoozed')) return { notifyAssignee: false, unacknowledge: false };
+  return { notifyAssignee: true, unacknowledge: signal !== 'report' };
+}
+
+/** The signal a case reason stands for (triage failures are reports). */
+export function signalOfReason(reason: string): CaseSignalKind {
+  switch (reason) {
+    case 'missed_checkin':
+    case 'panic':
+    case 'duress':
+      return reason;
+    default:
+      return 'report';
+  }
+}
