@@ -35,6 +35,8 @@ describe('signals on an acknowledged case reach a person', () => {
     const keys = await intakeKeys(1);
     const config = testConfig(db.url, { ...keys.env, SMTP_URL: smtp.url, PUBLIC_URL: 'https://panah.example',
       ESCALATION_SWEEP_EVERY_MS: '500',
+      CHECKIN_MIN_INTERVAL_SECONDS: '1',
+      CHECKIN_SWEEP_EVERY_MS: '500',
       // Presses within the window of the last one are the same signal: a later press is a new one.
       CHECKIN_PANIC_WINDOW_SECONDS: String(PANIC_WINDOW_SECONDS),
     });
@@ -122,5 +124,23 @@ describe('signals on an acknowledged case reach a person', () => {
     const events = await eventsOf(db, runId);
     expect(events).toContain('unacknowledged');
     expect(events).not.toContain('reactivated');
+  });
+
+  it('a missed check-in on an acknowledged case emails the assignee at once and takes the acknowledgement back', async () => {
+    const { r, caseId, runId } = await acknowledgedCase('duress');
+    const updatesBefore = (await caseUpdates(caseId)).length;
+    const session = await signInWith(apiApp.url, r.primary);
+    expect((await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 })).status).toBeLessThan(300);
+    try {
+      await waitFor(async () => (await q<{ reasons: string[] }>(`SELECT reasons FROM cases WHERE id = $1`, [caseId]))[0].reasons.includes('missed_checkin'), {
+        what: 'the missed check-in on the case',
+        timeoutMs: 60_000,
+      });
+      await waitFor(async () => (await caseUpdates(caseId)).slice(updatesBefore).some((u) => u.recipient_id === caseworker.staffId), { what: 'the case update', timeoutMs: 60_000 });
+      await waitFor(async () => (await runOf(db, caseId))?.state === 'active', { what: 'the run unacknowledged', timeoutMs: 60_000 });
+      expect(await eventsOf(db, runId)).toContain('unacknowledged');
+    } finally {
+      await api(apiApp.url, 'DELETE', '/v1/checkins/plan', session.auth);
+    }
   });
 });
