@@ -139,6 +139,21 @@ describe('case work: conversation, notes, recipients, attachments', () => {
     expect([refused.status, refused.body.reason]).toEqual([400, 'envelope/unknown_recipient']);
   });
 
+  it('a reporter message on an acknowledged case tells its assignee at once (issue 15 point 6)', async () => {
+    const { reporter, caseId, reportId } = await caseWithReport(api, db, { teamId: teamA, intake: [keys.staff[0].publicKey, keys.staff[1].publicKey], state: 'acknowledged' });
+    await q(`UPDATE cases SET assignee_id = $2 WHERE id = $1`, [caseId, cwA2.staffId]);
+    const env = sealAs(reporter, 'message', [keys.staff[0].publicKey, keys.staff[1].publicKey], '{"schema":"message/1","text":"They came back"}');
+    expect((await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env })).status).toBe(201);
+    const told = await waitFor(
+      async () => {
+        const rows = await q<{ recipient_id: string }>(`SELECT recipient_id FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update'`, [caseId]);
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the case update' },
+    );
+    expect(told.map((r) => r.recipient_id)).toEqual([cwA2.staffId]);
+  });
+
   it('case notes: 201, replay 200, another body 409; the recovery key and the author are required', async () => {
     const { caseId } = await newCase();
     const env = note(cwA, 'met the reporter', [box(cwA2)]);
