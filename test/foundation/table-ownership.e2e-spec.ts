@@ -25,6 +25,10 @@ const rules: OwnershipRules = {
       tables: ['cases'],
       why: 'claiming a notification reads the case severity in the claiming statement, once per delivery attempt',
     },
+    'libs/escalation/src/case-event-sweep.repository.ts': {
+      tables: ['cases'],
+      why: 'the lost-job sweep finds open cases without a run, or ahead of their run, in one anti-join per sweep (issue #20)',
+    },
     'libs/triage/src/rule-set.repository.ts': {
       tables: ['teams', 'escalation_policies'],
       why: 'the routing context (active rule set and teams) is one round trip per triage batch; policy ids are read to validate a rule set',

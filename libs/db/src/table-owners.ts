@@ -12,6 +12,7 @@ export const TABLE_OWNERS = {
   staff_invitations: 'identity',
   staff_recovery_codes: 'identity',
   staff_sessions: 'identity',
+  staff_team_requests: 'identity',
   staff_teams: 'identity',
   teams: 'identity',
   reporters: 'intake',
