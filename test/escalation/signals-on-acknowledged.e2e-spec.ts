@@ -4,7 +4,7 @@ import { api, registerWithDuress, signedSignal, signInWith, type DuressReporter 
 import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
 import { addContact, call, createPolicy, eventsOf, routeEverythingTo, runOf } from '../support/escalation';
-import { intakeKeys } from '../support/intake';
+import { intakeKeys, publishDirectory, putReport, sealReport, signedDirectory, type IntakeKeys } from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
@@ -25,6 +25,7 @@ describe('signals on an acknowledged case reach a person', () => {
   let worker: RunningApp;
   let smtp: TestSmtpServer;
   let caseworker: TestStaff;
+  let keys: IntakeKeys;
   const inbox = (): string => `${caseworker.login}@staff.example`.toLowerCase();
   const q = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
@@ -32,7 +33,7 @@ describe('signals on an acknowledged case reach a person', () => {
     await cryptoReady();
     db = await createTestDatabase();
     smtp = await TestSmtpServer.start();
-    const keys = await intakeKeys(1);
+    keys = await intakeKeys(1);
     const config = testConfig(db.url, { ...keys.env, SMTP_URL: smtp.url, PUBLIC_URL: 'https://panah.example',
       ESCALATION_SWEEP_EVERY_MS: '500',
       CHECKIN_MIN_INTERVAL_SECONDS: '1',
@@ -42,6 +43,7 @@ describe('signals on an acknowledged case reach a person', () => {
     });
     apiApp = await startApi(config);
     worker = await startWorker(config);
+    await publishDirectory(apiApp, signedDirectory(keys, 'test-deployment'));
     const teamId = await ensureTeam(db, 'safety desk');
     const admin = await signedInStaff(apiApp, db, { role: 'admin' });
     caseworker = await signedInStaff(apiApp, db, { role: 'caseworker', teams: ['safety desk'] });
@@ -142,5 +144,17 @@ describe('signals on an acknowledged case reach a person', () => {
     } finally {
       await api(apiApp.url, 'DELETE', '/v1/checkins/plan', session.auth);
     }
+  });
+
+  it('a new report on an acknowledged case emails the assignee at once and keeps the acknowledgement', async () => {
+    const { r, caseId, runId } = await acknowledgedCase('duress');
+    const updatesBefore = (await caseUpdates(caseId)).length;
+    const session = await signInWith(apiApp.url, r.primary);
+    const envelope = sealReport(r.primary, keys.staff.map((k) => k.publicKey), '{"schema":"report/1","narrative":"the car is back"}');
+    expect((await putReport(apiApp.url, session, envelope)).status).toBe(201);
+    await waitFor(async () => (await caseUpdates(caseId)).slice(updatesBefore).some((u) => u.recipient_id === caseworker.staffId), { what: 'the case update', timeoutMs: 60_000 });
+    expect((await q<{ case_id: string }>(`SELECT case_id FROM reports WHERE id = $1`, [envelope.id]))[0].case_id).toBe(caseId);
+    expect((await runOf(db, caseId))?.state).toBe('acknowledged');
+    expect(await eventsOf(db, runId)).not.toContain('unacknowledged');
   });
 });
