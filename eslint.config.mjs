@@ -22,7 +22,10 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import other libraries by their @panah/* alias.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../*'], message: 'Import other libraries by their @panah/* alias.' }] },
+      ],
     },
   },
   {
@@ -47,9 +50,29 @@ export default tseslint.config(
     files: ['libs/api-client/src/**/*.ts'],
     ignores: ['libs/api-client/src/**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['fs', 'node:*', 'net', 'crypto', 'stream', '@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', '@panah/*'], message: 'libs/api-client runs in browsers: no Node, framework or server-library imports.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fs',
+                'node:*',
+                'net',
+                'crypto',
+                'stream',
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'ioredis',
+                'bullmq',
+                '@panah/*',
+              ],
+              message: 'libs/api-client runs in browsers: no Node, framework or server-library imports.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -57,18 +80,57 @@ export default tseslint.config(
     files: ['libs/crypto/src/**/*.ts'],
     ignores: ['libs/crypto/src/**/*.spec.ts', 'libs/crypto/src/node/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['fs', 'node:*', 'net', 'crypto', 'stream', '@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq'], message: 'libs/crypto runs in browsers: no Node or framework imports.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'fs',
+                'node:*',
+                'net',
+                'crypto',
+                'stream',
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'ioredis',
+                'bullmq',
+              ],
+              message: 'libs/crypto runs in browsers: no Node or framework imports.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Domain rules are pure: no I/O, no framework.
     files: ['libs/domain/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', 'class-validator', '@panah/db', '@panah/queue', 'fs', 'node:fs', 'net'], message: 'libs/domain is pure: no I/O or framework imports.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'pg',
+                'ioredis',
+                'bullmq',
+                'class-validator',
+                '@panah/db',
+                '@panah/queue',
+                'fs',
+                'node:fs',
+                'net',
+              ],
+              message: 'libs/domain is pure: no I/O or framework imports.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -54,8 +54,16 @@ export async function run(): Promise<void> {
   }, 500);
   try {
     const t0 = Date.now() + LEAD_MS;
-    await client.query(`INSERT INTO reporters (id) SELECT 'bench-' || g FROM generate_series(1, $1) g`, [PLANS]);
-    const spec = { schedule: { kind: 'interval', everySeconds: 86_400 }, graceSeconds: 0, remindersSecondsBefore: [], maxPauseSeconds: 0, missSeverity: 'critical' };
+    await client.query(`INSERT INTO reporters (id) SELECT 'bench-' || g FROM generate_series(1, $1) g`, [
+      PLANS,
+    ]);
+    const spec = {
+      schedule: { kind: 'interval', everySeconds: 86_400 },
+      graceSeconds: 0,
+      remindersSecondsBefore: [],
+      maxPauseSeconds: 0,
+      missSeverity: 'critical',
+    };
     // Deadline t for every plan; a silent reporter's plan still says t, a reporter who checked in
     // has a plan that already says t + 1 day (their job for t fires anyway and must do nothing).
     await client.query(
@@ -66,13 +74,18 @@ export async function run(): Promise<void> {
                               CASE WHEN (g * 7919) % 100 < $5 THEN interval '0' ELSE interval '1 day' END AS d) x`,
       [PLANS, JSON.stringify(spec), t0, SPREAD_MS, MISS_PERCENT],
     );
-    const silent = await count(client, `SELECT count(*)::int AS n FROM checkin_plans WHERE alert_at < now() + interval '1 hour'`);
+    const silent = await count(
+      client,
+      `SELECT count(*)::int AS n FROM checkin_plans WHERE alert_at < now() + interval '1 hour'`,
+    );
     if (PREOPEN) {
       await client.query(
         `INSERT INTO cases (id, reporter_id, severity, deadline_at, reasons) SELECT gen_random_uuid(), reporter_id, 'critical', now() + interval '1 day', ARRAY['panic'] FROM checkin_plans`,
       );
     }
-    await client.query(`CREATE TABLE bench_promises AS SELECT reporter_id, alert_at FROM checkin_plans WHERE alert_at < now() + interval '1 hour'`);
+    await client.query(
+      `CREATE TABLE bench_promises AS SELECT reporter_id, alert_at FROM checkin_plans WHERE alert_at < now() + interval '1 hour'`,
+    );
     await client.query(`CREATE INDEX ON bench_promises (reporter_id)`);
     await client.query(
       `INSERT INTO outbox (job_name, payload, job_id, not_before)
@@ -85,22 +98,47 @@ export async function run(): Promise<void> {
     );
 
     const started = Date.now();
-    worker = await spawnApp('worker', configEnv(config, { OUTBOX_BATCH_SIZE: '1000', CHECKIN_CONCURRENCY: '64', CHECKIN_SWEEP_EVERY_MS: '1000' }));
+    worker = await spawnApp(
+      'worker',
+      configEnv(config, {
+        OUTBOX_BATCH_SIZE: '1000',
+        CHECKIN_CONCURRENCY: '64',
+        CHECKIN_SWEEP_EVERY_MS: '1000',
+      }),
+    );
     const cpu = cpuMeter({ worker: worker.pid });
-    await waitUntil(async () => (await count(client, `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'checkin.deadline' AND relayed_at IS NULL`)) === 0, LEAD_MS);
+    await waitUntil(
+      async () =>
+        (await count(
+          client,
+          `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'checkin.deadline' AND relayed_at IS NULL`,
+        )) === 0,
+      LEAD_MS,
+    );
     console.log(`deadline jobs relayed to Redis in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     const lastDue = t0 + SPREAD_MS;
     let lastReport = 0;
-    await waitUntil(async () => {
-      const done = await count(client, `SELECT count(*)::int AS n FROM case_safety_events WHERE kind = 'missed_checkin'`);
-      if (Date.now() - lastReport >= 15_000) {
-        lastReport = Date.now();
-        const due = await count(client, `SELECT count(*)::int AS n FROM bench_promises WHERE alert_at <= now()`);
-        console.log(`  t+${((Date.now() - t0) / 1000).toFixed(0)} s: ${due} due, ${done} alerted, worker RSS ${mb(memory.rss)} MiB`);
-      }
-      return done >= silent;
-    }, lastDue - Date.now() + TAIL_MS).catch(() => console.log(`  stopped waiting ${TAIL_MS / 1000} s after the last deadline`));
+    await waitUntil(
+      async () => {
+        const done = await count(
+          client,
+          `SELECT count(*)::int AS n FROM case_safety_events WHERE kind = 'missed_checkin'`,
+        );
+        if (Date.now() - lastReport >= 15_000) {
+          lastReport = Date.now();
+          const due = await count(
+            client,
+            `SELECT count(*)::int AS n FROM bench_promises WHERE alert_at <= now()`,
+          );
+          console.log(
+            `  t+${((Date.now() - t0) / 1000).toFixed(0)} s: ${due} due, ${done} alerted, worker RSS ${mb(memory.rss)} MiB`,
+          );
+        }
+        return done >= silent;
+      },
+      lastDue - Date.now() + TAIL_MS,
+    ).catch(() => console.log(`  stopped waiting ${TAIL_MS / 1000} s after the last deadline`));
 
     const measuredAt = new Date();
     const cpuUsed = cpu();
@@ -121,13 +159,26 @@ export async function run(): Promise<void> {
       )
     ).rows.map((r) => r.ms);
     const all = [...rows, ...pending];
-    const dup = (await count(client, `SELECT count(*)::int AS n FROM (SELECT case_id FROM case_safety_events WHERE kind = 'missed_checkin' GROUP BY case_id HAVING count(*) > 1) d`));
+    const dup = await count(
+      client,
+      `SELECT count(*)::int AS n FROM (SELECT case_id FROM case_safety_events WHERE kind = 'missed_checkin' GROUP BY case_id HAVING count(*) > 1) d`,
+    );
     const elapsed = (measuredAt.getTime() - t0) / 1000;
-    console.log(`alerts: ${rows.length}/${silent} silent plans (early: ${early}, duplicated: ${dup}, still pending: ${pending.length}); ${(rows.length / elapsed).toFixed(0)} alerts/s since the first deadline`);
-    console.log(`alert lateness: p50 ${percentile(all, 50).toFixed(0)} ms, p99 ${percentile(all, 99).toFixed(0)} ms, max ${Math.max(...all).toFixed(0)} ms${pending.length ? ' (pending alerts counted at their lateness so far)' : ''}`);
-    console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared with other runs)`);
+    console.log(
+      `alerts: ${rows.length}/${silent} silent plans (early: ${early}, duplicated: ${dup}, still pending: ${pending.length}); ${(rows.length / elapsed).toFixed(0)} alerts/s since the first deadline`,
+    );
+    console.log(
+      `alert lateness: p50 ${percentile(all, 50).toFixed(0)} ms, p99 ${percentile(all, 99).toFixed(0)} ms, max ${Math.max(...all).toFixed(0)} ms${pending.length ? ' (pending alerts counted at their lateness so far)' : ''}`,
+    );
+    console.log(
+      `machine: ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (shared with other runs)`,
+    );
     console.log(`  ${cpuUsed}`);
-    console.log(`worker memory (its own process): peak RSS ${mb(memory.peakRss)} MiB, at the end ${mb(memory.rss)} MiB`);
+    console.log(
+      `worker memory (its own process): peak RSS ${mb(memory.peakRss)} MiB, at the end ${mb(memory.rss)} MiB`,
+    );
   } finally {
     clearInterval(sampler);
     await (worker as SpawnedApp | null)?.close();
@@ -142,7 +193,8 @@ const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(0);
 function workerMemory(pid: number): { rss: number; peakRss: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+    const kib = (field: string): number =>
+      Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
     return { rss: kib('VmRSS'), peakRss: kib('VmHWM') };
   } catch {
     return { rss: 0, peakRss: 0 };

@@ -7,14 +7,26 @@ import { testConfig } from '../test/support/config';
 import { staffWithPassword } from '../test/support/console';
 import { createTestDatabase } from '../test/support/database';
 import { ackTokenIn, addContact, createPolicy, routeEverythingTo } from '../test/support/escalation';
-import { intakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter } from '../test/support/intake';
+import {
+  intakeKeys,
+  publishDirectory,
+  putReport,
+  sealReport,
+  signedDirectory,
+  signedInReporter,
+} from '../test/support/intake';
 import { TestSmtpServer } from '../test/support/smtp';
 import { nextTotpCode, signIn } from '../test/support/staff';
 import { waitFor } from '../test/support/wait';
 import { buildWebClients } from '../test/support/web';
 
 /** Chrome DevTools' "Slow 4G" preset (150 ms RTT × 3.75, 1.6 Mbit/s down and 750 kbit/s up × 0.9). */
-const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 1_000_000 * 0.9) / 8, uploadThroughput: (750 * 1_000 * 0.9) / 8 };
+const SLOW_4G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: (1.6 * 1_000_000 * 0.9) / 8,
+  uploadThroughput: (750 * 1_000 * 0.9) / 8,
+};
 const CPU_SLOWDOWN = 4;
 
 /**
@@ -40,15 +52,29 @@ export async function run(): Promise<void> {
     const adminApi = await signIn(api, admin);
     const cwApi = await signIn(api, cw);
     await addContact(api, cwApi, 'email', { address: 'bench@staff.example' });
-    const policyId = await createPolicy(api, adminApi, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] }] });
+    const policyId = await createPolicy(api, adminApi, {
+      steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] }],
+    });
     await routeEverythingTo(api, adminApi, cw.teamIds[0]!, policyId);
     const reporter = await signedInReporter(api.url);
-    const envelope = sealReport(reporter, [keys.staff[0]!.publicKey, cw.box.publicKey], JSON.stringify({ narrative: `bench ${toB64u(new Uint8Array(4))}` }), randomUUID());
+    const envelope = sealReport(
+      reporter,
+      [keys.staff[0]!.publicKey, cw.box.publicKey],
+      JSON.stringify({ narrative: `bench ${toB64u(new Uint8Array(4))}` }),
+      randomUUID(),
+    );
     await putReport(api.url, reporter, envelope, { category: 'direct_threat' });
-    const mail = await waitFor(() => smtp.messages.find((m) => m.to.includes('bench@staff.example')) ?? null, { what: 'alert email', timeoutMs: 120_000 });
+    const mail = await waitFor(
+      () => smtp.messages.find((m) => m.to.includes('bench@staff.example')) ?? null,
+      { what: 'alert email', timeoutMs: 120_000 },
+    );
     const token = ackTokenIn(mail.text);
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, locale: 'en-GB' });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      locale: 'en-GB',
+    });
     const page: Page = await context.newPage();
     page.setDefaultTimeout(300_000);
     const cdp: CDPSession = await context.newCDPSession(page);
@@ -58,7 +84,9 @@ export async function run(): Promise<void> {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
     const bytes = { static: 0, api: 0 };
     const urls = new Map<string, string>();
-    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
+    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) =>
+      urls.set(e.requestId, e.request.url),
+    );
     cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
       const url = urls.get(e.requestId) ?? '';
       if (new URL(url).pathname.startsWith('/v1/')) bytes.api += e.encodedDataLength;
@@ -84,19 +112,30 @@ export async function run(): Promise<void> {
     const submitted = performance.now();
     await page.locator('form.signin button[type=submit]').click();
     await page.locator('[data-testid=acknowledge]:enabled, .problem').first().waitFor({ timeout: 600_000 });
-    if (await page.locator('.problem').count()) throw new Error(`sign-in failed: ${await page.locator('.problem').first().textContent()}`);
+    if (await page.locator('.problem').count())
+      throw new Error(`sign-in failed: ${await page.locator('.problem').first().textContent()}`);
     const ackReady = performance.now();
     const staticBytes = bytes.static;
 
     const argon = (marks.loginSent ?? submitted) - (marks.preloginDone ?? submitted);
     const withoutArgon = formReady - t0 + (ackReady - submitted - argon);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(`profile: Chromium CPU ${CPU_SLOWDOWN}× slower, Slow 4G (${SLOW_4G.latency} ms latency, ${((SLOW_4G.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s down)`);
-    console.log(`console transfer size (HTML, JS, CSS, worker; compressed as served): ${kb(staticBytes)}; API answers until Acknowledge: ${kb(bytes.api)}`);
+    console.log(
+      `profile: Chromium CPU ${CPU_SLOWDOWN}× slower, Slow 4G (${SLOW_4G.latency} ms latency, ${((SLOW_4G.downloadThroughput * 8) / 1e6).toFixed(2)} Mbit/s down)`,
+    );
+    console.log(
+      `console transfer size (HTML, JS, CSS, worker; compressed as served): ${kb(staticBytes)}; API answers until Acknowledge: ${kb(bytes.api)}`,
+    );
     console.log(`alert link opened → sign-in form usable: ${(formReady - t0).toFixed(0)} ms`);
-    console.log(`sign-in submitted → Acknowledge usable, without Argon2id: ${(ackReady - submitted - argon).toFixed(0)} ms`);
-    console.log(`alert link → Acknowledge usable, excluding the Argon2id wait: ${withoutArgon.toFixed(0)} ms (typing time excluded)`);
-    console.log(`Argon2id (MODERATE, 256 MiB, in the Web Worker, throttled CPU) + worker start: ${argon.toFixed(0)} ms`);
+    console.log(
+      `sign-in submitted → Acknowledge usable, without Argon2id: ${(ackReady - submitted - argon).toFixed(0)} ms`,
+    );
+    console.log(
+      `alert link → Acknowledge usable, excluding the Argon2id wait: ${withoutArgon.toFixed(0)} ms (typing time excluded)`,
+    );
+    console.log(
+      `Argon2id (MODERATE, 256 MiB, in the Web Worker, throttled CPU) + worker start: ${argon.toFixed(0)} ms`,
+    );
     await context.close();
   } finally {
     await browser.close();

@@ -24,7 +24,8 @@ const MiB = 1024 * 1024;
 
 function randomData(size: number): Uint8Array {
   const out = new Uint8Array(size);
-  for (let o = 0; o < size; o += 65536) globalThis.crypto.getRandomValues(out.subarray(o, Math.min(size, o + 65536)));
+  for (let o = 0; o < size; o += 65536)
+    globalThis.crypto.getRandomValues(out.subarray(o, Math.min(size, o + 65536)));
   return out;
 }
 
@@ -40,7 +41,10 @@ function time(fn: () => void, budgetMs = 1000, minRuns = 3): number {
   return (performance.now() - start) / runs;
 }
 
-async function pipeThrough(data: Uint8Array, transform: TransformStream<Uint8Array, Uint8Array>): Promise<number> {
+async function pipeThrough(
+  data: Uint8Array,
+  transform: TransformStream<Uint8Array, Uint8Array>,
+): Promise<number> {
   const source = new ReadableStream<Uint8Array>({
     start(controller) {
       for (let o = 0; o < data.length; o += 256 * 1024) controller.enqueue(data.subarray(o, o + 256 * 1024));
@@ -68,7 +72,13 @@ export async function run(): Promise<void> {
     for (const n of [1, 8]) {
       const plaintext = randomData(size);
       const seal = (): ReturnType<typeof sealEnvelope> =>
-        sealEnvelope({ kind: 'report', id: crypto.randomUUID(), plaintext, recipientPublicKeys: readers.slice(0, n).map((r) => r.publicKey), authorSignSecretKey: author.privateKey });
+        sealEnvelope({
+          kind: 'report',
+          id: crypto.randomUUID(),
+          plaintext,
+          recipientPublicKeys: readers.slice(0, n).map((r) => r.publicKey),
+          authorSignSecretKey: author.privateKey,
+        });
       const env = seal();
       const sealMs = time(seal);
       const openMs = time(() => openEnvelope(env, readers[n - 1]));
@@ -86,13 +96,17 @@ export async function run(): Promise<void> {
   const file = randomData(64 * MiB);
   const blob = encryptAttachment(file, key);
   const mbps = (ms: number): string => fmt(file.length / MiB / (ms / 1000));
-  console.log(`  buffer  encrypt ${mbps(time(() => encryptAttachment(file, key), 2000))} MB/s   decrypt ${mbps(time(() => decryptAttachment(blob, key), 2000))} MB/s   (MB = MiB, 64 MiB file)`);
+  console.log(
+    `  buffer  encrypt ${mbps(time(() => encryptAttachment(file, key), 2000))} MB/s   decrypt ${mbps(time(() => decryptAttachment(blob, key), 2000))} MB/s   (MB = MiB, 64 MiB file)`,
+  );
   const start = performance.now();
   await pipeThrough(file, createAttachmentEncryptStream(key));
   const encStreamMs = performance.now() - start;
   const start2 = performance.now();
   await pipeThrough(blob, createAttachmentDecryptStream(key));
-  console.log(`  stream  encrypt ${mbps(encStreamMs)} MB/s   decrypt ${mbps(performance.now() - start2)} MB/s   (web TransformStream, 256 KiB writes)`);
+  console.log(
+    `  stream  encrypt ${mbps(encStreamMs)} MB/s   decrypt ${mbps(performance.now() - start2)} MB/s   (web TransformStream, 256 KiB writes)`,
+  );
 
   console.log('key derivation (Argon2id)');
   const codeMs = time(() => deriveReporterKeys(generateAccessCode(), 'bench-deployment'), 2000);

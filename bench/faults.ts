@@ -88,9 +88,21 @@ async function main(): Promise<void> {
   const results: ScenarioFigures[] = [];
   for (const name of names) {
     const sc = scenarios[name];
-    if (!sc) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(scenarios).map((n) => JSON.stringify(n)).join(', ')})`);
+    if (!sc)
+      throw new Error(
+        `unknown scenario "${name}" (known: ${Object.keys(scenarios)
+          .map((n) => JSON.stringify(n))
+          .join(', ')})`,
+      );
     console.log(`\n== ${name} ==`);
-    const stack = await FaultStack.start({ pgPort: port++, redisPort: port++, apis: sc.apis, workers: sc.workers, waitSeconds: 20, reporters: Math.ceil(RATE * SECONDS * 1.1) + 10 });
+    const stack = await FaultStack.start({
+      pgPort: port++,
+      redisPort: port++,
+      apis: sc.apis,
+      workers: sc.workers,
+      waitSeconds: 20,
+      reporters: Math.ceil(RATE * SECONDS * 1.1) + 10,
+    });
     try {
       const load = stack.load(RATE, SECONDS, { giveUpAfterMs: 120_000 });
       const faultEnd = await sc.run(stack);

@@ -29,7 +29,8 @@ export interface HttpLoadOptions {
 /** Runs autocannon closed-loop (as fast as the connections go) against `url` (loopback only). */
 export async function httpLoad(options: HttpLoadOptions): Promise<HttpLoadResult> {
   const url = new URL(options.url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('benchmarks target loopback only');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    throw new Error('benchmarks target loopback only');
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'GET',
@@ -78,7 +79,8 @@ export interface RateLoadOptions {
  */
 export async function constantRateLoad(options: RateLoadOptions): Promise<HttpLoadResult> {
   const target = new URL(options.url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname)) throw new Error('benchmarks target loopback only');
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(target.hostname))
+    throw new Error('benchmarks target loopback only');
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections ?? 64 });
   const total = Math.round(options.ratePerSecond * options.durationSeconds);
   const latencies: number[] = [];
@@ -88,7 +90,14 @@ export async function constantRateLoad(options: RateLoadOptions): Promise<HttpLo
   const send = (request: RateLoadRequest, dueAt: number): Promise<void> =>
     new Promise<void>((resolve) => {
       const req = http.request(
-        { agent, host: target.hostname, port: target.port, method: request.method, path: request.path, headers: request.headers },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: request.path,
+          headers: request.headers,
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -118,7 +127,10 @@ export async function constantRateLoad(options: RateLoadOptions): Promise<HttpLo
     }
     // Sleep until the next request is due (not a fixed 1 ms tick: a thousand wake-ups a second
     // would take CPU from the system under test on these 2-core machines).
-    if (sent < total) await new Promise((r) => setTimeout(r, Math.max(1, start + (sent * 1000) / options.ratePerSecond - performance.now())));
+    if (sent < total)
+      await new Promise((r) =>
+        setTimeout(r, Math.max(1, start + (sent * 1000) / options.ratePerSecond - performance.now())),
+      );
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
@@ -175,7 +187,10 @@ export interface SpawnedApp {
  */
 export async function spawnApp(app: 'api' | 'worker', env: Record<string, string>): Promise<SpawnedApp> {
   const port = await freePort();
-  const listen = app === 'api' ? { API_HOST: '127.0.0.1', API_PORT: String(port) } : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
+  const listen =
+    app === 'api'
+      ? { API_HOST: '127.0.0.1', API_PORT: String(port) }
+      : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the spawned processes.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, `dist/apps/${app}/apps/${app}/src/main.js`], {
@@ -186,7 +201,10 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   let ready = false;
   for (let i = 0; i < 300 && !ready; i++) {
     if (child.exitCode !== null) throw new Error(`${app} exited with ${child.exitCode}`);
-    ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    ready = await fetch(`${url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (!ready) await new Promise((r) => setTimeout(r, 100));
   }
   if (!ready) {
@@ -205,9 +223,10 @@ export async function spawnApp(app: 'api' | 'worker', env: Record<string, string
   };
 }
 
-
 /** CPU seconds (user + system) used so far by each named group of processes (Linux /proc). */
-export function cpuSeconds(groups: Record<string, (comm: string, pid: number) => boolean>): Record<string, number> {
+export function cpuSeconds(
+  groups: Record<string, (comm: string, pid: number) => boolean>,
+): Record<string, number> {
   const ticks = 100; // USER_HZ on Linux
   const out: Record<string, number> = Object.fromEntries(Object.keys(groups).map((k) => [k, 0]));
   for (const entry of readdirSync('/proc')) {
@@ -241,6 +260,11 @@ export function cpuMeter(pids: { api?: number; worker?: number }): () => string 
   return () => {
     const after = cpuSeconds(groups);
     const wall = (Date.now() - started) / 1000;
-    return `CPU over ${wall.toFixed(0)} s: ` + Object.keys(groups).map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`).join(', ');
+    return (
+      `CPU over ${wall.toFixed(0)} s: ` +
+      Object.keys(groups)
+        .map((k) => `${k} ${(after[k] - before[k]).toFixed(1)} s`)
+        .join(', ')
+    );
   };
 }

@@ -10,7 +10,14 @@ export async function run(): Promise<void> {
   try {
     console.log('scenario                        throughput      latency');
     for (const path of ['/health/live', '/health/ready']) {
-      printHttpLoad(await httpLoad({ scenario: `GET ${path}`, url: `${api.url}${path}`, durationSeconds: 8, connections: 20 }));
+      printHttpLoad(
+        await httpLoad({
+          scenario: `GET ${path}`,
+          url: `${api.url}${path}`,
+          durationSeconds: 8,
+          connections: 20,
+        }),
+      );
     }
   } finally {
     await api.close();

@@ -14,16 +14,37 @@ import { cryptoReady, randomBytes } from '@panah/crypto';
 import { startApi } from '../test/support/apps';
 import { testConfig } from '../test/support/config';
 import { createTestDatabase, sql } from '../test/support/database';
-import { intakeKeys, publishDirectory, sealReport, signedDirectory, signedInReporter, type TestReporter } from '../test/support/intake';
+import {
+  intakeKeys,
+  publishDirectory,
+  sealReport,
+  signedDirectory,
+  signedInReporter,
+  type TestReporter,
+} from '../test/support/intake';
 import { configEnv, constantRateLoad, httpLoad, percentile, printHttpLoad, spawnApp } from './harness';
 
 const CONNECTIONS = 16;
 const SECONDS = 10;
-const HINTS = { category: 'direct_threat', imminence: 'days', country: 'DE', perpetrator: 'regime_intelligence', namedOnList: false, language: 'prs' };
+const HINTS = {
+  category: 'direct_threat',
+  imminence: 'days',
+  country: 'DE',
+  perpetrator: 'regime_intelligence',
+  namedOnList: false,
+  language: 'prs',
+};
 
 /** Pre-sealed request bodies (sealing is the client's work, not the server's). */
-function bodies(reporter: TestReporter, recipients: Uint8Array[], n: number): { path: string; body: string }[] {
-  const plaintext = JSON.stringify({ schema: 'report/v1', narrative: Buffer.from(randomBytes(3000)).toString('base64') }); // ~4 KiB
+function bodies(
+  reporter: TestReporter,
+  recipients: Uint8Array[],
+  n: number,
+): { path: string; body: string }[] {
+  const plaintext = JSON.stringify({
+    schema: 'report/v1',
+    narrative: Buffer.from(randomBytes(3000)).toString('base64'),
+  }); // ~4 KiB
   return Array.from({ length: n }, () => {
     const envelope = sealReport(reporter, recipients, plaintext, randomUUID());
     return { path: `/v1/reports/${envelope.id}`, body: JSON.stringify({ envelope, hints: HINTS }) };
@@ -75,11 +96,17 @@ export async function run(): Promise<void> {
         connections: 64,
         next: () => {
           const b = pool[next++ % pool.length];
-          return { method: 'PUT', path: b.path, body: b.body, headers: { 'content-type': 'application/json', ...reporter.auth } };
+          return {
+            method: 'PUT',
+            path: b.path,
+            body: b.body,
+            headers: { 'content-type': 'application/json', ...reporter.auth },
+          };
         },
       });
     const curve = [];
-    for (const fraction of (process.env.BENCH_INTAKE_FRACTIONS ?? '0.5,0.8').split(',').map(Number)) curve.push(await atRate(fraction));
+    for (const fraction of (process.env.BENCH_INTAKE_FRACTIONS ?? '0.5,0.8').split(',').map(Number))
+      curve.push(await atRate(fraction));
     const at80 = curve[curve.length - 1];
 
     // pgbench: the same two rows in one transaction, same database, same client count.
@@ -96,13 +123,52 @@ export async function run(): Promise<void> {
       ].join('\n'),
     );
     // -M extended: variables are bound parameters, as the API's queries are.
-    const out = execFileSync('pgbench', ['-n', '-M', 'extended', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), db.url], { encoding: 'utf8' });
+    const out = execFileSync(
+      'pgbench',
+      [
+        '-n',
+        '-M',
+        'extended',
+        '-f',
+        script,
+        '-c',
+        String(CONNECTIONS),
+        '-j',
+        '2',
+        '-T',
+        String(SECONDS),
+        db.url,
+      ],
+      { encoding: 'utf8' },
+    );
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
     const pgLatency = /latency average = ([\d.]+) ms/.exec(out)?.[1];
     // The database's own tail: pgbench throttled (-R) to 80 % of its rate, latency from each
     // transaction's scheduled start (as constantRateLoad measures the API), from its per-transaction log.
     const logDir = mkdtempSync(join(tmpdir(), 'panah-pgbench-'));
-    execFileSync('pgbench', ['-n', '-M', 'extended', '-f', script, '-c', String(CONNECTIONS), '-j', '2', '-T', String(SECONDS), '-R', String(Math.floor(tps * 0.8)), '-l', '--log-prefix', join(logDir, 'tx'), db.url], { encoding: 'utf8' });
+    execFileSync(
+      'pgbench',
+      [
+        '-n',
+        '-M',
+        'extended',
+        '-f',
+        script,
+        '-c',
+        String(CONNECTIONS),
+        '-j',
+        '2',
+        '-T',
+        String(SECONDS),
+        '-R',
+        String(Math.floor(tps * 0.8)),
+        '-l',
+        '--log-prefix',
+        join(logDir, 'tx'),
+        db.url,
+      ],
+      { encoding: 'utf8' },
+    );
     const pgLatencies = readdirSync(logDir).flatMap((f) =>
       readFileSync(join(logDir, f), 'utf8')
         .split('\n')
@@ -113,16 +179,25 @@ export async function run(): Promise<void> {
 
     console.log('scenario                        throughput      latency');
     printHttpLoad(sustained);
-    console.log(`${'pgbench (same two rows)'.padEnd(28)} ${tps.toFixed(0).padStart(8)} tx/s    avg ${pgLatency} ms   (${CONNECTIONS} clients)`);
-    console.log(`${'pgbench (80 %)'.padEnd(28)} ${(tps * 0.8).toFixed(0).padStart(8)} tx/s    p50 ${percentile(pgLatencies, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(pgLatencies, 99).toFixed(1).padStart(6)} ms   (the database alone, same rows)`);
+    console.log(
+      `${'pgbench (same two rows)'.padEnd(28)} ${tps.toFixed(0).padStart(8)} tx/s    avg ${pgLatency} ms   (${CONNECTIONS} clients)`,
+    );
+    console.log(
+      `${'pgbench (80 %)'.padEnd(28)} ${(tps * 0.8).toFixed(0).padStart(8)} tx/s    p50 ${percentile(pgLatencies, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(pgLatencies, 99).toFixed(1).padStart(6)} ms   (the database alone, same rows)`,
+    );
     console.log(`ratio API / pgbench: ${(sustained.requestsPerSecond / tps).toFixed(2)}   (target >= 0.4)`);
     for (const r of curve) printHttpLoad(r);
     console.log(`p99 at 80 % of the sustained rate: ${at80.p99Ms.toFixed(1)} ms   (target < 50 ms)`);
     const pg = await sql(db.url);
-    const counts = await pg.query(`SELECT (SELECT count(*) FROM reports)::int AS reports, (SELECT count(*) FROM outbox)::int AS outbox`);
+    const counts = await pg.query(
+      `SELECT (SELECT count(*) FROM reports)::int AS reports, (SELECT count(*) FROM outbox)::int AS outbox`,
+    );
     await pg.close();
-    console.log(`rows: ${JSON.stringify(counts.rows[0])} (reports = outbox rows: every accepted report announced once)`);
-    if (next > pool.length) console.log(`note: ${next - pool.length} requests reused a body (answered as idempotent replays)`);
+    console.log(
+      `rows: ${JSON.stringify(counts.rows[0])} (reports = outbox rows: every accepted report announced once)`,
+    );
+    if (next > pool.length)
+      console.log(`note: ${next - pool.length} requests reused a body (answered as idempotent replays)`);
   } finally {
     await api.close();
     await db.drop();

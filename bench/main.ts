@@ -13,14 +13,26 @@ import { run as login } from './login.bench';
 import { run as reporter } from './reporter.bench';
 import { run as triage } from './triage.bench';
 
-const scenarios: Record<string, () => Promise<void>> = { health, idle, crypto, intake, triage, escalation, checkins, login, console: consoleBench, reporter };
+const scenarios: Record<string, () => Promise<void>> = {
+  health,
+  idle,
+  crypto,
+  intake,
+  triage,
+  escalation,
+  checkins,
+  login,
+  console: consoleBench,
+  reporter,
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
   for (const name of names) {
     const scenario = scenarios[name];
-    if (!scenario) throw new Error(`unknown scenario "${name}" (known: ${Object.keys(scenarios).join(', ')})`);
+    if (!scenario)
+      throw new Error(`unknown scenario "${name}" (known: ${Object.keys(scenarios).join(', ')})`);
     console.log(`\n== ${name} ==`);
     await scenario();
   }

@@ -10,8 +10,13 @@ import { pinnedRootKey, subresourceIntegrity } from '../libs/web/build/vite-base
 
 const root = resolve(import.meta.dirname, '..');
 const wanted = process.argv.slice(2);
-const configOf = (app) => ['vite.config.mjs', 'vite.config.mts', 'vite.config.ts'].map((f) => resolve(root, 'apps', app, f)).find((f) => existsSync(f));
-const apps = (wanted.length > 0 ? wanted : ['reporter', 'console']).filter((app) => configOf(app) !== undefined);
+const configOf = (app) =>
+  ['vite.config.mjs', 'vite.config.mts', 'vite.config.ts']
+    .map((f) => resolve(root, 'apps', app, f))
+    .find((f) => existsSync(f));
+const apps = (wanted.length > 0 ? wanted : ['reporter', 'console']).filter(
+  (app) => configOf(app) !== undefined,
+);
 const outRoot = resolve(root, process.env.PANAH_WEB_OUT ?? 'dist/web');
 for (const app of apps) {
   await build({

@@ -14,7 +14,9 @@ const alive = (pid) => {
 };
 
 async function main() {
-  const pg = new Client({ connectionString: process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const pg = new Client({
+    connectionString: process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  });
   await pg.connect();
   const { rows } = await pg.query(`SELECT datname FROM pg_database WHERE datname LIKE 'panah\\_t\\_%'`);
   let dropped = 0;
@@ -27,7 +29,9 @@ async function main() {
   }
   await pg.end();
 
-  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+    maxRetriesPerRequest: 1,
+  });
   let removed = 0;
   let cursor = '0';
   do {
@@ -37,7 +41,8 @@ async function main() {
     if (stale.length) removed += await redis.unlink(...stale);
   } while (cursor !== '0');
   redis.disconnect();
-  if (dropped || removed) console.error(`cleaned up after earlier runs: ${dropped} databases, ${removed} Redis keys`);
+  if (dropped || removed)
+    console.error(`cleaned up after earlier runs: ${dropped} databases, ${removed} Redis keys`);
 }
 
 main().catch((error) => {

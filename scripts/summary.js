@@ -7,7 +7,9 @@ if (!fs.existsSync(file)) {
   process.exit(1);
 }
 const r = JSON.parse(fs.readFileSync(file, 'utf8'));
-const failedSuites = r.testResults.filter((s) => s.status === 'failed' && s.assertionResults.length === 0).length;
+const failedSuites = r.testResults.filter(
+  (s) => s.status === 'failed' && s.assertionResults.length === 0,
+).length;
 const failed = r.numFailedTests + failedSuites;
 console.log(`${r.numPassedTests} passed, ${failed} failed`);
 process.exit(failed > 0 || r.numPassedTests === 0 ? 1 : 0);

@@ -41,16 +41,25 @@ describe('CaseRepository', () => {
     return outcome.caseId;
   }
 
-  async function updates(caseId: string): Promise<{ job_id: string; payload: { caseId: string; version: number } }[]> {
-    return rowsOf(db.url, `SELECT job_id, payload FROM outbox WHERE job_name = $1 AND payload->>'caseId' = $2 ORDER BY id`, [JobName.CaseUpdated, caseId]);
+  async function updates(
+    caseId: string,
+  ): Promise<{ job_id: string; payload: { caseId: string; version: number } }[]> {
+    return rowsOf(
+      db.url,
+      `SELECT job_id, payload FROM outbox WHERE job_name = $1 AND payload->>'caseId' = $2 ORDER BY id`,
+      [JobName.CaseUpdated, caseId],
+    );
   }
 
-  async function stored(caseId: string): Promise<{ state: string; version: number; assignee_id: string | null; resolved_at: Date | null }> {
-    const [row] = await rowsOf<{ state: string; version: number; assignee_id: string | null; resolved_at: Date | null }>(
-      db.url,
-      `SELECT state, version, assignee_id, resolved_at FROM cases WHERE id = $1`,
-      [caseId],
-    );
+  async function stored(
+    caseId: string,
+  ): Promise<{ state: string; version: number; assignee_id: string | null; resolved_at: Date | null }> {
+    const [row] = await rowsOf<{
+      state: string;
+      version: number;
+      assignee_id: string | null;
+      resolved_at: Date | null;
+    }>(db.url, `SELECT state, version, assignee_id, resolved_at FROM cases WHERE id = $1`, [caseId]);
     return row;
   }
 
@@ -58,7 +67,9 @@ describe('CaseRepository', () => {
     const caseId = await openCase();
     expect(await ds.transaction((m) => cases.acknowledge(m, caseId))).toEqual({ caseId, version: 2 });
     expect(await stored(caseId)).toMatchObject({ state: 'acknowledged', version: 2 });
-    expect(await updates(caseId)).toEqual([{ job_id: caseUpdatedJobId(caseId, 2), payload: { caseId, version: 2 } }]);
+    expect(await updates(caseId)).toEqual([
+      { job_id: caseUpdatedJobId(caseId, 2), payload: { caseId, version: 2 } },
+    ]);
     // A second acknowledgement changes nothing and announces nothing.
     expect(await ds.transaction((m) => cases.acknowledge(m, caseId))).toBeNull();
     expect((await updates(caseId)).length).toBe(1);
@@ -78,7 +89,9 @@ describe('CaseRepository', () => {
     expect(await ds.transaction((m) => cases.resolve(m, caseId, at))).toEqual({ caseId, version: 2 });
     expect((await stored(caseId)).state).toBe('resolved');
     expect(await ds.transaction((m) => cases.resolve(m, caseId, at))).toBeNull();
-    expect(await updates(caseId)).toEqual([{ job_id: caseUpdatedJobId(caseId, 2), payload: { caseId, version: 2 } }]);
+    expect(await updates(caseId)).toEqual([
+      { job_id: caseUpdatedJobId(caseId, 2), payload: { caseId, version: 2 } },
+    ]);
   });
 
   it('assigning is a versioned change too, and assigning the same person again is none', async () => {
@@ -91,7 +104,11 @@ describe('CaseRepository', () => {
     expect(await ds.transaction((m) => cases.assign(m, caseId, staffId))).toEqual({ caseId, version: 2 });
     expect(await ds.transaction((m) => cases.assign(m, caseId, staffId))).toBeNull();
     expect(await stored(caseId)).toMatchObject({ assignee_id: staffId, version: 2 });
-    const [listed] = await cases.listForStaff(ds.manager, { teamIds: [], assigneeId: staffId }, { limit: 10 });
+    const [listed] = await cases.listForStaff(
+      ds.manager,
+      { teamIds: [], assigneeId: staffId },
+      { limit: 10 },
+    );
     expect(listed).toMatchObject({ id: caseId, assignee_id: staffId });
   });
 });

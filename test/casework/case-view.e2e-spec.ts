@@ -53,7 +53,13 @@ describe('case list and case view with its timeline', () => {
     db = await createTestDatabase();
     smtp = await TestSmtpServer.start();
     keys = await intakeKeys(2);
-    const config = testConfig(db.url, { ...keys.env, DEPLOYMENT_ID: DEPLOYMENT, SMTP_URL: smtp.url, ESCALATION_SWEEP_EVERY_MS: '500', CHECKIN_SIGNATURE_MAX_AGE_SECONDS: '600' });
+    const config = testConfig(db.url, {
+      ...keys.env,
+      DEPLOYMENT_ID: DEPLOYMENT,
+      SMTP_URL: smtp.url,
+      ESCALATION_SWEEP_EVERY_MS: '500',
+      CHECKIN_SIGNATURE_MAX_AGE_SECONDS: '600',
+    });
     api = await startApi(config);
     worker = await startWorker(config);
     await publishDirectory(api, signedDirectory(keys, DEPLOYMENT));
@@ -64,7 +70,12 @@ describe('case list and case view with its timeline', () => {
     cwB = await keyedStaff(api, db, { role: 'caseworker', teams: ['desk B'] });
     admin = await signedInStaff(api, db, { role: 'admin' });
     await addContact(api, cwA, 'email', { address: `${cwA.login}@staff.example` });
-    policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'team', teamId: teamA }] }, { type: 'wait', seconds: 600 }] });
+    policyId = await createPolicy(api, admin, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'team', teamId: teamA }] },
+        { type: 'wait', seconds: 600 },
+      ],
+    });
   });
 
   afterAll(async () => {
@@ -75,39 +86,91 @@ describe('case list and case view with its timeline', () => {
   });
 
   it('shows severity, state, reasons, team, deadline and the whole timeline in order: report, escalation, notifications, panic, messages, note', async () => {
-    const { reporter, caseId, reportId } = await caseWithReport(api, db, { teamId: teamA, policyId, intake: [keys.staff[0].publicKey, keys.staff[1].publicKey] });
+    const { reporter, caseId, reportId } = await caseWithReport(api, db, {
+      teamId: teamA,
+      policyId,
+      intake: [keys.staff[0].publicKey, keys.staff[1].publicKey],
+    });
     const attachmentId = randomUUID();
     const blob = encryptAttachment(utf8('a photo'), generateAttachmentKey());
-    const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...reporter.auth }, body: bytes(blob) });
+    const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
+      body: bytes(blob),
+    });
     expect(up.status).toBe(201);
     // The escalation starts and emails cwA (delivered by the worker over SMTP).
-    await waitFor(() => q<{ status: string }>(`SELECT n.status FROM escalation_notifications n JOIN escalation_runs r ON r.id = n.run_id WHERE r.case_id = $1 AND n.status = 'delivered'`, [caseId]).then((r) => r.length > 0 && r), {
-      what: 'a delivered escalation notification',
-    });
+    await waitFor(
+      () =>
+        q<{ status: string }>(
+          `SELECT n.status FROM escalation_notifications n JOIN escalation_runs r ON r.id = n.run_id WHERE r.case_id = $1 AND n.status = 'delivered'`,
+          [caseId],
+        ).then((r) => r.length > 0 && r),
+      {
+        what: 'a delivered escalation notification',
+      },
+    );
     const panic = await send(api, reporter.auth, 'POST', '/panic', signedSignal('panic', reporter));
     expect(panic.status).toBeLessThan(300);
-    const staffMsg = sealAs(cwA, 'message', [reporter.box.publicKey, cwA.keys.boxKeyPair.publicKey], 'we are on it');
-    expect((await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${staffMsg.id}`, { envelope: staffMsg })).status).toBe(201);
+    const staffMsg = sealAs(
+      cwA,
+      'message',
+      [reporter.box.publicKey, cwA.keys.boxKeyPair.publicKey],
+      'we are on it',
+    );
+    expect(
+      (
+        await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${staffMsg.id}`, {
+          envelope: staffMsg,
+        })
+      ).status,
+    ).toBe(201);
     const reply = sealAs(reporter, 'message', [keys.staff[1].publicKey], 'thank you');
-    expect((await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${reply.id}`, { envelope: reply })).status).toBe(201);
-    const note = sealAs(supA, 'note', [supA.keys.boxKeyPair.publicKey, keys.staff[0].publicKey], 'liaison called');
-    expect((await send(api, supA.headers, 'PUT', `/cases/${caseId}/notes/${note.id}`, { envelope: note })).status).toBe(201);
+    expect(
+      (
+        await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${reply.id}`, {
+          envelope: reply,
+        })
+      ).status,
+    ).toBe(201);
+    const note = sealAs(
+      supA,
+      'note',
+      [supA.keys.boxKeyPair.publicKey, keys.staff[0].publicKey],
+      'liaison called',
+    );
+    expect(
+      (await send(api, supA.headers, 'PUT', `/cases/${caseId}/notes/${note.id}`, { envelope: note })).status,
+    ).toBe(201);
 
     const res = await send(api, cwA.headers, 'GET', `/cases/${caseId}`);
     expect(res.status).toBe(200);
     const d = res.body as unknown as Detail;
-    expect(d).toMatchObject({ id: caseId, teamId: teamA, assigneeId: null, state: 'open', severity: 'critical', escalation: { acknowledgedBy: null } });
+    expect(d).toMatchObject({
+      id: caseId,
+      teamId: teamA,
+      assigneeId: null,
+      state: 'open',
+      severity: 'critical',
+      escalation: { acknowledgedBy: null },
+    });
     expect(d.reasons).toEqual(expect.arrayContaining(['report', 'panic']));
     expect(d.reporter.signKeys.map((k) => k.kid)).toContain(reporter.reporterId);
     const types = d.timeline.map((e) => e.type);
     const first = (t: string): number => types.indexOf(t);
     expect(first('report')).toBe(0);
     expect(d.timeline[0]).toMatchObject({ reportId, attachments: [{ id: attachmentId, size: blob.length }] });
-    expect(types).toEqual(expect.arrayContaining(['report', 'escalation', 'notification', 'checkin', 'message', 'note']));
+    expect(types).toEqual(
+      expect.arrayContaining(['report', 'escalation', 'notification', 'checkin', 'message', 'note']),
+    );
     expect(d.timeline.find((e) => e.type === 'checkin')).toMatchObject({ kind: 'panic' });
     // Everyone the escalation alerted is there, with the channel used (none for a member without contact methods).
     const notified = d.timeline.filter((e) => e.type === 'notification');
-    expect(notified).toEqual(expect.arrayContaining([expect.objectContaining({ recipientId: cwA.staffId, channel: 'email', status: 'delivered' })]));
+    expect(notified).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ recipientId: cwA.staffId, channel: 'email', status: 'delivered' }),
+      ]),
+    );
     expect(d.timeline.filter((e) => e.type === 'message').map((e) => [e.messageId, e.from])).toEqual([
       [staffMsg.id, 'staff'],
       [reply.id, 'reporter'],
@@ -117,16 +180,25 @@ describe('case list and case view with its timeline', () => {
     expect([...ats].sort()).toEqual(ats);
     // Check-in events carry times and kinds only.
     expect(Object.keys(d.timeline.find((e) => e.type === 'checkin')!).sort()).toEqual(['at', 'kind', 'type']);
-    expect(await q(`SELECT actor_id FROM audit_log WHERE action = 'case.viewed' AND target_id = $1`, [caseId])).toEqual([{ actor_id: cwA.staffId }]);
+    expect(
+      await q(`SELECT actor_id FROM audit_log WHERE action = 'case.viewed' AND target_id = $1`, [caseId]),
+    ).toEqual([{ actor_id: cwA.staffId }]);
 
     // Caseworkers of the team read the escalation history; another team's caseworker cannot.
-    expect((await send(api, cwA.headers, 'GET', `/escalations/${d.escalation!.id}/history`)).status).toBe(200);
-    expect((await send(api, cwB.headers, 'GET', `/escalations/${d.escalation!.id}/history`)).status).toBe(404);
+    expect((await send(api, cwA.headers, 'GET', `/escalations/${d.escalation!.id}/history`)).status).toBe(
+      200,
+    );
+    expect((await send(api, cwB.headers, 'GET', `/escalations/${d.escalation!.id}/history`)).status).toBe(
+      404,
+    );
   });
 
   it('lists cases for caseworkers and supervisors with filters and keyset pages; another team sees none of them', async () => {
     const made = [];
-    for (const severity of ['high', 'low', 'high']) made.push(await caseWithReport(api, db, { teamId: teamA, severity, intake: [keys.staff[1].publicKey] }));
+    for (const severity of ['high', 'low', 'high'])
+      made.push(
+        await caseWithReport(api, db, { teamId: teamA, severity, intake: [keys.staff[1].publicKey] }),
+      );
     const ids = made.map((m) => m.caseId);
     const all = async (who: TestStaff, filter: Record<string, string>): Promise<string[]> => {
       const seen: string[] = [];
@@ -148,16 +220,37 @@ describe('case list and case view with its timeline', () => {
     expect(await all(cwA, { assigneeId: cwA.staffId })).toEqual([]);
     expect((await send(api, admin.headers, 'GET', '/cases')).status).toBe(403);
     expect((await send(api, cwA.headers, 'GET', '/cases?reason=DROP%20TABLE')).status).toBe(400);
-    const item = ((await send(api, cwA.headers, 'GET', `/cases?limit=200&teamId=${teamA}`)).body.items as Record<string, unknown>[]).find((i) => i.id === ids[0]);
-    expect(Object.keys(item!).sort()).toEqual(['assigneeId', 'deadlineAt', 'id', 'openedAt', 'reasons', 'severity', 'state', 'teamId']);
+    const item = (
+      (await send(api, cwA.headers, 'GET', `/cases?limit=200&teamId=${teamA}`)).body.items as Record<
+        string,
+        unknown
+      >[]
+    ).find((i) => i.id === ids[0]);
+    expect(Object.keys(item!).sort()).toEqual([
+      'assigneeId',
+      'deadlineAt',
+      'id',
+      'openedAt',
+      'reasons',
+      'severity',
+      'state',
+      'teamId',
+    ]);
   });
 
   it('refuses the case view to another team’s caseworker (404), an admin and a reporter (403), and audits only real reads', async () => {
-    const { reporter, caseId } = await caseWithReport(api, db, { teamId: teamA, intake: [keys.staff[1].publicKey] });
+    const { reporter, caseId } = await caseWithReport(api, db, {
+      teamId: teamA,
+      intake: [keys.staff[1].publicKey],
+    });
     expect((await send(api, cwB.headers, 'GET', `/cases/${caseId}`)).status).toBe(404);
-    expect((await send(api, cwB.headers, 'GET', `/cases/${randomUUID()}`)).body).toEqual((await send(api, cwB.headers, 'GET', `/cases/${caseId}`)).body);
+    expect((await send(api, cwB.headers, 'GET', `/cases/${randomUUID()}`)).body).toEqual(
+      (await send(api, cwB.headers, 'GET', `/cases/${caseId}`)).body,
+    );
     expect((await send(api, admin.headers, 'GET', `/cases/${caseId}`)).status).toBe(403);
     expect((await send(api, reporter.auth, 'GET', `/cases/${caseId}`)).status).toBe(403);
-    expect(await q(`SELECT actor_id FROM audit_log WHERE action = 'case.viewed' AND target_id = $1`, [caseId])).toEqual([]);
+    expect(
+      await q(`SELECT actor_id FROM audit_log WHERE action = 'case.viewed' AND target_id = $1`, [caseId]),
+    ).toEqual([]);
   });
 });

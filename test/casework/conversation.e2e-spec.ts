@@ -18,7 +18,14 @@ import { caseWithReport, keyedStaff, sealAs, send, type KeyedStaff } from '../su
 import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
 import { addContact } from '../support/escalation';
-import { intakeKeys, publishDirectory, signedDirectory, signedInReporter, type IntakeKeys, type TestReporter } from '../support/intake';
+import {
+  intakeKeys,
+  publishDirectory,
+  signedDirectory,
+  signedInReporter,
+  type IntakeKeys,
+  type TestReporter,
+} from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
@@ -53,7 +60,12 @@ describe('case work: conversation, notes, recipients, attachments', () => {
     db = await createTestDatabase();
     smtp = await TestSmtpServer.start();
     keys = await intakeKeys(2);
-    const config = testConfig(db.url, { ...keys.env, DEPLOYMENT_ID: DEPLOYMENT, SMTP_URL: smtp.url, ATTACHMENT_MAX_BYTES: String(512 * 1024) });
+    const config = testConfig(db.url, {
+      ...keys.env,
+      DEPLOYMENT_ID: DEPLOYMENT,
+      SMTP_URL: smtp.url,
+      ATTACHMENT_MAX_BYTES: String(512 * 1024),
+    });
     api = await startApi(config);
     worker = await startWorker(config);
     await publishDirectory(api, signedDirectory(keys, DEPLOYMENT));
@@ -74,79 +86,190 @@ describe('case work: conversation, notes, recipients, attachments', () => {
     await db?.drop();
   });
 
-  const newCase = () => caseWithReport(api, db, { teamId: teamA, intake: [keys.staff[0].publicKey, keys.staff[1].publicKey] });
-  const staffMessage = (author: KeyedStaff, reporter: TestReporter, text = 'We have your report.', extra: Uint8Array[] = []): Envelope =>
-    sealAs(author, 'message', [reporter.box.publicKey, box(author), ...extra], JSON.stringify({ schema: 'message/1', text }));
+  const newCase = () =>
+    caseWithReport(api, db, { teamId: teamA, intake: [keys.staff[0].publicKey, keys.staff[1].publicKey] });
+  const staffMessage = (
+    author: KeyedStaff,
+    reporter: TestReporter,
+    text = 'We have your report.',
+    extra: Uint8Array[] = [],
+  ): Envelope =>
+    sealAs(
+      author,
+      'message',
+      [reporter.box.publicKey, box(author), ...extra],
+      JSON.stringify({ schema: 'message/1', text }),
+    );
   const note = (author: KeyedStaff, text = 'called the police liaison', extra: Uint8Array[] = []): Envelope =>
     sealAs(author, 'note', [box(author), recovery(), ...extra], JSON.stringify({ schema: 'note/1', text }));
 
   it('a caseworker answers the reporter: 201, identical replay 200, another body 409; the reporter opens it and verifies the author', async () => {
     const { reporter, caseId } = await newCase();
     const env = staffMessage(cwA, reporter, 'We have your report. Stay at the safe address.', [box(supA)]);
-    const first = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: env });
+    const first = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, {
+      envelope: env,
+    });
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ id: env.id, caseId, from: 'staff', authorStaffId: cwA.staffId, envelope: env });
-    expect((await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: env })).status).toBe(200);
-    const other = staffMessage(cwA, reporter, 'something else', [], );
-    const conflict = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: { ...other, id: env.id } });
+    expect(first.body).toMatchObject({
+      id: env.id,
+      caseId,
+      from: 'staff',
+      authorStaffId: cwA.staffId,
+      envelope: env,
+    });
+    expect(
+      (await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: env })).status,
+    ).toBe(200);
+    const other = staffMessage(cwA, reporter, 'something else', []);
+    const conflict = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, {
+      envelope: { ...other, id: env.id },
+    });
     expect([conflict.status, conflict.body.reason]).toEqual([400, 'envelope/bad_signature']); // id is signed: a moved envelope fails first
     const other2 = sealAs(cwA, 'message', [reporter.box.publicKey, box(cwA)], 'different', env.id);
-    const c2 = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: other2 });
+    const c2 = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, {
+      envelope: other2,
+    });
     expect([c2.status, c2.body.reason]).toEqual([409, 'message/conflict']);
 
     const inboxOfReporter = await send(api, reporter.auth, 'GET', '/messages');
-    const items = inboxOfReporter.body.items as { id: string; from: string; caseId: string; envelope: Envelope }[];
+    const items = inboxOfReporter.body.items as {
+      id: string;
+      from: string;
+      caseId: string;
+      envelope: Envelope;
+    }[];
     expect(items.map((i) => [i.id, i.from, i.caseId])).toEqual([[env.id, 'staff', caseId]]);
     // The author's sign key by the envelope's author.kid, then verify and open as the reporter.
     const author = await send(api, cwA2.headers, 'GET', `/keys/staff/${items[0].envelope.author.kid}`);
-    expect(author.body).toMatchObject({ staffId: cwA.staffId, signPk: toB64u(cwA.keys.signKeyPair.publicKey) });
-    const plain = openVerifiedEnvelope(items[0].envelope, reporter.box, fromB64u(author.body.signPk as string));
-    expect(JSON.parse(fromUtf8(plain))).toEqual({ schema: 'message/1', text: 'We have your report. Stay at the safe address.' });
-    expect(await q(`SELECT action FROM audit_log WHERE action = 'case.message_sent' AND target_id = $1`, [caseId])).toHaveLength(1);
+    expect(author.body).toMatchObject({
+      staffId: cwA.staffId,
+      signPk: toB64u(cwA.keys.signKeyPair.publicKey),
+    });
+    const plain = openVerifiedEnvelope(
+      items[0].envelope,
+      reporter.box,
+      fromB64u(author.body.signPk as string),
+    );
+    expect(JSON.parse(fromUtf8(plain))).toEqual({
+      schema: 'message/1',
+      text: 'We have your report. Stay at the safe address.',
+    });
+    expect(
+      await q(`SELECT action FROM audit_log WHERE action = 'case.message_sent' AND target_id = $1`, [caseId]),
+    ).toHaveLength(1);
   });
 
   it.each([
-    ['leaves out the reporter', (a: KeyedStaff) => sealAs(a, 'message', [box(a)], 'x'), 'envelope/missing_recipient', 'envelope.recipients'],
-    ['leaves out the author', (a: KeyedStaff, r: TestReporter) => sealAs(a, 'message', [r.box.publicKey], 'x'), 'envelope/missing_recipient', 'envelope.recipients'],
-    ['adds a key of another team', (a: KeyedStaff, r: TestReporter) => sealAs(a, 'message', [r.box.publicKey, box(a), box(cwB)], 'x'), 'envelope/unknown_recipient', 'envelope.recipients[2].kid'],
-    ['is signed by another staff member', (a: KeyedStaff, r: TestReporter) => sealAs(cwA2, 'message', [r.box.publicKey, box(a)], 'x'), 'envelope/unknown_author', 'envelope.author.kid'],
-    ['is envelope v1', (a: KeyedStaff, r: TestReporter) => ({ ...sealAs(a, 'message', [r.box.publicKey, box(a)], 'x'), v: 1 }) as unknown as Envelope, 'envelope/v1_retired', 'envelope.v'],
-    ['is a note', (a: KeyedStaff, r: TestReporter) => sealAs(a, 'note', [r.box.publicKey, box(a)], 'x'), 'envelope/bad_format', 'envelope.kind'],
-  ])('refuses a staff message that %s with a 400 naming the field, and stores nothing', async (_what, make, reason, path) => {
-    const { reporter, caseId } = await newCase();
-    const env = make(cwA, reporter);
-    const res = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, { envelope: env });
-    expect([res.status, res.body.reason]).toEqual([400, reason]);
-    expect((res.body.fields as { path: string }[]).map((f) => f.path)).toContain(path);
-    expect(await q(`SELECT id FROM reporter_messages WHERE case_id = $1`, [caseId])).toEqual([]);
-  });
+    [
+      'leaves out the reporter',
+      (a: KeyedStaff) => sealAs(a, 'message', [box(a)], 'x'),
+      'envelope/missing_recipient',
+      'envelope.recipients',
+    ],
+    [
+      'leaves out the author',
+      (a: KeyedStaff, r: TestReporter) => sealAs(a, 'message', [r.box.publicKey], 'x'),
+      'envelope/missing_recipient',
+      'envelope.recipients',
+    ],
+    [
+      'adds a key of another team',
+      (a: KeyedStaff, r: TestReporter) => sealAs(a, 'message', [r.box.publicKey, box(a), box(cwB)], 'x'),
+      'envelope/unknown_recipient',
+      'envelope.recipients[2].kid',
+    ],
+    [
+      'is signed by another staff member',
+      (a: KeyedStaff, r: TestReporter) => sealAs(cwA2, 'message', [r.box.publicKey, box(a)], 'x'),
+      'envelope/unknown_author',
+      'envelope.author.kid',
+    ],
+    [
+      'is envelope v1',
+      (a: KeyedStaff, r: TestReporter) =>
+        ({ ...sealAs(a, 'message', [r.box.publicKey, box(a)], 'x'), v: 1 }) as unknown as Envelope,
+      'envelope/v1_retired',
+      'envelope.v',
+    ],
+    [
+      'is a note',
+      (a: KeyedStaff, r: TestReporter) => sealAs(a, 'note', [r.box.publicKey, box(a)], 'x'),
+      'envelope/bad_format',
+      'envelope.kind',
+    ],
+  ])(
+    'refuses a staff message that %s with a 400 naming the field, and stores nothing',
+    async (_what, make, reason, path) => {
+      const { reporter, caseId } = await newCase();
+      const env = make(cwA, reporter);
+      const res = await send(api, cwA.headers, 'PUT', `/cases/${caseId}/messages/${env.id}`, {
+        envelope: env,
+      });
+      expect([res.status, res.body.reason]).toEqual([400, reason]);
+      expect((res.body.fields as { path: string }[]).map((f) => f.path)).toContain(path);
+      expect(await q(`SELECT id FROM reporter_messages WHERE case_id = $1`, [caseId])).toEqual([]);
+    },
+  );
 
   it('a reporter message joins the conversation and tells the case staff (content-free), opening or raising nothing', async () => {
     const { reporter, caseId, reportId } = await newCase();
-    const before = await q<{ version: number; severity: string }>(`SELECT version, severity FROM cases WHERE id = $1`, [caseId]);
-    const env = sealAs(reporter, 'message', [keys.staff[0].publicKey, keys.staff[1].publicKey], '{"schema":"message/1","text":"They are outside again"}');
-    const res = await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env });
+    const before = await q<{ version: number; severity: string }>(
+      `SELECT version, severity FROM cases WHERE id = $1`,
+      [caseId],
+    );
+    const env = sealAs(
+      reporter,
+      'message',
+      [keys.staff[0].publicKey, keys.staff[1].publicKey],
+      '{"schema":"message/1","text":"They are outside again"}',
+    );
+    const res = await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, {
+      envelope: env,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ id: env.id, caseId, reportId, from: 'reporter', authorStaffId: null });
-    expect((await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env })).status).toBe(200);
+    expect(
+      (await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env }))
+        .status,
+    ).toBe(200);
     const ref = shortRefFromId(caseId);
-    const mail = await waitFor(() => smtp.to(inbox(cwA)).find((m) => m.text.includes(`update on high case ${ref}`)), { what: 'the case update email' });
+    const mail = await waitFor(
+      () => smtp.to(inbox(cwA)).find((m) => m.text.includes(`update on high case ${ref}`)),
+      { what: 'the case update email' },
+    );
     expect(mail.text).not.toContain('outside');
     expect(await q(`SELECT version, severity FROM cases WHERE id = $1`, [caseId])).toEqual(before);
     expect(await q(`SELECT id FROM cases WHERE reporter_id = $1`, [reporter.reporterId])).toHaveLength(1);
     const stranger = sealAs(reporter, 'message', [box(cwB)], 'x');
-    const refused = await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${stranger.id}`, { envelope: stranger });
+    const refused = await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${stranger.id}`, {
+      envelope: stranger,
+    });
     expect([refused.status, refused.body.reason]).toEqual([400, 'envelope/unknown_recipient']);
   });
 
   it('a reporter message on an acknowledged case tells its assignee at once (issue 15 point 6)', async () => {
-    const { reporter, caseId, reportId } = await caseWithReport(api, db, { teamId: teamA, intake: [keys.staff[0].publicKey, keys.staff[1].publicKey], state: 'acknowledged' });
+    const { reporter, caseId, reportId } = await caseWithReport(api, db, {
+      teamId: teamA,
+      intake: [keys.staff[0].publicKey, keys.staff[1].publicKey],
+      state: 'acknowledged',
+    });
     await q(`UPDATE cases SET assignee_id = $2 WHERE id = $1`, [caseId, cwA2.staffId]);
-    const env = sealAs(reporter, 'message', [keys.staff[0].publicKey, keys.staff[1].publicKey], '{"schema":"message/1","text":"They came back"}');
-    expect((await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env })).status).toBe(201);
+    const env = sealAs(
+      reporter,
+      'message',
+      [keys.staff[0].publicKey, keys.staff[1].publicKey],
+      '{"schema":"message/1","text":"They came back"}',
+    );
+    expect(
+      (await send(api, reporter.auth, 'PUT', `/reports/${reportId}/messages/${env.id}`, { envelope: env }))
+        .status,
+    ).toBe(201);
     const told = await waitFor(
       async () => {
-        const rows = await q<{ recipient_id: string }>(`SELECT recipient_id FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update'`, [caseId]);
+        const rows = await q<{ recipient_id: string }>(
+          `SELECT recipient_id FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update'`,
+          [caseId],
+        );
         return rows.length > 0 ? rows : null;
       },
       { what: 'the case update' },
@@ -157,14 +280,26 @@ describe('case work: conversation, notes, recipients, attachments', () => {
   it('case notes: 201, replay 200, another body 409; the recovery key and the author are required', async () => {
     const { caseId } = await newCase();
     const env = note(cwA, 'met the reporter', [box(cwA2)]);
-    expect((await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: env })).status).toBe(201);
-    expect((await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: env })).status).toBe(200);
+    expect(
+      (await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: env })).status,
+    ).toBe(201);
+    expect(
+      (await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: env })).status,
+    ).toBe(200);
     const other = sealAs(cwA, 'note', [box(cwA), recovery()], 'other', env.id);
-    expect((await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: other })).body.reason).toBe('note/conflict');
+    expect(
+      (await send(api, cwA.headers, 'PUT', `/cases/${caseId}/notes/${env.id}`, { envelope: other })).body
+        .reason,
+    ).toBe('note/conflict');
     const noRecovery = sealAs(supA, 'note', [box(supA)], 'x');
-    const res = await send(api, supA.headers, 'PUT', `/cases/${caseId}/notes/${noRecovery.id}`, { envelope: noRecovery });
+    const res = await send(api, supA.headers, 'PUT', `/cases/${caseId}/notes/${noRecovery.id}`, {
+      envelope: noRecovery,
+    });
     expect([res.status, res.body.reason]).toEqual([400, 'envelope/missing_recipient']);
-    const rows = await q<{ id: string; author_id: string }>(`SELECT id, author_id FROM case_notes WHERE case_id = $1`, [caseId]);
+    const rows = await q<{ id: string; author_id: string }>(
+      `SELECT id, author_id FROM case_notes WHERE case_id = $1`,
+      [caseId],
+    );
     expect(rows).toEqual([{ id: env.id, author_id: cwA.staffId }]);
   });
 
@@ -172,9 +307,17 @@ describe('case work: conversation, notes, recipients, attachments', () => {
     const { reporter, caseId } = await newCase();
     const res = await send(api, cwA2.headers, 'GET', `/cases/${caseId}/recipients`);
     expect(res.status).toBe(200);
-    const body = res.body as { message: { pk: string; role: string; staffId: string | null }[]; note: { pk: string; role: string; staffId: string | null }[] };
+    const body = res.body as {
+      message: { pk: string; role: string; staffId: string | null }[];
+      note: { pk: string; role: string; staffId: string | null }[];
+    };
     const pk = (b: Uint8Array): string => toB64u(b);
-    expect(body.message.map((k) => k.pk)).toEqual([pk(reporter.box.publicKey), pk(box(cwA2)), pk(box(cwA)), pk(box(supA))]);
+    expect(body.message.map((k) => k.pk)).toEqual([
+      pk(reporter.box.publicKey),
+      pk(box(cwA2)),
+      pk(box(cwA)),
+      pk(box(supA)),
+    ]);
     expect(body.note.map((k) => [k.role, k.pk])).toEqual([
       ['staff', pk(box(cwA2))],
       ['staff', pk(box(cwA))],
@@ -196,7 +339,9 @@ describe('case work: conversation, notes, recipients, attachments', () => {
       body: bytes(blob),
     });
     expect(up.status).toBe(201);
-    const res = await fetch(`${api.url}/v1/cases/${caseId}/attachments/${attachmentId}`, { headers: cwA.headers });
+    const res = await fetch(`${api.url}/v1/cases/${caseId}/attachments/${attachmentId}`, {
+      headers: cwA.headers,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('content-length')).toBe(String(blob.length));
@@ -204,15 +349,26 @@ describe('case work: conversation, notes, recipients, attachments', () => {
     const got = new Uint8Array(await res.arrayBuffer());
     const plain = decryptAttachment(got, key);
     expect(attachmentHash(plain)).toEqual(attachmentHash(file));
-    expect(await q(`SELECT action FROM audit_log WHERE action = 'case.attachment_read' AND target_id = $1`, [caseId])).toHaveLength(1);
-    expect((await fetch(`${api.url}/v1/cases/${caseId}/attachments/${randomUUID()}`, { headers: cwA.headers })).status).toBe(404);
+    expect(
+      await q(`SELECT action FROM audit_log WHERE action = 'case.attachment_read' AND target_id = $1`, [
+        caseId,
+      ]),
+    ).toHaveLength(1);
+    expect(
+      (await fetch(`${api.url}/v1/cases/${caseId}/attachments/${randomUUID()}`, { headers: cwA.headers }))
+        .status,
+    ).toBe(404);
   });
 
   it('refuses every case-work route to another team’s caseworker, an admin and another reporter, and writes nothing', async () => {
     const { reporter, caseId, reportId } = await newCase();
     const attachmentId = randomUUID();
     const blob = encryptAttachment(utf8('photo'), generateAttachmentKey());
-    await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...reporter.auth }, body: bytes(blob) });
+    await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
+      body: bytes(blob),
+    });
     const intruder = await signedInReporter(api.url);
     const auditBefore = (await q(`SELECT count(*)::int AS n FROM audit_log`))[0];
     for (const who of [cwB, admin]) {
@@ -226,14 +382,20 @@ describe('case work: conversation, notes, recipients, attachments', () => {
         await send(api, who.headers, 'GET', `/cases/${caseId}/attachments/${attachmentId}`),
       ];
       // Another team's caseworker: the same 404 as a missing case. An admin: refused by role (403).
-      expect(results.map((r) => r.status)).toEqual(who === admin ? [403, 403, 403, 403] : [404, 404, 404, 404]);
+      expect(results.map((r) => r.status)).toEqual(
+        who === admin ? [403, 403, 403, 403] : [404, 404, 404, 404],
+      );
     }
     const m = sealAs(intruder, 'message', [keys.staff[1].publicKey], 'x');
-    const asIntruder = await send(api, intruder.auth, 'PUT', `/reports/${reportId}/messages/${m.id}`, { envelope: m });
+    const asIntruder = await send(api, intruder.auth, 'PUT', `/reports/${reportId}/messages/${m.id}`, {
+      envelope: m,
+    });
     expect([asIntruder.status, asIntruder.body.reason]).toEqual([404, 'report/not_found']);
     const staffRoute = await send(api, intruder.auth, 'GET', `/cases/${caseId}/recipients`);
     expect(staffRoute.status).toBe(403);
-    expect(await q(`SELECT id FROM reporter_messages WHERE case_id = $1 OR report_id = $2`, [caseId, reportId])).toEqual([]);
+    expect(
+      await q(`SELECT id FROM reporter_messages WHERE case_id = $1 OR report_id = $2`, [caseId, reportId]),
+    ).toEqual([]);
     expect(await q(`SELECT id FROM case_notes WHERE case_id = $1`, [caseId])).toEqual([]);
     expect((await q(`SELECT count(*)::int AS n FROM audit_log`))[0]).toEqual(auditBefore);
     expect((await send(api, intruder.auth, 'GET', '/messages')).body.items).toEqual([]);
@@ -242,9 +404,16 @@ describe('case work: conversation, notes, recipients, attachments', () => {
   it('serves staff public keys by the kid of either key; the list holds active supervisors and caseworkers only', async () => {
     const list = await send(api, cwA.headers, 'GET', '/keys/staff');
     const items = list.body.items as { staffId: string; role: string }[];
-    expect(items.map((i) => i.staffId)).toEqual(expect.arrayContaining([cwA.staffId, cwA2.staffId, supA.staffId, cwB.staffId]));
+    expect(items.map((i) => i.staffId)).toEqual(
+      expect.arrayContaining([cwA.staffId, cwA2.staffId, supA.staffId, cwB.staffId]),
+    );
     expect(items.some((i) => i.role === 'admin')).toBe(false);
-    const byBox = await send(api, admin.headers, 'GET', `/keys/staff/${(list.body.items as { staffId: string; boxKid: string }[]).find((i) => i.staffId === cwA.staffId)!.boxKid}`);
+    const byBox = await send(
+      api,
+      admin.headers,
+      'GET',
+      `/keys/staff/${(list.body.items as { staffId: string; boxKid: string }[]).find((i) => i.staffId === cwA.staffId)!.boxKid}`,
+    );
     expect(byBox.body.staffId).toBe(cwA.staffId);
     expect((await send(api, cwA.headers, 'GET', '/keys/staff/nope')).status).toBe(404);
   });

@@ -53,7 +53,12 @@ describe('a check-in after the alert tells the case’s assignee', () => {
       await addContact(apiApp, who, 'email', { address: inbox(who, 2) });
     }
     // The whole team is alerted at once, then nothing more for ten minutes.
-    const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'notify', targets: [{ type: 'team', teamId }] }, { type: 'wait', seconds: 600 }] });
+    const policyId = await createPolicy(apiApp, admin, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'team', teamId }] },
+        { type: 'wait', seconds: 600 },
+      ],
+    });
     await routeEverythingTo(apiApp, admin, teamId, policyId);
   });
 
@@ -67,40 +72,74 @@ describe('a check-in after the alert tells the case’s assignee', () => {
   const query = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
   /** A reporter who promised to check in every second and did not: their case is open and cw1 and cw2 were alerted. */
-  async function alertedReporter(): Promise<{ r: DuressReporter; auth: { authorization: string }; caseId: string }> {
+  async function alertedReporter(): Promise<{
+    r: DuressReporter;
+    auth: { authorization: string };
+    caseId: string;
+  }> {
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
-    expect((await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 })).status).toBe(201);
-    const [c] = await waitFor(() => query<{ id: string }>(`SELECT id FROM cases WHERE reporter_id = $1`, [r.reporterId]).then((rows) => rows.length > 0 && rows), {
-      what: 'the missed_checkin case',
-    });
+    expect(
+      (
+        await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
+          schedule: { kind: 'interval', everySeconds: 1 },
+          graceSeconds: 1,
+        })
+      ).status,
+    ).toBe(201);
+    const [c] = await waitFor(
+      () =>
+        query<{ id: string }>(`SELECT id FROM cases WHERE reporter_id = $1`, [r.reporterId]).then(
+          (rows) => rows.length > 0 && rows,
+        ),
+      {
+        what: 'the missed_checkin case',
+      },
+    );
     const ref = shortRefFromId(c.id);
     for (const who of [cw1, cw2]) {
-      await waitFor(() => smtp.to(inbox(who)).find((m) => m.text.includes(`case ${ref} needs acknowledgement`)), { what: `the escalation email to ${who.login}` });
+      await waitFor(
+        () => smtp.to(inbox(who)).find((m) => m.text.includes(`case ${ref} needs acknowledgement`)),
+        { what: `the escalation email to ${who.login}` },
+      );
     }
     return { r, auth: session.auth, caseId: c.id };
   }
 
-  async function checkIn(auth: { authorization: string }, keys: DuressReporter['primary'], id?: string): Promise<{ status: number; id: string }> {
+  async function checkIn(
+    auth: { authorization: string },
+    keys: DuressReporter['primary'],
+    id?: string,
+  ): Promise<{ status: number; id: string }> {
     const body = signedSignal('checkin', keys, id);
     const res = await api(apiApp.url, 'POST', '/v1/checkins', auth, body);
     return { status: res.status, id: body.id };
   }
 
-  const updateText = (caseId: string): string => `Panah: update on critical case ${shortRefFromId(caseId)} — ${PUBLIC_URL}/case#${caseId}`;
-  const updatesTo = (address: string, caseId: string): ReceivedMail[] => smtp.to(address).filter((m) => m.text.includes(updateText(caseId)));
-  const updateRows = (caseId: string): Promise<{ recipient_id: string; method_ref: string; status: string; event_key: string }[]> =>
-    query(`SELECT recipient_id, method_ref, status, event_key FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update' ORDER BY created_at, id`, [caseId]);
+  const updateText = (caseId: string): string =>
+    `Panah: update on critical case ${shortRefFromId(caseId)} — ${PUBLIC_URL}/case#${caseId}`;
+  const updatesTo = (address: string, caseId: string): ReceivedMail[] =>
+    smtp.to(address).filter((m) => m.text.includes(updateText(caseId)));
+  const updateRows = (
+    caseId: string,
+  ): Promise<{ recipient_id: string; method_ref: string; status: string; event_key: string }[]> =>
+    query(
+      `SELECT recipient_id, method_ref, status, event_key FROM escalation_notifications WHERE case_id = $1 AND kind = 'case_update' ORDER BY created_at, id`,
+      [caseId],
+    );
 
   it('emails everyone the escalation alerted when nobody has acknowledged, once, revealing nothing, and leaves the case open', async () => {
     const { r, auth, caseId } = await alertedReporter();
     const late = await checkIn(auth, r.primary);
     expect(late.status).toBe(201);
     await api(apiApp.url, 'DELETE', '/v1/checkins/plan', auth);
-    const mails = await waitFor(() => {
-      const got = [cw1, cw2].map((who) => updatesTo(inbox(who), caseId));
-      return got.every((g) => g.length > 0) && got.flat();
-    }, { what: 'the update emails to both alerted caseworkers' });
+    const mails = await waitFor(
+      () => {
+        const got = [cw1, cw2].map((who) => updatesTo(inbox(who), caseId));
+        return got.every((g) => g.length > 0) && got.flat();
+      },
+      { what: 'the update emails to both alerted caseworkers' },
+    );
     for (const mail of mails) {
       // The fixed G5 sentence, padded to the one length every notification has.
       const line = mail.text.split(/\r?\n/).find((l) => l.startsWith('Panah: update on'));
@@ -132,12 +171,17 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     try {
       expect((await checkIn(auth, r.primary)).status).toBe(201);
       await api(apiApp.url, 'DELETE', '/v1/checkins/plan', auth);
-      await waitFor(() => updatesTo(inbox(cw2, 2), caseId).length > 0, { what: 'the update email at cw2’s second address' });
+      await waitFor(() => updatesTo(inbox(cw2, 2), caseId).length > 0, {
+        what: 'the update email at cw2’s second address',
+      });
     } finally {
       smtp.refuse.delete(inbox(cw2, 1));
     }
     // One row per contact method tried: the refused one failed, the next one delivered.
-    const rows = await waitFor(() => updateRows(caseId).then((all) => all.some((n) => n.status === 'delivered') && all), { what: 'the delivered update' });
+    const rows = await waitFor(
+      () => updateRows(caseId).then((all) => all.some((n) => n.status === 'delivered') && all),
+      { what: 'the delivered update' },
+    );
     expect(rows.map((n) => n.recipient_id)).toEqual([cw2.staffId, cw2.staffId]);
     expect(rows.map((n) => n.status)).toEqual(['failed', 'delivered']);
     expect(updatesTo(inbox(cw1), caseId)).toEqual([]);
@@ -147,18 +191,38 @@ describe('a check-in after the alert tells the case’s assignee', () => {
 
   // Changes the active rule set: keep last.
   it('tells the case’s team when the escalation has alerted nobody yet', async () => {
-    const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'wait', seconds: 600 }, { type: 'notify', targets: [{ type: 'team', teamId }] }] });
+    const policyId = await createPolicy(apiApp, admin, {
+      steps: [
+        { type: 'wait', seconds: 600 },
+        { type: 'notify', targets: [{ type: 'team', teamId }] },
+      ],
+    });
     await routeEverythingTo(apiApp, admin, teamId, policyId);
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
-    expect((await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 })).status).toBe(201);
+    expect(
+      (
+        await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
+          schedule: { kind: 'interval', everySeconds: 1 },
+          graceSeconds: 1,
+        })
+      ).status,
+    ).toBe(201);
     const [c] = await waitFor(
-      () => query<{ id: string }>(`SELECT c.id FROM cases c JOIN escalation_runs r ON r.case_id = c.id WHERE c.reporter_id = $1`, [r.reporterId]).then((rows) => rows.length > 0 && rows),
+      () =>
+        query<{ id: string }>(
+          `SELECT c.id FROM cases c JOIN escalation_runs r ON r.case_id = c.id WHERE c.reporter_id = $1`,
+          [r.reporterId],
+        ).then((rows) => rows.length > 0 && rows),
       { what: 'the missed_checkin case and its (waiting) escalation' },
     );
     expect((await checkIn(session.auth, r.primary)).status).toBe(201);
     await api(apiApp.url, 'DELETE', '/v1/checkins/plan', session.auth);
-    await waitFor(() => [cw1, cw2].every((who) => updatesTo(inbox(who), c.id).length > 0), { what: 'the update emails to the case’s team' });
-    expect((await updateRows(c.id)).map((n) => n.recipient_id).sort()).toEqual([cw1.staffId, cw2.staffId].sort());
+    await waitFor(() => [cw1, cw2].every((who) => updatesTo(inbox(who), c.id).length > 0), {
+      what: 'the update emails to the case’s team',
+    });
+    expect((await updateRows(c.id)).map((n) => n.recipient_id).sort()).toEqual(
+      [cw1.staffId, cw2.staffId].sort(),
+    );
   });
 });

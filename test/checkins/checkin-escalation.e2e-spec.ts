@@ -40,7 +40,12 @@ describe('check-in alerts reach a caseworker through escalation', () => {
     const admin = await signedInStaff(apiApp, db, { role: 'admin' });
     caseworker = await signedInStaff(apiApp, db, { role: 'caseworker', teams: ['safety desk'] });
     await addContact(apiApp, caseworker, 'email', { address: inbox() });
-    const policyId = await createPolicy(apiApp, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] }, { type: 'wait', seconds: 600 }] });
+    const policyId = await createPolicy(apiApp, admin, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] },
+        { type: 'wait', seconds: 600 },
+      ],
+    });
     // Safety signals carry no hints: they take the rule set's default team and policy.
     await routeEverythingTo(apiApp, admin, teamId, policyId);
   });
@@ -53,29 +58,45 @@ describe('check-in alerts reach a caseworker through escalation', () => {
   });
 
   async function caseOf(reporterId: string): Promise<{ id: string; severity: string; reasons: string[] }> {
-    return waitFor(async () => {
-      const client = await sql(db.url);
-      try {
-        return (await client.query<{ id: string; severity: string; reasons: string[] }>(`SELECT id, severity, reasons FROM cases WHERE reporter_id = $1`, [reporterId])).rows[0];
-      } finally {
-        await client.close();
-      }
-    }, { what: 'the case' });
+    return waitFor(
+      async () => {
+        const client = await sql(db.url);
+        try {
+          return (
+            await client.query<{ id: string; severity: string; reasons: string[] }>(
+              `SELECT id, severity, reasons FROM cases WHERE reporter_id = $1`,
+              [reporterId],
+            )
+          ).rows[0];
+        } finally {
+          await client.close();
+        }
+      },
+      { what: 'the case' },
+    );
   }
 
   it('a missed check-in opens a critical case and the first escalation step emails the caseworker', async () => {
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
     const before = smtp.messages.length;
-    await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, { schedule: { kind: 'interval', everySeconds: 1 }, graceSeconds: 1 });
+    await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
+      schedule: { kind: 'interval', everySeconds: 1 },
+      graceSeconds: 1,
+    });
     const opened = await caseOf(r.reporterId);
     expect(opened).toMatchObject({ severity: 'critical', reasons: ['missed_checkin'] });
-    const mail = await waitFor(() => smtp.messages.slice(before).find((m) => m.to.includes(inbox())), { what: 'the first escalation email' });
+    const mail = await waitFor(() => smtp.messages.slice(before).find((m) => m.to.includes(inbox())), {
+      what: 'the first escalation email',
+    });
     expect(mail.text).toContain('critical');
     // The email says nothing about check-ins, reporters or places (G5).
     expect(mail.text).not.toMatch(/check-?in|duress|panic/i);
     // The reporter turns up late: recorded on the case, which stays open for the caseworker.
-    expect((await api(apiApp.url, 'POST', '/v1/checkins', session.auth, signedSignal('checkin', r.primary))).status).toBe(201);
+    expect(
+      (await api(apiApp.url, 'POST', '/v1/checkins', session.auth, signedSignal('checkin', r.primary)))
+        .status,
+    ).toBe(201);
     await api(apiApp.url, 'DELETE', '/v1/checkins/plan', session.auth);
     const history = await api(apiApp.url, 'GET', `/v1/cases/${opened.id}/checkins`, caseworker.headers);
     expect((history.json.events as { kind: string }[])[0].kind).toBe('checked_in_after_alert');
@@ -87,12 +108,16 @@ describe('check-in alerts reach a caseworker through escalation', () => {
       const before = smtp.messages.length;
       if (signal === 'panic') {
         const session = await signInWith(apiApp.url, r.primary);
-        expect((await api(apiApp.url, 'POST', '/v1/panic', session.auth, signedSignal('panic', r.primary))).status).toBe(201);
+        expect(
+          (await api(apiApp.url, 'POST', '/v1/panic', session.auth, signedSignal('panic', r.primary))).status,
+        ).toBe(201);
       } else {
         expect((await signInWith(apiApp.url, r.duress)).status).toBe(201);
       }
       expect(await caseOf(r.reporterId)).toMatchObject({ severity: 'critical', reasons: [signal] });
-      await waitFor(() => smtp.messages.slice(before).find((m) => m.to.includes(inbox())), { what: `the ${signal} email` });
+      await waitFor(() => smtp.messages.slice(before).find((m) => m.to.includes(inbox())), {
+        what: `the ${signal} email`,
+      });
     }
   });
 });

@@ -4,7 +4,15 @@ import { type PanahConfig } from '@panah/config';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
-import { addContact, call, createPolicy, notificationsOf, openCase, runOf, type RunRowView } from '../support/escalation';
+import {
+  addContact,
+  call,
+  createPolicy,
+  notificationsOf,
+  openCase,
+  runOf,
+  type RunRowView,
+} from '../support/escalation';
 import { TestRedisServer } from '../support/redis-server';
 import { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, TestStaff } from '../support/staff';
@@ -34,10 +42,13 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
   let teamId: string;
   const mail = (who: TestStaff) => `${who.login}@staff.example`;
   const runFor = (caseId: string, state?: string, timeoutMs = 20_000): Promise<RunRowView> =>
-    waitFor(async () => {
-      const r = await runOf(db, caseId);
-      return r && (!state || r.state === state) ? r : null;
-    }, { what: `run ${state ?? ''}`, timeoutMs });
+    waitFor(
+      async () => {
+        const r = await runOf(db, caseId);
+        return r && (!state || r.state === state) ? r : null;
+      },
+      { what: `run ${state ?? ''}`, timeoutMs },
+    );
 
   beforeAll(async () => {
     await cryptoReady();
@@ -83,7 +94,9 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     const hook = await addContact(api, person, 'webhook', { url: hooks.url('/fallback') });
     hooks.secrets.set('/fallback', hook.webhookSecret as string);
     smtp.refuse.add(mail(person));
-    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: person.staffId }] }] });
+    const policyId = await createPolicy(api, admin, {
+      steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: person.staffId }] }],
+    });
     const caseId = await openCase(db, { severity: 'critical', teamId, policyId });
     const run = await runFor(caseId);
     const received = await waitFor(() => hooks.at('/fallback')[0], { what: 'fallback webhook' });
@@ -96,14 +109,22 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     expect(rows[1].fallback_of).toBe(rows[0].id);
     expect(smtp.attempts.get(mail(person))).toBe(2); // retried once, then gave up on email
     const pg = await sql(db.url);
-    const attempts = await pg.query(`SELECT attempt, outcome, error FROM escalation_notification_attempts WHERE notification_id = $1 ORDER BY attempt`, [rows[0].id]);
+    const attempts = await pg.query(
+      `SELECT attempt, outcome, error FROM escalation_notification_attempts WHERE notification_id = $1 ORDER BY attempt`,
+      [rows[0].id],
+    );
     await pg.close();
     expect(attempts.rows).toEqual([
       { attempt: 1, outcome: 'retry', error: 'smtp_451' },
       { attempt: 2, outcome: 'failed', error: 'smtp_451' },
     ]);
     // Supervisors see every attempt.
-    const history = await call<{ notifications: { attemptLog: unknown[] }[] }>(api, supervisor, 'GET', `/escalations/${run.id}/history`);
+    const history = await call<{ notifications: { attemptLog: unknown[] }[] }>(
+      api,
+      supervisor,
+      'GET',
+      `/escalations/${run.id}/history`,
+    );
     expect(history.status).toBe(200);
     expect(history.body.notifications[0].attemptLog).toHaveLength(2);
   });
@@ -122,17 +143,36 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     });
     const startAt = new Date();
     const simulate = async (acknowledgements: { at: string; by: string }[]) =>
-      (await call<{ events: SimEvent[]; finalState: string }>(api, admin, 'POST', `/admin/escalation-policies/${policyId}/simulate`, { severity: 'high', startAt: startAt.toISOString(), acknowledgements })).body;
-    const notifiesOf = (events: SimEvent[]) => events.filter((e) => e.kind === 'notify').map((e) => [e.staffId, e.channel, e.step, e.round]);
+      (
+        await call<{ events: SimEvent[]; finalState: string }>(
+          api,
+          admin,
+          'POST',
+          `/admin/escalation-policies/${policyId}/simulate`,
+          { severity: 'high', startAt: startAt.toISOString(), acknowledgements },
+        )
+      ).body;
+    const notifiesOf = (events: SimEvent[]) =>
+      events.filter((e) => e.kind === 'notify').map((e) => [e.staffId, e.channel, e.step, e.round]);
 
     // Acknowledged by tier 2 between its notification (t+2 s) and the supervisors' (t+4 s).
-    const acked = await simulate([{ at: new Date(startAt.getTime() + 3_000).toISOString(), by: tier2.staffId }]);
+    const acked = await simulate([
+      { at: new Date(startAt.getTime() + 3_000).toISOString(), by: tier2.staffId },
+    ]);
     const c1 = await openCase(db, { severity: 'high', teamId, policyId });
     const r1 = await runFor(c1);
-    await waitFor(async () => (await notificationsOf(db, r1.id)).some((n) => n.recipient_id === tier2.staffId), { what: 'tier 2' });
+    await waitFor(
+      async () => (await notificationsOf(db, r1.id)).some((n) => n.recipient_id === tier2.staffId),
+      { what: 'tier 2' },
+    );
     expect((await call(api, tier2, 'POST', `/escalations/${r1.id}/acknowledge`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 3_000));
-    const engine1 = (await notificationsOf(db, r1.id)).map((n) => [n.recipient_id, n.channel, n.step, n.round]);
+    const engine1 = (await notificationsOf(db, r1.id)).map((n) => [
+      n.recipient_id,
+      n.channel,
+      n.step,
+      n.round,
+    ]);
     expect(engine1).toEqual(notifiesOf(acked.events));
     expect((await runOf(db, c1))?.state).toBe(acked.finalState);
 
@@ -140,7 +180,12 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     const ignored = await simulate([]);
     const c2 = await openCase(db, { severity: 'high', teamId, policyId });
     const r2 = await runFor(c2, 'exhausted', 30_000);
-    const engine2 = (await notificationsOf(db, r2.id)).map((n) => [n.recipient_id, n.channel, n.step, n.round]);
+    const engine2 = (await notificationsOf(db, r2.id)).map((n) => [
+      n.recipient_id,
+      n.channel,
+      n.step,
+      n.round,
+    ]);
     expect(engine2).toEqual(notifiesOf(ignored.events));
     expect(engine2).toHaveLength(6);
     expect(ignored.finalState).toBe('exhausted');
@@ -159,10 +204,15 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     const cases: string[] = [];
     for (let i = 0; i < 6; i++) cases.push(await openCase(db, { severity: 'critical', teamId, policyId }));
     const runs = await Promise.all(cases.map((c) => runFor(c)));
-    await waitFor(async () => {
-      for (const r of runs) if ((await notificationsOf(db, r.id)).filter((n) => n.status === 'delivered').length < 1) return false;
-      return true;
-    }, { what: 'tier 1 delivered everywhere' });
+    await waitFor(
+      async () => {
+        for (const r of runs)
+          if ((await notificationsOf(db, r.id)).filter((n) => n.status === 'delivered').length < 1)
+            return false;
+        return true;
+      },
+      { what: 'tier 1 delivered everywhere' },
+    );
 
     await worker.close(); // the worker dies with tier 2's wake-ups waiting in Redis…
     const flush = new Redis(redis.port, '127.0.0.1');
@@ -172,10 +222,15 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     worker = await startWorker(config);
 
     for (const c of cases) await runFor(c, 'exhausted', 30_000);
-    await waitFor(async () => {
-      for (const r of runs) if ((await notificationsOf(db, r.id)).filter((n) => n.status === 'delivered').length < 3) return false;
-      return true;
-    }, { what: 'every tier delivered for every run', timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        for (const r of runs)
+          if ((await notificationsOf(db, r.id)).filter((n) => n.status === 'delivered').length < 3)
+            return false;
+        return true;
+      },
+      { what: 'every tier delivered for every run', timeoutMs: 30_000 },
+    );
     for (const r of runs) {
       const rows = await notificationsOf(db, r.id);
       expect(rows.map((n) => n.recipient_id)).toEqual([tier1.staffId, tier2.staffId, supervisor.staffId]);
@@ -186,7 +241,10 @@ describe('escalation under failure: fallback, simulator parity, a dead worker an
     for (const m of smtp.messages) if (m.messageId) ids.set(m.messageId, (ids.get(m.messageId) ?? 0) + 1);
     for (const count of ids.values()) expect(count).toBeLessThanOrEqual(2);
     const pg = await sql(db.url);
-    const swept = await pg.query(`SELECT count(*)::int AS n FROM escalation_runs WHERE id = ANY($1::uuid[]) AND sweeps > 0`, [runs.map((r) => r.id)]);
+    const swept = await pg.query(
+      `SELECT count(*)::int AS n FROM escalation_runs WHERE id = ANY($1::uuid[]) AND sweeps > 0`,
+      [runs.map((r) => r.id)],
+    );
     await pg.close();
     expect(swept.rows[0].n).toBeGreaterThan(0); // the sweeper, not luck, recovered them
     expect((await fetch(`${worker.url}/health/ready`)).status).toBe(200);

@@ -27,16 +27,19 @@ describe('PostgreSQL down for 12 s under load', () => {
     // While it is down: a direct request is a 503 with Retry-After, never a 500.
     const [api] = stack.apis;
     const seen: number[] = [];
-    await waitFor(async () => {
-      const res = await fetch(`${api.url}/v1/reports/00000000-0000-4000-8000-000000000000`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', ...stack.spareReporter().auth },
-        body: '{}',
-      });
-      seen.push(res.status);
-      // The access guard reads the session from PostgreSQL first.
-      return res.status === 503 && res.headers.get('retry-after') !== null;
-    }, { timeoutMs: 8_000, what: 'a 503 with Retry-After' }).catch((error: unknown) => {
+    await waitFor(
+      async () => {
+        const res = await fetch(`${api.url}/v1/reports/00000000-0000-4000-8000-000000000000`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...stack.spareReporter().auth },
+          body: '{}',
+        });
+        seen.push(res.status);
+        // The access guard reads the session from PostgreSQL first.
+        return res.status === 503 && res.headers.get('retry-after') !== null;
+      },
+      { timeoutMs: 8_000, what: 'a 503 with Retry-After' },
+    ).catch((error: unknown) => {
       throw new Error(`${String(error)}; statuses seen: ${seen.join(' ')}`);
     });
     await new Promise((r) => setTimeout(r, Math.max(0, 12_000 - (Date.now() - outageStart))));
@@ -56,7 +59,9 @@ describe('PostgreSQL down for 12 s under load', () => {
     expect(f.lost).toBe(0);
     expect(f.cases).toBe(f.acknowledged);
     // A triage that used up its attempts becomes a triage_failed case: none may.
-    const failed = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM cases WHERE 'triage_failed' = ANY(reasons)`);
+    const failed = await stack.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM cases WHERE 'triage_failed' = ANY(reasons)`,
+    );
     expect(failed[0].n).toBe(0);
   }, 300_000);
 });

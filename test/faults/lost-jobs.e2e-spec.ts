@@ -26,14 +26,28 @@ describe('Redis restarted empty with relayed jobs not yet run', () => {
   it('opens the runs of lost case.opened jobs, applies lost case.updated jobs and delivers lost notifications within a sweep or two', async () => {
     // One case escalating already, to be resolved while its case.updated is lost.
     const warm = await stack.load(1, 1);
-    await waitFor(async () => (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM escalation_notifications WHERE status = 'delivered'`))[0].n >= 1, {
-      timeoutMs: 60_000,
-      what: 'the first case alerted',
-    });
-    const [resolvedCase] = await stack.query<{ id: string }>(`SELECT case_id AS id FROM escalation_runs LIMIT 1`);
+    await waitFor(
+      async () =>
+        (
+          await stack.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM escalation_notifications WHERE status = 'delivered'`,
+          )
+        )[0].n >= 1,
+      {
+        timeoutMs: 60_000,
+        what: 'the first case alerted',
+      },
+    );
+    const [resolvedCase] = await stack.query<{ id: string }>(
+      `SELECT case_id AS id FROM escalation_runs LIMIT 1`,
+    );
 
     const queues = [QueueName.CaseEvents, QueueName.Notify, QueueName.Triage].map(
-      (name) => new Queue(name, { connection: { host: '127.0.0.1', port: stack.redis.port }, prefix: stack.config.redis.prefix }),
+      (name) =>
+        new Queue(name, {
+          connection: { host: '127.0.0.1', port: stack.redis.port },
+          prefix: stack.config.redis.prefix,
+        }),
     );
     for (const q of queues) q.on('error', () => undefined);
     try {
@@ -65,9 +79,15 @@ describe('Redis restarted empty with relayed jobs not yet run', () => {
       ]);
       const submitted = await stack.load(1, 1);
       expect(submitted.acknowledged).toHaveLength(1);
-      await waitFor(async () => (await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`))[0].n === 0, {
-        what: 'everything relayed to the paused queues',
-      });
+      await waitFor(
+        async () =>
+          (
+            await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE relayed_at IS NULL`)
+          )[0].n === 0,
+        {
+          what: 'everything relayed to the paused queues',
+        },
+      );
 
       // Redis comes back empty 100 ms later: every relayed job is gone.
       await stack.redis.down();
@@ -75,25 +95,35 @@ describe('Redis restarted empty with relayed jobs not yet run', () => {
       await stack.redis.up();
       const restarted = Date.now();
 
-      await waitFor(async () => {
-        const [s] = await stack.query<{ runs: number; resolved: boolean; triaged: number }>(
-          `SELECT (SELECT count(*) FROM escalation_runs WHERE case_id = ANY($1::uuid[]))::int AS runs,
+      await waitFor(
+        async () => {
+          const [s] = await stack.query<{ runs: number; resolved: boolean; triaged: number }>(
+            `SELECT (SELECT count(*) FROM escalation_runs WHERE case_id = ANY($1::uuid[]))::int AS runs,
                   (SELECT state = 'resolved' FROM escalation_runs WHERE case_id = $2) AS resolved,
                   (SELECT count(*) FROM reports WHERE id = ANY($3::uuid[]) AND status = 'triaged')::int AS triaged`,
-          [opened, resolvedCase.id, submitted.acknowledged],
-        );
-        return s.runs === 5 && s.resolved && s.triaged === 1;
-      }, { timeoutMs: 40_000, intervalMs: 250, what: 'lost case.opened, case.updated and report.submitted recovered' });
+            [opened, resolvedCase.id, submitted.acknowledged],
+          );
+          return s.runs === 5 && s.resolved && s.triaged === 1;
+        },
+        {
+          timeoutMs: 40_000,
+          intervalMs: 250,
+          what: 'lost case.opened, case.updated and report.submitted recovered',
+        },
+      );
       // The notifications of the recovered runs and of the submitted report's case are delivered.
-      await waitFor(async () => {
-        const [s] = await stack.query<{ pending: number; delivered: number }>(
-          `SELECT count(*) FILTER (WHERE n.status <> 'delivered')::int AS pending, count(*) FILTER (WHERE n.status = 'delivered')::int AS delivered
+      await waitFor(
+        async () => {
+          const [s] = await stack.query<{ pending: number; delivered: number }>(
+            `SELECT count(*) FILTER (WHERE n.status <> 'delivered')::int AS pending, count(*) FILTER (WHERE n.status = 'delivered')::int AS delivered
              FROM escalation_notifications n JOIN escalation_runs r ON r.id = n.run_id
             WHERE r.case_id = ANY($1::uuid[]) OR r.case_id IN (SELECT case_id FROM reports WHERE id = ANY($2::uuid[]))`,
-          [opened, submitted.acknowledged],
-        );
-        return s.pending === 0 && s.delivered === 6;
-      }, { timeoutMs: 40_000, intervalMs: 250, what: 'their first notifications delivered' });
+            [opened, submitted.acknowledged],
+          );
+          return s.pending === 0 && s.delivered === 6;
+        },
+        { timeoutMs: 40_000, intervalMs: 250, what: 'their first notifications delivered' },
+      );
       // Within the scheduler's re-registration after a restart, a sweep interval, its grace and a few seconds.
       expect(Date.now() - restarted).toBeLessThan(30_000);
       void warm;

@@ -19,7 +19,9 @@ describe('the outbox relay during a Redis outage', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     redis = await TestRedisServer.start({ port: 25412 });
-    worker = await startWorker(testConfig(db.url, { REDIS_URL: redis.url, OUTBOX_POLL_MS: '200', LOG_LEVEL: 'warn' }));
+    worker = await startWorker(
+      testConfig(db.url, { REDIS_URL: redis.url, OUTBOX_POLL_MS: '200', LOG_LEVEL: 'warn' }),
+    );
   }, 300_000);
   afterAll(async () => {
     await redis?.up();
@@ -41,7 +43,10 @@ describe('the outbox relay during a Redis outage', () => {
       const ids: string[] = [];
       attempts.mockClear();
       for (let i = 0; i < 80; i++) {
-        const { rows } = await pg.query(`INSERT INTO outbox (job_name, payload) VALUES ($1, $2) RETURNING id`, [JobName.OutboxPrune, JSON.stringify({ retentionHours: 48 })]);
+        const { rows } = await pg.query(
+          `INSERT INTO outbox (job_name, payload) VALUES ($1, $2) RETURNING id`,
+          [JobName.OutboxPrune, JSON.stringify({ retentionHours: 48 })],
+        );
         ids.push(String(rows[0].id));
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -49,10 +54,16 @@ describe('the outbox relay during a Redis outage', () => {
       // Back-off 0.5, 1, 2, 4 s…: a handful of tries in 8 s, not one per commit (80) or per poll (40).
       expect(duringOutage).toBeLessThanOrEqual(10);
       await redis.up();
-      await waitFor(async () => {
-        const { rows } = await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL`, [ids]);
-        return rows[0].n === 0;
-      }, { timeoutMs: 30_000, what: 'every row relayed after the outage' });
+      await waitFor(
+        async () => {
+          const { rows } = await pg.query(
+            `SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL`,
+            [ids],
+          );
+          return rows[0].n === 0;
+        },
+        { timeoutMs: 30_000, what: 'every row relayed after the outage' },
+      );
       const relayLines = worker.logs.lines.slice(before).filter((l) => l.includes('"context":"OutboxRelay"'));
       expect(relayLines.filter((l) => l.includes('outbox relay paused'))).toHaveLength(1);
       expect(relayLines.filter((l) => l.includes('outbox relay resumed'))).toHaveLength(1);

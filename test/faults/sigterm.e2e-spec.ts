@@ -15,7 +15,13 @@ describe('SIGTERM under load', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    stack = await FaultStack.start({ pgPort: 25414, redisPort: 25415, waitSeconds: 4, reporters: 400, env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) } });
+    stack = await FaultStack.start({
+      pgPort: 25414,
+      redisPort: 25415,
+      waitSeconds: 4,
+      reporters: 400,
+      env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+    });
   }, 300_000);
   afterAll(async () => {
     await stack?.close();
@@ -34,7 +40,9 @@ describe('SIGTERM under load', () => {
       exits.push(await old.stop(SHUTDOWN_TIMEOUT_MS + 10_000));
       stopTimes.push(Date.now() - t);
       expect(old.matching(/"msg":"job failed"/)).toEqual([]);
-      expect(old.matching(/TypeORMError|QueryFailedError|Driver not Connected|Connection is closed/)).toEqual([]);
+      expect(old.matching(/TypeORMError|QueryFailedError|Driver not Connected|Connection is closed/)).toEqual(
+        [],
+      );
       await stack.restartWorker(0);
     }
     const stats = await load;
@@ -68,7 +76,10 @@ describe('SIGTERM under load', () => {
     expect(stopMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
     expect(stats.statuses.get(500) ?? 0).toBe(0);
     expect(await stack.settled(stats.acknowledged.length, 60_000)).toBe(true);
-    const stored = await stack.query<{ n: number }>(`SELECT count(*)::int AS n FROM reports WHERE id = ANY($1::uuid[])`, [stats.acknowledged]);
+    const stored = await stack.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM reports WHERE id = ANY($1::uuid[])`,
+      [stats.acknowledged],
+    );
     expect(stored[0].n).toBe(stats.acknowledged.length);
   }, 300_000);
 });

@@ -20,7 +20,12 @@ describe('a process started with an invalid configuration', () => {
   });
 
   it.each(['api', 'worker'])('%s exits non-zero naming the bad variable', (app) => {
-    const { status, stderr } = boot(app, { NODE_ENV: 'development', API_PORT: 'not-a-port', WORKER_PORT: 'nope', REDIS_URL: 'http://x' });
+    const { status, stderr } = boot(app, {
+      NODE_ENV: 'development',
+      API_PORT: 'not-a-port',
+      WORKER_PORT: 'nope',
+      REDIS_URL: 'http://x',
+    });
     expect(status).not.toBe(0);
     expect(stderr).toContain('REDIS_URL');
     expect(stderr).toMatch(app === 'api' ? /API_PORT/ : /WORKER_PORT/);
@@ -33,7 +38,13 @@ describe('a process started with an invalid configuration', () => {
   });
 
   it('rejects a data key of the wrong length by name', () => {
-    const { status, stderr } = boot('worker', { NODE_ENV: 'production', DEPLOYMENT_ID: 'prod-1', DATA_KEYS: 'k1:c2hvcnQ', DATA_KEY_ID: 'k1', TOKEN_KEY: 'x'.repeat(43) });
+    const { status, stderr } = boot('worker', {
+      NODE_ENV: 'production',
+      DEPLOYMENT_ID: 'prod-1',
+      DATA_KEYS: 'k1:c2hvcnQ',
+      DATA_KEY_ID: 'k1',
+      TOKEN_KEY: 'x'.repeat(43),
+    });
     expect(status).not.toBe(0);
     expect(stderr).toContain('DATA_KEYS');
   });

@@ -27,7 +27,11 @@ describe('API HTTP basics', () => {
   it('serves a valid OpenAPI 3 document at /docs-json', async () => {
     const res = await fetch(`${api.url}/docs-json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      info: { title: string };
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toMatch(/^3\.\d+\.\d+$/);
     expect(doc.info.title).toBe('Panah API');
     expect(doc.paths['/health/ready']).toBeDefined();
@@ -56,9 +60,16 @@ describe('API HTTP basics', () => {
       ['/v1/reporters/challenges', '{"reporterId":"x","nested":[{"toString":1}]}', 'nested[0].toString'],
       ['/v1/anything', '{"__proto__":{"polluted":true}}', '__proto__'],
     ]) {
-      const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ code: 'request/validation_failed', fields: [{ path: field }] });
+      expect(await res.json()).toMatchObject({
+        code: 'request/validation_failed',
+        fields: [{ path: field }],
+      });
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -95,7 +106,11 @@ describe('API HTTP basics', () => {
   it('never logs an IP address, a user agent, an authorization header, a cookie or a query string', async () => {
     const agent = 'CanaryAgent/9.9 (leak-check)';
     await fetch(`${api.url}/v1/no-such-thing?token=query-canary-123`, {
-      headers: { 'user-agent': agent, authorization: 'Bearer auth-canary-456', cookie: 'sid=cookie-canary-789' },
+      headers: {
+        'user-agent': agent,
+        authorization: 'Bearer auth-canary-456',
+        cookie: 'sid=cookie-canary-789',
+      },
     });
     await fetch(`${api.url}/v1/anything`, {
       method: 'POST',
@@ -105,7 +120,18 @@ describe('API HTTP basics', () => {
     const logged = api.logs.text();
     expect(api.logs.lines.length).toBeGreaterThan(0); // the requests were logged…
     expect(logged).toContain('/v1/no-such-thing'); // …by route
-    for (const leak of ['127.0.0.1', '::1', '::ffff:', agent, 'auth-canary-456', 'cookie-canary-789', 'query-canary-123', 'body-canary-000', 'remoteAddress', 'user-agent']) {
+    for (const leak of [
+      '127.0.0.1',
+      '::1',
+      '::ffff:',
+      agent,
+      'auth-canary-456',
+      'cookie-canary-789',
+      'query-canary-123',
+      'body-canary-000',
+      'remoteAddress',
+      'user-agent',
+    ]) {
       expect(api.logs.containing(leak)).toEqual([]);
     }
   });

@@ -29,7 +29,8 @@ describe('the served OpenAPI document', () => {
         return;
       }
       const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const k of keys) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`);
+      for (const k of keys)
+        walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${at}/${k}`);
     };
     walk(served, committed, '');
     expect(differences).toEqual([]);

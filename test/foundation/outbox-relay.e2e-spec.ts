@@ -28,7 +28,8 @@ async function relayContext(config: PanahConfig) {
 async function writeOutbox(dataSource: DataSource, n: number): Promise<string[]> {
   const ids: string[] = [];
   await dataSource.transaction(async (m) => {
-    for (let i = 0; i < n; i++) ids.push(await enqueueInTransaction(m, JobName.OutboxPrune, { retentionHours: 1 + (i % 10) }));
+    for (let i = 0; i < n; i++)
+      ids.push(await enqueueInTransaction(m, JobName.OutboxPrune, { retentionHours: 1 + (i % 10) }));
   });
   return ids;
 }
@@ -44,7 +45,10 @@ describe('transactional outbox relay', () => {
     const config = testConfig(db.url, { OUTBOX_BATCH_SIZE: '25' });
     const a = await relayContext(config);
     const b = await relayContext(config);
-    const queue = new Queue(QueueName.Maintenance, { connection: { host: '127.0.0.1', port: 6379 }, prefix: config.redis.prefix });
+    const queue = new Queue(QueueName.Maintenance, {
+      connection: { host: '127.0.0.1', port: 6379 },
+      prefix: config.redis.prefix,
+    });
     try {
       const written = await writeOutbox(a.dataSource, 400);
       const drainAll = async (relay: OutboxRelay): Promise<string[]> => {
@@ -61,7 +65,9 @@ describe('transactional outbox relay', () => {
       expect(fromA.filter((id) => fromB.includes(id))).toEqual([]);
       expect([...fromA, ...fromB].sort()).toEqual([...written].sort());
       const pg = await sql(db.url);
-      const { rows } = await pg.query(`SELECT count(*)::int AS n, max(relay_attempts) AS most FROM outbox WHERE relayed_at IS NOT NULL`);
+      const { rows } = await pg.query(
+        `SELECT count(*)::int AS n, max(relay_attempts) AS most FROM outbox WHERE relayed_at IS NOT NULL`,
+      );
       await pg.close();
       expect(rows[0]).toEqual({ n: 400, most: 1 });
       expect(await queue.count()).toBe(400);
@@ -93,7 +99,10 @@ describe('transactional outbox relay', () => {
     const redis = await TestRedisServer.start();
     const config = testConfig(db.url, { REDIS_URL: redis.url });
     const ctx = await relayContext(config);
-    const queue = new Queue(QueueName.Maintenance, { connection: { host: '127.0.0.1', port: redis.port }, prefix: config.redis.prefix });
+    const queue = new Queue(QueueName.Maintenance, {
+      connection: { host: '127.0.0.1', port: redis.port },
+      prefix: config.redis.prefix,
+    });
     queue.on('error', () => undefined);
     try {
       await ctx.queues.get(QueueName.Maintenance).waitUntilReady();
@@ -102,17 +111,25 @@ describe('transactional outbox relay', () => {
       await expect(ctx.relay.relayBatch()).rejects.toThrow();
       await expect(ctx.relay.relayBatch()).rejects.toThrow();
       const pg = await sql(db.url);
-      const pending = await pg.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL`, [written]);
+      const pending = await pg.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::bigint[]) AND relayed_at IS NULL`,
+        [written],
+      );
       expect(pending.rows[0].n).toBe(5);
 
       await redis.up();
-      const relayed = await waitFor(async () => {
-        const ids = await ctx.relay.relayBatch();
-        return ids.length > 0 ? ids : null;
-      }, { what: 'relay after Redis returns' });
+      const relayed = await waitFor(
+        async () => {
+          const ids = await ctx.relay.relayBatch();
+          return ids.length > 0 ? ids : null;
+        },
+        { what: 'relay after Redis returns' },
+      );
       expect(relayed.sort()).toEqual([...written].sort());
       expect(await ctx.relay.relayBatch()).toEqual([]);
-      const after = await pg.query(`SELECT relay_attempts FROM outbox WHERE id = ANY($1::bigint[])`, [written]);
+      const after = await pg.query(`SELECT relay_attempts FROM outbox WHERE id = ANY($1::bigint[])`, [
+        written,
+      ]);
       await pg.close();
       expect(after.rows.map((r: { relay_attempts: number }) => r.relay_attempts)).toEqual([1, 1, 1, 1, 1]);
       expect(await queue.count()).toBe(5);

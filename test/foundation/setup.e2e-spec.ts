@@ -33,8 +33,24 @@ describe('panah setup', () => {
     const rootKey = join(dir, 'keys', 'root-key.json');
     const caseworker = toB64u(generateStaffKeys().boxKeyPair.publicKey);
     const recovery = toB64u(generateStaffKeys().boxKeyPair.publicKey);
-    const args = ['setup', '--env-file', envFile, '--root-key', rootKey, '--public-url', 'https://panah.example.org', '--caseworker-key', `${caseworker}:Desk A`, '--recovery-key', `${recovery}:safe`];
-    const env = { DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:6379', PANAH_ROOT_PASSPHRASE: 'correct horse battery staple' };
+    const args = [
+      'setup',
+      '--env-file',
+      envFile,
+      '--root-key',
+      rootKey,
+      '--public-url',
+      'https://panah.example.org',
+      '--caseworker-key',
+      `${caseworker}:Desk A`,
+      '--recovery-key',
+      `${recovery}:safe`,
+    ];
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PANAH_ROOT_PASSPHRASE: 'correct horse battery staple',
+    };
 
     const first = await panah(args, env);
     expect(first.err).toEqual([]);
@@ -44,7 +60,16 @@ describe('panah setup', () => {
     expect(out).toMatch(/published serial 1: 1 caseworker key\(s\) and a recovery key/);
     expect(out).toMatch(/\/console\/#\/register\/pa_/);
     const written = readFileSync(envFile, 'utf8');
-    for (const name of ['NODE_ENV=production', 'DEPLOYMENT_ID=', 'PUBLIC_URL=https://panah.example.org', 'DATA_KEYS=k1:', 'TOKEN_KEY=', 'DIRECTORY_ROOT_PUBLIC_KEY=', `DATABASE_URL=${db.url}`]) expect(written).toContain(name);
+    for (const name of [
+      'NODE_ENV=production',
+      'DEPLOYMENT_ID=',
+      'PUBLIC_URL=https://panah.example.org',
+      'DATA_KEYS=k1:',
+      'TOKEN_KEY=',
+      'DIRECTORY_ROOT_PUBLIC_KEY=',
+      `DATABASE_URL=${db.url}`,
+    ])
+      expect(written).toContain(name);
     expect(written).not.toContain('correct horse'); // the passphrase is never written anywhere
 
     // As the real CLI does: .env under the environment (in-process runs take the environment as given).
@@ -60,7 +85,9 @@ describe('panah setup', () => {
     expect(await snapshot(envFile, rootKey)).toEqual(before);
 
     // Without the passphrase and without any flags, a rerun still changes nothing (nothing to sign).
-    const bare = await panah(['setup', '--env-file', envFile, '--root-key', rootKey], { DATABASE_URL: db.url });
+    const bare = await panah(['setup', '--env-file', envFile, '--root-key', rootKey], {
+      DATABASE_URL: db.url,
+    });
     expect(bare.code).toBe(0);
     expect(await snapshot(envFile, rootKey)).toEqual(before);
   });
@@ -70,7 +97,10 @@ describe('panah setup', () => {
     const rootKey = join(dir, 'keys', 'root-key.json'); // the first test's key
     writeFileSync(envFile, `DIRECTORY_ROOT_PUBLIC_KEY=${'A'.repeat(43)}\n`);
     const keyBefore = readFileSync(rootKey, 'utf8');
-    const run = await panah(['setup', '--env-file', envFile, '--root-key', rootKey], { DATABASE_URL: db.url, PANAH_ROOT_PASSPHRASE: 'correct horse battery staple' });
+    const run = await panah(['setup', '--env-file', envFile, '--root-key', rootKey], {
+      DATABASE_URL: db.url,
+      PANAH_ROOT_PASSPHRASE: 'correct horse battery staple',
+    });
     expect(run.code).not.toBe(0);
     expect(run.err.join('\n')).toMatch(/pins DIRECTORY_ROOT_PUBLIC_KEY to another root key/);
     expect(readFileSync(rootKey, 'utf8')).toBe(keyBefore);

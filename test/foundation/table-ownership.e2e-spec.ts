@@ -84,7 +84,8 @@ describe('table ownership', () => {
     );
     expect(Object.keys(TABLE_OWNERS).sort()).toEqual(rows.map((r) => r.table_name).sort());
     // Every owner is a library of this repository.
-    for (const owner of new Set(Object.values(TABLE_OWNERS))) expect(existsSync(join(process.cwd(), 'libs', owner, 'src', 'index.ts'))).toBe(true);
+    for (const owner of new Set(Object.values(TABLE_OWNERS)))
+      expect(existsSync(join(process.cwd(), 'libs', owner, 'src', 'index.ts'))).toBe(true);
   });
 
   it("names no other library's table in any library's SQL", () => {
@@ -98,12 +99,14 @@ describe('table ownership', () => {
     expect(report.staleExceptions).toEqual([]);
   });
 
-  it('fails on a library that writes or reads another library\'s table, or runs SQL outside a repository', () => {
+  it("fails on a library that writes or reads another library's table, or runs SQL outside a repository", () => {
     const fixture = join(process.cwd(), 'test', 'foundation', 'fixtures', 'ownership');
     const report = checkTableOwnership(fixture, {
       owners: TABLE_OWNERS,
       sharedInserts: ['outbox'],
-      foreignTables: { 'libs/escalation/src/directory.repository.ts': { tables: ['staff', 'staff_teams'], why: 'fixture' } },
+      foreignTables: {
+        'libs/escalation/src/directory.repository.ts': { tables: ['staff', 'staff_teams'], why: 'fixture' },
+      },
       legacySqlFiles: ['libs/escalation/src/gone.ts'],
     });
     expect(report.foreignTableUses.sort()).toEqual([

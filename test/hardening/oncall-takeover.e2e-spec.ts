@@ -25,15 +25,37 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
   let memberB: TestStaff;
   let supervisorB: TestStaff;
 
-  const scheduleOf = (teamId: string) => rowsOf<{ members: string[] }>(db.url, 'SELECT members FROM oncall_schedules WHERE team_id = $1', [teamId]);
-  const overridesOf = (teamId: string) => rowsOf(db.url, 'SELECT o.id FROM oncall_overrides o JOIN oncall_schedules s ON s.id = o.schedule_id WHERE s.team_id = $1', [teamId]);
-  const schedule = (members: string[]) => ({ timeZone: 'Europe/Berlin', handoffTime: '09:00', rotationStart: '2026-01-05', members });
-  const override = (staffId: string) => ({ staffId, startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const scheduleOf = (teamId: string) =>
+    rowsOf<{ members: string[] }>(db.url, 'SELECT members FROM oncall_schedules WHERE team_id = $1', [
+      teamId,
+    ]);
+  const overridesOf = (teamId: string) =>
+    rowsOf(
+      db.url,
+      'SELECT o.id FROM oncall_overrides o JOIN oncall_schedules s ON s.id = o.schedule_id WHERE s.team_id = $1',
+      [teamId],
+    );
+  const schedule = (members: string[]) => ({
+    timeZone: 'Europe/Berlin',
+    handoffTime: '09:00',
+    rotationStart: '2026-01-05',
+    members,
+  });
+  const override = (staffId: string) => ({
+    staffId,
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
 
   beforeAll(async () => {
     db = await createTestDatabase();
     hooks = await TestWebhookReceiver.start();
-    const config = testConfig(db.url, { LOG_LEVEL: 'warn', ESCALATION_SWEEP_EVERY_MS: '500', ESCALATION_SWEEP_GRACE_MS: '1000', OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32' });
+    const config = testConfig(db.url, {
+      LOG_LEVEL: 'warn',
+      ESCALATION_SWEEP_EVERY_MS: '500',
+      ESCALATION_SWEEP_GRACE_MS: '1000',
+      OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
+    });
     api = await startApi(config);
     worker = await startWorker(config);
     teamA = await ensureTeam(db, 'Team A');
@@ -43,8 +65,12 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
     attacker = await signedInStaff(api, db, { role: 'supervisor', teams: [teamA] });
     memberB = await signedInStaff(api, db, { role: 'caseworker', teams: [teamB] });
     supervisorB = await signedInStaff(api, db, { role: 'supervisor', teams: [teamB] });
-    expect((await call(api, admin, 'PUT', `/admin/teams/${teamB}/on-call`, schedule([memberB.staffId]))).status).toBe(200);
-    expect((await call(api, admin, 'PUT', `/admin/teams/${teamA}/on-call`, schedule([attacker.staffId]))).status).toBe(200);
+    expect(
+      (await call(api, admin, 'PUT', `/admin/teams/${teamB}/on-call`, schedule([memberB.staffId]))).status,
+    ).toBe(200);
+    expect(
+      (await call(api, admin, 'PUT', `/admin/teams/${teamA}/on-call`, schedule([attacker.staffId]))).status,
+    ).toBe(200);
   });
   afterAll(async () => {
     await worker?.close();
@@ -59,24 +85,52 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
       expect(res.status).toBe(404);
     }
     for (const who of [attacker.staffId, admin.staffId, memberB.staffId]) {
-      expect((await call(api, attacker, 'POST', `/admin/teams/${teamB}/on-call/overrides`, override(who))).status).toBe(404);
+      expect(
+        (await call(api, attacker, 'POST', `/admin/teams/${teamB}/on-call/overrides`, override(who))).status,
+      ).toBe(404);
     }
     expect(await scheduleOf(teamB)).toEqual([{ members: [memberB.staffId] }]);
     expect(await overridesOf(teamB)).toEqual([]);
     // team B's own supervisor still manages it
-    expect((await call(api, supervisorB, 'POST', `/admin/teams/${teamB}/on-call/overrides`, override(memberB.staffId))).status).toBe(201);
+    expect(
+      (
+        await call(
+          api,
+          supervisorB,
+          'POST',
+          `/admin/teams/${teamB}/on-call/overrides`,
+          override(memberB.staffId),
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('refuses rotation members and override staff who are not active members of the team, and admins always', async () => {
     // the admin is in team A, but admins are never on call
-    const asMember = await call<{ fields?: { path: string }[] }>(api, attacker, 'PUT', `/admin/teams/${teamA}/on-call`, schedule([attacker.staffId, admin.staffId]));
+    const asMember = await call<{ fields?: { path: string }[] }>(
+      api,
+      attacker,
+      'PUT',
+      `/admin/teams/${teamA}/on-call`,
+      schedule([attacker.staffId, admin.staffId]),
+    );
     expect(asMember.status).toBe(400);
     expect(asMember.body.fields?.map((f) => f.path)).toEqual(['members[1]']);
     const byAdmin = await call(api, admin, 'PUT', `/admin/teams/${teamA}/on-call`, schedule([admin.staffId]));
     expect(byAdmin.status).toBe(400);
     for (const who of [admin.staffId, memberB.staffId, secondAdmin.staffId]) {
-      const res = await call<{ fields?: { path: string }[] }>(api, attacker, 'POST', `/admin/teams/${teamA}/on-call/overrides`, override(who));
-      expect({ who, status: res.status, fields: res.body.fields?.map((f) => f.path) }).toEqual({ who, status: 400, fields: ['staffId'] });
+      const res = await call<{ fields?: { path: string }[] }>(
+        api,
+        attacker,
+        'POST',
+        `/admin/teams/${teamA}/on-call/overrides`,
+        override(who),
+      );
+      expect({ who, status: res.status, fields: res.body.fields?.map((f) => f.path) }).toEqual({
+        who,
+        status: 400,
+        fields: ['staffId'],
+      });
     }
     expect(await scheduleOf(teamA)).toEqual([{ members: [attacker.staffId] }]);
     expect(await overridesOf(teamA)).toEqual([]);
@@ -86,41 +140,86 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
     const hook = await addContact(api, attacker, 'webhook', { url: hooks.url('/attacker') });
     hooks.secrets.set('/attacker', hook.webhookSecret as string);
     // a policy names the attacker directly (as an override would have)
-    const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: attacker.staffId }] }, { type: 'wait', seconds: 600 }] });
+    const policyId = await createPolicy(api, admin, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'staff', staffId: attacker.staffId }] },
+        { type: 'wait', seconds: 600 },
+      ],
+    });
     const caseId = await openCase(db, { severity: 'critical', teamId: teamB, policyId });
     const run = await waitFor(() => runOf(db, caseId), { what: 'escalation run' });
     const alert = await waitFor(() => hooks.at('/attacker')[0], { what: "the attacker's alert" });
     const token = ackTokenIn(alert.text);
     expect((await call(api, attacker, 'POST', `/escalations/${run.id}/acknowledge`)).status).toBe(403);
     expect((await call(api, attacker, 'POST', `/escalations/${run.id}/resolve`)).status).toBe(403);
-    expect((await call(api, attacker, 'POST', `/escalations/${run.id}/snooze`, { seconds: 60 })).status).toBe(403);
+    expect((await call(api, attacker, 'POST', `/escalations/${run.id}/snooze`, { seconds: 60 })).status).toBe(
+      403,
+    );
     expect((await call(api, attacker, 'POST', '/escalation-links/acknowledge', { token })).status).toBe(403);
     expect((await runOf(db, caseId))?.state).toBe('active');
-    expect(await rowsOf(db.url, `SELECT state FROM cases WHERE id = $1`, [caseId])).toEqual([{ state: 'open' }]);
-    expect(await rowsOf(db.url, `SELECT kind FROM escalation_run_events WHERE run_id = $1 AND kind IN ('acknowledged', 'resolved', 'snoozed')`, [run.id])).toEqual([]);
+    expect(await rowsOf(db.url, `SELECT state FROM cases WHERE id = $1`, [caseId])).toEqual([
+      { state: 'open' },
+    ]);
+    expect(
+      await rowsOf(
+        db.url,
+        `SELECT kind FROM escalation_run_events WHERE run_id = $1 AND kind IN ('acknowledged', 'resolved', 'snoozed')`,
+        [run.id],
+      ),
+    ).toEqual([]);
     // team B's member can
     expect((await call(api, memberB, 'POST', `/escalations/${run.id}/acknowledge`)).status).toBe(200);
   });
 
   it('adds a team membership only after a second admin approves; removes it at once, sessions included', async () => {
     const joiner = await signedInStaff(api, db, { role: 'caseworker', teams: [teamA] });
-    const asked = await call<{ teamIds: string[]; pendingTeamIds: string[] }>(api, admin, 'PUT', `/admin/staff/${joiner.staffId}/teams`, { teamIds: [teamA, teamB] });
+    const asked = await call<{ teamIds: string[]; pendingTeamIds: string[] }>(
+      api,
+      admin,
+      'PUT',
+      `/admin/staff/${joiner.staffId}/teams`,
+      { teamIds: [teamA, teamB] },
+    );
     expect(asked.status).toBe(200);
     expect(asked.body).toMatchObject({ teamIds: [teamA], pendingTeamIds: [teamB] });
-    expect(await rowsOf(db.url, 'SELECT team_id FROM staff_teams WHERE staff_id = $1', [joiner.staffId])).toEqual([{ team_id: teamA }]);
+    expect(
+      await rowsOf(db.url, 'SELECT team_id FROM staff_teams WHERE staff_id = $1', [joiner.staffId]),
+    ).toEqual([{ team_id: teamA }]);
     // not yet a member: team B's schedule cannot name them
-    expect((await call(api, admin, 'PUT', `/admin/teams/${teamB}/on-call`, schedule([joiner.staffId]))).status).toBe(400);
+    expect(
+      (await call(api, admin, 'PUT', `/admin/teams/${teamB}/on-call`, schedule([joiner.staffId]))).status,
+    ).toBe(400);
     // the admin who asked cannot approve their own request
-    const self = await call<{ reason?: string }>(api, admin, 'POST', `/admin/staff/${joiner.staffId}/teams/${teamB}/approve`);
+    const self = await call<{ reason?: string }>(
+      api,
+      admin,
+      'POST',
+      `/admin/staff/${joiner.staffId}/teams/${teamB}/approve`,
+    );
     expect(self).toMatchObject({ status: 403, body: { reason: 'staff/second_admin_required' } });
-    const approved = await call<{ teamIds: string[]; pendingTeamIds: string[] }>(api, secondAdmin, 'POST', `/admin/staff/${joiner.staffId}/teams/${teamB}/approve`);
+    const approved = await call<{ teamIds: string[]; pendingTeamIds: string[] }>(
+      api,
+      secondAdmin,
+      'POST',
+      `/admin/staff/${joiner.staffId}/teams/${teamB}/approve`,
+    );
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ teamIds: [teamA, teamB].sort(), pendingTeamIds: [] });
     // removal: at once, and every session of the person ends
     expect((await call(api, joiner, 'GET', '/staff/me')).status).toBe(200);
-    const removed = await call<{ teamIds: string[] }>(api, admin, 'PUT', `/admin/staff/${joiner.staffId}/teams`, { teamIds: [teamA] });
+    const removed = await call<{ teamIds: string[] }>(
+      api,
+      admin,
+      'PUT',
+      `/admin/staff/${joiner.staffId}/teams`,
+      { teamIds: [teamA] },
+    );
     expect(removed.body.teamIds).toEqual([teamA]);
-    expect(await rowsOf(db.url, 'SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id', [joiner.staffId])).toEqual([{ team_id: teamA }]);
+    expect(
+      await rowsOf(db.url, 'SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id', [
+        joiner.staffId,
+      ]),
+    ).toEqual([{ team_id: teamA }]);
     expect((await call(api, joiner, 'GET', '/staff/me')).status).toBe(401);
   });
 });

@@ -24,9 +24,17 @@ describe('hardening: webhooks cannot reach loopback or private addresses (SSRF)'
   beforeAll(async () => {
     db = await createTestDatabase();
     hooks = await TestWebhookReceiver.start();
-    const strict = testConfig(db.url, { LOG_LEVEL: 'warn', NOTIFY_MAX_ATTEMPTS: '1', ESCALATION_SWEEP_EVERY_MS: '500', ESCALATION_SWEEP_GRACE_MS: '1000' });
+    const strict = testConfig(db.url, {
+      LOG_LEVEL: 'warn',
+      NOTIFY_MAX_ATTEMPTS: '1',
+      ESCALATION_SWEEP_EVERY_MS: '500',
+      ESCALATION_SWEEP_GRACE_MS: '1000',
+    });
     strictApi = await startApi(strict);
-    lenientApi = await startApi({ ...strict, notify: { ...strict.notify, allowCidrs: ['127.0.0.0/8', '::1/128'] } });
+    lenientApi = await startApi({
+      ...strict,
+      notify: { ...strict.notify, allowCidrs: ['127.0.0.0/8', '::1/128'] },
+    });
     worker = await startWorker(strict);
     admin = await signedInStaff(strictApi, db, { role: 'admin' });
     teamId = await ensureTeam(db, 'Vienna desk');
@@ -69,11 +77,20 @@ describe('hardening: webhooks cannot reach loopback or private addresses (SSRF)'
     ];
     const wrong: string[] = [];
     for (const url of urls) {
-      const res = await call<{ fields?: { path: string; message: string }[] }>(strictApi, cw, 'POST', '/me/contact-methods', { channel: 'webhook', detail: { url } });
-      if (res.status !== 400 || !res.body.fields?.some((f) => f.path === 'detail.url')) wrong.push(`${url} → ${res.status} ${JSON.stringify(res.body)}`);
+      const res = await call<{ fields?: { path: string; message: string }[] }>(
+        strictApi,
+        cw,
+        'POST',
+        '/me/contact-methods',
+        { channel: 'webhook', detail: { url } },
+      );
+      if (res.status !== 400 || !res.body.fields?.some((f) => f.path === 'detail.url'))
+        wrong.push(`${url} → ${res.status} ${JSON.stringify(res.body)}`);
     }
     expect(wrong).toEqual([]);
-    expect(await rowsOf(db.url, 'SELECT id FROM contact_methods WHERE staff_id = $1', [cw.staffId])).toEqual([]);
+    expect(await rowsOf(db.url, 'SELECT id FROM contact_methods WHERE staff_id = $1', [cw.staffId])).toEqual(
+      [],
+    );
     expect(hooks.received).toHaveLength(0);
   });
 
@@ -83,7 +100,9 @@ describe('hardening: webhooks cannot reach loopback or private addresses (SSRF)'
     await addContact(lenientApi, victim, 'webhook', { url: `http://localhost:${hooks.port}/by-name` });
     await addContact(lenientApi, victim, 'webhook', { url: hooks.url('/literal') });
     await addContact(lenientApi, victim, 'webhook', { url: `http://127.1:${hooks.port}/short` });
-    const policyId = await createPolicy(strictApi, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: victim.staffId }] }] });
+    const policyId = await createPolicy(strictApi, admin, {
+      steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: victim.staffId }] }],
+    });
     const caseId = await openCase(db, { severity: 'critical', teamId, policyId });
     const run = await waitFor(() => runOf(db, caseId), { what: 'escalation run' });
     const attempts = await waitFor(
@@ -97,10 +116,14 @@ describe('hardening: webhooks cannot reach loopback or private addresses (SSRF)'
       },
       { what: 'three refused attempts', timeoutMs: 30_000 },
     );
-    expect(attempts.map((a) => [a.channel, a.outcome, a.error])).toEqual(Array(3).fill(['webhook', 'failed', 'destination_refused']));
+    expect(attempts.map((a) => [a.channel, a.outcome, a.error])).toEqual(
+      Array(3).fill(['webhook', 'failed', 'destination_refused']),
+    );
     expect(hooks.received).toHaveLength(0);
     const supervisor = await signedInStaff(strictApi, db, { role: 'supervisor', teams: [teamId] });
-    const history = await call<{ notifications: { lastError: string | null; attemptLog: { error: string | null }[] }[] }>(strictApi, supervisor, 'GET', `/escalations/${run.id}/history`);
+    const history = await call<{
+      notifications: { lastError: string | null; attemptLog: { error: string | null }[] }[];
+    }>(strictApi, supervisor, 'GET', `/escalations/${run.id}/history`);
     expect(history.status).toBe(200);
     const shown = JSON.stringify(history.body);
     expect(shown).not.toMatch(/ECONNREFUSED|http_\d|timeout|network|5432|loopback/);
@@ -115,14 +138,20 @@ describe('hardening: webhooks cannot reach loopback or private addresses (SSRF)'
       return [{ address: '127.0.0.1', family: 4 }];
     });
     hooks.secrets.set('/pinned', 'pinned-secret');
-    await new WebhookChannel(5_000, guard).send({ channel: 'webhook', url: `http://hooks.panah.test:${hooks.port}/pinned`, secret: 'pinned-secret' }, { id: '5f0e8c2e-3f55-4f4e-9d8a-1f2b3c4d5e6f', attempt: 1, subject: 's', text: 't' });
+    await new WebhookChannel(5_000, guard).send(
+      { channel: 'webhook', url: `http://hooks.panah.test:${hooks.port}/pinned`, secret: 'pinned-secret' },
+      { id: '5f0e8c2e-3f55-4f4e-9d8a-1f2b3c4d5e6f', attempt: 1, subject: 's', text: 't' },
+    );
     expect(lookups).toBe(1);
     expect(hooks.at('/pinned')).toHaveLength(1);
     expect(hooks.at('/pinned')[0].verification).toBe('ok');
     // the same guard without the allowance refuses before connecting
     const strictGuard = new OutboundGuard([], async () => [{ address: '127.0.0.1', family: 4 }]);
     await expect(
-      new WebhookChannel(5_000, strictGuard).send({ channel: 'webhook', url: `http://hooks.panah.test:${hooks.port}/pinned`, secret: 'pinned-secret' }, { id: '5f0e8c2e-3f55-4f4e-9d8a-1f2b3c4d5e6f', attempt: 1, subject: 's', text: 't' }),
+      new WebhookChannel(5_000, strictGuard).send(
+        { channel: 'webhook', url: `http://hooks.panah.test:${hooks.port}/pinned`, secret: 'pinned-secret' },
+        { id: '5f0e8c2e-3f55-4f4e-9d8a-1f2b3c4d5e6f', attempt: 1, subject: 's', text: 't' },
+      ),
     ).rejects.toMatchObject({ code: 'destination_refused', permanent: true });
     expect(hooks.at('/pinned')).toHaveLength(1);
     expect(worker.app.get(NotificationChannels).outbound).toBeInstanceOf(OutboundGuard);

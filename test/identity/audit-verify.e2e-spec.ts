@@ -12,7 +12,11 @@ describe('panah audit verify', () => {
   let admin: TestStaff;
 
   /** Tampering as the database owner would: with the append-only trigger switched off. */
-  const asOwner = async (run: (q: (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<void>) => {
+  const asOwner = async (
+    run: (
+      q: (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>,
+    ) => Promise<void>,
+  ) => {
     const client = await sql(db.url);
     try {
       await client.query(`SET session_replication_role = replica`);
@@ -54,7 +58,9 @@ describe('panah audit verify', () => {
   it('is append-only for the application: UPDATE and DELETE are refused by the database', async () => {
     const client = await sql(db.url);
     try {
-      await expect(client.query(`UPDATE audit_log SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`UPDATE audit_log SET action = 'x.y' WHERE seq = 1`)).rejects.toThrow(
+        /append-only/,
+      );
       await expect(client.query(`DELETE FROM audit_log WHERE seq = 1`)).rejects.toThrow(/append-only/);
     } finally {
       await client.close();
@@ -99,7 +105,10 @@ describe('panah audit verify', () => {
     expect(middle.err.join('\n')).toMatch(/BROKEN at entry 7: seq gap/);
     await asOwner(async (q) => {
       const cols = Object.keys(saved);
-      await q(`INSERT INTO audit_log (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => (c === 'details' ? JSON.stringify(saved[c]) : saved[c])));
+      await q(
+        `INSERT INTO audit_log (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`,
+        cols.map((c) => (c === 'details' ? JSON.stringify(saved[c]) : saved[c])),
+      );
       await q(`DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)`);
     });
     const tail = await panah(['audit', 'verify'], env);

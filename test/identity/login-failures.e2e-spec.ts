@@ -23,7 +23,11 @@ describe('staff sign-in failures', () => {
   let suspended: TestStaffAccount;
 
   const attempt = async (body: Record<string, string>): Promise<Attempt> => {
-    const res = await fetch(`${api.url}/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${api.url}/v1/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text, contentType: res.headers.get('content-type') };
   };
@@ -51,12 +55,25 @@ describe('staff sign-in failures', () => {
       unknownLogin: await attempt({ login: 'no.such.person', authKey: randomKey(), totpCode: good }),
       wrongKey: await attempt({ login: active.login, authKey: randomKey(), totpCode: good }),
       wrongCode: await attempt({ login: active.login, authKey: active.authKey, totpCode: wrongCode }),
-      pending: await attempt({ login: pending.login, authKey: pending.authKey, totpCode: await code(pending) }),
-      suspended: await attempt({ login: suspended.login, authKey: suspended.authKey, totpCode: await code(suspended) }),
+      pending: await attempt({
+        login: pending.login,
+        authKey: pending.authKey,
+        totpCode: await code(pending),
+      }),
+      suspended: await attempt({
+        login: suspended.login,
+        authKey: suspended.authKey,
+        totpCode: await code(suspended),
+      }),
     };
     const reference = results.unknownLogin;
     expect(reference.status).toBe(401);
-    expect(JSON.parse(reference.body)).toEqual({ statusCode: 401, code: 'auth/unauthenticated', reason: 'login/failed', message: 'Sign-in failed' });
+    expect(JSON.parse(reference.body)).toEqual({
+      statusCode: 401,
+      code: 'auth/unauthenticated',
+      reason: 'login/failed',
+      message: 'Sign-in failed',
+    });
     for (const r of Object.values(results)) {
       expect({ status: r.status, body: r.body, contentType: r.contentType }).toEqual({
         status: reference.status,
@@ -73,7 +90,13 @@ describe('staff sign-in failures', () => {
 
   it('serves a stable fake kdf salt for unknown logins, shaped like a real one', async () => {
     const prelogin = async (login: string) =>
-      (await (await fetch(`${api.url}/v1/staff/prelogin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login }) })).json()) as {
+      (await (
+        await fetch(`${api.url}/v1/staff/prelogin`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ login }),
+        })
+      ).json()) as {
         kdfSalt: string;
         opslimit: number;
       };
@@ -90,16 +113,25 @@ describe('staff sign-in failures', () => {
     const victim = await createStaffRow(api, db, { role: 'admin' });
     const statuses: number[] = [];
     const started = Date.now();
-    for (let i = 0; i < 5; i++) statuses.push((await attempt({ login: victim.login, authKey: randomKey(), totpCode: '000000' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await attempt({ login: victim.login, authKey: randomKey(), totpCode: '000000' })).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3_000); // 0 + 0 + 0.5 + 1 + 2 s of growing delay
     const { code } = await nextTotpCode(victim.totpSecret, null);
     const locked = await attempt({ login: victim.login, authKey: victim.authKey, totpCode: code });
     expect(locked.status).toBe(429);
-    expect(JSON.parse(locked.body)).toMatchObject({ code: 'request/rate_limited', reason: 'login/rate_limited' });
+    expect(JSON.parse(locked.body)).toMatchObject({
+      code: 'request/rate_limited',
+      reason: 'login/rate_limited',
+    });
     // Unknown logins are limited the same way, so the limit reveals nothing either.
-    for (let i = 0; i < 5; i++) await attempt({ login: 'ghost.three', authKey: randomKey(), totpCode: '000000' });
-    expect((await attempt({ login: 'ghost.three', authKey: randomKey(), totpCode: '000000' })).status).toBe(429);
+    for (let i = 0; i < 5; i++)
+      await attempt({ login: 'ghost.three', authKey: randomKey(), totpCode: '000000' });
+    expect((await attempt({ login: 'ghost.three', authKey: randomKey(), totpCode: '000000' })).status).toBe(
+      429,
+    );
   });
 
   it('refuses malformed sign-in requests with 400 and the field, never 5xx', async () => {
@@ -108,13 +140,23 @@ describe('staff sign-in failures', () => {
       [{ login: 'Bad Name!', authKey: randomKey(), totpCode: '123456' }, 'login'],
       [{ login: 'ok.name', authKey: randomKey(), totpCode: '12345' }, 'totpCode'],
       [{ login: 'ok.name', authKey: randomKey() }, 'totpCode'],
-      [{ login: 'ok.name', authKey: randomKey(), totpCode: '123456', recoveryCode: 'AAAA-BBBB-CCCC-DDDD' }, 'totpCode'],
+      [
+        { login: 'ok.name', authKey: randomKey(), totpCode: '123456', recoveryCode: 'AAAA-BBBB-CCCC-DDDD' },
+        'totpCode',
+      ],
       [{ login: 'ok.name', authKey: randomKey(), totpCode: 123456 }, 'totpCode'],
     ];
     for (const [body, path] of cases) {
-      const res = await fetch(`${api.url}/v1/staff/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${api.url}/v1/staff/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const json = (await res.json()) as { fields?: { path: string }[] };
-      expect({ status: res.status, paths: json.fields?.map((f) => f.path) }).toEqual({ status: 400, paths: expect.arrayContaining([path]) });
+      expect({ status: res.status, paths: json.fields?.map((f) => f.path) }).toEqual({
+        status: 400,
+        paths: expect.arrayContaining([path]),
+      });
     }
   });
 });

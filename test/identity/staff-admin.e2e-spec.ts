@@ -13,11 +13,17 @@ describe('staff administration', () => {
   const call = async (method: string, path: string, token: string | null, body?: unknown) => {
     const res = await fetch(`${api.url}/v1${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { fields?: { path: string }[] } };
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { fields?: { path: string }[] },
+    };
   };
 
   beforeAll(async () => {
@@ -35,8 +41,14 @@ describe('staff administration', () => {
     const long = await signedInStaff(api, db, { role: 'caseworker' });
     expect((await call('GET', '/staff/me', idle.token)).status).toBe(200);
     const client = await sql(db.url);
-    await client.query(`UPDATE staff_sessions SET last_seen_at = now() - interval '31 minutes' WHERE staff_id = $1`, [idle.staffId]);
-    await client.query(`UPDATE staff_sessions SET created_at = now() - interval '12 hours 1 minute' WHERE staff_id = $1`, [long.staffId]);
+    await client.query(
+      `UPDATE staff_sessions SET last_seen_at = now() - interval '31 minutes' WHERE staff_id = $1`,
+      [idle.staffId],
+    );
+    await client.query(
+      `UPDATE staff_sessions SET created_at = now() - interval '12 hours 1 minute' WHERE staff_id = $1`,
+      [long.staffId],
+    );
     await client.close();
     expect((await call('GET', '/staff/me', idle.token)).status).toBe(401);
     expect((await call('GET', '/staff/me', long.token)).status).toBe(401);
@@ -45,13 +57,15 @@ describe('staff administration', () => {
   it('applies a role change on the very next request', async () => {
     const other = await signedInStaff(api, db, { role: 'admin' });
     expect((await call('GET', '/admin/staff', other.token)).status).toBe(200);
-    const demoted = await call('PUT', `/admin/staff/${other.staffId}/role`, admin.token, { role: 'caseworker' });
+    const demoted = await call('PUT', `/admin/staff/${other.staffId}/role`, admin.token, {
+      role: 'caseworker',
+    });
     expect(demoted.body).toMatchObject({ role: 'caseworker' });
     expect((await call('GET', '/admin/staff', other.token)).status).toBe(403);
     expect((await call('GET', '/staff/me', other.token)).body).toMatchObject({ role: 'caseworker' });
   });
 
-  it('refuses every admin action on one\'s own account', async () => {
+  it("refuses every admin action on one's own account", async () => {
     for (const [method, path, body] of [
       ['POST', 'suspend', undefined],
       ['POST', 'offboard', undefined],
@@ -59,7 +73,11 @@ describe('staff administration', () => {
       ['PUT', 'teams', { teamIds: [] }],
     ] as const) {
       const res = await call(method, `/admin/staff/${admin.staffId}/${path}`, admin.token, body);
-      expect({ path, status: res.status, reason: res.body.reason }).toEqual({ path, status: 403, reason: 'staff/self_action' });
+      expect({ path, status: res.status, reason: res.body.reason }).toEqual({
+        path,
+        status: 403,
+        reason: 'staff/self_action',
+      });
     }
   });
 
@@ -69,38 +87,82 @@ describe('staff administration', () => {
     expect(res.body).toMatchObject({ status: 'offboarded' });
     expect((await call('GET', '/staff/me', leaving.token)).status).toBe(401);
     const client = await sql(db.url);
-    const row = await client.query(`SELECT auth_key_hash, totp_secret FROM staff WHERE id = $1`, [leaving.staffId]);
+    const row = await client.query(`SELECT auth_key_hash, totp_secret FROM staff WHERE id = $1`, [
+      leaving.staffId,
+    ]);
     await client.close();
     expect(row.rows[0]).toEqual({ auth_key_hash: null, totp_secret: null });
     const { code } = await nextTotpCode(leaving.totpSecret, leaving.lastStep);
-    expect((await call('POST', '/staff/login', null, { login: leaving.login, authKey: leaving.authKey, totpCode: code })).status).toBe(401);
+    expect(
+      (
+        await call('POST', '/staff/login', null, {
+          login: leaving.login,
+          authKey: leaving.authKey,
+          totpCode: code,
+        })
+      ).status,
+    ).toBe(401);
     expect((await call('POST', `/admin/staff/${leaving.staffId}/approve`, admin.token)).status).toBe(409);
   });
 
   it('moves people between teams (additions once a second admin approves, removals at once) and keeps teams with members from being deleted', async () => {
     const cw = await createStaffRow(api, db, { role: 'caseworker', teams: ['North'] });
     const second = await signedInStaff(api, db, { role: 'admin' });
-    const south = await call('POST', '/admin/teams', admin.token, { name: 'South', regions: ['AF', 'PK'], languages: ['ps', 'prs'] });
+    const south = await call('POST', '/admin/teams', admin.token, {
+      name: 'South',
+      regions: ['AF', 'PK'],
+      languages: ['ps', 'prs'],
+    });
     expect(south.status).toBe(201);
     const many = await Promise.all(Array.from({ length: 8 }, (_, i) => ensureTeam(db, `Extra ${i}`)));
     const wide = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: many });
     expect(wide.body).toMatchObject({ teamIds: [], pendingTeamIds: [...many].sort() });
-    for (const teamId of many) expect((await call('POST', `/admin/staff/${cw.staffId}/teams/${teamId}/approve`, second.token)).status).toBe(200);
-    expect((await call('GET', `/admin/staff/${cw.staffId}`, admin.token)).body).toMatchObject({ teamIds: [...many].sort(), pendingTeamIds: [] });
-    const moved = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, { teamIds: [south.body.id] });
+    for (const teamId of many)
+      expect(
+        (await call('POST', `/admin/staff/${cw.staffId}/teams/${teamId}/approve`, second.token)).status,
+      ).toBe(200);
+    expect((await call('GET', `/admin/staff/${cw.staffId}`, admin.token)).body).toMatchObject({
+      teamIds: [...many].sort(),
+      pendingTeamIds: [],
+    });
+    const moved = await call('PUT', `/admin/staff/${cw.staffId}/teams`, admin.token, {
+      teamIds: [south.body.id],
+    });
     expect(moved.body).toMatchObject({ teamIds: [], pendingTeamIds: [south.body.id] });
-    expect((await call('POST', `/admin/staff/${cw.staffId}/teams/${south.body.id as string}/approve`, second.token)).body.teamIds).toEqual([south.body.id]);
+    expect(
+      (
+        await call(
+          'POST',
+          `/admin/staff/${cw.staffId}/teams/${south.body.id as string}/approve`,
+          second.token,
+        )
+      ).body.teamIds,
+    ).toEqual([south.body.id]);
     const audit = await call('GET', '/admin/audit?limit=200', admin.token);
-    const changes = (audit.body.entries as { action: string; targetId: string; details: { change: string } }[]).filter(
-      (e) => e.action === 'staff.teams_changed' && e.targetId === cw.staffId,
+    const changes = (
+      audit.body.entries as { action: string; targetId: string; details: { change: string } }[]
+    ).filter((e) => e.action === 'staff.teams_changed' && e.targetId === cw.staffId);
+    expect(changes.map((e) => e.details.change).sort()).toEqual(
+      [...Array(9).fill('added'), ...Array(9).fill('removed'), ...Array(9).fill('requested')].sort(),
     );
-    expect(changes.map((e) => e.details.change).sort()).toEqual([...Array(9).fill('added'), ...Array(9).fill('removed'), ...Array(9).fill('requested')].sort());
-    expect((await call('DELETE', `/admin/teams/${south.body.id as string}`, admin.token)).body.reason).toBe('team/in_use');
+    expect((await call('DELETE', `/admin/teams/${south.body.id as string}`, admin.token)).body.reason).toBe(
+      'team/in_use',
+    );
     const north = await ensureTeam(db, 'North');
     expect((await call('DELETE', `/admin/teams/${north}`, admin.token)).status).toBe(204);
-    expect((await call('POST', '/admin/teams', admin.token, { name: 'South', regions: [], languages: [] })).body.reason).toBe('team/name_taken');
-    const renamed = await call('PATCH', `/admin/teams/${south.body.id as string}`, admin.token, { languages: ['fa'] });
-    expect(renamed.body).toMatchObject({ name: 'South', regions: ['AF', 'PK'], languages: ['fa'], members: 1 });
+    expect(
+      (await call('POST', '/admin/teams', admin.token, { name: 'South', regions: [], languages: [] })).body
+        .reason,
+    ).toBe('team/name_taken');
+    const renamed = await call('PATCH', `/admin/teams/${south.body.id as string}`, admin.token, {
+      languages: ['fa'],
+    });
+    expect(renamed.body).toMatchObject({
+      name: 'South',
+      regions: ['AF', 'PK'],
+      languages: ['fa'],
+      members: 1,
+    });
   });
 
   it('answers hostile or malformed input with 400 naming the field, and writes nothing', async () => {
@@ -110,9 +172,19 @@ describe('staff administration', () => {
       ['POST', '/admin/teams', { name: 'line\nbreak', regions: [], languages: [] }, 'name'],
       ['POST', '/admin/teams', { name: 'X', regions: 'DE', languages: [] }, 'regions'],
       ['POST', '/admin/invitations', { label: 'A', role: 'root', teamIds: [] }, 'role'],
-      ['POST', '/admin/invitations', { label: 'A', role: 'caseworker', teamIds: [randomUUID()] }, 'teamIds[0]'],
+      [
+        'POST',
+        '/admin/invitations',
+        { label: 'A', role: 'caseworker', teamIds: [randomUUID()] },
+        'teamIds[0]',
+      ],
       ['POST', '/admin/invitations', { label: 'A', role: 'caseworker', teamIds: ['not-a-uuid'] }, 'teamIds'],
-      ['POST', '/admin/invitations', { label: 'A', role: 'caseworker', teamIds: [], expiresInHours: 10_000 }, 'expiresInHours'],
+      [
+        'POST',
+        '/admin/invitations',
+        { label: 'A', role: 'caseworker', teamIds: [], expiresInHours: 10_000 },
+        'expiresInHours',
+      ],
       ['POST', '/admin/invitations', { label: 'A', role: 'caseworker', teamIds: [], extra: 1 }, 'extra'],
       ['PUT', `/admin/staff/${randomUUID()}/role`, { role: 'god' }, 'role'],
       ['POST', '/admin/staff/not-a-uuid/approve', undefined, 'id'],
@@ -122,11 +194,22 @@ describe('staff administration', () => {
       ['POST', '/staff/register', { invitationToken: 'pi_x' }, 'invitationToken'],
     ];
     const client = await sql(db.url);
-    const count = async () => Number((await client.query(`SELECT (SELECT count(*) FROM teams) + (SELECT count(*) FROM staff_invitations) AS n`)).rows[0].n);
+    const count = async () =>
+      Number(
+        (
+          await client.query(
+            `SELECT (SELECT count(*) FROM teams) + (SELECT count(*) FROM staff_invitations) AS n`,
+          )
+        ).rows[0].n,
+      );
     const before = await count();
     for (const [method, path, body, field] of cases) {
       const res = await call(method, path, admin.token, body);
-      expect({ path, status: res.status, hasField: res.body.fields?.some((f) => f.path === field) }).toEqual({ path, status: 400, hasField: true });
+      expect({ path, status: res.status, hasField: res.body.fields?.some((f) => f.path === field) }).toEqual({
+        path,
+        status: 400,
+        hasField: true,
+      });
     }
     const broken = await call('POST', '/admin/teams', admin.token, '{"name": ');
     expect(broken.status).toBe(400);

@@ -18,7 +18,16 @@ import { AttachmentService } from '@panah/intake';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
-import { fetchDirectory, IntakeKeys, intakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter } from '../support/intake';
+import {
+  fetchDirectory,
+  IntakeKeys,
+  intakeKeys,
+  publishDirectory,
+  putReport,
+  sealReport,
+  signedDirectory,
+  signedInReporter,
+} from '../support/intake';
 import { waitFor } from '../support/wait';
 
 const DEPLOYMENT = 'test-deployment';
@@ -30,11 +39,16 @@ const bytes = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
 async function tablesContaining(url: string, needle: string): Promise<string[]> {
   const pg = await sql(url);
   try {
-    const tables = (await pg.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows as { tablename: string }[];
+    const tables = (await pg.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).rows as {
+      tablename: string;
+    }[];
     const hex = Buffer.from(needle).toString('hex');
     const hits: string[] = [];
     for (const { tablename } of tables) {
-      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM "${tablename}" t WHERE t::text LIKE $1 OR t::text LIKE $2`, [`%${needle}%`, `%${hex}%`]);
+      const { rows } = await pg.query(
+        `SELECT count(*)::int AS n FROM "${tablename}" t WHERE t::text LIKE $1 OR t::text LIKE $2`,
+        [`%${needle}%`, `%${hex}%`],
+      );
       if (rows[0].n > 0) hits.push(tablename);
     }
     return hits;
@@ -51,13 +65,19 @@ async function redisDump(prefix: string): Promise<string> {
     for (const key of await redis.keys(`${prefix}:*`)) {
       const type = await redis.type(key);
       const value =
-        type === 'string' ? await redis.get(key)
-        : type === 'hash' ? await redis.hgetall(key)
-        : type === 'list' ? await redis.lrange(key, 0, -1)
-        : type === 'zset' ? await redis.zrange(key, 0, -1)
-        : type === 'set' ? await redis.smembers(key)
-        : type === 'stream' ? await redis.xrange(key, '-', '+')
-        : null;
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? await redis.hgetall(key)
+            : type === 'list'
+              ? await redis.lrange(key, 0, -1)
+              : type === 'zset'
+                ? await redis.zrange(key, 0, -1)
+                : type === 'set'
+                  ? await redis.smembers(key)
+                  : type === 'stream'
+                    ? await redis.xrange(key, '-', '+')
+                    : null;
       parts.push(key, JSON.stringify(value));
     }
     return parts.join('\n');
@@ -111,12 +131,31 @@ describe('reporter intake, end to end', () => {
     const reportId = randomUUID();
     const refs = files.map((plain) => {
       const key = generateAttachmentKey();
-      return { id: randomUUID(), key: toB64u(key), name: 'evidence.txt', mime: 'text/plain', size: plain.length, hash: toB64u(attachmentHash(plain)), blob: encryptAttachment(plain, key) };
+      return {
+        id: randomUUID(),
+        key: toB64u(key),
+        name: 'evidence.txt',
+        mime: 'text/plain',
+        size: plain.length,
+        hash: toB64u(attachmentHash(plain)),
+        blob: encryptAttachment(plain, key),
+      };
     });
-    const plaintext = JSON.stringify({ schema: 'report/v1', narrative: `They said my name on television. ${canary}`, attachments: refs.map(({ blob: _b, ...r }) => r) });
+    const plaintext = JSON.stringify({
+      schema: 'report/v1',
+      narrative: `They said my name on television. ${canary}`,
+      attachments: refs.map(({ blob: _b, ...r }) => r),
+    });
     const envelope = sealReport(reporter, directory.publicKeys, plaintext, reportId);
 
-    const put = await putReport(api.url, reporter, envelope, { category: 'kill_list', imminence: 'days', country: 'DE', perpetrator: 'regime_intelligence', namedOnList: true, language: 'prs' });
+    const put = await putReport(api.url, reporter, envelope, {
+      category: 'kill_list',
+      imminence: 'days',
+      country: 'DE',
+      perpetrator: 'regime_intelligence',
+      namedOnList: true,
+      language: 'prs',
+    });
     expect(put.status).toBe(201);
     expect(await put.json()).toMatchObject({ id: reportId, status: 'received' });
     for (const ref of refs) {
@@ -130,18 +169,29 @@ describe('reporter intake, end to end', () => {
     }
 
     // The reporter sees their report (and, once triage ran, its status moves on).
-    const mine = (await (await fetch(`${api.url}/v1/reports/${reportId}`, { headers: reporter.auth })).json()) as { attachments: unknown[] };
+    const mine = (await (
+      await fetch(`${api.url}/v1/reports/${reportId}`, { headers: reporter.auth })
+    ).json()) as { attachments: unknown[] };
     expect(mine.attachments).toHaveLength(2);
-    await waitFor(async () => {
-      const r = (await (await fetch(`${api.url}/v1/reports/${reportId}`, { headers: reporter.auth })).json()) as { status: string };
-      return r.status === 'triaged';
-    }, { what: 'report triaged' });
+    await waitFor(
+      async () => {
+        const r = (await (
+          await fetch(`${api.url}/v1/reports/${reportId}`, { headers: reporter.auth })
+        ).json()) as { status: string };
+        return r.status === 'triaged';
+      },
+      { what: 'report triaged' },
+    );
 
     // A staff key in the directory opens exactly what was sent.
     const pg = await sql(db.url);
-    const stored = (await pg.query(`SELECT envelope FROM reports WHERE id = $1`, [reportId])).rows[0].envelope as Envelope;
+    const stored = (await pg.query(`SELECT envelope FROM reports WHERE id = $1`, [reportId])).rows[0]
+      .envelope as Envelope;
     await pg.close();
-    const opened = JSON.parse(new TextDecoder().decode(openEnvelope(stored, keys.staff[1]))) as { narrative: string; attachments: { id: string; key: string; hash: string }[] };
+    const opened = JSON.parse(new TextDecoder().decode(openEnvelope(stored, keys.staff[1]))) as {
+      narrative: string;
+      attachments: { id: string; key: string; hash: string }[];
+    };
     expect(opened.narrative).toContain(canary);
     for (const [i, ref] of opened.attachments.entries()) {
       const blob = await api.app.get(AttachmentService).read(reportId, ref.id);
@@ -162,7 +212,7 @@ describe('reporter intake, end to end', () => {
     expect(await tablesContaining(db.url, 'regime_intelligence')).toEqual([]);
   });
 
-  it('keeps every reporter to their own reports: someone else\'s is a 404 like a missing one', async () => {
+  it("keeps every reporter to their own reports: someone else's is a 404 like a missing one", async () => {
     const alice = await signedInReporter(api.url);
     const bob = await signedInReporter(api.url);
     const envelope = sealReport(alice, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
@@ -171,7 +221,9 @@ describe('reporter intake, end to end', () => {
     const missing = await fetch(`${api.url}/v1/reports/${randomUUID()}`, { headers: bob.auth });
     expect(asBob.status).toBe(404);
     expect(await asBob.json()).toEqual(await missing.json());
-    const list = (await (await fetch(`${api.url}/v1/reports`, { headers: bob.auth })).json()) as { items: unknown[] };
+    const list = (await (await fetch(`${api.url}/v1/reports`, { headers: bob.auth })).json()) as {
+      items: unknown[];
+    };
     expect(list.items).toEqual([]);
     const upload = await fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${randomUUID()}`, {
       method: 'PUT',
@@ -186,19 +238,32 @@ describe('reporter intake, end to end', () => {
   it('refuses an envelope or hints with a property named like an Object.prototype member (the validation pipe would drop it) with a 400 naming it, and stores nothing', async () => {
     const reporter = await signedInReporter(api.url);
     const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
-    const put = (body: string) => fetch(`${api.url}/v1/reports/${envelope.id}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...reporter.auth }, body });
+    const put = (body: string) =>
+      fetch(`${api.url}/v1/reports/${envelope.id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...reporter.auth },
+        body,
+      });
     const cases: [string, string][] = [
       [JSON.stringify({ envelope: { ...envelope, toString: { '': 1 } } }), 'envelope.toString'],
       [JSON.stringify({ envelope: { ...envelope, constructor: 5 } }), 'envelope.constructor'],
-      [JSON.stringify({ envelope }).replace(/}$/, ',"hints":{"category":"other","__proto__":{"x":1}}}'), 'hints.__proto__'],
-      [JSON.stringify({ envelope: { ...envelope, author: { ...envelope.author, valueOf: [] } } }), 'envelope.author.valueOf'],
+      [
+        JSON.stringify({ envelope }).replace(/}$/, ',"hints":{"category":"other","__proto__":{"x":1}}}'),
+        'hints.__proto__',
+      ],
+      [
+        JSON.stringify({ envelope: { ...envelope, author: { ...envelope.author, valueOf: [] } } }),
+        'envelope.author.valueOf',
+      ],
     ];
     for (const [body, path] of cases) {
       const res = await put(body);
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ code: 'request/validation_failed', fields: [{ path }] });
     }
-    expect((await fetch(`${api.url}/v1/reports/${envelope.id}`, { headers: reporter.auth })).status).toBe(404);
+    expect((await fetch(`${api.url}/v1/reports/${envelope.id}`, { headers: reporter.auth })).status).toBe(
+      404,
+    );
     expect((await putReport(api.url, reporter, envelope)).status).toBe(201); // the same report, well-formed
   });
 
@@ -213,38 +278,123 @@ describe('reporter intake, end to end', () => {
     const otherHints = await putReport(api.url, reporter, envelope, { category: 'kill_list' });
     expect(otherHints.status).toBe(409);
     expect(await otherHints.json()).toMatchObject({ reason: 'report/conflict', fields: [{ path: 'id' }] });
-    const otherBody = await putReport(api.url, reporter, sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1","x":1}', envelope.id));
+    const otherBody = await putReport(
+      api.url,
+      reporter,
+      sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1","x":1}', envelope.id),
+    );
     expect(otherBody.status).toBe(409);
   });
 
   it.each([
-    ['an unknown recipient kid', (e: Envelope) => ({ envelope: { ...e, recipients: [{ ...e.recipients[0], kid: toB64u(new Uint8Array(16)) }] } }), 400, 'envelope/unknown_recipient', 'envelope.recipients[0].kid'],
-    ['bad base64', (e: Envelope) => ({ envelope: { ...e, nonce: `${e.nonce.slice(0, -1)}+` } }), 400, 'envelope/bad_format', 'envelope.nonce'],
-    ['a wrong length', (e: Envelope) => ({ envelope: { ...e, author: { ...e.author, sig: toB64u(new Uint8Array(63)) } } }), 400, 'envelope/bad_format', 'envelope.author.sig'],
-    ['a bad signature', (e: Envelope) => ({ envelope: { ...e, author: { ...e.author, sig: toB64u(new Uint8Array(64)) } } }), 400, 'envelope/bad_signature', 'envelope.author.sig'],
-    ['an unknown hint value', (e: Envelope) => ({ envelope: e, hints: { category: 'pizza' } }), 400, 'hints/unknown_value', 'hints.category'],
-    ['an unknown hint', (e: Envelope) => ({ envelope: e, hints: { name: 'Ahmad' } }), 400, 'hints/unknown_field', 'hints.name'],
-    ['an id mismatch', (e: Envelope) => ({ envelope: { ...e, id: randomUUID() } }), 400, 'envelope/id_mismatch', 'envelope.id'],
-    ['a wrong kind', (e: Envelope) => ({ envelope: { ...e, kind: 'note' } }), 400, 'envelope/bad_format', 'envelope.kind'],
-    ['a retired v1 envelope', (e: Envelope) => ({ envelope: { ...e, v: 1 } }), 400, 'envelope/v1_retired', 'envelope.v'],
-    ['a recipient dropped after signing (v2 signs the recipients)', (e: Envelope) => ({ envelope: { ...e, recipients: e.recipients.slice(0, 1) } }), 400, 'envelope/bad_signature', 'envelope.author.sig'],
-    ['an unknown top-level field', (e: Envelope) => ({ envelope: e, reporterName: 'x' }), 400, undefined, 'reporterName'],
-  ])('refuses %s with a 4xx naming the problem and stores nothing', async (_what, mutate, status, reason, path) => {
-    const reporter = await signedInReporter(api.url);
-    const envelope = sealReport(reporter, [keys.staff[0].publicKey, keys.staff[1].publicKey], '{"schema":"report/v1"}');
-    const res = await fetch(`${api.url}/v1/reports/${envelope.id}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', ...reporter.auth },
-      body: JSON.stringify(mutate(envelope)),
-    });
-    expect(res.status).toBe(status);
-    const body = (await res.json()) as { reason?: string; fields: { path: string }[] };
-    if (reason) expect(body.reason).toBe(reason);
-    expect(body.fields.map((f) => f.path)).toContain(path);
-    const pg = await sql(db.url);
-    expect((await pg.query(`SELECT count(*)::int AS n FROM reports WHERE reporter_id = $1`, [reporter.reporterId])).rows[0].n).toBe(0);
-    await pg.close();
-  });
+    [
+      'an unknown recipient kid',
+      (e: Envelope) => ({
+        envelope: { ...e, recipients: [{ ...e.recipients[0], kid: toB64u(new Uint8Array(16)) }] },
+      }),
+      400,
+      'envelope/unknown_recipient',
+      'envelope.recipients[0].kid',
+    ],
+    [
+      'bad base64',
+      (e: Envelope) => ({ envelope: { ...e, nonce: `${e.nonce.slice(0, -1)}+` } }),
+      400,
+      'envelope/bad_format',
+      'envelope.nonce',
+    ],
+    [
+      'a wrong length',
+      (e: Envelope) => ({ envelope: { ...e, author: { ...e.author, sig: toB64u(new Uint8Array(63)) } } }),
+      400,
+      'envelope/bad_format',
+      'envelope.author.sig',
+    ],
+    [
+      'a bad signature',
+      (e: Envelope) => ({ envelope: { ...e, author: { ...e.author, sig: toB64u(new Uint8Array(64)) } } }),
+      400,
+      'envelope/bad_signature',
+      'envelope.author.sig',
+    ],
+    [
+      'an unknown hint value',
+      (e: Envelope) => ({ envelope: e, hints: { category: 'pizza' } }),
+      400,
+      'hints/unknown_value',
+      'hints.category',
+    ],
+    [
+      'an unknown hint',
+      (e: Envelope) => ({ envelope: e, hints: { name: 'Ahmad' } }),
+      400,
+      'hints/unknown_field',
+      'hints.name',
+    ],
+    [
+      'an id mismatch',
+      (e: Envelope) => ({ envelope: { ...e, id: randomUUID() } }),
+      400,
+      'envelope/id_mismatch',
+      'envelope.id',
+    ],
+    [
+      'a wrong kind',
+      (e: Envelope) => ({ envelope: { ...e, kind: 'note' } }),
+      400,
+      'envelope/bad_format',
+      'envelope.kind',
+    ],
+    [
+      'a retired v1 envelope',
+      (e: Envelope) => ({ envelope: { ...e, v: 1 } }),
+      400,
+      'envelope/v1_retired',
+      'envelope.v',
+    ],
+    [
+      'a recipient dropped after signing (v2 signs the recipients)',
+      (e: Envelope) => ({ envelope: { ...e, recipients: e.recipients.slice(0, 1) } }),
+      400,
+      'envelope/bad_signature',
+      'envelope.author.sig',
+    ],
+    [
+      'an unknown top-level field',
+      (e: Envelope) => ({ envelope: e, reporterName: 'x' }),
+      400,
+      undefined,
+      'reporterName',
+    ],
+  ])(
+    'refuses %s with a 4xx naming the problem and stores nothing',
+    async (_what, mutate, status, reason, path) => {
+      const reporter = await signedInReporter(api.url);
+      const envelope = sealReport(
+        reporter,
+        [keys.staff[0].publicKey, keys.staff[1].publicKey],
+        '{"schema":"report/v1"}',
+      );
+      const res = await fetch(`${api.url}/v1/reports/${envelope.id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...reporter.auth },
+        body: JSON.stringify(mutate(envelope)),
+      });
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { reason?: string; fields: { path: string }[] };
+      if (reason) expect(body.reason).toBe(reason);
+      expect(body.fields.map((f) => f.path)).toContain(path);
+      const pg = await sql(db.url);
+      expect(
+        (
+          await pg.query(`SELECT count(*)::int AS n FROM reports WHERE reporter_id = $1`, [
+            reporter.reporterId,
+          ])
+        ).rows[0].n,
+      ).toBe(0);
+      await pg.close();
+    },
+  );
 
   it('refuses an oversized body with a JSON 413', async () => {
     const reporter = await signedInReporter(api.url);
@@ -259,7 +409,11 @@ describe('reporter intake, end to end', () => {
     const envelope = sealReport(reporter, [keys.staff[0].publicKey], '{"schema":"report/v1"}');
     expect((await putReport(api.url, reporter, envelope)).status).toBe(201);
     const up = (id: string, body: Uint8Array, type = 'application/octet-stream') =>
-      fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${id}`, { method: 'PUT', headers: { 'content-type': type, ...reporter.auth }, body: bytes(body) });
+      fetch(`${api.url}/v1/reports/${envelope.id}/attachments/${id}`, {
+        method: 'PUT',
+        headers: { 'content-type': type, ...reporter.auth },
+        body: bytes(body),
+      });
     const blob = encryptAttachment(utf8('photo'.repeat(20_000)), generateAttachmentKey());
     const id = randomUUID();
     expect((await up(id, blob)).status).toBe(201);
@@ -267,15 +421,24 @@ describe('reporter intake, end to end', () => {
     const other = await up(id, encryptAttachment(utf8('photo'.repeat(20_000)), generateAttachmentKey()));
     expect(other.status).toBe(409);
     expect(await other.json()).toMatchObject({ reason: 'attachment/conflict' });
-    const big = await up(randomUUID(), encryptAttachment(new Uint8Array(600 * 1024), generateAttachmentKey()));
+    const big = await up(
+      randomUUID(),
+      encryptAttachment(new Uint8Array(600 * 1024), generateAttachmentKey()),
+    );
     expect(big.status).toBe(413);
     const truncated = await up(randomUUID(), blob.subarray(0, 30));
     expect(truncated.status).toBe(400);
     expect(await truncated.json()).toMatchObject({ reason: 'attachment/impossible_size' });
     expect((await up(randomUUID(), blob, 'application/json')).status).toBeGreaterThanOrEqual(400);
     const pg = await sql(db.url);
-    const rows = (await pg.query(`SELECT count(*)::int AS n FROM report_attachments WHERE report_id = $1`, [envelope.id])).rows[0].n;
-    const orphans = (await pg.query(`SELECT count(*)::int AS n FROM attachment_chunks c WHERE NOT EXISTS (SELECT 1 FROM report_attachments a WHERE a.upload_id = c.upload_id)`)).rows[0].n;
+    const rows = (
+      await pg.query(`SELECT count(*)::int AS n FROM report_attachments WHERE report_id = $1`, [envelope.id])
+    ).rows[0].n;
+    const orphans = (
+      await pg.query(
+        `SELECT count(*)::int AS n FROM attachment_chunks c WHERE NOT EXISTS (SELECT 1 FROM report_attachments a WHERE a.upload_id = c.upload_id)`,
+      )
+    ).rows[0].n;
     await pg.close();
     expect(rows).toBe(1);
     expect(orphans).toBe(0);

@@ -26,8 +26,14 @@ export const PHONE_VIEWPORT = { width: 360, height: 740 } as const;
 export const SCREENSHOT_ROOT = resolve(process.cwd(), '.panah', 'screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium; .ci/run installs it)`);
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, timeout: 120_000 });
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium; .ci/run installs it)`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    timeout: 120_000,
+  });
 }
 
 export interface PhoneOptions {
@@ -36,7 +42,10 @@ export interface PhoneOptions {
 }
 
 /** A fresh context (its own storage) with a 360×740 touch phone viewport, and its first page. */
-export async function newPhone(browser: Browser, options: PhoneOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPhone(
+  browser: Browser,
+  options: PhoneOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: PHONE_VIEWPORT,
     deviceScaleFactor: 1,
@@ -74,7 +83,13 @@ export interface RecordedRequest {
 export function recordRequests(context: BrowserContext): RecordedRequest[] {
   const seen: RecordedRequest[] = [];
   const onRequest = (req: Request): void => {
-    seen.push({ url: req.url(), method: req.method(), headers: req.headers(), body: req.postDataBuffer(), resourceType: req.resourceType() });
+    seen.push({
+      url: req.url(),
+      method: req.method(),
+      headers: req.headers(),
+      body: req.postDataBuffer(),
+      resourceType: req.resourceType(),
+    });
   };
   context.on('request', onRequest);
   return seen;
@@ -91,7 +106,10 @@ export function collectPageErrors(page: Page): string[] {
 }
 
 /** What the page left in the browser's storage for its origin (cookies, localStorage, sessionStorage, IndexedDB, caches). */
-export async function storageLeftBy(context: BrowserContext, page: Page): Promise<{ cookies: number; local: number; session: number; idb: number; caches: number }> {
+export async function storageLeftBy(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ cookies: number; local: number; session: number; idb: number; caches: number }> {
   const cookies = (await context.cookies()).length;
   const inPage = await page.evaluate(async () => ({
     local: localStorage.length,

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { generateStaffKeys, sealEnvelope, toB64u, type BoxKeyPair, type Envelope, type EnvelopeKind, type StaffKeyPairs } from '@panah/crypto';
+import {
+  generateStaffKeys,
+  sealEnvelope,
+  toB64u,
+  type BoxKeyPair,
+  type Envelope,
+  type EnvelopeKind,
+  type StaffKeyPairs,
+} from '@panah/crypto';
 import { caseOpenedJobId, JobName } from '@panah/queue';
 import type { RunningApp } from './apps';
 import { sql } from './database';
@@ -11,13 +19,22 @@ export interface KeyedStaff extends TestStaff {
   readonly keys: StaffKeyPairs;
 }
 
-export async function keyedStaff(api: RunningApp, db: { url: string }, options: StaffOptions, box?: BoxKeyPair): Promise<KeyedStaff> {
+export async function keyedStaff(
+  api: RunningApp,
+  db: { url: string },
+  options: StaffOptions,
+  box?: BoxKeyPair,
+): Promise<KeyedStaff> {
   const account = await createStaffRow(api, db, options);
   const generated = generateStaffKeys();
   const keys: StaffKeyPairs = box ? { ...generated, boxKeyPair: box } : generated;
   const pg = await sql(db.url);
   try {
-    await pg.query(`UPDATE staff SET box_pk = $2, sign_pk = $3 WHERE id = $1`, [account.staffId, toB64u(keys.boxKeyPair.publicKey), toB64u(keys.signKeyPair.publicKey)]);
+    await pg.query(`UPDATE staff SET box_pk = $2, sign_pk = $3 WHERE id = $1`, [
+      account.staffId,
+      toB64u(keys.boxKeyPair.publicKey),
+      toB64u(keys.signKeyPair.publicKey),
+    ]);
   } finally {
     await pg.close();
   }
@@ -32,19 +49,42 @@ export async function keyedStaff(api: RunningApp, db: { url: string }, options: 
 export async function caseWithReport(
   api: RunningApp,
   db: { url: string },
-  opts: { teamId: string | null; intake: readonly Uint8Array[]; plaintext?: string; state?: 'open' | 'acknowledged'; policyId?: string | null; severity?: string },
+  opts: {
+    teamId: string | null;
+    intake: readonly Uint8Array[];
+    plaintext?: string;
+    state?: 'open' | 'acknowledged';
+    policyId?: string | null;
+    severity?: string;
+  },
 ): Promise<{ reporter: TestReporter; caseId: string; reportId: string; envelope: Envelope }> {
   const reporter = await signedInReporter(api.url);
-  const envelope = sealReport(reporter, opts.intake, opts.plaintext ?? '{"schema":"report/1","narrative":"they followed me"}');
+  const envelope = sealReport(
+    reporter,
+    opts.intake,
+    opts.plaintext ?? '{"schema":"report/1","narrative":"they followed me"}',
+  );
   const caseId = randomUUID();
   const pg = await sql(db.url);
   try {
     await pg.query(
       `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, $3, $5, $4, $6, now() + interval '10 minutes', '{report}')`,
-      [caseId, reporter.reporterId, opts.state ?? 'open', opts.teamId, opts.severity ?? 'high', opts.policyId ?? null],
+      [
+        caseId,
+        reporter.reporterId,
+        opts.state ?? 'open',
+        opts.teamId,
+        opts.severity ?? 'high',
+        opts.policyId ?? null,
+      ],
     );
     // With a policy, the escalation engine starts the case as triage would have it start (case.opened).
-    if (opts.policyId) await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [JobName.CaseOpened, JSON.stringify({ caseId }), caseOpenedJobId(caseId)]);
+    if (opts.policyId)
+      await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [
+        JobName.CaseOpened,
+        JSON.stringify({ caseId }),
+        caseOpenedJobId(caseId),
+      ]);
     await pg.query(
       `INSERT INTO reports (id, reporter_id, status, envelope, request_digest, directory_serial, case_id, triaged_at) VALUES ($1, $2, 'triaged', $3::jsonb, 'test', 1, $4, now())`,
       [envelope.id, reporter.reporterId, JSON.stringify(envelope), caseId],
@@ -55,12 +95,24 @@ export async function caseWithReport(
   return { reporter, caseId, reportId: envelope.id, envelope };
 }
 
-export function sealAs(author: { keys: StaffKeyPairs } | { sign: { privateKey: Uint8Array } }, kind: EnvelopeKind, recipients: readonly Uint8Array[], plaintext: string, id: string = randomUUID()): Envelope {
+export function sealAs(
+  author: { keys: StaffKeyPairs } | { sign: { privateKey: Uint8Array } },
+  kind: EnvelopeKind,
+  recipients: readonly Uint8Array[],
+  plaintext: string,
+  id: string = randomUUID(),
+): Envelope {
   const sk = 'keys' in author ? author.keys.signKeyPair.privateKey : author.sign.privateKey;
   return sealEnvelope({ kind, id, plaintext, recipientPublicKeys: recipients, authorSignSecretKey: sk });
 }
 
-export async function send(api: RunningApp, headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function send(
+  api: RunningApp,
+  headers: Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${api.url}/v1${path}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -1,6 +1,15 @@
 import { createPrivateKey, randomUUID, sign } from 'node:crypto';
 import { safetySignedBytes, type SafetySignalKind } from '@panah/checkins';
-import { cryptoReady, fromB64u, generateStaffKeys, kid, signChallenge, toB64u, type BoxKeyPair, type SignKeyPair } from '@panah/crypto';
+import {
+  cryptoReady,
+  fromB64u,
+  generateStaffKeys,
+  kid,
+  signChallenge,
+  toB64u,
+  type BoxKeyPair,
+  type SignKeyPair,
+} from '@panah/crypto';
 import { solvePow } from './intake';
 
 /**
@@ -24,8 +33,16 @@ export interface SignInResponse {
   readonly auth: { authorization: string };
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
@@ -35,7 +52,10 @@ function keySet(): KeySet {
 }
 
 /** Registers a reporter with a duress key (random keys: Argon2 is not what these tests are about). */
-export async function registerWithDuress(url: string, options: { showReports?: boolean } = {}): Promise<DuressReporter> {
+export async function registerWithDuress(
+  url: string,
+  options: { showReports?: boolean } = {},
+): Promise<DuressReporter> {
   await cryptoReady();
   const primary = keySet();
   const duress = keySet();
@@ -44,7 +64,11 @@ export async function registerWithDuress(url: string, options: { showReports?: b
   const reg = await post(`${url}/v1/reporters`, {
     signPk: toB64u(primary.sign.publicKey),
     boxPk: toB64u(primary.box.publicKey),
-    duress: { signPk: toB64u(duress.sign.publicKey), boxPk: toB64u(duress.box.publicKey), ...(options.showReports === undefined ? {} : { showReports: options.showReports }) },
+    duress: {
+      signPk: toB64u(duress.sign.publicKey),
+      boxPk: toB64u(duress.box.publicKey),
+      ...(options.showReports === undefined ? {} : { showReports: options.showReports }),
+    },
     pow: { challenge: pow.json.challenge, nonce },
   });
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
@@ -56,19 +80,42 @@ export async function signInWith(url: string, keys: KeySet): Promise<SignInRespo
   const keyId = kid(keys.sign.publicKey);
   const ch = await post(`${url}/v1/reporters/challenges`, { reporterId: keyId });
   const signature = toB64u(signChallenge(fromB64u(ch.json.challenge as string), keys.sign.privateKey));
-  const session = await post(`${url}/v1/reporters/sessions`, { reporterId: keyId, challenge: ch.json.challenge, signature });
-  return { status: session.status, body: session.json, auth: { authorization: `Bearer ${String(session.json.token)}` } };
+  const session = await post(`${url}/v1/reporters/sessions`, {
+    reporterId: keyId,
+    challenge: ch.json.challenge,
+    signature,
+  });
+  return {
+    status: session.status,
+    body: session.json,
+    auth: { authorization: `Bearer ${String(session.json.token)}` },
+  };
 }
 
 /** A signed check-in or panic body: Ed25519 over `panah/v1/<kind>/<id>/<at>` with the given key. */
-export function signedSignal(kind: SafetySignalKind, keys: KeySet, id: string = randomUUID(), at: string = new Date().toISOString()): Record<string, string> {
+export function signedSignal(
+  kind: SafetySignalKind,
+  keys: KeySet,
+  id: string = randomUUID(),
+  at: string = new Date().toISOString(),
+): Record<string, string> {
   const pk = keys.sign.publicKey;
   const jwk = { kty: 'OKP', crv: 'Ed25519', d: toB64u(keys.sign.privateKey.subarray(0, 32)), x: toB64u(pk) };
-  const signature = sign(null, safetySignedBytes(kind, id, at), createPrivateKey({ key: jwk, format: 'jwk' }));
+  const signature = sign(
+    null,
+    safetySignedBytes(kind, id, at),
+    createPrivateKey({ key: jwk, format: 'jwk' }),
+  );
   return { id, at, kid: kid(pk), signature: signature.toString('base64url') };
 }
 
-export async function api(url: string, method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function api(
+  url: string,
+  method: string,
+  path: string,
+  auth: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${url}${path}`, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...auth },

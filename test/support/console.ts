@@ -29,10 +29,19 @@ export interface PasswordStaff extends TestStaffAccount {
   readonly box: BoxKeyPair;
   readonly sign: SignKeyPair;
   /** base64url secrets that must never appear in anything the browser sends. */
-  readonly secrets: { readonly encKey: string; readonly boxSk: string; readonly signSeed: string; readonly signSk: string };
+  readonly secrets: {
+    readonly encKey: string;
+    readonly boxSk: string;
+    readonly signSeed: string;
+    readonly signSk: string;
+  };
 }
 
-export async function staffWithPassword(api: RunningApp, db: { url: string }, options: { role: StaffRole; teams?: string[]; login?: string; label?: string }): Promise<PasswordStaff> {
+export async function staffWithPassword(
+  api: RunningApp,
+  db: { url: string },
+  options: { role: StaffRole; teams?: string[]; login?: string; label?: string },
+): Promise<PasswordStaff> {
   await cryptoReady();
   const config = api.app.get<PanahConfig>(PANAH_CONFIG);
   const staffId = randomUUID();
@@ -64,7 +73,8 @@ export async function staffWithPassword(api: RunningApp, db: { url: string }, op
         new TotpSecretBox(config.dataKeys).seal(staffId, totpSecret),
       ],
     );
-    for (const teamId of teamIds) await client.query('INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)', [staffId, teamId]);
+    for (const teamId of teamIds)
+      await client.query('INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)', [staffId, teamId]);
   } finally {
     await client.close();
   }
@@ -79,6 +89,11 @@ export async function staffWithPassword(api: RunningApp, db: { url: string }, op
     password,
     box: keys.boxKeyPair,
     sign: keys.signKeyPair,
-    secrets: { encKey: toB64u(encKey), boxSk: toB64u(keys.boxKeyPair.privateKey), signSeed: toB64u(signSeed), signSk: toB64u(keys.signKeyPair.privateKey) },
+    secrets: {
+      encKey: toB64u(encKey),
+      boxSk: toB64u(keys.boxKeyPair.privateKey),
+      signSeed: toB64u(signSeed),
+      signSk: toB64u(keys.signKeyPair.privateKey),
+    },
   };
 }

@@ -8,7 +8,10 @@ import type { TestStaff } from './staff';
  * Escalation test helpers. `openCase` writes a case and its `case.opened` outbox row in one
  * transaction, exactly as triage does, so the engine under test consumes the real event.
  */
-export async function openCase(db: { url: string }, c: { severity: string; teamId: string | null; policyId: string | null }): Promise<string> {
+export async function openCase(
+  db: { url: string },
+  c: { severity: string; teamId: string | null; policyId: string | null },
+): Promise<string> {
   const pg = await sql(db.url);
   const caseId = randomUUID();
   try {
@@ -19,7 +22,11 @@ export async function openCase(db: { url: string }, c: { severity: string; teamI
       `INSERT INTO cases (id, reporter_id, state, severity, team_id, policy_id, deadline_at, reasons) VALUES ($1, $2, 'open', $3, $4, $5, now() + interval '10 minutes', '{report}')`,
       [caseId, reporterId, c.severity, c.teamId, c.policyId],
     );
-    await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [JobName.CaseOpened, JSON.stringify({ caseId }), caseOpenedJobId(caseId)]);
+    await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [
+      JobName.CaseOpened,
+      JSON.stringify({ caseId }),
+      caseOpenedJobId(caseId),
+    ]);
     await pg.query('COMMIT');
     return caseId;
   } finally {
@@ -28,20 +35,38 @@ export async function openCase(db: { url: string }, c: { severity: string; teamI
 }
 
 /** Raises a case's severity (and policy) and announces case.updated, as triage does. */
-export async function raiseCase(db: { url: string }, caseId: string, severity: string, policyId: string | null): Promise<void> {
+export async function raiseCase(
+  db: { url: string },
+  caseId: string,
+  severity: string,
+  policyId: string | null,
+): Promise<void> {
   const pg = await sql(db.url);
   try {
     await pg.query('BEGIN');
-    const { rows } = await pg.query(`UPDATE cases SET severity = $2, policy_id = $3, version = version + 1 WHERE id = $1 RETURNING version`, [caseId, severity, policyId]);
+    const { rows } = await pg.query(
+      `UPDATE cases SET severity = $2, policy_id = $3, version = version + 1 WHERE id = $1 RETURNING version`,
+      [caseId, severity, policyId],
+    );
     const version = (rows[0] as { version: number }).version;
-    await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [JobName.CaseUpdated, JSON.stringify({ caseId, version }), caseUpdatedJobId(caseId, version)]);
+    await pg.query(`INSERT INTO outbox (job_name, payload, job_id) VALUES ($1, $2, $3)`, [
+      JobName.CaseUpdated,
+      JSON.stringify({ caseId, version }),
+      caseUpdatedJobId(caseId, version),
+    ]);
     await pg.query('COMMIT');
   } finally {
     await pg.close();
   }
 }
 
-export async function call<T = Record<string, unknown>>(api: RunningApp, who: TestStaff, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T = Record<string, unknown>>(
+  api: RunningApp,
+  who: TestStaff,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${api.url}/v1${path}`, {
     method,
     headers: { ...who.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -51,14 +76,30 @@ export async function call<T = Record<string, unknown>>(api: RunningApp, who: Te
   return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
-export async function addContact(api: RunningApp, who: TestStaff, channel: string, detail: Record<string, unknown>): Promise<{ id: string; webhookSecret?: string }> {
-  const res = await call<{ id: string; webhookSecret?: string }>(api, who, 'POST', '/me/contact-methods', { channel, detail });
+export async function addContact(
+  api: RunningApp,
+  who: TestStaff,
+  channel: string,
+  detail: Record<string, unknown>,
+): Promise<{ id: string; webhookSecret?: string }> {
+  const res = await call<{ id: string; webhookSecret?: string }>(api, who, 'POST', '/me/contact-methods', {
+    channel,
+    detail,
+  });
   if (res.status !== 201) throw new Error(`contact method: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
-export async function createPolicy(api: RunningApp, admin: TestStaff, definition: unknown, name = `policy-${randomUUID().slice(0, 8)}`): Promise<string> {
-  const res = await call<{ id: string }>(api, admin, 'POST', '/admin/escalation-policies', { name, definition });
+export async function createPolicy(
+  api: RunningApp,
+  admin: TestStaff,
+  definition: unknown,
+  name = `policy-${randomUUID().slice(0, 8)}`,
+): Promise<string> {
+  const res = await call<{ id: string }>(api, admin, 'POST', '/admin/escalation-policies', {
+    name,
+    definition,
+  });
   if (res.status !== 201) throw new Error(`policy: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }
@@ -67,8 +108,17 @@ export async function createPolicy(api: RunningApp, admin: TestStaff, definition
  * Activates a rule set with no rules: every case (safety signals carry no hints) goes to `teamId`
  * and escalates with `policyId`.
  */
-export async function routeEverythingTo(api: RunningApp, admin: TestStaff, teamId: string, policyId: string): Promise<void> {
-  const ruleSet = { rules: [], default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
+export async function routeEverythingTo(
+  api: RunningApp,
+  admin: TestStaff,
+  teamId: string,
+  policyId: string,
+): Promise<void> {
+  const ruleSet = {
+    rules: [],
+    default: { severity: 'medium', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 },
+    defaultTeamId: teamId,
+  };
   const res = await call(api, admin, 'POST', '/triage-rules', { ruleSet, activate: true });
   if (res.status !== 201) throw new Error(`rule set: ${res.status} ${JSON.stringify(res.body)}`);
 }
@@ -96,7 +146,10 @@ export interface NotificationRowView {
 export async function runOf(db: { url: string }, caseId: string): Promise<RunRowView | null> {
   const pg = await sql(db.url);
   try {
-    const { rows } = await pg.query(`SELECT id, state, step, round, policy_version, severity FROM escalation_runs WHERE case_id = $1`, [caseId]);
+    const { rows } = await pg.query(
+      `SELECT id, state, step, round, policy_version, severity FROM escalation_runs WHERE case_id = $1`,
+      [caseId],
+    );
     return (rows[0] as RunRowView | undefined) ?? null;
   } finally {
     await pg.close();
@@ -119,7 +172,9 @@ export async function notificationsOf(db: { url: string }, runId: string): Promi
 export async function eventsOf(db: { url: string }, runId: string): Promise<string[]> {
   const pg = await sql(db.url);
   try {
-    const { rows } = await pg.query(`SELECT kind FROM escalation_run_events WHERE run_id = $1 ORDER BY id`, [runId]);
+    const { rows } = await pg.query(`SELECT kind FROM escalation_run_events WHERE run_id = $1 ORDER BY id`, [
+      runId,
+    ]);
     return (rows as { kind: string }[]).map((r) => r.kind);
   } finally {
     await pg.close();

@@ -10,7 +10,15 @@ import { migrate } from '@panah/db';
 import { ContactCipher, NOTIFICATION_ID_HEADER } from '@panah/notify';
 import { startApi } from './apps';
 import { testConfig } from './config';
-import { insertedReporters, intakeKeys, type IntakeKeys, publishDirectory, sealReport, signedDirectory, type TestReporter } from './intake';
+import {
+  insertedReporters,
+  intakeKeys,
+  type IntakeKeys,
+  publishDirectory,
+  sealReport,
+  signedDirectory,
+  type TestReporter,
+} from './intake';
 import { TestPgServer } from './pg-server';
 import { BuiltProcess, processEnv } from './processes';
 import { TestRedisServer } from './redis-server';
@@ -45,7 +53,10 @@ export interface Delivery {
 export class CountingReceiver {
   readonly deliveries: Delivery[] = [];
   delayMs = 0;
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<CountingReceiver> {
     let self: CountingReceiver | null = null;
@@ -137,7 +148,8 @@ export class FaultStack {
     stack.pg.on('error', () => undefined);
     await stack.seed();
     for (let i = 0; i < (options.apis ?? 1); i++) stack.apis.push(await BuiltProcess.start('api', env));
-    for (let i = 0; i < (options.workers ?? 1); i++) stack.workers.push(await BuiltProcess.start('worker', env));
+    for (let i = 0; i < (options.workers ?? 1); i++)
+      stack.workers.push(await BuiltProcess.start('worker', env));
     return stack;
   }
 
@@ -160,28 +172,71 @@ export class FaultStack {
       );
       await this.pg.query(`INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)`, [id, teamId]);
       const methodId = randomUUID();
-      const detail = await cipher.encrypt(methodId, { channel: 'webhook', url: this.receiver.url(`/staff-${i}`), secret: f(32) });
-      await this.pg.query(`INSERT INTO contact_methods (id, staff_id, channel, priority, detail_ciphertext) VALUES ($1, $2, 'webhook', 1, $3)`, [methodId, id, detail]);
+      const detail = await cipher.encrypt(methodId, {
+        channel: 'webhook',
+        url: this.receiver.url(`/staff-${i}`),
+        secret: f(32),
+      });
+      await this.pg.query(
+        `INSERT INTO contact_methods (id, staff_id, channel, priority, detail_ciphertext) VALUES ($1, $2, 'webhook', 1, $3)`,
+        [methodId, id, detail],
+      );
     }
     const policyId = randomUUID();
     const notify = { type: 'notify', targets: [{ type: 'team', teamId }], mode: 'round_robin' };
-    const definition = { ackTimeoutSeconds: null, maxSnoozeSeconds: 3600, steps: [notify, { type: 'wait', seconds: this.options.waitSeconds ?? 10 }, notify] };
-    await this.pg.query(`INSERT INTO escalation_policies (id, name, current_version) VALUES ($1, 'faults', 1)`, [policyId]);
-    await this.pg.query(`INSERT INTO escalation_policy_versions (policy_id, version, definition) VALUES ($1, 1, $2)`, [policyId, JSON.stringify(definition)]);
-    const ruleSet = { rules: [], default: { severity: 'high', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 }, defaultTeamId: teamId };
-    await this.pg.query(`INSERT INTO triage_rule_sets (version, definition, active) VALUES (1, $1, true)`, [JSON.stringify(ruleSet)]);
-    this.reporters = await insertedReporters(this.pgServer.url('panah'), this.config.tokenKey, this.options.reporters ?? 2_000);
+    const definition = {
+      ackTimeoutSeconds: null,
+      maxSnoozeSeconds: 3600,
+      steps: [notify, { type: 'wait', seconds: this.options.waitSeconds ?? 10 }, notify],
+    };
+    await this.pg.query(
+      `INSERT INTO escalation_policies (id, name, current_version) VALUES ($1, 'faults', 1)`,
+      [policyId],
+    );
+    await this.pg.query(
+      `INSERT INTO escalation_policy_versions (policy_id, version, definition) VALUES ($1, 1, $2)`,
+      [policyId, JSON.stringify(definition)],
+    );
+    const ruleSet = {
+      rules: [],
+      default: { severity: 'high', route: { kind: 'team', teamId }, policyId, deadlineMinutes: 60 },
+      defaultTeamId: teamId,
+    };
+    await this.pg.query(`INSERT INTO triage_rule_sets (version, definition, active) VALUES (1, $1, true)`, [
+      JSON.stringify(ruleSet),
+    ]);
+    this.reporters = await insertedReporters(
+      this.pgServer.url('panah'),
+      this.config.tokenKey,
+      this.options.reporters ?? 2_000,
+    );
   }
 
   /** A PUT of one fresh report (a reporter of its own) to one of the APIs, retried like a client: same id, after Retry-After. */
-  private async submit(api: BuiltProcess, stats: { statuses: Map<number, number>; retryAfter: number }, giveUpAt: number, agent: http.Agent): Promise<string | null> {
+  private async submit(
+    api: BuiltProcess,
+    stats: { statuses: Map<number, number>; retryAfter: number },
+    giveUpAt: number,
+    agent: http.Agent,
+  ): Promise<string | null> {
     const reporter = this.reporters[this.nextReporter++ % this.reporters.length];
-    if (this.nextReporter > this.reporters.length) throw new Error('not enough reporters for this load; raise options.reporters');
-    const envelope = sealReport(reporter, this.keys.staff.map((s) => s.publicKey), 'fault test report');
+    if (this.nextReporter > this.reporters.length)
+      throw new Error('not enough reporters for this load; raise options.reporters');
+    const envelope = sealReport(
+      reporter,
+      this.keys.staff.map((s) => s.publicKey),
+      'fault test report',
+    );
     const body = JSON.stringify({ envelope, hints: { category: 'direct_threat' } });
     for (;;) {
       const target = this.apis.find((a) => a === api && a.running) ?? this.apis.find((a) => a.running) ?? api;
-      const res = await request(agent, `${target.url}/v1/reports/${envelope.id}`, 'PUT', { 'content-type': 'application/json', ...reporter.auth }, body);
+      const res = await request(
+        agent,
+        `${target.url}/v1/reports/${envelope.id}`,
+        'PUT',
+        { 'content-type': 'application/json', ...reporter.auth },
+        body,
+      );
       stats.statuses.set(res.status, (stats.statuses.get(res.status) ?? 0) + 1);
       if (res.status >= 200 && res.status < 300) return envelope.id;
       if (res.status === 503 && res.retryAfter) stats.retryAfter += 1;
@@ -191,7 +246,11 @@ export class FaultStack {
   }
 
   /** Open-loop load: `rate` reports a second for `seconds`, spread over the running APIs. */
-  async load(rate: number, seconds: number, options: { giveUpAfterMs?: number; keepAlive?: boolean } = {}): Promise<LoadStats> {
+  async load(
+    rate: number,
+    seconds: number,
+    options: { giveUpAfterMs?: number; keepAlive?: boolean } = {},
+  ): Promise<LoadStats> {
     const agent = options.keepAlive === false ? this.oneShot : this.agent;
     const stats = { statuses: new Map<number, number>(), retryAfter: 0 };
     const acknowledged: string[] = [];
@@ -202,7 +261,12 @@ export class FaultStack {
       const due = start + (i * 1000) / rate;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
       const api = this.apis[i % this.apis.length];
-      pending.push(this.submit(api, stats, Date.now() + (options.giveUpAfterMs ?? 90_000), agent).then((id) => void (id && acknowledged.push(id)), () => undefined));
+      pending.push(
+        this.submit(api, stats, Date.now() + (options.giveUpAfterMs ?? 90_000), agent).then(
+          (id) => void (id && acknowledged.push(id)),
+          () => undefined,
+        ),
+      );
     }
     await Promise.all(pending);
     return { offered: total, acknowledged, statuses: stats.statuses, retryAfter: stats.retryAfter };
@@ -214,17 +278,29 @@ export class FaultStack {
    */
   trickledReport(api: BuiltProcess, gapMs: number): Promise<number> {
     const reporter = this.reporters[this.nextReporter++ % this.reporters.length];
-    const envelope = sealReport(reporter, this.keys.staff.map((s) => s.publicKey), 'in flight at SIGTERM');
+    const envelope = sealReport(
+      reporter,
+      this.keys.staff.map((s) => s.publicKey),
+      'in flight at SIGTERM',
+    );
     const body = Buffer.from(JSON.stringify({ envelope, hints: { category: 'direct_threat' } }));
     return new Promise((resolve) => {
-      const req = http.request(`${api.url}/v1/reports/${envelope.id}`, {
-        agent: false,
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...reporter.auth },
-      }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = http.request(
+        `${api.url}/v1/reports/${envelope.id}`,
+        {
+          agent: false,
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+            ...reporter.auth,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', () => resolve(-1));
       const half = Math.floor(body.length / 2);
       req.write(body.subarray(0, half));
@@ -273,16 +349,30 @@ export class FaultStack {
   async settled(acknowledged: number, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const [s] = await this.query<{ received: number; cases: number; runs: number; open: number; unsettled: number }>(
+      const [s] = await this.query<{
+        received: number;
+        cases: number;
+        runs: number;
+        open: number;
+        unsettled: number;
+      }>(
         `SELECT (SELECT count(*) FROM reports WHERE status = 'received')::int AS received,
                 (SELECT count(*) FROM cases)::int AS cases,
                 (SELECT count(*) FROM escalation_runs)::int AS runs,
                 (SELECT count(*) FROM escalation_runs WHERE state <> 'exhausted')::int AS open,
                 (SELECT count(*) FROM escalation_notifications WHERE status NOT IN ('delivered', 'failed'))::int AS unsettled`,
       ).catch(() => [{ received: 1, cases: 0, runs: 0, open: 1, unsettled: 1 }]);
-      if (s.received === 0 && s.cases >= acknowledged && s.runs >= s.cases && s.open === 0 && s.unsettled === 0) {
+      if (
+        s.received === 0 &&
+        s.cases >= acknowledged &&
+        s.runs >= s.cases &&
+        s.open === 0 &&
+        s.unsettled === 0
+      ) {
         const delivered = new Set(this.receiver.deliveries.map((d) => d.id));
-        const [n] = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM escalation_notifications WHERE status = 'delivered'`);
+        const [n] = await this.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM escalation_notifications WHERE status = 'delivered'`,
+        );
         if (n.n <= delivered.size) return true;
       }
       await new Promise((r) => setTimeout(r, 500));
@@ -302,15 +392,25 @@ export class FaultStack {
   }
 }
 
-function request(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body: string): Promise<{ status: number; retryAfter: number }> {
+function request(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string,
+): Promise<{ status: number; retryAfter: number }> {
   return new Promise((resolve) => {
     const req = http.request(url, { agent, method, headers, timeout: 30_000 }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0) || 0 }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 0) || 0 }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     // 0: never connected (nothing listening); -1: the connection broke with the request in flight.
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code === 'ECONNREFUSED' ? 0 : -1, retryAfter: 0 }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: error.code === 'ECONNREFUSED' ? 0 : -1, retryAfter: 0 }),
+    );
     req.end(body);
   });
 }
@@ -335,8 +435,20 @@ export interface ScenarioFigures {
  * ran after the fault: each step executed after `faultEnd`, late by the time between its due time
  * (or the end of the fault, if it fell due during the fault) and its execution.
  */
-export async function figures(stack: FaultStack, scenario: string, load: LoadStats, faultEnd: Date, settled: boolean): Promise<ScenarioFigures> {
-  const [c] = await stack.query<{ reports: number; cases: number; runs: number; recorded: number; cases_twice: number }>(
+export async function figures(
+  stack: FaultStack,
+  scenario: string,
+  load: LoadStats,
+  faultEnd: Date,
+  settled: boolean,
+): Promise<ScenarioFigures> {
+  const [c] = await stack.query<{
+    reports: number;
+    cases: number;
+    runs: number;
+    recorded: number;
+    cases_twice: number;
+  }>(
     `SELECT (SELECT count(*) FROM reports WHERE id = ANY($1::uuid[]))::int AS reports,
             (SELECT count(*) FROM cases)::int AS cases,
             (SELECT count(*) FROM escalation_runs)::int AS runs,
@@ -346,7 +458,9 @@ export async function figures(stack: FaultStack, scenario: string, load: LoadSta
   );
   const counts = new Map<string, number>();
   for (const d of stack.receiver.deliveries) counts.set(d.id, (counts.get(d.id) ?? 0) + 1);
-  const recordedIds = new Set((await stack.query<{ id: string }>(`SELECT id FROM escalation_notifications`)).map((r) => r.id));
+  const recordedIds = new Set(
+    (await stack.query<{ id: string }>(`SELECT id FROM escalation_notifications`)).map((r) => r.id),
+  );
   const delivered = [...counts.keys()].filter((id) => recordedIds.has(id)).length;
   const deliveredTwice = [...counts.values()].filter((n) => n > 1).length;
   // Every acknowledged report: one case, one run, two notifications (one per notify step).
@@ -370,8 +484,16 @@ export async function figures(stack: FaultStack, scenario: string, load: LoadSta
     delivered,
     deliveredTwice,
     lost: Math.max(0, expected - delivered) + Math.max(0, lostReports) * 2,
-    lateness: { n: late.n, p50: Number(late.p50 ?? 0), p99: Number(late.p99 ?? 0), max: Number(late.max ?? 0) },
-    statuses: [...load.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(' '),
+    lateness: {
+      n: late.n,
+      p50: Number(late.p50 ?? 0),
+      p99: Number(late.p99 ?? 0),
+      max: Number(late.max ?? 0),
+    },
+    statuses: [...load.statuses]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}:${n}`)
+      .join(' '),
     settled,
   };
 }

@@ -39,10 +39,19 @@ export async function intakeKeys(staffCount = 2): Promise<IntakeKeys> {
   await cryptoReady();
   const root = generateRootKey();
   const staff = Array.from({ length: staffCount }, () => generateStaffKeys().boxKeyPair);
-  return { root, staff, env: { DIRECTORY_ROOT_PUBLIC_KEY: toB64u(root.publicKey), REGISTRATION_POW_BITS: '4' } };
+  return {
+    root,
+    staff,
+    env: { DIRECTORY_ROOT_PUBLIC_KEY: toB64u(root.publicKey), REGISTRATION_POW_BITS: '4' },
+  };
 }
 
-export function signedDirectory(keys: IntakeKeys, deploymentId: string, serial = 1, staff = keys.staff): SignedDirectory {
+export function signedDirectory(
+  keys: IntakeKeys,
+  deploymentId: string,
+  serial = 1,
+  staff = keys.staff,
+): SignedDirectory {
   const now = Date.now();
   const payload = buildDirectoryPayload({
     serial,
@@ -50,7 +59,11 @@ export function signedDirectory(keys: IntakeKeys, deploymentId: string, serial =
     expiresAt: new Date(now + 30 * 86_400_000),
     deploymentId,
     rootPublicKey: keys.root.publicKey,
-    intake: staff.map((s, i) => ({ publicKey: s.publicKey, role: i === 0 ? 'recovery' : 'caseworker', label: `intake ${i}` })),
+    intake: staff.map((s, i) => ({
+      publicKey: s.publicKey,
+      role: i === 0 ? 'recovery' : 'caseworker',
+      label: `intake ${i}`,
+    })),
   });
   return signDirectory(payload, keys.root.privateKey);
 }
@@ -64,7 +77,11 @@ export async function publishDirectory(api: RunningApp, doc: SignedDirectory): P
 }
 
 /** Fetches and verifies the directory like a client: returns the intake public keys. */
-export async function fetchDirectory(url: string, keys: IntakeKeys, deploymentId: string): Promise<{ payload: DirectoryPayload; publicKeys: Uint8Array[] }> {
+export async function fetchDirectory(
+  url: string,
+  keys: IntakeKeys,
+  deploymentId: string,
+): Promise<{ payload: DirectoryPayload; publicKeys: Uint8Array[] }> {
   const res = await fetch(`${url}/v1/keys/directory`);
   if (res.status !== 200) throw new Error(`directory: ${res.status}`);
   const payload = verifyDirectory(await res.json(), keys.root.publicKey, { now: new Date(), deploymentId });
@@ -76,7 +93,8 @@ export function solvePow(challenge: string, difficulty: number): string {
   for (let n = 0; ; n++) {
     const nonce = Buffer.alloc(8);
     nonce.writeBigUInt64BE(BigInt(n));
-    if (leadingZeroBits(createHash('sha256').update(c).update(nonce).digest()) >= difficulty) return nonce.toString('base64url');
+    if (leadingZeroBits(createHash('sha256').update(c).update(nonce).digest()) >= difficulty)
+      return nonce.toString('base64url');
   }
 }
 
@@ -89,7 +107,11 @@ export interface TestReporter {
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
@@ -97,7 +119,10 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
  * Registers and signs in a reporter over HTTP. Pass keys derived from an access code for the
  * full flow; by default random keys (skipping Argon2) keep tests fast.
  */
-export async function signedInReporter(url: string, keys?: { signKeyPair: SignKeyPair; boxKeyPair: BoxKeyPair }): Promise<TestReporter> {
+export async function signedInReporter(
+  url: string,
+  keys?: { signKeyPair: SignKeyPair; boxKeyPair: BoxKeyPair },
+): Promise<TestReporter> {
   await cryptoReady();
   const k = keys ?? generateStaffKeys();
   const pow = await post(`${url}/v1/reporters/pow-challenges`, {});
@@ -111,17 +136,43 @@ export async function signedInReporter(url: string, keys?: { signKeyPair: SignKe
   const reporterId = reg.json.reporterId as string;
   const ch = await post(`${url}/v1/reporters/challenges`, { reporterId });
   const signature = toB64u(signChallenge(fromB64u(ch.json.challenge), k.signKeyPair.privateKey));
-  const session = await post(`${url}/v1/reporters/sessions`, { reporterId, challenge: ch.json.challenge, signature });
+  const session = await post(`${url}/v1/reporters/sessions`, {
+    reporterId,
+    challenge: ch.json.challenge,
+    signature,
+  });
   if (session.status !== 201) throw new Error(`sign-in: ${session.status} ${JSON.stringify(session.json)}`);
   const token = session.json.token as string;
-  return { reporterId, sign: k.signKeyPair, box: k.boxKeyPair, token, auth: { authorization: `Bearer ${token}` } };
+  return {
+    reporterId,
+    sign: k.signKeyPair,
+    box: k.boxKeyPair,
+    token,
+    auth: { authorization: `Bearer ${token}` },
+  };
 }
 
-export function sealReport(reporter: Pick<TestReporter, 'sign'>, recipients: readonly Uint8Array[], plaintext: string | Uint8Array, id: string = randomUUID()): Envelope {
-  return sealEnvelope({ kind: 'report', id, plaintext, recipientPublicKeys: recipients, authorSignSecretKey: reporter.sign.privateKey });
+export function sealReport(
+  reporter: Pick<TestReporter, 'sign'>,
+  recipients: readonly Uint8Array[],
+  plaintext: string | Uint8Array,
+  id: string = randomUUID(),
+): Envelope {
+  return sealEnvelope({
+    kind: 'report',
+    id,
+    plaintext,
+    recipientPublicKeys: recipients,
+    authorSignSecretKey: reporter.sign.privateKey,
+  });
 }
 
-export async function putReport(url: string, reporter: Pick<TestReporter, 'auth'>, envelope: Envelope, hints?: TriageHints | null): Promise<Response> {
+export async function putReport(
+  url: string,
+  reporter: Pick<TestReporter, 'auth'>,
+  envelope: Envelope,
+  hints?: TriageHints | null,
+): Promise<Response> {
   return fetch(`${url}/v1/reports/${envelope.id}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', ...reporter.auth },
@@ -148,17 +199,21 @@ export async function insertedReporters(dbUrl: string, tokenKey: string, n: numb
       const reporterId = kid(k.signKeyPair.publicKey);
       const token = newToken(TokenKind.ReporterSession);
       await pg.query(`INSERT INTO reporters (id) VALUES ($1)`, [reporterId]);
-      await pg.query(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $1, $2, $3, 'primary')`, [
+      await pg.query(
+        `INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $1, $2, $3, 'primary')`,
+        [reporterId, toB64u(k.signKeyPair.publicKey), toB64u(k.boxKeyPair.publicKey)],
+      );
+      await pg.query(
+        `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, expires_at) VALUES ($1, $2, $3, $3, now() + interval '1 day')`,
+        [randomUUID(), tokenDigest(token, tokenKey), reporterId],
+      );
+      reporters.push({
         reporterId,
-        toB64u(k.signKeyPair.publicKey),
-        toB64u(k.boxKeyPair.publicKey),
-      ]);
-      await pg.query(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, expires_at) VALUES ($1, $2, $3, $3, now() + interval '1 day')`, [
-        randomUUID(),
-        tokenDigest(token, tokenKey),
-        reporterId,
-      ]);
-      reporters.push({ reporterId, sign: k.signKeyPair, box: k.boxKeyPair, token, auth: { authorization: `Bearer ${token}` } });
+        sign: k.signKeyPair,
+        box: k.boxKeyPair,
+        token,
+        auth: { authorization: `Bearer ${token}` },
+      });
     }
   } finally {
     await pg.close();

@@ -11,7 +11,9 @@ const run = promisify(execFile);
 function pgBin(tool: string): string {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
-    const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', tool))).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, 'bin', tool)))
+      .sort((a, b) => Number(b) - Number(a));
     if (versions.length > 0) return join(root, versions[0], 'bin', tool);
   }
   return tool;
@@ -19,12 +21,15 @@ function pgBin(tool: string): string {
 
 /** initdb and the server refuse to run as root: as root, run them as `postgres`. */
 function asOwner(tool: string, args: string[]): [string, string[]] {
-  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', pgBin(tool), ...args]] : [pgBin(tool), args];
+  return process.getuid?.() === 0
+    ? ['runuser', ['-u', 'postgres', '--', pgBin(tool), ...args]]
+    : [pgBin(tool), args];
 }
 
 function postgresIds(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
-  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  const id = (flag: string): number =>
+    Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };
 }
 
@@ -42,7 +47,14 @@ export class TestPgServer {
   static async start(port: number): Promise<TestPgServer> {
     // A run that was killed before its clean-up leaves its server behind on the same port.
     for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(`panah-pg-${port}-`))) {
-      const [cmd, args] = asOwner('pg_ctl', ['-D', join(tmpdir(), old, 'data'), '-m', 'immediate', '-w', 'stop']);
+      const [cmd, args] = asOwner('pg_ctl', [
+        '-D',
+        join(tmpdir(), old, 'data'),
+        '-m',
+        'immediate',
+        '-w',
+        'stop',
+      ]);
       await run(cmd, args).catch(() => undefined);
       rmSync(join(tmpdir(), old), { recursive: true, force: true });
     }
@@ -50,7 +62,17 @@ export class TestPgServer {
     const ids = postgresIds();
     if (ids) chownSync(dir, ids.uid, ids.gid);
     const data = join(dir, 'data');
-    const [cmd, args] = asOwner('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const [cmd, args] = asOwner('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     await run(cmd, args, { cwd: dir });
     const server = new TestPgServer(port, dir);
     await server.up();
@@ -78,14 +100,34 @@ export class TestPgServer {
       `-c max_connections=300`,
       `-c shared_buffers=64MB`,
     ].join(' ');
-    const [cmd, args] = asOwner('pg_ctl', ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
+    const [cmd, args] = asOwner('pg_ctl', [
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'server.log'),
+      '-o',
+      opts,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
     await run(cmd, args, { cwd: this.dir });
     await this.waitReady();
   }
 
   /** `pg_ctl stop -m immediate`: every backend dies at once, as in a crash. */
   async down(mode: 'immediate' | 'fast' = 'immediate'): Promise<void> {
-    const [cmd, args] = asOwner('pg_ctl', ['-D', join(this.dir, 'data'), '-m', mode, '-w', '-t', '60', 'stop']);
+    const [cmd, args] = asOwner('pg_ctl', [
+      '-D',
+      join(this.dir, 'data'),
+      '-m',
+      mode,
+      '-w',
+      '-t',
+      '60',
+      'stop',
+    ]);
     await run(cmd, args, { cwd: this.dir }).catch(() => undefined);
   }
 

@@ -13,7 +13,8 @@ export const BUILT = {
 } as const;
 
 export function assertBuilt(): void {
-  for (const path of Object.values(BUILT)) if (!existsSync(path)) throw new Error(`${path} missing: run npm run build first`);
+  for (const path of Object.values(BUILT))
+    if (!existsSync(path)) throw new Error(`${path} missing: run npm run build first`);
 }
 
 /**
@@ -47,9 +48,16 @@ export class BuiltProcess {
   }
 
   /** Spawns it; resolves once it answers /health/live (readiness may still be failing). */
-  static async start(kind: 'api' | 'worker', env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<BuiltProcess> {
+  static async start(
+    kind: 'api' | 'worker',
+    env: Record<string, string>,
+    options: { waitReady?: boolean } = {},
+  ): Promise<BuiltProcess> {
     const port = await freePort();
-    const listen = kind === 'api' ? { API_HOST: '127.0.0.1', API_PORT: String(port) } : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
+    const listen =
+      kind === 'api'
+        ? { API_HOST: '127.0.0.1', API_PORT: String(port) }
+        : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
     const child = spawn(process.execPath, [BUILT[kind]], {
       env: { PATH: process.env.PATH ?? '', ...env, ...listen },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,8 +66,15 @@ export class BuiltProcess {
     const path = options.waitReady === false ? '/health/live' : '/health/ready';
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (proc.exitCode !== undefined) throw new Error(`${kind} exited with ${proc.exitCode}: ${proc.lines.slice(-5).join(' | ')}`);
-      if (await fetch(`${proc.url}${path}`).then((r) => r.ok, () => false)) return proc;
+      if (proc.exitCode !== undefined)
+        throw new Error(`${kind} exited with ${proc.exitCode}: ${proc.lines.slice(-5).join(' | ')}`);
+      if (
+        await fetch(`${proc.url}${path}`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return proc;
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
         throw new Error(`${kind} did not answer ${path}: ${proc.lines.slice(-5).join(' | ')}`);
@@ -105,7 +120,10 @@ export class BuiltProcess {
 }
 
 /** The environment that reproduces a validated config in a process of its own. */
-export function processEnv(config: import('@panah/config').PanahConfig, extra: Record<string, string> = {}): Record<string, string> {
+export function processEnv(
+  config: import('@panah/config').PanahConfig,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     NODE_ENV: config.env,
     LOG_LEVEL: 'warn',

@@ -4,7 +4,15 @@
  * key is an intake key and whose sign key is in the signed directory's staff list (spec §9), an
  * impostor caseworker who is not in that list, and triage routing every report to their team.
  */
-import { buildDirectoryPayload, fromUtf8, kid, signDirectory, toB64u, utf8, type SignedDirectory } from '@panah/crypto';
+import {
+  buildDirectoryPayload,
+  fromUtf8,
+  kid,
+  signDirectory,
+  toB64u,
+  utf8,
+  type SignedDirectory,
+} from '@panah/crypto';
 import type { Page } from 'playwright-core';
 import { RunningApp, startApi, startWorker } from './apps';
 import { keyedStaff, type KeyedStaff } from './casework';
@@ -32,7 +40,11 @@ export interface ReporterStack {
 }
 
 /** A directory whose payload also lists `staff` sign keys (spec §9), signed by the root key. */
-export function directoryWithStaff(keys: IntakeKeys, staff: readonly { signPk: Uint8Array; label: string }[], serial = 1): SignedDirectory {
+export function directoryWithStaff(
+  keys: IntakeKeys,
+  staff: readonly { signPk: Uint8Array; label: string }[],
+  serial = 1,
+): SignedDirectory {
   const now = Date.now();
   const base = buildDirectoryPayload({
     serial,
@@ -40,9 +52,16 @@ export function directoryWithStaff(keys: IntakeKeys, staff: readonly { signPk: U
     expiresAt: new Date(now + 30 * 86_400_000),
     deploymentId: DEPLOYMENT,
     rootPublicKey: keys.root.publicKey,
-    intake: keys.staff.map((s, i) => ({ publicKey: s.publicKey, role: i === 0 ? 'recovery' : 'caseworker', label: `intake ${i}` })),
+    intake: keys.staff.map((s, i) => ({
+      publicKey: s.publicKey,
+      role: i === 0 ? 'recovery' : 'caseworker',
+      label: `intake ${i}`,
+    })),
   });
-  const payload = { ...(JSON.parse(fromUtf8(base)) as Record<string, unknown>), staff: staff.map((s) => ({ kid: kid(s.signPk), signPk: toB64u(s.signPk), label: s.label })) };
+  const payload = {
+    ...(JSON.parse(fromUtf8(base)) as Record<string, unknown>),
+    staff: staff.map((s) => ({ kid: kid(s.signPk), signPk: toB64u(s.signPk), label: s.label })),
+  };
   return signDirectory(utf8(JSON.stringify(payload)), keys.root.privateKey);
 }
 
@@ -65,13 +84,26 @@ export async function startReporterStack(): Promise<ReporterStack> {
   const worker = await startWorker(config);
   const teamId = await ensureTeam(db, 'reporter desk');
   const admin = await signedInStaff(api, db, { role: 'admin' });
-  const caseworker = await keyedStaff(api, db, { role: 'caseworker', teams: ['reporter desk'] }, keys.staff[1]);
+  const caseworker = await keyedStaff(
+    api,
+    db,
+    { role: 'caseworker', teams: ['reporter desk'] },
+    keys.staff[1],
+  );
   const impostor = await keyedStaff(api, db, { role: 'caseworker', teams: ['reporter desk'] });
   const inbox = `${caseworker.login}@staff.example`.toLowerCase();
   await addContact(api, caseworker, 'email', { address: inbox });
-  const policyId = await createPolicy(api, admin, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] }, { type: 'wait', seconds: 600 }] });
+  const policyId = await createPolicy(api, admin, {
+    steps: [
+      { type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] },
+      { type: 'wait', seconds: 600 },
+    ],
+  });
   await routeEverythingTo(api, admin, teamId, policyId);
-  await publishDirectory(api, directoryWithStaff(keys, [{ signPk: caseworker.keys.signKeyPair.publicKey, label: 'Caseworker Mina' }]));
+  await publishDirectory(
+    api,
+    directoryWithStaff(keys, [{ signPk: caseworker.keys.signKeyPair.publicKey, label: 'Caseworker Mina' }]),
+  );
   return {
     db,
     smtp,
@@ -91,18 +123,35 @@ export async function startReporterStack(): Promise<ReporterStack> {
 }
 
 /** The reporter's case, once triage (or a safety signal) has opened one. */
-export async function caseOfReport(db: { url: string }, reportId: string): Promise<{ id: string; reporterId: string }> {
-  return waitFor(async () => {
-    const rows = await rowsOf<{ case_id: string | null; reporter_id: string }>(db.url, `SELECT case_id, reporter_id FROM reports WHERE id = $1`, [reportId]);
-    return rows[0]?.case_id ? { id: rows[0].case_id, reporterId: rows[0].reporter_id } : null;
-  }, { what: 'the report to be triaged into a case', timeoutMs: 60_000 });
+export async function caseOfReport(
+  db: { url: string },
+  reportId: string,
+): Promise<{ id: string; reporterId: string }> {
+  return waitFor(
+    async () => {
+      const rows = await rowsOf<{ case_id: string | null; reporter_id: string }>(
+        db.url,
+        `SELECT case_id, reporter_id FROM reports WHERE id = $1`,
+        [reportId],
+      );
+      return rows[0]?.case_id ? { id: rows[0].case_id, reporterId: rows[0].reporter_id } : null;
+    },
+    { what: 'the report to be triaged into a case', timeoutMs: 60_000 },
+  );
 }
 
 export async function waitForReason(db: { url: string }, reporterId: string, reason: string): Promise<void> {
-  await waitFor(async () => {
-    const rows = await rowsOf<{ reasons: string[] }>(db.url, `SELECT reasons FROM cases WHERE reporter_id = $1`, [reporterId]);
-    return rows.some((r) => r.reasons.includes(reason));
-  }, { what: `a case with reason ${reason}`, timeoutMs: 60_000 });
+  await waitFor(
+    async () => {
+      const rows = await rowsOf<{ reasons: string[] }>(
+        db.url,
+        `SELECT reasons FROM cases WHERE reporter_id = $1`,
+        [reporterId],
+      );
+      return rows.some((r) => r.reasons.includes(reason));
+    },
+    { what: `a case with reason ${reason}`, timeoutMs: 60_000 },
+  );
 }
 
 /** Clicks the screen's element and waits for the next screen. */
@@ -113,5 +162,11 @@ export async function clickTo(page: Page, testId: string, screen: string, timeou
 
 /** Text of every data-testid on the page, for comparing what two screens show. */
 export async function testIdsOn(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...new Set([...document.querySelectorAll('[data-testid]')].map((e) => e.getAttribute('data-testid') as string))].sort());
+  return page.evaluate(() =>
+    [
+      ...new Set(
+        [...document.querySelectorAll('[data-testid]')].map((e) => e.getAttribute('data-testid') as string),
+      ),
+    ].sort(),
+  );
 }

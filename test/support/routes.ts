@@ -19,7 +19,10 @@ export function routePolicies(app: INestApplication): { route: string; policy: A
       if (Reflect.getMetadata('path', handler) === undefined) continue; // not a route
       out.push({
         route: `${wrapper.metatype.name}.${name}`,
-        policy: reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [handler, wrapper.metatype]),
+        policy: reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+          handler,
+          wrapper.metatype,
+        ]),
       });
     }
   }
@@ -52,7 +55,10 @@ export function httpRoutes(app: INestApplication): HttpRoute[] {
       const method = METHODS[Reflect.getMetadata('method', handler) as number];
       if (!method) continue;
       for (const p of Array.isArray(own) ? own : [own]) {
-        const joined = `/${[base, p].map((s) => s.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+        const joined = `/${[base, p]
+          .map((s) => s.replace(/^\/+|\/+$/g, ''))
+          .filter(Boolean)
+          .join('/')}`;
         const path = /^\/(health|metrics)(\/|$)/.test(joined) ? joined : `/v1${joined === '/' ? '' : joined}`;
         out.push({ route: `${wrapper.metatype.name}.${name}`, method, path });
       }

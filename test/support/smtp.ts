@@ -47,7 +47,11 @@ export class TestSmtpServer {
           const raw = Buffer.concat(chunks).toString('utf8');
           const text = decodeQuotedPrintable(raw);
           const id = /^Message-ID:\s*<([^>]+)>/im.exec(raw);
-          self?.messages.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), text, messageId: id ? id[1] : null });
+          self?.messages.push({
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            text,
+            messageId: id ? id[1] : null,
+          });
           callback();
         });
       },

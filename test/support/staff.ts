@@ -53,13 +53,23 @@ export interface StaffOptions {
 }
 
 /** A team by name (created with no routing attributes if missing); returns its id. */
-export async function ensureTeam(db: { url: string }, name: string, regions: string[] = [], languages: string[] = []): Promise<string> {
+export async function ensureTeam(
+  db: { url: string },
+  name: string,
+  regions: string[] = [],
+  languages: string[] = [],
+): Promise<string> {
   const client = await sql(db.url);
   try {
     const found = await client.query<{ id: string }>('SELECT id FROM teams WHERE name = $1', [name]);
     if (found.rows[0]) return found.rows[0].id;
     const id = randomUUID();
-    await client.query('INSERT INTO teams (id, name, regions, languages) VALUES ($1, $2, $3, $4)', [id, name, regions, languages]);
+    await client.query('INSERT INTO teams (id, name, regions, languages) VALUES ($1, $2, $3, $4)', [
+      id,
+      name,
+      regions,
+      languages,
+    ]);
     return id;
   } finally {
     await client.close();
@@ -82,7 +92,11 @@ async function teamId(db: { url: string }, team: string): Promise<string> {
 }
 
 /** An account row (active unless told otherwise), not signed in. */
-export async function createStaffRow(api: RunningApp, db: { url: string }, options: StaffOptions): Promise<TestStaffAccount> {
+export async function createStaffRow(
+  api: RunningApp,
+  db: { url: string },
+  options: StaffOptions,
+): Promise<TestStaffAccount> {
   await cryptoReady();
   const config = api.app.get<PanahConfig>(PANAH_CONFIG);
   const staffId = randomUUID();
@@ -111,18 +125,30 @@ export async function createStaffRow(api: RunningApp, db: { url: string }, optio
         options.invitedBy ?? null,
       ],
     );
-    for (const teamId of teamIds) await client.query('INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)', [staffId, teamId]);
+    for (const teamId of teamIds)
+      await client.query('INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2)', [staffId, teamId]);
   } finally {
     await client.close();
   }
-  return { staffId, login, role: options.role, teamIds, authKey: toB64u(authKey), totpSecret, lastStep: null };
+  return {
+    staffId,
+    login,
+    role: options.role,
+    teamIds,
+    authKey: toB64u(authKey),
+    totpSecret,
+    lastStep: null,
+  };
 }
 
 /**
  * A TOTP code for a step after `lastStep` and within the server's ±1 step window, waiting for the
  * clock when both the current and the next step are used up.
  */
-export async function nextTotpCode(secret: string, lastStep: number | null): Promise<{ code: string; step: number }> {
+export async function nextTotpCode(
+  secret: string,
+  lastStep: number | null,
+): Promise<{ code: string; step: number }> {
   for (;;) {
     const now = Date.now();
     const current = Math.floor(now / 30_000);
@@ -141,12 +167,17 @@ export async function signIn(api: RunningApp, account: TestStaffAccount): Promis
     body: JSON.stringify({ login: account.login, authKey: account.authKey, totpCode: code }),
   });
   const body = (await res.json()) as { token?: string };
-  if (res.status !== 200 || !body.token) throw new Error(`sign-in of ${account.login} failed: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || !body.token)
+    throw new Error(`sign-in of ${account.login} failed: ${res.status} ${JSON.stringify(body)}`);
   account.lastStep = step;
   return Object.assign(account, { token: body.token, headers: { authorization: `Bearer ${body.token}` } });
 }
 
 /** An active, signed-in staff member in one call. */
-export async function signedInStaff(api: RunningApp, db: { url: string }, options: StaffOptions): Promise<TestStaff> {
+export async function signedInStaff(
+  api: RunningApp,
+  db: { url: string },
+  options: StaffOptions,
+): Promise<TestStaff> {
   return signIn(api, await createStaffRow(api, db, options));
 }

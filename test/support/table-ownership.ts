@@ -14,7 +14,9 @@ export interface OwnershipRules {
   /** Tables any library may insert into (the outbox: a change and its job row are one statement). */
   readonly sharedInserts: readonly string[];
   /** file → tables of other owners it may name, each entry with its reason. */
-  readonly foreignTables: Readonly<Record<string, { readonly tables: readonly string[]; readonly why: string }>>;
+  readonly foreignTables: Readonly<
+    Record<string, { readonly tables: readonly string[]; readonly why: string }>
+  >;
 }
 
 export interface OwnershipReport {
@@ -59,7 +61,9 @@ export function checkTableOwnership(root: string, rules: OwnershipRules): Owners
   }
   const staleExceptions = [
     ...rules.legacySqlFiles.filter((f) => !usedLegacy.has(f)).map((f) => `legacy SQL file ${f}`),
-    ...Object.entries(rules.foreignTables).flatMap(([f, e]) => e.tables.filter((t) => !usedForeign.has(`${f}:${t}`)).map((t) => `foreign table ${t} in ${f}`)),
+    ...Object.entries(rules.foreignTables).flatMap(([f, e]) =>
+      e.tables.filter((t) => !usedForeign.has(`${f}:${t}`)).map((t) => `foreign table ${t} in ${f}`),
+    ),
   ];
   return { sqlOutsideRepositories, foreignTableUses, staleExceptions, scannedFiles: files.length };
 }
@@ -68,7 +72,11 @@ export function checkTableOwnership(root: string, rules: OwnershipRules): Owners
  * The owned tables a source text names in its string literals (SQL), never in comments; an
  * `INSERT INTO` one of `sharedInserts` does not count.
  */
-export function tablesNamed(code: string, owners: Readonly<Record<string, string>>, sharedInserts: readonly string[] = []): Set<string> {
+export function tablesNamed(
+  code: string,
+  owners: Readonly<Record<string, string>>,
+  sharedInserts: readonly string[] = [],
+): Set<string> {
   const found = new Set<string>();
   for (const literal of stringLiterals(code)) {
     for (const m of literal.matchAll(TABLE_REF)) {
@@ -82,10 +90,16 @@ export function tablesNamed(code: string, owners: Readonly<Record<string, string
 }
 
 /** The owned tables a source text inserts into, updates or deletes from (shared inserts aside). */
-export function tablesWritten(code: string, owners: Readonly<Record<string, string>>, sharedInserts: readonly string[] = []): Set<string> {
+export function tablesWritten(
+  code: string,
+  owners: Readonly<Record<string, string>>,
+  sharedInserts: readonly string[] = [],
+): Set<string> {
   const found = new Set<string>();
   for (const literal of stringLiterals(code)) {
-    for (const m of literal.matchAll(/\b(insert\s+into|update|delete\s+from|truncate(?:\s+table)?|alter\s+table|drop\s+table)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi)) {
+    for (const m of literal.matchAll(
+      /\b(insert\s+into|update|delete\s+from|truncate(?:\s+table)?|alter\s+table|drop\s+table)\s+(?:only\s+)?"?([a-z_][a-z0-9_]*)"?/gi,
+    )) {
       const name = m[2].toLowerCase();
       if (/^insert/i.test(m[1]) && sharedInserts.includes(name)) continue;
       if (Object.hasOwn(owners, name)) found.add(name);
@@ -107,7 +121,8 @@ function sourceFiles(root: string, top: string): string[] {
       if (name === 'node_modules' || name === 'dist') continue;
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts')) out.push(relative(root, full).split(sep).join('/'));
+      else if (name.endsWith('.ts') && !name.endsWith('.spec.ts') && !name.endsWith('.d.ts'))
+        out.push(relative(root, full).split(sep).join('/'));
     }
   };
   walk(join(root, top));

@@ -13,8 +13,19 @@ const run = promisify(execFile);
 
 const built = new Map<string, Promise<string>>();
 
-export function buildWebClients(rootPublicKeyB64u: string, apps: readonly string[] = ['reporter', 'console'], outDir?: string): Promise<string> {
-  const dir = outDir ?? resolve(process.cwd(), '.panah', 'web-test', createHash('sha256').update(rootPublicKeyB64u).digest('hex').slice(0, 16));
+export function buildWebClients(
+  rootPublicKeyB64u: string,
+  apps: readonly string[] = ['reporter', 'console'],
+  outDir?: string,
+): Promise<string> {
+  const dir =
+    outDir ??
+    resolve(
+      process.cwd(),
+      '.panah',
+      'web-test',
+      createHash('sha256').update(rootPublicKeyB64u).digest('hex').slice(0, 16),
+    );
   const key = `${dir}\n${apps.join(',')}`;
   let pending = built.get(key);
   if (pending === undefined || outDir !== undefined) {

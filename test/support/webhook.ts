@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NOTIFICATION_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook, type WebhookVerification } from '@panah/notify';
+import {
+  NOTIFICATION_ID_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyWebhook,
+  type WebhookVerification,
+} from '@panah/notify';
 
 export interface ReceivedWebhook {
   readonly path: string;
@@ -49,7 +55,13 @@ export class TestWebhookReceiver {
           id: header(NOTIFICATION_ID_HEADER) ?? null,
           body,
           text,
-          verification: secret ? verifyWebhook(secret, { timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body) : 'unknown_path',
+          verification: secret
+            ? verifyWebhook(
+                secret,
+                { timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) },
+                body,
+              )
+            : 'unknown_path',
         });
         res.statusCode = self?.failing.has(path) ? 503 : 204;
         res.end();

@@ -29,7 +29,22 @@ describe('panah client manifest sign / client verify', () => {
     const built = await buildWebClients(rootPk, ['reporter']);
     cpSync(join(built, 'reporter'), join(webDir, 'reporter'), { recursive: true });
     const sign = memoryIo(PASS);
-    expect(await runCli(['client', 'manifest', 'sign', '--root-key', join(dir, 'root.json'), '--web-dir', webDir, '--out', join(dir, 'manifest.json')], sign.io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'client',
+          'manifest',
+          'sign',
+          '--root-key',
+          join(dir, 'root.json'),
+          '--web-dir',
+          webDir,
+          '--out',
+          join(dir, 'manifest.json'),
+        ],
+        sign.io,
+      ),
+    ).toBe(0);
   }, 600_000);
 
   afterAll(async () => {
@@ -46,25 +61,42 @@ describe('panah client manifest sign / client verify', () => {
   it('accepts a server that serves exactly the signed files', async () => {
     const url = await serve();
     const check = memoryIo();
-    expect(await runCli(['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', rootPk], check.io)).toBe(0);
+    expect(
+      await runCli(
+        ['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', rootPk],
+        check.io,
+      ),
+    ).toBe(0);
     expect(check.out.join('\n')).toMatch(/^ok: all \d+ files match/m);
   });
 
   it('names the one file whose byte was changed, and refuses a manifest signed by another key', async () => {
-    const js = readdirSync(join(webDir, 'reporter', 'assets')).find((f) => f.startsWith('index-') && f.endsWith('.js')) as string;
+    const js = readdirSync(join(webDir, 'reporter', 'assets')).find(
+      (f) => f.startsWith('index-') && f.endsWith('.js'),
+    ) as string;
     const path = join(webDir, 'reporter', 'assets', js);
     const bytes = readFileSync(path);
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
     writeFileSync(path, bytes);
     const url = await serve();
     const check = memoryIo();
-    expect(await runCli(['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', rootPk], check.io)).toBe(2);
+    expect(
+      await runCli(
+        ['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', rootPk],
+        check.io,
+      ),
+    ).toBe(2);
     expect(check.out.filter((l) => /^(DIFFERS|MISSING) /.test(l))).toEqual([`DIFFERS /assets/${js}`]);
 
     const other = memoryIo(PASS);
     expect(await runCli(['keys', 'root', 'init', '--out', join(dir, 'other.json')], other.io)).toBe(0);
     const otherPk = (JSON.parse(readFileSync(join(dir, 'other.json'), 'utf8')) as { pk: string }).pk;
     const wrong = memoryIo();
-    expect(await runCli(['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', otherPk], wrong.io)).toBe(2);
+    expect(
+      await runCli(
+        ['client', 'verify', url, '--manifest', join(dir, 'manifest.json'), '--root-pk', otherPk],
+        wrong.io,
+      ),
+    ).toBe(2);
   });
 });

@@ -10,7 +10,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type PanahConfig } from '@panah/config';
-import { attachmentHash, cryptoReady, encryptAttachment, fromUtf8, generateAttachmentKey, generateStaffKeys, openEnvelope, toB64u } from '@panah/crypto';
+import {
+  attachmentHash,
+  cryptoReady,
+  encryptAttachment,
+  fromUtf8,
+  generateAttachmentKey,
+  generateStaffKeys,
+  openEnvelope,
+  toB64u,
+} from '@panah/crypto';
 import { totpCodeAt } from '@panah/identity';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { launchBrowser, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
@@ -18,7 +27,16 @@ import { testConfig } from '../support/config';
 import { staffWithPassword, type PasswordStaff } from '../support/console';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
 import { ackTokenIn, addContact, createPolicy, routeEverythingTo } from '../support/escalation';
-import { intakeKeys, IntakeKeys, publishDirectory, putReport, sealReport, signedDirectory, signedInReporter, type TestReporter } from '../support/intake';
+import {
+  intakeKeys,
+  IntakeKeys,
+  publishDirectory,
+  putReport,
+  sealReport,
+  signedDirectory,
+  signedInReporter,
+  type TestReporter,
+} from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
 import { nextTotpCode, signIn, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
@@ -33,7 +51,9 @@ const LONG = { timeout: 90_000 };
 
 /** What the committed OpenAPI document says the API has (case work, issue #15, lands in parts). */
 const OPENAPI = readFileSync(join(process.cwd(), 'docs', 'openapi.json'), 'utf8');
-const CASEWORK = OPENAPI.includes('"/v1/cases/{id}/recipients"') && OPENAPI.includes('"/v1/cases/{id}/attachments/{attachmentId}"');
+const CASEWORK =
+  OPENAPI.includes('"/v1/cases/{id}/recipients"') &&
+  OPENAPI.includes('"/v1/cases/{id}/attachments/{attachmentId}"');
 const TIMELINE = OPENAPI.includes('"timeline": {');
 const withCasework = CASEWORK ? it : it.skip;
 
@@ -55,8 +75,16 @@ describe('staff console in the browser', () => {
   let caseId = '';
   const recordings: RecordedRequest[][] = [];
 
-  async function newPage(viewport = { width: 1280, height: 860 }, locale = 'en-GB'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport, locale, timezoneId: 'Europe/Berlin', hasTouch: viewport.width < 500 });
+  async function newPage(
+    viewport = { width: 1280, height: 860 },
+    locale = 'en-GB',
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({
+      viewport,
+      locale,
+      timezoneId: 'Europe/Berlin',
+      hasTouch: viewport.width < 500,
+    });
     recordings.push(recordRequests(context));
     const page = await context.newPage();
     page.setDefaultTimeout(90_000);
@@ -80,15 +108,29 @@ describe('staff console in the browser', () => {
     smtp = await TestSmtpServer.start();
     keys = await intakeKeys(1);
     const dir = await buildWebClients(keys.env.DIRECTORY_ROOT_PUBLIC_KEY, ['console']);
-    config = testConfig(db.url, { ...keys.env, SMTP_URL: smtp.url, WEB_DIR: dir, ESCALATION_SWEEP_EVERY_MS: '500', NOTIFY_RETRY_BASE_MS: '200' });
+    config = testConfig(db.url, {
+      ...keys.env,
+      SMTP_URL: smtp.url,
+      WEB_DIR: dir,
+      ESCALATION_SWEEP_EVERY_MS: '500',
+      NOTIFY_RETRY_BASE_MS: '200',
+    });
     api = await startApi(config);
     worker = await startWorker(config);
     browser = await launchBrowser();
 
     admin = await staffWithPassword(api, db, { role: 'admin', label: 'Admin One' });
     admin2 = await staffWithPassword(api, db, { role: 'admin', label: 'Admin Two' });
-    caseworker = await staffWithPassword(api, db, { role: 'caseworker', teams: ['Hamburg desk'], label: 'Leyla (Hamburg)' });
-    outsider = await staffWithPassword(api, db, { role: 'caseworker', teams: ['Vienna desk'], label: 'Outsider (Vienna)' });
+    caseworker = await staffWithPassword(api, db, {
+      role: 'caseworker',
+      teams: ['Hamburg desk'],
+      label: 'Leyla (Hamburg)',
+    });
+    outsider = await staffWithPassword(api, db, {
+      role: 'caseworker',
+      teams: ['Vienna desk'],
+      label: 'Outsider (Vienna)',
+    });
     teamId = caseworker.teamIds[0]!;
     recovery = keys.staff[0]!;
     await publishDirectory(api, signedDirectory(keys, config.deploymentId, 1, [recovery, caseworker.box]));
@@ -96,7 +138,13 @@ describe('staff console in the browser', () => {
     const adminApi = await signIn(api, admin);
     const cwApi = await signIn(api, caseworker);
     await addContact(api, cwApi, 'email', { address: `${caseworker.login}@staff.example` });
-    const policyId = await createPolicy(api, adminApi, { steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] }, { type: 'wait', seconds: 3600 }, { type: 'mark_overdue' }] });
+    const policyId = await createPolicy(api, adminApi, {
+      steps: [
+        { type: 'notify', targets: [{ type: 'staff', staffId: caseworker.staffId }] },
+        { type: 'wait', seconds: 3600 },
+        { type: 'mark_overdue' },
+      ],
+    });
     await routeEverythingTo(api, adminApi, teamId, policyId);
     reporter = await signedInReporter(api.url);
   }, 600_000);
@@ -119,15 +167,38 @@ describe('staff console in the browser', () => {
     const plaintext = JSON.stringify({
       schema: 'panah/report/v1',
       narrative: CANARY,
-      attachments: [{ id: attachmentId, key: toB64u(aKey), name: 'letter.txt', mime: 'text/plain', size: plainAttachment.length, hash: toB64u(attachmentHash(plainAttachment)) }],
+      attachments: [
+        {
+          id: attachmentId,
+          key: toB64u(aKey),
+          name: 'letter.txt',
+          mime: 'text/plain',
+          size: plainAttachment.length,
+          hash: toB64u(attachmentHash(plainAttachment)),
+        },
+      ],
     });
-    const envelope = sealReport(reporter, [recovery.publicKey, caseworker.box.publicKey], plaintext, reportId);
-    expect((await putReport(api.url, reporter, envelope, { category: 'direct_threat', imminence: 'days' })).status).toBe(201);
-    const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, { method: 'PUT', headers: { ...reporter.auth, 'content-type': 'application/octet-stream' }, body: Buffer.from(blob) });
+    const envelope = sealReport(
+      reporter,
+      [recovery.publicKey, caseworker.box.publicKey],
+      plaintext,
+      reportId,
+    );
+    expect(
+      (await putReport(api.url, reporter, envelope, { category: 'direct_threat', imminence: 'days' })).status,
+    ).toBe(201);
+    const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+      method: 'PUT',
+      headers: { ...reporter.auth, 'content-type': 'application/octet-stream' },
+      body: Buffer.from(blob),
+    });
     expect([200, 201]).toContain(up.status);
 
     // The caseworker's email arrives at the test's SMTP server with the acknowledgement link.
-    const mail = await waitFor(() => smtp.messages.find((m) => m.to.includes(`${caseworker.login}@staff.example`)) ?? null, { what: 'alert email', timeoutMs: 120_000 });
+    const mail = await waitFor(
+      () => smtp.messages.find((m) => m.to.includes(`${caseworker.login}@staff.example`)) ?? null,
+      { what: 'alert email', timeoutMs: 120_000 },
+    );
     const token = ackTokenIn(mail.text);
 
     // Opening the link shows sign-in (a GET never acknowledges), then the alert.
@@ -137,7 +208,9 @@ describe('staff console in the browser', () => {
     await screenshot(page, SUITE, '01-ack-sign-in-phone');
     const cases = await sql(db.url);
     try {
-      const run = await cases.query<{ state: string; case_id: string }>('SELECT state, case_id FROM escalation_runs');
+      const run = await cases.query<{ state: string; case_id: string }>(
+        'SELECT state, case_id FROM escalation_runs',
+      );
       expect(run.rows.map((r) => r.state)).toEqual(['active']);
       caseId = run.rows[0]!.case_id;
     } finally {
@@ -146,67 +219,83 @@ describe('staff console in the browser', () => {
     await signInOn(page, caseworker);
     const ack = page.locator('[data-testid=acknowledge]');
     await ack.waitFor();
-    if (TIMELINE) await expect(page.locator('.alert-panel .deadline').textContent()).resolves.toMatch(/left|overdue/);
+    if (TIMELINE)
+      await expect(page.locator('.alert-panel .deadline').textContent()).resolves.toMatch(/left|overdue/);
     await screenshot(page, SUITE, '02-ack-alert-phone');
     await ack.click();
     await page.locator('.alert-panel .done').waitFor();
     await screenshot(page, SUITE, '03-ack-acknowledged-phone');
-    await waitFor(async () => {
-      const pg = await sql(db.url);
-      try {
-        return (await pg.query("SELECT 1 FROM escalation_runs WHERE state = 'acknowledged'")).rowCount ? true : null;
-      } finally {
-        await pg.close();
-      }
-    }, { what: 'run acknowledged' });
+    await waitFor(
+      async () => {
+        const pg = await sql(db.url);
+        try {
+          return (await pg.query("SELECT 1 FROM escalation_runs WHERE state = 'acknowledged'")).rowCount
+            ? true
+            : null;
+        } finally {
+          await pg.close();
+        }
+      },
+      { what: 'run acknowledged' },
+    );
     await page.getByRole('link', { name: 'Open the case' }).click();
     await page.locator('h2', { hasText: 'Timeline' }).waitFor();
     await context.close();
   }, 600_000);
 
-  withCasework('shows the case decrypted in the browser: report, attachment, reply the reporter reads, note, Persian', async () => {
-    const { context, page } = await newPage({ width: 390, height: 844 });
-    await page.goto(`${api.url}/case#${caseId}`);
-    await signInOn(page, caseworker);
+  withCasework(
+    'shows the case decrypted in the browser: report, attachment, reply the reporter reads, note, Persian',
+    async () => {
+      const { context, page } = await newPage({ width: 390, height: 844 });
+      await page.goto(`${api.url}/case#${caseId}`);
+      await signInOn(page, caseworker);
 
-    // The case page: the report decrypted here, its signature verified, the attachment checked.
-    await page.locator('[data-testid=plaintext]', { hasText: CANARY }).waitFor(LONG);
-    // Verified against the reporter's registered sign key, which the case detail carries.
-    if (TIMELINE) await page.locator('.tl-report .verify-verified').first().waitFor();
-    else await page.locator('.tl-report .verify-unverified').first().waitFor();
-    await page.getByRole('button', { name: 'Download and decrypt' }).click();
-    const save = page.locator('[data-testid=attachment-save]');
-    await save.waitFor(LONG);
-    const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
-    const path = await download.path();
-    expect(fromUtf8(new Uint8Array(readFileSync(path)))).toBe(ATTACHMENT_TEXT);
-    await screenshot(page, SUITE, '04-case-phone');
+      // The case page: the report decrypted here, its signature verified, the attachment checked.
+      await page.locator('[data-testid=plaintext]', { hasText: CANARY }).waitFor(LONG);
+      // Verified against the reporter's registered sign key, which the case detail carries.
+      if (TIMELINE) await page.locator('.tl-report .verify-verified').first().waitFor();
+      else await page.locator('.tl-report .verify-unverified').first().waitFor();
+      await page.getByRole('button', { name: 'Download and decrypt' }).click();
+      const save = page.locator('[data-testid=attachment-save]');
+      await save.waitFor(LONG);
+      const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+      const path = await download.path();
+      expect(fromUtf8(new Uint8Array(readFileSync(path)))).toBe(ATTACHMENT_TEXT);
+      await screenshot(page, SUITE, '04-case-phone');
 
-    // Reply to the reporter, and a note; the reporter's side sees the reply.
-    await page.locator('textarea[name=message]').fill(REPLY);
-    await page.locator('[data-testid=send-message]').click();
-    await page.locator('form.composer .notice').first().waitFor(LONG);
-    if (TIMELINE) await page.locator('.tl-message [data-testid=plaintext]', { hasText: REPLY }).waitFor(LONG);
-    await page.locator('textarea[name=note]').fill(NOTE);
-    await page.locator('[data-testid=send-note]').click();
-    await page.locator('form.composer').nth(1).locator('.notice').waitFor(LONG);
-    if (TIMELINE) await page.locator('.tl-note [data-testid=plaintext]', { hasText: NOTE }).waitFor(LONG);
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await screenshot(page, SUITE, '05-case-desktop');
-    const messages = (await (await fetch(`${api.url}/v1/messages`, { headers: reporter.auth })).json()) as { items?: { from: string; envelope: unknown }[] } | { from?: string; envelope: unknown }[];
-    const list = Array.isArray(messages) ? messages : (messages.items ?? []);
-    const fromStaff = list.filter((m) => m.from === 'staff' || m.from === undefined);
-    expect(fromStaff.map((m) => JSON.parse(fromUtf8(openEnvelope(m.envelope, reporter.box))).text)).toContain(REPLY);
+      // Reply to the reporter, and a note; the reporter's side sees the reply.
+      await page.locator('textarea[name=message]').fill(REPLY);
+      await page.locator('[data-testid=send-message]').click();
+      await page.locator('form.composer .notice').first().waitFor(LONG);
+      if (TIMELINE)
+        await page.locator('.tl-message [data-testid=plaintext]', { hasText: REPLY }).waitFor(LONG);
+      await page.locator('textarea[name=note]').fill(NOTE);
+      await page.locator('[data-testid=send-note]').click();
+      await page.locator('form.composer').nth(1).locator('.notice').waitFor(LONG);
+      if (TIMELINE) await page.locator('.tl-note [data-testid=plaintext]', { hasText: NOTE }).waitFor(LONG);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await screenshot(page, SUITE, '05-case-desktop');
+      const messages = (await (await fetch(`${api.url}/v1/messages`, { headers: reporter.auth })).json()) as
+        { items?: { from: string; envelope: unknown }[] } | { from?: string; envelope: unknown }[];
+      const list = Array.isArray(messages) ? messages : (messages.items ?? []);
+      const fromStaff = list.filter((m) => m.from === 'staff' || m.from === undefined);
+      expect(
+        fromStaff.map((m) => JSON.parse(fromUtf8(openEnvelope(m.envelope, reporter.box))).text),
+      ).toContain(REPLY);
 
-    // The same case page in Persian is right-to-left.
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole('button', { name: 'فارسی' }).click();
-    await expect(page.evaluate(() => [document.documentElement.dir, document.documentElement.lang])).resolves.toEqual(['rtl', 'fa']);
-    await page.locator('h2', { hasText: 'روند پرونده' }).waitFor();
-    await screenshot(page, SUITE, '06-case-fa-phone');
-    await page.getByRole('button', { name: 'English' }).click();
-    await context.close();
-  }, 600_000);
+      // The same case page in Persian is right-to-left.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('button', { name: 'فارسی' }).click();
+      await expect(
+        page.evaluate(() => [document.documentElement.dir, document.documentElement.lang]),
+      ).resolves.toEqual(['rtl', 'fa']);
+      await page.locator('h2', { hasText: 'روند پرونده' }).waitFor();
+      await screenshot(page, SUITE, '06-case-fa-phone');
+      await page.getByRole('button', { name: 'English' }).click();
+      await context.close();
+    },
+    600_000,
+  );
 
   it('refuses a caseworker of another team the case, and says so', async () => {
     expect(caseId).not.toBe('');
@@ -219,41 +308,54 @@ describe('staff console in the browser', () => {
     await context.close();
   }, 300_000);
 
-  withCasework('explains a network failure and an expired session, and keeps what was typed', async () => {
-    const { context, page } = await newPage({ width: 390, height: 844 });
-    await page.goto(`${api.url}/case#${caseId}`);
-    await signInOn(page, caseworker);
-    const draft = 'CANARY-draft that must survive a network failure and a re-sign-in';
-    await page.locator('textarea[name=message]').fill(draft);
-    // Network failure: the recipients lookup never reaches the server.
-    await page.route('**/v1/cases/*/recipients', (route) => route.abort('internetdisconnected'));
-    await page.locator('[data-testid=send-message]').click();
-    await page.locator('.problem', { hasText: 'could not be reached' }).waitFor();
-    await expect(page.locator('textarea[name=message]').inputValue()).resolves.toBe(draft);
-    await screenshot(page, SUITE, '08-network-failure-phone');
-    await page.unroute('**/v1/cases/*/recipients');
-    // A 4xx is explained with its field.
-    await page.route('**/v1/cases/*/messages/*', (route) =>
-      route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ statusCode: 400, code: 'validation_failed', message: 'Invalid', fields: [{ path: 'envelope.recipients', message: 'must list the reporter' }] }) }),
-    );
-    await page.locator('[data-testid=send-message]').click();
-    await page.locator('.problem', { hasText: 'envelope.recipients: must list the reporter' }).waitFor();
-    await page.unroute('**/v1/cases/*/messages/*');
-    // The session ends on the server (as after 30 idle minutes): the page asks for the password.
-    const pg = await sql(db.url);
-    try {
-      await pg.query('DELETE FROM staff_sessions WHERE staff_id = $1', [caseworker.staffId]);
-    } finally {
-      await pg.close();
-    }
-    await page.locator('[data-testid=send-message]').click();
-    await page.locator('form.signin').waitFor();
-    await expect(page.locator('form.signin .notice').textContent()).resolves.toContain('kept');
-    await screenshot(page, SUITE, '09-session-expired-phone');
-    await signInOn(page, caseworker);
-    await expect(page.locator('textarea[name=message]').inputValue()).resolves.toBe(draft);
-    await context.close();
-  }, 300_000);
+  withCasework(
+    'explains a network failure and an expired session, and keeps what was typed',
+    async () => {
+      const { context, page } = await newPage({ width: 390, height: 844 });
+      await page.goto(`${api.url}/case#${caseId}`);
+      await signInOn(page, caseworker);
+      const draft = 'CANARY-draft that must survive a network failure and a re-sign-in';
+      await page.locator('textarea[name=message]').fill(draft);
+      // Network failure: the recipients lookup never reaches the server.
+      await page.route('**/v1/cases/*/recipients', (route) => route.abort('internetdisconnected'));
+      await page.locator('[data-testid=send-message]').click();
+      await page.locator('.problem', { hasText: 'could not be reached' }).waitFor();
+      await expect(page.locator('textarea[name=message]').inputValue()).resolves.toBe(draft);
+      await screenshot(page, SUITE, '08-network-failure-phone');
+      await page.unroute('**/v1/cases/*/recipients');
+      // A 4xx is explained with its field.
+      await page.route('**/v1/cases/*/messages/*', (route) =>
+        route.fulfill({
+          status: 400,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            statusCode: 400,
+            code: 'validation_failed',
+            message: 'Invalid',
+            fields: [{ path: 'envelope.recipients', message: 'must list the reporter' }],
+          }),
+        }),
+      );
+      await page.locator('[data-testid=send-message]').click();
+      await page.locator('.problem', { hasText: 'envelope.recipients: must list the reporter' }).waitFor();
+      await page.unroute('**/v1/cases/*/messages/*');
+      // The session ends on the server (as after 30 idle minutes): the page asks for the password.
+      const pg = await sql(db.url);
+      try {
+        await pg.query('DELETE FROM staff_sessions WHERE staff_id = $1', [caseworker.staffId]);
+      } finally {
+        await pg.close();
+      }
+      await page.locator('[data-testid=send-message]').click();
+      await page.locator('form.signin').waitFor();
+      await expect(page.locator('form.signin .notice').textContent()).resolves.toContain('kept');
+      await screenshot(page, SUITE, '09-session-expired-phone');
+      await signInOn(page, caseworker);
+      await expect(page.locator('textarea[name=message]').inputValue()).resolves.toBe(draft);
+      await context.close();
+    },
+    300_000,
+  );
 
   it('lets an admin invite a caseworker whom a second admin approves, and build and simulate a policy', async () => {
     const a1 = await newPage();
@@ -263,7 +365,9 @@ describe('staff console in the browser', () => {
     await a1.page.locator('select[name=role]').selectOption('caseworker');
     await a1.page.getByLabel('Hamburg desk').first().check();
     await a1.page.getByRole('button', { name: 'Create invitation' }).click();
-    const link = (await a1.page.locator('[data-testid=invitation-link]').textContent({ timeout: 60_000 }))!.trim();
+    const link = (await a1.page
+      .locator('[data-testid=invitation-link]')
+      .textContent({ timeout: 60_000 }))!.trim();
     expect(link).toMatch(/\/console\/#\/register\/pi_/);
     await screenshot(a1.page, SUITE, '10-admin-staff-invited');
 
@@ -275,7 +379,9 @@ describe('staff console in the browser', () => {
     await invitee.page.locator('input[name=password]').fill(password);
     await invitee.page.locator('input[name=confirm]').fill(password);
     await invitee.page.getByRole('button', { name: 'Continue' }).click();
-    const secret = (await invitee.page.locator('[data-testid=totp-secret]').textContent({ timeout: 120_000 }))!.trim();
+    const secret = (await invitee.page
+      .locator('[data-testid=totp-secret]')
+      .textContent({ timeout: 120_000 }))!.trim();
     await expect(invitee.page.locator('svg.qr').count()).resolves.toBe(1);
     await screenshot(invitee.page, SUITE, '11-register-totp-phone');
     await invitee.page.locator('input[name=totp]').fill(await totpCodeAt(secret, new Date()));
@@ -288,7 +394,9 @@ describe('staff console in the browser', () => {
     await a1.page.reload();
     await signInOn(a1.page, admin);
     await a1.page.locator('[data-testid=pending-farid\\.k]').waitFor();
-    await expect(a1.page.locator('[data-testid=pending-farid\\.k] .hint').textContent()).resolves.toContain('another admin must approve');
+    await expect(a1.page.locator('[data-testid=pending-farid\\.k] .hint').textContent()).resolves.toContain(
+      'another admin must approve',
+    );
     const a2 = await newPage();
     await a2.page.goto(`${api.url}/console/#/admin-staff`);
     await signInOn(a2.page, admin2);
@@ -297,7 +405,9 @@ describe('staff console in the browser', () => {
     await screenshot(a2.page, SUITE, '13-admin-staff-approved');
     const pg = await sql(db.url);
     try {
-      expect((await pg.query("SELECT status FROM staff WHERE login = 'farid.k'")).rows[0]).toEqual({ status: 'active' });
+      expect((await pg.query("SELECT status FROM staff WHERE login = 'farid.k'")).rows[0]).toEqual({
+        status: 'active',
+      });
     } finally {
       await pg.close();
     }
@@ -349,7 +459,13 @@ describe('staff console in the browser', () => {
     const sent = requests.filter((r) => r.body).map((r) => `${r.url}\n${r.body!.toString('utf8')}`);
     expect(sent.length).toBeGreaterThan(10);
     const forbidden = [
-      ...[admin, admin2, caseworker, outsider].flatMap((s) => [s.password, s.secrets.encKey, s.secrets.boxSk, s.secrets.signSeed, s.secrets.signSk]),
+      ...[admin, admin2, caseworker, outsider].flatMap((s) => [
+        s.password,
+        s.secrets.encKey,
+        s.secrets.boxSk,
+        s.secrets.signSeed,
+        s.secrets.signSk,
+      ]),
       'correct horse battery staple',
       CANARY,
       ATTACHMENT_TEXT,
@@ -357,7 +473,9 @@ describe('staff console in the browser', () => {
       NOTE,
       'CANARY-draft',
     ];
-    for (const body of sent) for (const secret of forbidden) expect(body.includes(secret) ? `${secret} in ${body.slice(0, 80)}` : null).toBeNull();
+    for (const body of sent)
+      for (const secret of forbidden)
+        expect(body.includes(secret) ? `${secret} in ${body.slice(0, 80)}` : null).toBeNull();
     // Tokens from links travel in bodies, never in a URL but its fragment.
     for (const r of requests) expect(r.url).not.toMatch(/pk_|pi_|ps_/);
   });

@@ -40,7 +40,9 @@ describe('reporter web client on a dropping connection', () => {
     const file = randomBytes(700_000);
     await clickTo(page, 'new-report', 'report');
     await page.getByTestId('what').fill('A car waits outside my building every night.');
-    await page.getByTestId('attach').setInputFiles({ name: 'voice.ogg', mimeType: 'audio/ogg', buffer: file });
+    await page
+      .getByTestId('attach')
+      .setInputFiles({ name: 'voice.ogg', mimeType: 'audio/ogg', buffer: file });
 
     const seen: string[] = [];
     let lostReport = false;
@@ -81,18 +83,31 @@ describe('reporter web client on a dropping connection', () => {
     expect(uploads.length).toBeGreaterThanOrEqual(2);
 
     const reportId = reportPuts[0].split('/').pop() as string;
-    const [{ reporter_id: reporterId }] = await rowsOf<{ reporter_id: string }>(stack.db.url, 'SELECT reporter_id FROM reports WHERE id = $1', [reportId]);
-    expect(await rowsOf(stack.db.url, 'SELECT id FROM reports WHERE reporter_id = $1', [reporterId])).toHaveLength(1);
-    const attachments = await waitFor(async () => {
-      const rows = await rowsOf<{ size: string }>(stack.db.url, 'SELECT size FROM report_attachments WHERE report_id = $1', [reportId]);
-      return rows.length > 0 ? rows : null;
-    }, { what: 'the attachment row' });
+    const [{ reporter_id: reporterId }] = await rowsOf<{ reporter_id: string }>(
+      stack.db.url,
+      'SELECT reporter_id FROM reports WHERE id = $1',
+      [reportId],
+    );
+    expect(
+      await rowsOf(stack.db.url, 'SELECT id FROM reports WHERE reporter_id = $1', [reporterId]),
+    ).toHaveLength(1);
+    const attachments = await waitFor(
+      async () => {
+        const rows = await rowsOf<{ size: string }>(
+          stack.db.url,
+          'SELECT size FROM report_attachments WHERE report_id = $1',
+          [reportId],
+        );
+        return rows.length > 0 ? rows : null;
+      },
+      { what: 'the attachment row' },
+    );
     expect(attachments).toHaveLength(1);
     expect(Number(attachments[0].size)).toBe(attachmentBlobSize(file.length));
     await context.close();
   }, 900_000);
 
-  it('explains a refused request in the reporter\'s language, never as a raw code', async () => {
+  it("explains a refused request in the reporter's language, never as a raw code", async () => {
     const { context, page } = await newPhone(browser, { locale: 'fa-AF' });
     await page.goto(`${stack.api.url}/`);
     await clickTo(page, 'lang-ps', 'welcome');
@@ -103,7 +118,16 @@ describe('reporter web client on a dropping connection', () => {
     const shortCode = await page.getByTestId('error').innerText();
     expect(shortCode).toContain('۲۰');
     await context.route(`${stack.api.url}/v1/reporters/challenges`, (route) =>
-      route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ statusCode: 429, code: 'rate/limited', reason: 'rate/limited', message: 'Too many attempts' }) }),
+      route.fulfill({
+        status: 429,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          statusCode: 429,
+          code: 'rate/limited',
+          reason: 'rate/limited',
+          message: 'Too many attempts',
+        }),
+      }),
     );
     await page.getByTestId('code-input').fill('۱۲۳۴-۵۶۷۸-۹۰۱۲-۳۴۵۶-۷۸۹۰');
     await page.getByTestId('sign-in').click();

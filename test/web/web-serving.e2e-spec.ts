@@ -60,13 +60,17 @@ describe('the API serves the built web clients (DESIGN "The clients")', () => {
     expect(csp).not.toMatch(/'unsafe-inline'|'unsafe-eval'|https?:/);
     const html = await res.text();
     expect(html).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // no inline script
-    const refs = [...html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"[^>]*integrity="(sha384-[^"]+)"/g)];
+    const refs = [
+      ...html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"[^>]*integrity="(sha384-[^"]+)"/g),
+    ];
     expect(refs.length).toBeGreaterThanOrEqual(2);
     for (const [, ref, integrity] of refs) {
       const asset = await fetch(`${api.url}${ref}`);
       expect(asset.status).toBe(200);
       expect(asset.headers.get('cache-control')).toBe('no-store');
-      const digest = createHash('sha384').update(Buffer.from(await asset.arrayBuffer())).digest('base64');
+      const digest = createHash('sha384')
+        .update(Buffer.from(await asset.arrayBuffer()))
+        .digest('base64');
       expect(`sha384-${digest}`).toBe(integrity);
     }
   });
@@ -78,7 +82,9 @@ describe('the API serves the built web clients (DESIGN "The clients")', () => {
       expect(await res.text()).toContain('<title>console</title>');
       expect(res.headers.get('content-security-policy')).toContain("'wasm-unsafe-eval'");
     }
-    expect((await fetch(`${api.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
+    expect((await fetch(`${api.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe(
+      '/console/',
+    );
     const meta = await fetch(`${api.url}/v1/meta`);
     expect(meta.status).toBe(200);
     expect(meta.headers.get('cache-control')).toBe('no-store');
@@ -99,8 +105,16 @@ describe('the API serves the built web clients (DESIGN "The clients")', () => {
 
   it('builds reproducibly: two builds of the same sources are byte-identical', async () => {
     const key = toB64u((await intakeKeys(1)).root.publicKey);
-    const a = await buildWebClients(key, ['reporter', 'console'], resolve(process.cwd(), '.panah', 'web-test', `repro-a-${process.pid}`));
-    const b = await buildWebClients(key, ['reporter', 'console'], resolve(process.cwd(), '.panah', 'web-test', `repro-b-${process.pid}`));
+    const a = await buildWebClients(
+      key,
+      ['reporter', 'console'],
+      resolve(process.cwd(), '.panah', 'web-test', `repro-a-${process.pid}`),
+    );
+    const b = await buildWebClients(
+      key,
+      ['reporter', 'console'],
+      resolve(process.cwd(), '.panah', 'web-test', `repro-b-${process.pid}`),
+    );
     const ta = tree(a);
     expect(Object.keys(ta).length).toBeGreaterThanOrEqual(3);
     expect(tree(b)).toEqual(ta);

@@ -18,12 +18,16 @@ import { installWebClients } from './web/web-clients';
  * case views, `/v1/staff/me` and sign-in answers must not stay in a browser's or a proxy's cache.
  */
 function noStoreUnderV1(req: Request, res: Response, next: NextFunction): void {
-  if (req.url === '/v1' || req.url.startsWith('/v1/') || req.url.startsWith('/v1?')) res.setHeader('Cache-Control', 'no-store');
+  if (req.url === '/v1' || req.url.startsWith('/v1/') || req.url.startsWith('/v1?'))
+    res.setHeader('Cache-Control', 'no-store');
   next();
 }
 
 /** Builds the API application (not yet listening). Used by main.ts and by the tests. */
-export async function createApiApp(config: PanahConfig, options: ApiModuleOptions = {}): Promise<INestApplication> {
+export async function createApiApp(
+  config: PanahConfig,
+  options: ApiModuleOptions = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
     bodyParser: false,
     abortOnError: false, // throw instead of process.exit, so callers and tests see the error
@@ -37,7 +41,14 @@ export async function createApiApp(config: PanahConfig, options: ApiModuleOption
   app.set('trust proxy', false); // never derive a client address from headers
   app.use(
     helmet({
-      contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+        },
+      },
       referrerPolicy: { policy: 'no-referrer' },
       strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     }),

@@ -52,9 +52,17 @@ function vagueParts(document: Json, schema: Json | undefined, at: string, seen =
     const extra = s.additionalProperties;
     // `additionalProperties: true` is a deliberate free-form map only when an example shows it.
     const freeForm = extra === true && s.example !== undefined;
-    if (!composed && !freeForm && (!props || Object.keys(props).length === 0) && (extra === undefined || extra === true)) out.push(at);
-    for (const [name, sub] of Object.entries(props ?? {})) out.push(...vagueParts(document, sub, `${at}.${name}`, seen));
-    if (extra && typeof extra === 'object') out.push(...vagueParts(document, extra as Json, `${at}[*]`, seen));
+    if (
+      !composed &&
+      !freeForm &&
+      (!props || Object.keys(props).length === 0) &&
+      (extra === undefined || extra === true)
+    )
+      out.push(at);
+    for (const [name, sub] of Object.entries(props ?? {}))
+      out.push(...vagueParts(document, sub, `${at}.${name}`, seen));
+    if (extra && typeof extra === 'object')
+      out.push(...vagueParts(document, extra as Json, `${at}[*]`, seen));
   }
   if (s.type === 'array') {
     if (!s.items) out.push(`${at}[]`);
@@ -112,16 +120,24 @@ export function contractGaps(document: Json): string[] {
         gaps.push(`${name}: ${code} has no schema`);
         continue;
       }
-      for (const part of vagueParts(document, schema, 'body')) gaps.push(`${name}: ${code} ${part} is a bare object`);
-      if (code.startsWith('2') && !mediaExample(response) && !hasExample(document, schema)) gaps.push(`${name}: ${code} has no example`);
+      for (const part of vagueParts(document, schema, 'body'))
+        gaps.push(`${name}: ${code} ${part} is a bare object`);
+      if (code.startsWith('2') && !mediaExample(response) && !hasExample(document, schema))
+        gaps.push(`${name}: ${code} has no example`);
     }
     const request = op.requestBody as Json | undefined;
     if (request) {
       const schema = schemaOf(request);
       if (!schema) gaps.push(`${name}: request body has no schema`);
       else {
-        for (const part of vagueParts(document, schema, 'body')) gaps.push(`${name}: request ${part} is a bare object`);
-        if (!mediaExample(request) && !hasExample(document, schema) && !(request.content as Json)['application/octet-stream']) gaps.push(`${name}: request body has no example`);
+        for (const part of vagueParts(document, schema, 'body'))
+          gaps.push(`${name}: request ${part} is a bare object`);
+        if (
+          !mediaExample(request) &&
+          !hasExample(document, schema) &&
+          !(request.content as Json)['application/octet-stream']
+        )
+          gaps.push(`${name}: request body has no example`);
       }
     }
   }

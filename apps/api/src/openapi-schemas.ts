@@ -12,9 +12,17 @@ const int = (example: number, extra: Schema = {}): Schema => ({ type: 'integer',
 const bool = (example: boolean): Schema => ({ type: 'boolean', example });
 const nullable = (s: Schema): Schema => ({ ...s, nullable: true });
 const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: 'array', items, ...extra });
-const en = (values: readonly string[], example = values[0]): Schema => ({ type: 'string', enum: values, example });
+const en = (values: readonly string[], example = values[0]): Schema => ({
+  type: 'string',
+  enum: values,
+  example,
+});
 /** An object whose listed properties are all required unless named in `optional`. */
-const obj = (properties: Record<string, Schema>, optional: readonly string[] = [], extra: Schema = {}): Schema => ({
+const obj = (
+  properties: Record<string, Schema>,
+  optional: readonly string[] = [],
+  extra: Schema = {},
+): Schema => ({
   type: 'object',
   required: Object.keys(properties).filter((k) => !optional.includes(k)),
   properties,
@@ -27,14 +35,29 @@ const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 const uuid = (example = UUID): Schema => str(example, { format: 'uuid' });
 const time = (example = TIME): Schema => str(example, { format: 'date-time' });
 const b64u = (example: string, description: string): Schema => str(example, { description });
-const page = (item: Schema): Schema => obj({ items: arr(item), nextCursor: nullable(str('eyJkIjoiMjAyNi0xMi0wMSJ9', { description: 'pass as `cursor` for the next page; null on the last' })) });
+const page = (item: Schema): Schema =>
+  obj({
+    items: arr(item),
+    nextCursor: nullable(
+      str('eyJkIjoiMjAyNi0xMi0wMSJ9', {
+        description: 'pass as `cursor` for the next page; null on the last',
+      }),
+    ),
+  });
 
-const TEAM_ROUTE = { oneOf: [obj({ kind: en(['team']), teamId: uuid() }), obj({ kind: en(['by_region']) })], example: { kind: 'by_region' } };
+const TEAM_ROUTE = {
+  oneOf: [obj({ kind: en(['team']), teamId: uuid() }), obj({ kind: en(['by_region']) })],
+  example: { kind: 'by_region' },
+};
 const TRIAGE_OUTCOME = obj({
   severity: en(SEVERITIES, 'high'),
   route: TEAM_ROUTE,
   policyId: nullable(uuid()),
-  deadlineMinutes: int(15, { minimum: 1, maximum: 10_080, description: 'minutes from triage until the case must be acknowledged' }),
+  deadlineMinutes: int(15, {
+    minimum: 1,
+    maximum: 10_080,
+    description: 'minutes from triage until the case must be acknowledged',
+  }),
 });
 const TRIAGE_CONDITION = obj(
   {
@@ -47,18 +70,30 @@ const TRIAGE_CONDITION = obj(
     noHints: bool(false),
   },
   ['category', 'imminence', 'country', 'perpetrator', 'namedOnList', 'language', 'noHints'],
-  { description: 'every field given must match (AND); a list matches any of its values; `{}` matches every report' },
+  {
+    description:
+      'every field given must match (AND); a list matches any of its values; `{}` matches every report',
+  },
 );
 const TRIAGE_RULE_SET = obj(
   {
-    rules: arr(obj({ name: str('named on a list'), when: TRIAGE_CONDITION, then: TRIAGE_OUTCOME }, ['name']), { maxItems: 200, description: 'first match wins' }),
+    rules: arr(
+      obj({ name: str('named on a list'), when: TRIAGE_CONDITION, then: TRIAGE_OUTCOME }, ['name']),
+      { maxItems: 200, description: 'first match wins' },
+    ),
     default: TRIAGE_OUTCOME,
     defaultTeamId: nullable(uuid()),
   },
   [],
   {
     example: {
-      rules: [{ name: 'named on a list', when: { namedOnList: true }, then: { severity: 'critical', route: { kind: 'by_region' }, policyId: UUID, deadlineMinutes: 10 } }],
+      rules: [
+        {
+          name: 'named on a list',
+          when: { namedOnList: true },
+          then: { severity: 'critical', route: { kind: 'by_region' }, policyId: UUID, deadlineMinutes: 10 },
+        },
+      ],
       default: { severity: 'medium', route: { kind: 'by_region' }, policyId: UUID, deadlineMinutes: 240 },
       defaultTeamId: UUID,
     },
@@ -78,19 +113,35 @@ const TRIAGE_DECISION = obj({
   teamId: nullable(uuid()),
   policyId: nullable(uuid()),
   deadlineMinutes: int(10),
-  matched: { oneOf: [{ type: 'integer' }, en(['default'])], example: 0, description: 'index of the matching rule, or "default"' },
+  matched: {
+    oneOf: [{ type: 'integer' }, en(['default'])],
+    example: 0,
+    description: 'index of the matching rule, or "default"',
+  },
   ruleName: nullable(str('named on a list')),
   routedBy: en(['team', 'region', 'language', 'default_team', 'none'], 'region'),
   explanation: arr(str('rule 0 "named on a list" matched: namedOnList')),
 });
 const TRIAGE_HINTS = obj(
-  { category: str('death_threat'), imminence: str('days'), country: str('DE'), perpetrator: str('state_agent'), namedOnList: bool(true), language: str('fa') },
+  {
+    category: str('death_threat'),
+    imminence: str('days'),
+    country: str('DE'),
+    perpetrator: str('state_agent'),
+    namedOnList: bool(true),
+    language: str('fa'),
+  },
   ['category', 'imminence', 'country', 'perpetrator', 'namedOnList', 'language'],
   { description: 'triage hints in the clear (values: GET /v1/meta `hints`); encrypted at rest on arrival' },
 );
 
 const TARGET = {
-  oneOf: [obj({ type: en(['staff']), staffId: uuid() }), obj({ type: en(['team']), teamId: uuid() }), obj({ type: en(['on_call']), teamId: uuid() }), obj({ type: en(['supervisors']), teamId: uuid() })],
+  oneOf: [
+    obj({ type: en(['staff']), staffId: uuid() }),
+    obj({ type: en(['team']), teamId: uuid() }),
+    obj({ type: en(['on_call']), teamId: uuid() }),
+    obj({ type: en(['supervisors']), teamId: uuid() }),
+  ],
   example: { type: 'on_call', teamId: UUID },
 };
 const STEP = {
@@ -98,7 +149,12 @@ const STEP = {
     obj({ type: en(['notify']), targets: arr(TARGET, { maxItems: 20 }), mode: en(['all', 'round_robin']) }),
     obj({
       type: en(['notify_if']),
-      condition: { oneOf: [obj({ type: en(['severity_at_least']), severity: en(SEVERITIES, 'high') }), obj({ type: en(['local_time_between']), from: str('22:00'), to: str('07:00') })] },
+      condition: {
+        oneOf: [
+          obj({ type: en(['severity_at_least']), severity: en(SEVERITIES, 'high') }),
+          obj({ type: en(['local_time_between']), from: str('22:00'), to: str('07:00') }),
+        ],
+      },
       targets: arr(TARGET, { maxItems: 20 }),
       mode: en(['all', 'round_robin']),
     }),
@@ -111,7 +167,11 @@ const STEP = {
 const POLICY_DEFINITION = obj(
   {
     steps: arr(STEP, { maxItems: 50 }),
-    ackTimeoutSeconds: nullable(int(3600, { description: 'an acknowledged run with no progress for this long is re-activated; null: never' })),
+    ackTimeoutSeconds: nullable(
+      int(3600, {
+        description: 'an acknowledged run with no progress for this long is re-activated; null: never',
+      }),
+    ),
     maxSnoozeSeconds: int(1800),
   },
   [],
@@ -130,13 +190,27 @@ const POLICY_DEFINITION = obj(
     },
   },
 );
-const POLICY = obj({ id: uuid(), name: str('Critical: Berlin desk'), version: int(2), definition: ref('PolicyDefinition'), updatedAt: time() });
+const POLICY = obj({
+  id: uuid(),
+  name: str('Critical: Berlin desk'),
+  version: int(2),
+  definition: ref('PolicyDefinition'),
+  updatedAt: time(),
+});
 const SIMULATION = obj({
   policyVersion: int(2),
   finalState: en(['acknowledged', 'exhausted']),
   events: arr(
     obj(
-      { at: time(), kind: en(['notify', 'overdue', 'exhausted', 'acknowledged', 'reactivated']), step: int(0), round: int(0), staffId: uuid(), channel: nullable(str('email')), by: uuid() },
+      {
+        at: time(),
+        kind: en(['notify', 'overdue', 'exhausted', 'acknowledged', 'reactivated']),
+        step: int(0),
+        round: int(0),
+        staffId: uuid(),
+        channel: nullable(str('email')),
+        by: uuid(),
+      },
       ['step', 'round', 'staffId', 'channel', 'by'],
     ),
     { description: 'the exact timeline: who is notified when, through which channel, when it stops' },
@@ -158,11 +232,19 @@ const RUN = obj({
 const RUN_EVENT = obj({
   id: str('42'),
   at: time(),
-  kind: str('notified', { description: 'started, notified, waited, repeated, acknowledged, snoozed, resolved, reactivated, overdue, exhausted' }),
+  kind: str('notified', {
+    description:
+      'started, notified, waited, repeated, acknowledged, snoozed, resolved, reactivated, overdue, exhausted',
+  }),
   step: nullable(int(0)),
   round: nullable(int(0)),
   actorId: nullable(uuid()),
-  details: { type: 'object', additionalProperties: true, example: { severity: 'critical', policyVersion: 2 }, description: 'ids and numbers only, never content' },
+  details: {
+    type: 'object',
+    additionalProperties: true,
+    example: { severity: 'critical', policyVersion: 2 },
+    description: 'ids and numbers only, never content',
+  },
 });
 const NOTIFICATION = obj({
   id: uuid(),
@@ -178,13 +260,29 @@ const NOTIFICATION = obj({
   lastError: nullable(str('webhook_failed')),
   createdAt: time(),
   deliveredAt: nullable(time()),
-  attemptLog: arr(obj({ attempt: int(1), outcome: str('delivered'), error: nullable(str('timeout')), startedAt: time(), finishedAt: nullable(time()) })),
+  attemptLog: arr(
+    obj({
+      attempt: int(1),
+      outcome: str('delivered'),
+      error: nullable(str('timeout')),
+      startedAt: time(),
+      finishedAt: nullable(time()),
+    }),
+  ),
 });
-const CONTACT_METHOD = obj({ id: uuid(), channel: en(['email', 'webhook', 'signal', 'matrix', 'sms'], 'email'), priority: int(0), enabled: bool(true) });
+const CONTACT_METHOD = obj({
+  id: uuid(),
+  channel: en(['email', 'webhook', 'signal', 'matrix', 'sms'], 'email'),
+  priority: int(0),
+  enabled: bool(true),
+});
 
 const SCHEDULE = {
   oneOf: [
-    obj({ kind: en(['interval']), everySeconds: int(86_400, { description: 'at least CHECKIN_MIN_INTERVAL_SECONDS' }) }),
+    obj({
+      kind: en(['interval']),
+      everySeconds: int(86_400, { description: 'at least CHECKIN_MIN_INTERVAL_SECONDS' }),
+    }),
     obj({ kind: en(['daily']), times: arr(str('09:00'), { minItems: 1 }), timeZone: str('Europe/Berlin') }),
   ],
   example: { kind: 'daily', times: ['09:00', '21:00'], timeZone: 'Europe/Berlin' },
@@ -204,12 +302,34 @@ const PLAN = obj({
 });
 
 const DIRECTORY = obj(
-  { v: int(1, { enum: [1] }), payload: b64u('eyJ2IjoxLCJzZXJpYWwiOjF9', 'b64u of the canonical JSON payload (crypto-v1 §5)'), sig: b64u('3q2-7w…', 'Ed25519 signature by the root key, b64u') },
+  {
+    v: int(1, { enum: [1] }),
+    payload: b64u('eyJ2IjoxLCJzZXJpYWwiOjF9', 'b64u of the canonical JSON payload (crypto-v1 §5)'),
+    sig: b64u('3q2-7w…', 'Ed25519 signature by the root key, b64u'),
+  },
   [],
-  { description: 'a key directory signed offline with the organisation root key (`panah keys directory sign`)' },
+  {
+    description:
+      'a key directory signed offline with the organisation root key (`panah keys directory sign`)',
+  },
 );
-const REPORT = obj({ id: uuid(), status: en(['received', 'triaged', 'failed'], 'received'), receivedAt: time() });
-const REPORTER_MESSAGE = obj({ id: uuid(), reportId: nullable(uuid()), caseId: nullable(uuid()), from: en(['staff', 'reporter']), envelope: ref('EnvelopeDto'), createdAt: time() }, [], {});
+const REPORT = obj({
+  id: uuid(),
+  status: en(['received', 'triaged', 'failed'], 'received'),
+  receivedAt: time(),
+});
+const REPORTER_MESSAGE = obj(
+  {
+    id: uuid(),
+    reportId: nullable(uuid()),
+    caseId: nullable(uuid()),
+    from: en(['staff', 'reporter']),
+    envelope: ref('EnvelopeDto'),
+    createdAt: time(),
+  },
+  [],
+  {},
+);
 /** Named schemas added to components.schemas. */
 export const NAMED_SCHEMAS: Record<string, Schema> = {
   TriageRuleSet: TRIAGE_RULE_SET,
@@ -235,89 +355,232 @@ export const RESPONSES: Record<string, Record<string, { description: string; sch
       schema: obj({
         deploymentId: str('panah-berlin-1'),
         versions: obj({ api: arr(int(1)), crypto: arr(int(1)), envelope: arr(int(2)) }),
-        limits: obj({ bodyBytes: int(1_048_576), attachmentBytes: int(26_214_400), attachmentsPerReport: int(10), recipients: int(64), sessionSeconds: int(1800) }),
+        limits: obj({
+          bodyBytes: int(1_048_576),
+          attachmentBytes: int(26_214_400),
+          attachmentsPerReport: int(10),
+          recipients: int(64),
+          sessionSeconds: int(1800),
+        }),
         registration: obj({ proofOfWork: obj({ algorithm: en(['sha256']), difficulty: int(18) }) }),
-        hints: obj({ category: arr(str('death_threat')), imminence: arr(str('days')), perpetrator: arr(str('state_agent')), language: arr(str('fa')), country: str('ISO 3166-1 alpha-2'), namedOnList: str('boolean') }),
+        hints: obj({
+          category: arr(str('death_threat')),
+          imminence: arr(str('days')),
+          perpetrator: arr(str('state_agent')),
+          language: arr(str('fa')),
+          country: str('ISO 3166-1 alpha-2'),
+          namedOnList: str('boolean'),
+        }),
       }),
     },
   },
-  KeysController_directory: { '200': { description: 'the current signed key directory; verify it against the pinned root key', schema: ref('SignedDirectory') } },
+  KeysController_directory: {
+    '200': {
+      description: 'the current signed key directory; verify it against the pinned root key',
+      schema: ref('SignedDirectory'),
+    },
+  },
   KeysController_publish: {
     '200': { description: 'this directory was already the current one', schema: obj({ serial: str('3') }) },
     '201': { description: 'published', schema: obj({ serial: str('3') }) },
   },
   ReportersController_powChallenge: {
-    '201': { description: 'find a nonce with `difficulty` leading zero bits of SHA-256(challenge ‖ nonce)', schema: obj({ challenge: b64u('q1w2e3…', '32 bytes'), difficulty: int(18), algorithm: en(['sha256']), expiresAt: time() }) },
+    '201': {
+      description: 'find a nonce with `difficulty` leading zero bits of SHA-256(challenge ‖ nonce)',
+      schema: obj({
+        challenge: b64u('q1w2e3…', '32 bytes'),
+        difficulty: int(18),
+        algorithm: en(['sha256']),
+        expiresAt: time(),
+      }),
+    },
   },
   ReportersController_register: {
     '200': { description: 'a retry with exactly the same keys', schema: obj({ reporterId: uuid() }) },
     '201': { description: 'registered', schema: obj({ reporterId: uuid() }) },
   },
-  ReportersController_challenge: { '201': { description: 'sign `panah/v1/signin/<challenge>` with the sign key', schema: obj({ challenge: b64u('a9s8d7…', '32 bytes'), expiresAt: time() }) } },
-  ReportersController_signIn: { '201': { description: 'a reporter session (Bearer pr_…)', schema: obj({ token: str('pr_Jq3…'), expiresAt: time() }) } },
+  ReportersController_challenge: {
+    '201': {
+      description: 'sign `panah/v1/signin/<challenge>` with the sign key',
+      schema: obj({ challenge: b64u('a9s8d7…', '32 bytes'), expiresAt: time() }),
+    },
+  },
+  ReportersController_signIn: {
+    '201': {
+      description: 'a reporter session (Bearer pr_…)',
+      schema: obj({ token: str('pr_Jq3…'), expiresAt: time() }),
+    },
+  },
   ReportsController_submit: {
     '200': { description: 'an identical replay of a stored report', schema: ref('Report') },
     '201': { description: 'stored; it will be triaged even if Redis is down (G3)', schema: ref('Report') },
   },
-  ReportsController_get: { '200': { description: 'one of this reporter\'s reports', schema: ref('Report') } },
-  ReportsController_list: { '200': { description: 'this reporter\'s reports, newest first', schema: page(ref('Report')) } },
-  ReportsController_upload: { '200': { description: 'the attachment is stored (a retried upload answers the same)', schema: obj({ id: uuid(), size: int(524_288) }) } },
-  ReportsController_listMessages: { '200': { description: 'the conversation, both directions, newest first', schema: page(ref('ReporterMessage')) } },
+  ReportsController_get: { '200': { description: "one of this reporter's reports", schema: ref('Report') } },
+  ReportsController_list: {
+    '200': { description: "this reporter's reports, newest first", schema: page(ref('Report')) },
+  },
+  ReportsController_upload: {
+    '200': {
+      description: 'the attachment is stored (a retried upload answers the same)',
+      schema: obj({ id: uuid(), size: int(524_288) }),
+    },
+  },
+  ReportsController_listMessages: {
+    '200': {
+      description: 'the conversation, both directions, newest first',
+      schema: page(ref('ReporterMessage')),
+    },
+  },
   CheckinsController_getPlan: { '200': { description: 'the check-in plan', schema: ref('CheckinPlan') } },
   CheckinsController_putPlan: {
     '200': { description: 'the plan was replaced', schema: ref('CheckinPlan') },
     '201': { description: 'the plan was created', schema: ref('CheckinPlan') },
   },
-  CheckinsController_pause: { '200': { description: 'paused until `pausedUntil`', schema: ref('CheckinPlan') } },
+  CheckinsController_pause: {
+    '200': { description: 'paused until `pausedUntil`', schema: ref('CheckinPlan') },
+  },
   CheckinsController_resume: { '200': { description: 'active again', schema: ref('CheckinPlan') } },
   CheckinsController_checkIn: {
-    '200': { description: 'a retry of a recorded check-in', schema: obj({ id: uuid(), checkedInAt: time(), nextDeadline: nullable(time()) }) },
-    '201': { description: 'recorded; the deadline moved', schema: obj({ id: uuid(), checkedInAt: time(), nextDeadline: nullable(time()) }) },
+    '200': {
+      description: 'a retry of a recorded check-in',
+      schema: obj({ id: uuid(), checkedInAt: time(), nextDeadline: nullable(time()) }),
+    },
+    '201': {
+      description: 'recorded; the deadline moved',
+      schema: obj({ id: uuid(), checkedInAt: time(), nextDeadline: nullable(time()) }),
+    },
   },
-  CheckinsController_reminders: { '200': { description: 'reminders in the inbox, newest first', schema: obj({ items: arr(obj({ deadline: time(), remindAt: time('2026-12-01T09:20:00.000Z') })) }) } },
+  CheckinsController_reminders: {
+    '200': {
+      description: 'reminders in the inbox, newest first',
+      schema: obj({ items: arr(obj({ deadline: time(), remindAt: time('2026-12-01T09:20:00.000Z') })) }),
+    },
+  },
   CheckinsController_panic: {
-    '200': { description: 'a retry, or a press within the panic window of the last one', schema: obj({ id: uuid(), receivedAt: time() }) },
-    '201': { description: 'a critical case is opened or raised at once', schema: obj({ id: uuid(), receivedAt: time() }) },
+    '200': {
+      description: 'a retry, or a press within the panic window of the last one',
+      schema: obj({ id: uuid(), receivedAt: time() }),
+    },
+    '201': {
+      description: 'a critical case is opened or raised at once',
+      schema: obj({ id: uuid(), receivedAt: time() }),
+    },
   },
   CaseCheckinsController_list: {
     '200': {
-      description: 'check-in times and outcomes of the case\'s reporter, never contents',
+      description: "check-in times and outcomes of the case's reporter, never contents",
       schema: obj({
-        checkins: arr(obj({ id: uuid(), at: time(), outcome: str('on_time', { description: 'on_time, late, after_alert, recorded, duress' }), hasNote: bool(false) })),
+        checkins: arr(
+          obj({
+            id: uuid(),
+            at: time(),
+            outcome: str('on_time', { description: 'on_time, late, after_alert, recorded, duress' }),
+            hasNote: bool(false),
+          }),
+        ),
         events: arr(obj({ kind: str('missed_checkin'), at: time() })),
         nextCursor: nullable(str('eyJhdCI6…')),
       }),
     },
   },
-  TriageRulesController_history: { '200': { description: 'every rule-set version, newest first', schema: arr(ref('TriageRuleSetVersion')) } },
-  TriageRulesController_create: { '201': { description: 'a new version (activated if asked)', schema: ref('TriageRuleSetVersion') } },
-  TriageRulesController_active: { '200': { description: 'the active rule set (version null: the built-in default)', schema: obj({ version: nullable(int(3)), definition: ref('TriageRuleSet') }) } },
-  TriageRulesController_activate: { '200': { description: 'this version is now the active one', schema: ref('TriageRuleSetVersion') } },
-  TriageRulesController_dryRun: { '200': { description: 'what triage would decide', schema: obj({ ruleSetVersion: { oneOf: [{ type: 'integer' }, en(['draft'])], nullable: true, example: 'draft' }, hintsGiven: bool(true), decision: ref('TriageDecision') }) } },
-  AdminEscalationPoliciesController_create: { '201': { description: 'version 1 of a new policy', schema: ref('EscalationPolicy') } },
-  AdminEscalationPoliciesController_list: { '200': { description: 'every policy at its latest version', schema: arr(ref('EscalationPolicy')) } },
-  AdminEscalationPoliciesController_get: { '200': { description: 'the policy at its latest version', schema: ref('EscalationPolicy') } },
-  AdminEscalationPoliciesController_update: { '200': { description: 'a new version (running escalations keep theirs)', schema: ref('EscalationPolicy') } },
-  AdminEscalationPoliciesController_simulate: { '201': { description: 'the timeline the engine would follow', schema: SIMULATION } },
-  AdminOnCallController_set: { '200': { description: 'the rotation is set', schema: obj({ id: uuid() }) } },
-  AdminOnCallController_who: { '200': { description: 'who is on call at `at` (default now)', schema: obj({ at: time(), staffId: nullable(uuid()) }) } },
-  AdminOnCallController_override: { '201': { description: 'the override is set', schema: obj({ id: uuid() }) } },
-  EscalationsController_byCase: { '200': { description: 'the case\'s escalation', schema: ref('EscalationRun') } },
-  EscalationsController_get: { '200': { description: 'the escalation', schema: ref('EscalationRun') } },
-  EscalationsController_runHistory: { '200': { description: 'every step and notification with its delivery attempts (no addresses, no content)', schema: obj({ run: ref('EscalationRun'), events: arr(RUN_EVENT), notifications: arr(NOTIFICATION) }) } },
-  EscalationsController_acknowledge: { '200': { description: 'acknowledged; pending notifications are cancelled', schema: ref('EscalationRun') } },
-  EscalationsController_snooze: { '200': { description: 'snoozed', schema: ref('EscalationRun') } },
-  EscalationsController_resolve: { '200': { description: 'resolved', schema: ref('EscalationRun') } },
-  EscalationLinksController_describe: { '200': { description: 'what the link is for (never acknowledges)', schema: ref('EscalationRun') } },
-  EscalationLinksController_acknowledge: { '200': { description: 'acknowledged through the link', schema: ref('EscalationRun') } },
-  MyNotificationsController_list: { '200': { description: 'my contact methods in order (details are never returned)', schema: arr(ref('ContactMethod')) } },
-  MyNotificationsController_add: {
-    '201': {
-      description: 'added; a webhook\'s signing secret is shown this once',
-      schema: obj({ id: uuid(), channel: str('webhook'), priority: int(1), enabled: bool(true), secret: str('whsec_…', { description: 'webhooks only' }) }, ['secret']),
+  TriageRulesController_history: {
+    '200': { description: 'every rule-set version, newest first', schema: arr(ref('TriageRuleSetVersion')) },
+  },
+  TriageRulesController_create: {
+    '201': { description: 'a new version (activated if asked)', schema: ref('TriageRuleSetVersion') },
+  },
+  TriageRulesController_active: {
+    '200': {
+      description: 'the active rule set (version null: the built-in default)',
+      schema: obj({ version: nullable(int(3)), definition: ref('TriageRuleSet') }),
     },
   },
-  MyNotificationsController_reorder: { '200': { description: 'my contact methods in the new order', schema: arr(ref('ContactMethod')) } },
+  TriageRulesController_activate: {
+    '200': { description: 'this version is now the active one', schema: ref('TriageRuleSetVersion') },
+  },
+  TriageRulesController_dryRun: {
+    '200': {
+      description: 'what triage would decide',
+      schema: obj({
+        ruleSetVersion: { oneOf: [{ type: 'integer' }, en(['draft'])], nullable: true, example: 'draft' },
+        hintsGiven: bool(true),
+        decision: ref('TriageDecision'),
+      }),
+    },
+  },
+  AdminEscalationPoliciesController_create: {
+    '201': { description: 'version 1 of a new policy', schema: ref('EscalationPolicy') },
+  },
+  AdminEscalationPoliciesController_list: {
+    '200': { description: 'every policy at its latest version', schema: arr(ref('EscalationPolicy')) },
+  },
+  AdminEscalationPoliciesController_get: {
+    '200': { description: 'the policy at its latest version', schema: ref('EscalationPolicy') },
+  },
+  AdminEscalationPoliciesController_update: {
+    '200': {
+      description: 'a new version (running escalations keep theirs)',
+      schema: ref('EscalationPolicy'),
+    },
+  },
+  AdminEscalationPoliciesController_simulate: {
+    '201': { description: 'the timeline the engine would follow', schema: SIMULATION },
+  },
+  AdminOnCallController_set: { '200': { description: 'the rotation is set', schema: obj({ id: uuid() }) } },
+  AdminOnCallController_who: {
+    '200': {
+      description: 'who is on call at `at` (default now)',
+      schema: obj({ at: time(), staffId: nullable(uuid()) }),
+    },
+  },
+  AdminOnCallController_override: {
+    '201': { description: 'the override is set', schema: obj({ id: uuid() }) },
+  },
+  EscalationsController_byCase: {
+    '200': { description: "the case's escalation", schema: ref('EscalationRun') },
+  },
+  EscalationsController_get: { '200': { description: 'the escalation', schema: ref('EscalationRun') } },
+  EscalationsController_runHistory: {
+    '200': {
+      description: 'every step and notification with its delivery attempts (no addresses, no content)',
+      schema: obj({ run: ref('EscalationRun'), events: arr(RUN_EVENT), notifications: arr(NOTIFICATION) }),
+    },
+  },
+  EscalationsController_acknowledge: {
+    '200': { description: 'acknowledged; pending notifications are cancelled', schema: ref('EscalationRun') },
+  },
+  EscalationsController_snooze: { '200': { description: 'snoozed', schema: ref('EscalationRun') } },
+  EscalationsController_resolve: { '200': { description: 'resolved', schema: ref('EscalationRun') } },
+  EscalationLinksController_describe: {
+    '200': { description: 'what the link is for (never acknowledges)', schema: ref('EscalationRun') },
+  },
+  EscalationLinksController_acknowledge: {
+    '200': { description: 'acknowledged through the link', schema: ref('EscalationRun') },
+  },
+  MyNotificationsController_list: {
+    '200': {
+      description: 'my contact methods in order (details are never returned)',
+      schema: arr(ref('ContactMethod')),
+    },
+  },
+  MyNotificationsController_add: {
+    '201': {
+      description: "added; a webhook's signing secret is shown this once",
+      schema: obj(
+        {
+          id: uuid(),
+          channel: str('webhook'),
+          priority: int(1),
+          enabled: bool(true),
+          secret: str('whsec_…', { description: 'webhooks only' }),
+        },
+        ['secret'],
+      ),
+    },
+  },
+  MyNotificationsController_reorder: {
+    '200': { description: 'my contact methods in the new order', schema: arr(ref('ContactMethod')) },
+  },
 };
 
 /** Properties of DTO schemas that the metadata reads as bare `object`, typed precisely. */
@@ -325,7 +588,9 @@ export const PROPERTY_TYPES: Record<string, Record<string, Schema>> = {
   CheckinPlanDto: {
     schedule: ref('CheckinSchedule'),
     graceSeconds: int(900, { description: 'seconds after a deadline before the alert (default 900)' }),
-    remindersSecondsBefore: arr(int(600), { description: 'reminders this many seconds before each deadline, into the inbox' }),
+    remindersSecondsBefore: arr(int(600), {
+      description: 'reminders this many seconds before each deadline, into the inbox',
+    }),
     maxPauseSeconds: int(604_800, { description: 'the longest pause allowed (default 7 days)' }),
   },
   PausePlanDto: { until: time('2026-12-03T09:00:00.000Z') },
@@ -334,7 +599,10 @@ export const PROPERTY_TYPES: Record<string, Record<string, Schema>> = {
     at: time(),
     kid: str('Zm9vYmFyYmF6cXV4MTIzNA', { description: 'kid of the sign key used' }),
     signature: str('…', { description: '64-byte Ed25519 signature over `panah/v1/checkin/<id>/<at>`, b64u' }),
-    envelope: { ...ref('EnvelopeDto'), description: 'optional crypto-v1 envelope of kind "checkin" whose id is the check-in id' },
+    envelope: {
+      ...ref('EnvelopeDto'),
+      description: 'optional crypto-v1 envelope of kind "checkin" whose id is the check-in id',
+    },
   },
   SignedSignalDto: {
     id: uuid(),
@@ -349,10 +617,22 @@ export const PROPERTY_TYPES: Record<string, Record<string, Schema>> = {
   UpdatePolicyDto: { definition: ref('PolicyDefinition') },
   AddContactMethodDto: {
     detail: {
-      oneOf: [obj({ address: str('desk@example.org') }), obj({ url: str('https://hooks.example.org/panah') }), obj({ number: str('+4915112345678') }), obj({ roomId: str('!abc:matrix.example.org') })],
+      oneOf: [
+        obj({ address: str('desk@example.org') }),
+        obj({ url: str('https://hooks.example.org/panah') }),
+        obj({ number: str('+4915112345678') }),
+        obj({ roomId: str('!abc:matrix.example.org') }),
+      ],
       description: 'email: {address}; webhook: {url}; signal|sms: {number}; matrix: {roomId}',
       example: { address: 'desk@example.org' },
     },
   },
-  AuditEntryResponse: { details: { type: 'object', additionalProperties: true, example: { role: 'caseworker' }, description: 'ids and settings only, never secrets or content' } },
+  AuditEntryResponse: {
+    details: {
+      type: 'object',
+      additionalProperties: true,
+      example: { role: 'caseworker' },
+      description: 'ids and settings only, never secrets or content',
+    },
+  },
 };

@@ -33,19 +33,36 @@ export const ERROR_BODY_SCHEMA = {
       description:
         'the category, stable: request/validation_failed, request/malformed_json, request/payload_too_large, request/unsupported_media_type, request/not_found, request/rate_limited, request/conflict, auth/unauthenticated, auth/forbidden, server/internal',
     },
-    reason: { type: 'string', example: 'envelope/unknown_recipient', description: 'the specific, stable cause a client can act on, when there is one' },
-    message: { type: 'string', example: 'Request validation failed', description: 'for humans; never contains secrets or submitted values' },
+    reason: {
+      type: 'string',
+      example: 'envelope/unknown_recipient',
+      description: 'the specific, stable cause a client can act on, when there is one',
+    },
+    message: {
+      type: 'string',
+      example: 'Request validation failed',
+      description: 'for humans; never contains secrets or submitted values',
+    },
     fields: {
       type: 'array',
-      description: 'each offending input: `path` names the field (`recipients[2].wk`), `message` says what is wrong with it',
+      description:
+        'each offending input: `path` names the field (`recipients[2].wk`), `message` says what is wrong with it',
       items: {
         type: 'object',
         required: ['path', 'message'],
-        properties: { path: { type: 'string', example: 'recipients[2].wk' }, message: { type: 'string', example: 'must be 32 bytes in base64url' } },
+        properties: {
+          path: { type: 'string', example: 'recipients[2].wk' },
+          message: { type: 'string', example: 'must be 32 bytes in base64url' },
+        },
       },
     },
   },
-  example: { statusCode: 400, code: 'request/validation_failed', message: 'Request validation failed', fields: [{ path: 'recipients[2].wk', message: 'must be 32 bytes in base64url' }] },
+  example: {
+    statusCode: 400,
+    code: 'request/validation_failed',
+    message: 'Request validation failed',
+    fields: [{ path: 'recipients[2].wk', message: 'must be 32 bytes in base64url' }],
+  },
 };
 
 type Json = Record<string, unknown>;
@@ -53,7 +70,11 @@ type Method = (...args: unknown[]) => unknown;
 
 /** Access policy per operation id (`Controller_method`), read from the controllers' metadata. */
 function accessPolicies(app: INestApplication): Map<string, AccessPolicy> {
-  const container = (app as unknown as { container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: unknown }> }> } }).container;
+  const container = (
+    app as unknown as {
+      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: unknown }> }> };
+    }
+  ).container;
   const out = new Map<string, AccessPolicy>();
   for (const module of container.getModules().values()) {
     for (const { metatype } of module.controllers.values()) {
@@ -62,7 +83,8 @@ function accessPolicies(app: INestApplication): Map<string, AccessPolicy> {
       const onClass = Reflect.getMetadata(ACCESS_POLICY, metatype) as AccessPolicy | undefined;
       for (const name of Object.getOwnPropertyNames(proto)) {
         if (name === 'constructor' || typeof proto[name] !== 'function') continue;
-        const policy = (Reflect.getMetadata(ACCESS_POLICY, proto[name] as Method) as AccessPolicy | undefined) ?? onClass;
+        const policy =
+          (Reflect.getMetadata(ACCESS_POLICY, proto[name] as Method) as AccessPolicy | undefined) ?? onClass;
         if (policy) out.set(`${metatype.name}_${name}`, policy);
       }
     }
@@ -74,7 +96,7 @@ const GENERIC: Record<string, string> = {
   '400': '`request/validation_failed`: a field is missing or malformed (each one named in `fields`)',
   '400body': '`request/malformed_json`: the body is not JSON',
   '401': '`auth/unauthenticated`: no valid session token',
-  '403': '`auth/forbidden`: the session\'s role may not call this',
+  '403': "`auth/forbidden`: the session's role may not call this",
   '404': '`request/not_found`: nothing with this id is visible to the caller',
   '413': '`request/payload_too_large`: the body is over the limit',
   '415': '`request/unsupported_media_type`: the body is not of the documented type',
@@ -87,15 +109,23 @@ const GENERIC: Record<string, string> = {
  */
 function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPolicy>): void {
   document.components = document.components ?? {};
-  document.components.schemas = { ...(document.components.schemas ?? {}), ErrorBody: ERROR_BODY_SCHEMA as Json };
+  document.components.schemas = {
+    ...(document.components.schemas ?? {}),
+    ErrorBody: ERROR_BODY_SCHEMA as Json,
+  };
   for (const item of Object.values(document.paths) as Json[]) {
     for (const op of Object.values(item) as Json[]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const responses = op.responses as Record<string, Json>;
       const add = (status: string, line: string): void => {
         const existing = responses[status];
-        if (!existing) responses[status] = { description: line, content: { 'application/json': { schema: ERROR_BODY_REF } } };
-        else if (!String(existing.description ?? '').includes(line.split(':')[0])) existing.description = [existing.description, line].filter(Boolean).join('; ');
+        if (!existing)
+          responses[status] = {
+            description: line,
+            content: { 'application/json': { schema: ERROR_BODY_REF } },
+          };
+        else if (!String(existing.description ?? '').includes(line.split(':')[0]))
+          existing.description = [existing.description, line].filter(Boolean).join('; ');
       };
       const policy = policies.get(String(op.operationId));
       if (policy && policy.kind !== 'public') {
@@ -116,7 +146,8 @@ function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPol
       }
       add('500', GENERIC['500']);
       for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400 && !response.content) response.content = { 'application/json': { schema: ERROR_BODY_REF } };
+        if (Number(status) >= 400 && !response.content)
+          response.content = { 'application/json': { schema: ERROR_BODY_REF } };
       }
     }
   }
@@ -130,7 +161,12 @@ function completeSchemas(document: OpenAPIObject): void {
     const target = document.components.schemas[name] as Json | undefined;
     const props = target?.properties as Record<string, Json> | undefined;
     if (!props) continue;
-    for (const [prop, schema] of Object.entries(properties)) if (props[prop]) props[prop] = { ...schema, ...(props[prop].description ? { description: props[prop].description } : {}) };
+    for (const [prop, schema] of Object.entries(properties))
+      if (props[prop])
+        props[prop] = {
+          ...schema,
+          ...(props[prop].description ? { description: props[prop].description } : {}),
+        };
   }
   for (const item of Object.values(document.paths) as Json[]) {
     for (const op of Object.values(item) as Json[]) {
@@ -175,8 +211,19 @@ export function serializeOpenApiDocument(document: OpenAPIObject): string {
  * database, Redis or secrets are needed).
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig({ NODE_ENV: 'test', DEPLOYMENT_ID: 'openapi', DATA_KEYS: `k:${'A'.repeat(43)}`, DATA_KEY_ID: 'k', TOKEN_KEY: 'A'.repeat(43), LOG_LEVEL: 'silent' });
-  const app = await NestFactory.create(ApiModule.forRoot(config), { preview: true, abortOnError: false, logger: false });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DEPLOYMENT_ID: 'openapi',
+    DATA_KEYS: `k:${'A'.repeat(43)}`,
+    DATA_KEY_ID: 'k',
+    TOKEN_KEY: 'A'.repeat(43),
+    LOG_LEVEL: 'silent',
+  });
+  const app = await NestFactory.create(ApiModule.forRoot(config), {
+    preview: true,
+    abortOnError: false,
+    logger: false,
+  });
   setApiPrefix(app);
   try {
     return buildOpenApiDocument(app);

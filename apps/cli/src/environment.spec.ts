@@ -16,7 +16,8 @@ describe('the CLI environment', () => {
   it('lists in --help every PANAH_ variable the CLI and its config read', async () => {
     const used = new Set<string>();
     for (const file of [...sources('apps/cli/src'), 'libs/config/src/dotenv.ts']) {
-      for (const m of readFileSync(file, 'utf8').matchAll(/\bPANAH_[A-Z_]+\b/g)) if (m[0] !== 'PANAH_CONFIG') used.add(m[0]);
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bPANAH_[A-Z_]+\b/g))
+        if (m[0] !== 'PANAH_CONFIG') used.add(m[0]);
     }
     const listed = new Set(CLI_ENVIRONMENT.map(([name]) => name));
     expect([...used].filter((name) => !listed.has(name)).sort()).toEqual([]);

@@ -10,13 +10,22 @@ export const CLI_ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PANAH_SESSION_TOKEN', 'a staff session token to use instead of the session file'],
   ['PANAH_INVITATION_TOKEN', 'secret: the invitation or setup token `staff register` redeems'],
   ['PANAH_STAFF_PASSWORD', 'secret: the staff password (register, login, keys staff new)'],
-  ['PANAH_TOTP_SECRET', 'secret: the TOTP secret `staff register` enrols (required without a terminal; `staff totp-secret` makes one)'],
+  [
+    'PANAH_TOTP_SECRET',
+    'secret: the TOTP secret `staff register` enrols (required without a terminal; `staff totp-secret` makes one)',
+  ],
   ['PANAH_TOTP_CODE', 'secret: the current 6-digit code of the authenticator app (register, login)'],
   ['PANAH_RECOVERY_CODE', 'secret: a recovery code for `staff login --recovery`'],
   ['PANAH_ROOT_PASSPHRASE', 'secret: the root key passphrase (setup, keys root init, keys directory sign)'],
-  ['PANAH_SETUP_CASEWORKER_KEYS', '`setup`: intake caseworker X25519 public keys, pk[:label], comma-separated'],
+  [
+    'PANAH_SETUP_CASEWORKER_KEYS',
+    '`setup`: intake caseworker X25519 public keys, pk[:label], comma-separated',
+  ],
   ['PANAH_SETUP_RECOVERY_KEY', '`setup`: the offline recovery X25519 public key, pk[:label]'],
-  ['DATABASE_URL, REDIS_URL, …', 'the server settings (README "Configuration") for setup, doctor, db, admin and audit'],
+  [
+    'DATABASE_URL, REDIS_URL, …',
+    'the server settings (README "Configuration") for setup, doctor, db, admin and audit',
+  ],
 ];
 
 export function environmentHelp(): string {

@@ -29,7 +29,11 @@ export class CliError extends Error {
  * An in-memory CliIo: output is captured, and `env` plays the environment — secrets the command
  * would prompt for are read from it under the same variable names (tests, scripted use).
  */
-export function memoryIo(env: Record<string, string | undefined> = {}): { io: CliIo; out: string[]; err: string[] } {
+export function memoryIo(env: Record<string, string | undefined> = {}): {
+  io: CliIo;
+  out: string[];
+  err: string[];
+} {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
@@ -56,7 +60,9 @@ export function terminalIo(): CliIo {
       const fromEnv = process.env[envVar];
       if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
       if (!process.stdin.isTTY) {
-        throw new CliError(`${prompt}: set ${envVar} or run in a terminal (secrets are never taken from arguments)`);
+        throw new CliError(
+          `${prompt}: set ${envVar} or run in a terminal (secrets are never taken from arguments)`,
+        );
       }
       return promptHidden(`${prompt}: `);
     },

@@ -56,7 +56,11 @@ function Screen({ r, role }: { readonly r: Route; readonly role: Role }) {
     case 'admin-audit':
       return <AuditAdmin />;
     case 'home':
-      return role === 'admin' ? <StaffAdmin /> : <CaseList scope={role === 'supervisor' ? 'queue' : 'mine'} />;
+      return role === 'admin' ? (
+        <StaffAdmin />
+      ) : (
+        <CaseList scope={role === 'supervisor' ? 'queue' : 'mine'} />
+      );
   }
 }
 
@@ -126,7 +130,13 @@ export function App() {
         )}
       </header>
       <main id="main" tabIndex={-1}>
-        {r.name === 'register' ? <Register token={r.token} /> : s && role ? <Screen r={r} role={role} /> : <SignIn />}
+        {r.name === 'register' ? (
+          <Register token={r.token} />
+        ) : s && role ? (
+          <Screen r={r} role={role} />
+        ) : (
+          <SignIn />
+        )}
       </main>
     </>
   );

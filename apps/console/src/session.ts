@@ -87,7 +87,10 @@ export interface SignInInput {
  * authKey with the second factor; then open the staff secret here with encKey.
  */
 export async function signIn(input: SignInInput, onProgress: (f: number) => void): Promise<Session> {
-  const pre = await call<{ kdfSalt: string }>('POST', '/v1/staff/prelogin', { body: { login: input.login }, token: null });
+  const pre = await call<{ kdfSalt: string }>('POST', '/v1/staff/prelogin', {
+    body: { login: input.login },
+    token: null,
+  });
   await cryptoReady();
   const derived = await deriveInWorker(input.password, fromB64u(pre.kdfSalt, 'kdfSalt'), onProgress);
   lastKdfMs.set(derived.ms);

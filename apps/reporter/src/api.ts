@@ -33,7 +33,8 @@ export function hasSession(): boolean {
 const client = createApiClient({
   baseUrl: globalThis.location?.origin ?? '',
   token: () => token ?? undefined,
-  fetch: (request) => fetch(new Request(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' })),
+  fetch: (request) =>
+    fetch(new Request(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' })),
 });
 
 /** The answer's body, or an ApiError with the API's reason code (status 0: no connection). */
@@ -81,7 +82,8 @@ export interface Hints {
   namedOnList?: boolean;
   language?: string;
 }
-export type Schedule = { kind: 'interval'; everySeconds: number } | { kind: 'daily'; times: string[]; timeZone: string };
+export type Schedule =
+  { kind: 'interval'; everySeconds: number } | { kind: 'daily'; times: string[]; timeZone: string };
 export interface Plan {
   schedule: Schedule;
   status: 'active' | 'paused' | 'overdue';
@@ -105,21 +107,49 @@ export interface Signal {
 export const api = {
   meta: () => run<Meta>(client.GET('/v1/meta')),
   directory: () => run<SignedDirectory>(client.GET('/v1/keys/directory')),
-  powChallenge: () => run<{ challenge: string; difficulty: number }>(client.POST('/v1/reporters/pow-challenges')),
-  register: (body: { signPk: string; boxPk: string; duress?: { signPk: string; boxPk: string; showReports?: boolean }; pow: { challenge: string; nonce: string } }) =>
-    run<{ reporterId: string }>(client.POST('/v1/reporters', { body })),
-  challenge: (reporterId: string) => run<{ challenge: string }>(client.POST('/v1/reporters/challenges', { body: { reporterId } })),
+  powChallenge: () =>
+    run<{ challenge: string; difficulty: number }>(client.POST('/v1/reporters/pow-challenges')),
+  register: (body: {
+    signPk: string;
+    boxPk: string;
+    duress?: { signPk: string; boxPk: string; showReports?: boolean };
+    pow: { challenge: string; nonce: string };
+  }) => run<{ reporterId: string }>(client.POST('/v1/reporters', { body })),
+  challenge: (reporterId: string) =>
+    run<{ challenge: string }>(client.POST('/v1/reporters/challenges', { body: { reporterId } })),
   signIn: (reporterId: string, challenge: string, signature: string) =>
-    run<{ token: string; expiresAt: string }>(client.POST('/v1/reporters/sessions', { body: { reporterId, challenge, signature } })),
+    run<{ token: string; expiresAt: string }>(
+      client.POST('/v1/reporters/sessions', { body: { reporterId, challenge, signature } }),
+    ),
   signOut: () => run<void>(client.DELETE('/v1/reporters/sessions/current')),
   putReport: (id: string, envelope: Envelope, hints: Hints | null) =>
-    run<ReportView>(client.PUT('/v1/reports/{id}', { params: { path: { id } }, body: loose(hints ? { envelope, hints } : { envelope }) })),
-  reports: () => run<{ items: ReportView[] }>(client.GET('/v1/reports', { params: { query: { limit: 50 } } })),
-  messages: () => run<{ items: MessageItem[] }>(client.GET('/v1/messages', { params: { query: { limit: 100 } } })),
+    run<ReportView>(
+      client.PUT('/v1/reports/{id}', {
+        params: { path: { id } },
+        body: loose(hints ? { envelope, hints } : { envelope }),
+      }),
+    ),
+  reports: () =>
+    run<{ items: ReportView[] }>(client.GET('/v1/reports', { params: { query: { limit: 50 } } })),
+  messages: () =>
+    run<{ items: MessageItem[] }>(client.GET('/v1/messages', { params: { query: { limit: 100 } } })),
   putMessage: (reportId: string, id: string, envelope: Envelope) =>
-    run<unknown>(client.PUT('/v1/reports/{reportId}/messages/{messageId}', { params: { path: { reportId, messageId: id } }, body: loose({ envelope }) })),
-  plan: () => run<Plan>(client.GET('/v1/checkins/plan')).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e))),
-  putPlan: (body: { schedule: Schedule; graceSeconds: number; maxPauseSeconds: number; remindersSecondsBefore?: number[] }) => run<Plan>(client.PUT('/v1/checkins/plan', { body: loose(body) })),
+    run<unknown>(
+      client.PUT('/v1/reports/{reportId}/messages/{messageId}', {
+        params: { path: { reportId, messageId: id } },
+        body: loose({ envelope }),
+      }),
+    ),
+  plan: () =>
+    run<Plan>(client.GET('/v1/checkins/plan')).catch((e: unknown) =>
+      e instanceof ApiError && e.status === 404 ? null : Promise.reject(e),
+    ),
+  putPlan: (body: {
+    schedule: Schedule;
+    graceSeconds: number;
+    maxPauseSeconds: number;
+    remindersSecondsBefore?: number[];
+  }) => run<Plan>(client.PUT('/v1/checkins/plan', { body: loose(body) })),
   pause: (until: string) => run<Plan>(client.POST('/v1/checkins/plan/pause', { body: loose({ until }) })),
   resume: () => run<Plan>(client.POST('/v1/checkins/plan/resume')),
   checkin: (signal: Signal) => run<unknown>(client.POST('/v1/checkins', { body: loose(signal) })),
@@ -131,7 +161,12 @@ export const api = {
    * reports no upload progress (and Chromium streams request bodies only over HTTP/2). Same id and
    * same bytes on every retry, so a resend is an idempotent replay.
    */
-  putAttachment(reportId: string, id: string, blob: ArrayBuffer, progress: (fraction: number) => void): Promise<void> {
+  putAttachment(
+    reportId: string,
+    id: string,
+    blob: ArrayBuffer,
+    progress: (fraction: number) => void,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('PUT', `/v1/reports/${reportId}/attachments/${id}`);

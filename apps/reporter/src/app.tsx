@@ -59,7 +59,15 @@ export function explain(tr: Translator, error: unknown): string {
   return tr.t('err.unknown');
 }
 
-export function Page({ title, children, testId }: { title: string; children: ComponentChildren; testId: string }) {
+export function Page({
+  title,
+  children,
+  testId,
+}: {
+  title: string;
+  children: ComponentChildren;
+  testId: string;
+}) {
   const { tr } = useApp();
   useEffect(() => {
     document.title = `${title} · Panah`;
@@ -75,13 +83,25 @@ export function Page({ title, children, testId }: { title: string; children: Com
         {children}
       </main>
       <footer class="fingerprint" data-testid="fingerprint">
-        {state.directory ? tr.t('directory.fingerprint', { fp: state.directory.fingerprint }) : state.directoryError ? tr.t('directory.unverified') : ''}
+        {state.directory
+          ? tr.t('directory.fingerprint', { fp: state.directory.fingerprint })
+          : state.directoryError
+            ? tr.t('directory.unverified')
+            : ''}
       </footer>
     </div>
   );
 }
 
-export function Notice({ kind, children, testId }: { kind: 'info' | 'error' | 'ok' | 'warn'; children: ComponentChildren; testId?: string }) {
+export function Notice({
+  kind,
+  children,
+  testId,
+}: {
+  kind: 'info' | 'error' | 'ok' | 'warn';
+  children: ComponentChildren;
+  testId?: string;
+}) {
   return (
     <p class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'} data-testid={testId}>
       {children}
@@ -104,7 +124,8 @@ export function App() {
   const ctx: AppContext = {
     tr,
     go: (s) => {
-      if (!hasSession() && ['home', 'report', 'sent', 'thread', 'safety'].includes(s.name)) s = { name: 'welcome' };
+      if (!hasSession() && ['home', 'report', 'sent', 'thread', 'safety'].includes(s.name))
+        s = { name: 'welcome' };
       setScreen(s);
       window.scrollTo(0, 0);
     },

@@ -33,7 +33,15 @@ export const state: {
   outbox: { kind: 'checkin' | 'panic'; id: string; at: string }[];
   /** What the reporter wrote this session: their messages are sealed to the organisation, not to themselves. */
   sentTexts: Map<string, string>;
-} = { deploymentId: null, directory: null, directoryError: null, signedIn: false, draft: null, outbox: [], sentTexts: new Map() };
+} = {
+  deploymentId: null,
+  directory: null,
+  directoryError: null,
+  signedIn: false,
+  draft: null,
+  outbox: [],
+  sentTexts: new Map(),
+};
 
 export function uuid(): string {
   return globalThis.crypto.randomUUID();
@@ -55,7 +63,12 @@ export async function refreshDirectory(): Promise<void> {
     state.directoryError = null;
   } catch (error) {
     state.directory = null;
-    state.directoryError = error instanceof ApiError ? (error.status === 404 ? 'directory/none' : error.reason) : ((error as { field?: string }).field ?? 'directory/bad');
+    state.directoryError =
+      error instanceof ApiError
+        ? error.status === 404
+          ? 'directory/none'
+          : error.reason
+        : ((error as { field?: string }).field ?? 'directory/bad');
   }
 }
 

@@ -48,10 +48,15 @@ export abstract class PanahWorkerHost extends WorkerHost implements BeforeApplic
     super();
     // @nestjs/bullmq binds `instance.process`: this own property wraps the subclass's method.
     const inner = this.process.bind(this) as (job: Job, token?: string) => Promise<unknown>;
-    (this as { process: (job: Job, token?: string) => Promise<unknown> }).process = (job, token) => this.guarded(inner, job, token);
+    (this as { process: (job: Job, token?: string) => Promise<unknown> }).process = (job, token) =>
+      this.guarded(inner, job, token);
   }
 
-  private async guarded(inner: (job: Job, token?: string) => Promise<unknown>, job: Job, token?: string): Promise<unknown> {
+  private async guarded(
+    inner: (job: Job, token?: string) => Promise<unknown>,
+    job: Job,
+    token?: string,
+  ): Promise<unknown> {
     let result: unknown;
     try {
       result = await inner(job, token);
@@ -60,7 +65,10 @@ export abstract class PanahWorkerHost extends WorkerHost implements BeforeApplic
       if (!outage.since) {
         outage.since = Date.now();
         outage.jobs = 0;
-        outage.logger.warn({ err: error instanceof Error ? error.name : 'unknown', code: (error as { code?: unknown }).code }, 'PostgreSQL or Redis unreachable: jobs wait for it without using up attempts');
+        outage.logger.warn(
+          { err: error instanceof Error ? error.name : 'unknown', code: (error as { code?: unknown }).code },
+          'PostgreSQL or Redis unreachable: jobs wait for it without using up attempts',
+        );
       }
       outage.jobs += 1;
       if (this.onOutage === 'skip') return { skipped: 'dependency_outage' };
@@ -68,7 +76,10 @@ export abstract class PanahWorkerHost extends WorkerHost implements BeforeApplic
       throw new DelayedError();
     }
     if (outage.since) {
-      outage.logger.warn({ outageMs: Date.now() - outage.since, jobsDelayed: outage.jobs }, 'dependencies reachable again: jobs run');
+      outage.logger.warn(
+        { outageMs: Date.now() - outage.since, jobsDelayed: outage.jobs },
+        'dependencies reachable again: jobs run',
+      );
       outage.since = 0;
     }
     return result;
@@ -108,7 +119,10 @@ export abstract class PanahWorkerHost extends WorkerHost implements BeforeApplic
       // An event listener must never reject (Node would end the process on the unhandled
       // rejection). What the handler meant to record is still due in PostgreSQL, so the sweepers
       // and the reconciler come back to it.
-      this.logger.error({ job: job.name, jobId: job.id, err: handlerError instanceof Error ? handlerError.name : 'unknown' }, 'final-failure handling failed; the sweepers will retry');
+      this.logger.error(
+        { job: job.name, jobId: job.id, err: handlerError instanceof Error ? handlerError.name : 'unknown' },
+        'final-failure handling failed; the sweepers will retry',
+      );
     }
   }
 

@@ -37,7 +37,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const auth: Middleware = {
       onRequest({ request }) {
         const value = typeof token === 'function' ? token() : token;
-        if (value && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${value}`);
+        if (value && !request.headers.has('authorization'))
+          request.headers.set('authorization', `Bearer ${value}`);
         return request;
       },
     };

@@ -8,7 +8,11 @@ describe('@panah/api-client types', () => {
     const dir = mkdtempSync(join(tmpdir(), 'panah-api-client-'));
     try {
       const out = join(dir, 'schema.ts');
-      execFileSync(process.execPath, ['node_modules/openapi-typescript/bin/cli.js', 'docs/openapi.json', '-o', out], { stdio: 'ignore' });
+      execFileSync(
+        process.execPath,
+        ['node_modules/openapi-typescript/bin/cli.js', 'docs/openapi.json', '-o', out],
+        { stdio: 'ignore' },
+      );
       expect(readFileSync(out, 'utf8') === readFileSync('libs/api-client/src/schema.ts', 'utf8')).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

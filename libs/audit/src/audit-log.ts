@@ -63,7 +63,9 @@ function toRow(r: DbAuditRow): AuditRow {
 
 /** The audit actor for an authenticated principal. */
 export function actorOf(principal: Principal): Pick<NewAuditEntry, 'actorType' | 'actorId'> {
-  return principal.kind === 'staff' ? { actorType: 'staff', actorId: principal.staffId } : { actorType: 'anonymous', actorId: null };
+  return principal.kind === 'staff'
+    ? { actorType: 'staff', actorId: principal.staffId }
+    : { actorType: 'anonymous', actorId: null };
 }
 
 /**
@@ -99,9 +101,23 @@ export class AuditLog {
     row.hash = auditHash(row.prevHash, row);
     await manager.query(
       `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [row.seq, row.at, row.actorType, row.actorId, row.action, row.targetType, row.targetId, JSON.stringify(row.details), row.prevHash, row.hash],
+      [
+        row.seq,
+        row.at,
+        row.actorType,
+        row.actorId,
+        row.action,
+        row.targetType,
+        row.targetId,
+        JSON.stringify(row.details),
+        row.prevHash,
+        row.hash,
+      ],
     );
-    await manager.query('UPDATE audit_chain_head SET last_seq = $1, last_hash = $2 WHERE id = 1', [row.seq, row.hash]);
+    await manager.query('UPDATE audit_chain_head SET last_seq = $1, last_hash = $2 WHERE id = 1', [
+      row.seq,
+      row.hash,
+    ]);
     return row;
   }
 
@@ -135,7 +151,10 @@ export async function verifyAuditLog(ds: DataSource, batchSize = 1000): Promise<
     const verifier = new AuditChainVerifier();
     let after = '0';
     for (;;) {
-      const rows = (await runner.query(`SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, batchSize])) as DbAuditRow[];
+      const rows = (await runner.query(
+        `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, batchSize],
+      )) as DbAuditRow[];
       for (const r of rows) {
         const broken = verifier.push(toRow(r));
         if (broken) return { ok: false, entries: verifier.verified, broken };
@@ -143,8 +162,14 @@ export async function verifyAuditLog(ds: DataSource, batchSize = 1000): Promise<
       if (rows.length < batchSize) break;
       after = String(rows[rows.length - 1].seq);
     }
-    const [head] = (await runner.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1')) as { last_seq: string; last_hash: string }[];
-    const broken = verifier.finish({ lastSeq: String(head?.last_seq ?? 'missing'), lastHash: head?.last_hash ?? '' });
+    const [head] = (await runner.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1')) as {
+      last_seq: string;
+      last_hash: string;
+    }[];
+    const broken = verifier.finish({
+      lastSeq: String(head?.last_seq ?? 'missing'),
+      lastHash: head?.last_hash ?? '',
+    });
     if (broken) return { ok: false, entries: verifier.verified, broken };
     return { ok: true, entries: verifier.verified, headHash: verifier.headHash };
   } finally {

@@ -21,7 +21,15 @@ interface Row {
   created_at: Date;
 }
 
-const rowOf = (r: Row): CaseGrantRow => ({ envelopeId: r.envelope_id, kid: r.kid, wk: r.wk, by: r.by_kid, sig: r.sig, grantedBy: r.granted_by, createdAt: r.created_at });
+const rowOf = (r: Row): CaseGrantRow => ({
+  envelopeId: r.envelope_id,
+  kid: r.kid,
+  wk: r.wk,
+  by: r.by_kid,
+  sig: r.sig,
+  grantedBy: r.granted_by,
+  createdAt: r.created_at,
+});
 
 /** Owner of `case_grants` (crypto-v1 §10): one envelope key sealed to one more reader. */
 @Injectable()

@@ -45,7 +45,10 @@ export class CaseQueryService {
     return this.staffTeams.teamIdsOf(this.dataSource.manager, staffId);
   }
 
-  async listForTeams(teamIds: readonly string[], f: CaseListFilter): Promise<{ items: CaseListItem[]; nextCursor: string | null }> {
+  async listForTeams(
+    teamIds: readonly string[],
+    f: CaseListFilter,
+  ): Promise<{ items: CaseListItem[]; nextCursor: string | null }> {
     const teams = f.teamId ? teamIds.filter((t) => t === f.teamId) : [...teamIds];
     if (teams.length === 0) return { items: [], nextCursor: null };
     const m = this.dataSource.manager;
@@ -80,7 +83,12 @@ export class CaseQueryService {
     return {
       teamId: c.team_id,
       assigneeId: c.assignee_id,
-      reports: reports.map((r) => ({ id: r.id, envelope: r.envelope, hints: r.hints, receivedAt: r.received_at.toISOString() })),
+      reports: reports.map((r) => ({
+        id: r.id,
+        envelope: r.envelope,
+        hints: r.hints,
+        receivedAt: r.received_at.toISOString(),
+      })),
     };
   }
 }

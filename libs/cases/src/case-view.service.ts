@@ -30,15 +30,30 @@ export class CaseViewService {
     private readonly audit: AuditLog,
   ) {}
 
-  async view(caseId: string, viewer: { staffId: string; role: StaffRole }): Promise<{ id: string; teamId: string | null; reports: CaseReportView[] }> {
+  async view(
+    caseId: string,
+    viewer: { staffId: string; role: StaffRole },
+  ): Promise<{ id: string; teamId: string | null; reports: CaseReportView[] }> {
     const notFound = new DomainError(ErrorCode.NotFound, 'No such case', [], 'case/not_found');
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(caseId)) throw notFound;
     const found = await this.cases.caseWithReports(caseId);
     if (!found) throw notFound;
     const teamIds = await this.cases.teamIdsOf(viewer.staffId);
-    if (!canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds }, { teamId: found.teamId, assigneeIds: found.assigneeId ? [found.assigneeId] : [] })) throw notFound;
+    if (
+      !canSeeCase(
+        { staffId: viewer.staffId, role: viewer.role, teamIds },
+        { teamId: found.teamId, assigneeIds: found.assigneeId ? [found.assigneeId] : [] },
+      )
+    )
+      throw notFound;
     await this.dataSource.transaction((manager) =>
-      this.audit.append(manager, { actorType: 'staff', actorId: viewer.staffId, action: 'case.viewed', targetType: 'case', targetId: caseId }),
+      this.audit.append(manager, {
+        actorType: 'staff',
+        actorId: viewer.staffId,
+        action: 'case.viewed',
+        targetType: 'case',
+        targetId: caseId,
+      }),
     );
     return {
       id: caseId,
@@ -46,7 +61,10 @@ export class CaseViewService {
       reports: found.reports.map((r) => ({
         id: r.id,
         envelope: r.envelope,
-        hints: r.hints === null ? null : (JSON.parse(fromUtf8(this.hintsCipher.decrypt(r.id, r.hints))) as unknown),
+        hints:
+          r.hints === null
+            ? null
+            : (JSON.parse(fromUtf8(this.hintsCipher.decrypt(r.id, r.hints))) as unknown),
         receivedAt: r.receivedAt,
       })),
     };

@@ -23,7 +23,18 @@ export interface CaseRow {
 }
 
 /** An unresolved case as a new signal sees it (lockOpenForReporters). */
-export type OpenCaseRow = Pick<CaseRow, 'id' | 'reporter_id' | 'severity' | 'team_id' | 'policy_id' | 'deadline_at' | 'reasons' | 'version' | 'state'>;
+export type OpenCaseRow = Pick<
+  CaseRow,
+  | 'id'
+  | 'reporter_id'
+  | 'severity'
+  | 'team_id'
+  | 'policy_id'
+  | 'deadline_at'
+  | 'reasons'
+  | 'version'
+  | 'state'
+>;
 
 /** What the escalation engine needs of a case it starts or updates an escalation for (lockByIds). */
 export type EscalatedCaseRow = Pick<CaseRow, 'id' | 'severity' | 'team_id' | 'policy_id' | 'state'>;
@@ -32,7 +43,18 @@ export type EscalatedCaseRow = Pick<CaseRow, 'id' | 'severity' | 'team_id' | 'po
 export type CaseAccessRow = Pick<CaseRow, 'id' | 'reporter_id' | 'team_id' | 'assignee_id' | 'state'>;
 
 /** One line of a staff member's case list. */
-export type CaseListRow = Pick<CaseRow, 'id' | 'state' | 'severity' | 'team_id' | 'assignee_id' | 'policy_id' | 'deadline_at' | 'reasons' | 'opened_at'>;
+export type CaseListRow = Pick<
+  CaseRow,
+  | 'id'
+  | 'state'
+  | 'severity'
+  | 'team_id'
+  | 'assignee_id'
+  | 'policy_id'
+  | 'deadline_at'
+  | 'reasons'
+  | 'opened_at'
+>;
 
 /** A case written by a batch of signals: a new row ('open') or a raised one ('raise'). */
 export interface SignalWrite {
@@ -138,9 +160,12 @@ export class CaseRepository {
    * case be written.
    */
   async lockByIds(m: EntityManager, caseIds: readonly string[]): Promise<EscalatedCaseRow[]> {
-    return (await m.query(prepared(`SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`), [
-      caseIds,
-    ])) as EscalatedCaseRow[];
+    return (await m.query(
+      prepared(
+        `SELECT id, severity, team_id, policy_id, state FROM cases WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+      ),
+      [caseIds],
+    )) as EscalatedCaseRow[];
   }
 
   /** One case, locked, or null. */
@@ -165,14 +190,26 @@ export class CaseRepository {
 
   /** Assigns an unresolved case to a staff member (or unassigns it with null); null when nothing changed. */
   assign(m: EntityManager, caseId: string, assigneeId: string | null): Promise<CaseChange | null> {
-    return this.change(m, caseId, `assignee_id = $3::uuid`, `state <> 'resolved' AND assignee_id IS DISTINCT FROM $3::uuid`, [assigneeId]);
+    return this.change(
+      m,
+      caseId,
+      `assignee_id = $3::uuid`,
+      `state <> 'resolved' AND assignee_id IS DISTINCT FROM $3::uuid`,
+      [assigneeId],
+    );
   }
 
   /**
    * One state change of one case and its case.updated outbox row, in one statement: the version
    * is bumped only if the row changed, and the event carries the new version.
    */
-  private async change(m: EntityManager, caseId: string, set: string, when: string, extra: readonly unknown[]): Promise<CaseChange | null> {
+  private async change(
+    m: EntityManager,
+    caseId: string,
+    set: string,
+    when: string,
+    extra: readonly unknown[],
+  ): Promise<CaseChange | null> {
     // The job id and payload are built in SQL from the new version, so they agree with it.
     const rows = (await m.query(
       prepared(`WITH changed AS (
@@ -187,36 +224,60 @@ export class CaseRepository {
     const row = rows[0];
     if (!row) return null;
     // The producer checks its payload (as outboxRowValues does) and the SQL-built job id.
-    const [, , jobId] = outboxRowValues(JobName.CaseUpdated, { caseId: row.id, version: row.version }, { jobId: caseUpdatedJobId(row.id, row.version) });
-    if (jobId !== `case-updated-${row.id}-${row.version}`) throw new Error('case.updated job id out of step with caseUpdatedJobId');
+    const [, , jobId] = outboxRowValues(
+      JobName.CaseUpdated,
+      { caseId: row.id, version: row.version },
+      { jobId: caseUpdatedJobId(row.id, row.version) },
+    );
+    if (jobId !== `case-updated-${row.id}-${row.version}`)
+      throw new Error('case.updated job id out of step with caseUpdatedJobId');
     return { caseId: row.id, version: row.version };
   }
 
   /** The whole case row (the case view), or null (no lock). */
   async detail(m: EntityManager, caseId: string): Promise<CaseRow | null> {
     const rows = (await m.query(
-      prepared(`SELECT id, reporter_id, state, severity, team_id, assignee_id, policy_id, deadline_at, reasons, triage, version, opened_at, updated_at, resolved_at FROM cases WHERE id = $1`),
+      prepared(
+        `SELECT id, reporter_id, state, severity, team_id, assignee_id, policy_id, deadline_at, reasons, triage, version, opened_at, updated_at, resolved_at FROM cases WHERE id = $1`,
+      ),
       [caseId],
     )) as CaseRow[];
     return rows[0] ?? null;
   }
 
   /** Moves an unresolved case to another team (a hand-over), with its assignee; null when nothing changed. */
-  handOver(m: EntityManager, caseId: string, teamId: string, assigneeId: string | null): Promise<CaseChange | null> {
-    return this.change(m, caseId, `team_id = $3::uuid, assignee_id = $4::uuid`, `state <> 'resolved' AND (team_id IS DISTINCT FROM $3::uuid OR assignee_id IS DISTINCT FROM $4::uuid)`, [teamId, assigneeId]);
+  handOver(
+    m: EntityManager,
+    caseId: string,
+    teamId: string,
+    assigneeId: string | null,
+  ): Promise<CaseChange | null> {
+    return this.change(
+      m,
+      caseId,
+      `team_id = $3::uuid, assignee_id = $4::uuid`,
+      `state <> 'resolved' AND (team_id IS DISTINCT FROM $3::uuid OR assignee_id IS DISTINCT FROM $4::uuid)`,
+      [teamId, assigneeId],
+    );
   }
 
   /** Who may see the case, or null if there is none (no lock). */
   async access(m: EntityManager, caseId: string): Promise<CaseAccessRow | null> {
-    const rows = (await m.query(prepared(`SELECT id, reporter_id, team_id, assignee_id, state FROM cases WHERE id = $1`), [caseId])) as CaseAccessRow[];
+    const rows = (await m.query(
+      prepared(`SELECT id, reporter_id, team_id, assignee_id, state FROM cases WHERE id = $1`),
+      [caseId],
+    )) as CaseAccessRow[];
     return rows[0] ?? null;
   }
 
   /** The reporter's unresolved case, else their latest one (where a late check-in is written down). */
   async latestForReporter(m: EntityManager, reporterId: string): Promise<string | null> {
-    const rows = (await m.query(prepared(`SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`), [
-      reporterId,
-    ])) as Pick<CaseRow, 'id'>[];
+    const rows = (await m.query(
+      prepared(
+        `SELECT id FROM cases WHERE reporter_id = $1 ORDER BY (state <> 'resolved') DESC, opened_at DESC LIMIT 1`,
+      ),
+      [reporterId],
+    )) as Pick<CaseRow, 'id'>[];
     return rows[0]?.id ?? null;
   }
 
@@ -225,7 +286,11 @@ export class CaseRepository {
    * most urgent deadline first, keyset-paginated on (deadline_at, id) (indexes cases_team_idx,
    * cases_assignee_idx). Returns up to `limit + 1` rows so the caller knows whether a page follows.
    */
-  async listForStaff(m: EntityManager, scope: { teamIds: readonly string[]; assigneeId: string | null }, f: CaseListFilter): Promise<CaseListRow[]> {
+  async listForStaff(
+    m: EntityManager,
+    scope: { teamIds: readonly string[]; assigneeId: string | null },
+    f: CaseListFilter,
+  ): Promise<CaseListRow[]> {
     return (await m.query(
       `SELECT c.id, c.state, c.severity, c.team_id, c.assignee_id, c.policy_id, c.deadline_at, c.reasons, c.opened_at
          FROM cases c
@@ -239,7 +304,18 @@ export class CaseRepository {
           AND ($10::uuid IS NULL OR c.assignee_id = $10::uuid)
         ORDER BY c.deadline_at, c.id
         LIMIT $6`,
-      [scope.teamIds, f.state ?? null, f.severity ?? null, f.deadlineBefore ?? null, f.cursor ?? null, f.limit + 1, scope.assigneeId, f.teamId ?? null, f.reason ?? null, f.assigneeId ?? null],
+      [
+        scope.teamIds,
+        f.state ?? null,
+        f.severity ?? null,
+        f.deadlineBefore ?? null,
+        f.cursor ?? null,
+        f.limit + 1,
+        scope.assigneeId,
+        f.teamId ?? null,
+        f.reason ?? null,
+        f.assigneeId ?? null,
+      ],
     )) as CaseListRow[];
   }
 }

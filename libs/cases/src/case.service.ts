@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CaseReason, type CaseSignalKind, openCaseChange, type OpenCaseState, raiseCaseChange, Severity, signalOfReason } from '@panah/domain';
+import {
+  CaseReason,
+  type CaseSignalKind,
+  openCaseChange,
+  type OpenCaseState,
+  raiseCaseChange,
+  Severity,
+  signalOfReason,
+} from '@panah/domain';
 import { ReporterRepository } from '@panah/intake';
 import { caseOpenedJobId, caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
 import { CaseRepository, type OpenCaseRow, type SignalWrite } from './case.repository';
@@ -69,10 +77,18 @@ export class CaseService {
    */
   async openOrRaiseMany(manager: EntityManager, signals: readonly CaseSignal[]): Promise<CaseOutcome[]> {
     if (signals.length === 0) return [];
-    const open = await this.lockReporters(manager, signals.map((s) => s.reporterId));
+    const open = await this.lockReporters(
+      manager,
+      signals.map((s) => s.reporterId),
+    );
     const drafts = new Map<string, CaseDraft>(open.map((row) => [row.reporter_id, draftOf(row)]));
     const outcomes = signals.map((signal) => {
-      const demand = { severity: signal.severity, deadlineAt: signal.deadlineAt, reason: signal.reason, repeat: signal.repeat };
+      const demand = {
+        severity: signal.severity,
+        deadlineAt: signal.deadlineAt,
+        reason: signal.reason,
+        repeat: signal.repeat,
+      };
       const current = drafts.get(signal.reporterId);
       if (!current) {
         const change = openCaseChange(demand);
@@ -87,7 +103,13 @@ export class CaseService {
           triage: signal.triage ?? null,
         };
         drafts.set(signal.reporterId, draft);
-        return { caseId: draft.id, opened: true, severity: change.severity, teamId: draft.teamId, version: 1 };
+        return {
+          caseId: draft.id,
+          opened: true,
+          severity: change.severity,
+          teamId: draft.teamId,
+          version: 1,
+        };
       }
       const change = raiseCaseChange(current.state, demand);
       current.state = { severity: change.severity, deadlineAt: change.deadlineAt, reasons: change.reasons };
@@ -98,10 +120,19 @@ export class CaseService {
       if (current.write !== 'open') current.write = 'raise';
       // The escalation engine decides what the signal does to an acknowledged run (issue 15 point 6).
       current.signal = signalOfReason(signal.reason);
-      return { caseId: current.id, opened: false, severity: change.severity, teamId: current.teamId, version: current.version };
+      return {
+        caseId: current.id,
+        opened: false,
+        severity: change.severity,
+        teamId: current.teamId,
+        version: current.version,
+      };
     });
     // Every case and its case.opened / case.updated outbox row in one statement (one round trip).
-    await this.cases.writeSignals(manager, [...drafts.values()].flatMap((d) => (d.write === null ? [] : [writeOf(d, d.write)])));
+    await this.cases.writeSignals(
+      manager,
+      [...drafts.values()].flatMap((d) => (d.write === null ? [] : [writeOf(d, d.write)])),
+    );
     return outcomes;
   }
 }
@@ -149,6 +180,10 @@ function writeOf(d: CaseDraft, write: 'open' | 'raise'): SignalWrite {
     announce:
       write === 'open'
         ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })
-        : outboxRowValues(JobName.CaseUpdated, { caseId: d.id, version: d.version, ...(d.signal ? { signal: d.signal } : {}) }, { jobId: caseUpdatedJobId(d.id, d.version) }),
+        : outboxRowValues(
+            JobName.CaseUpdated,
+            { caseId: d.id, version: d.version, ...(d.signal ? { signal: d.signal } : {}) },
+            { jobId: caseUpdatedJobId(d.id, d.version) },
+          ),
   };
 }

@@ -15,7 +15,16 @@ import { CaseViewService } from './case-view.service';
 @Module({
   imports: [AuditModule],
   // Other owners' repositories, provided here for the few statements cases need of their tables.
-  providers: [hintsCipherProvider, CaseRepository, CaseService, CaseQueryService, CaseViewService, ReporterRepository, ReportRepository, StaffTeamRepository],
+  providers: [
+    hintsCipherProvider,
+    CaseRepository,
+    CaseService,
+    CaseQueryService,
+    CaseViewService,
+    ReporterRepository,
+    ReportRepository,
+    StaffTeamRepository,
+  ],
   exports: [CaseRepository, CaseService, CaseQueryService, CaseViewService],
 })
 export class CasesModule {}

@@ -41,7 +41,11 @@ export class AssignmentService {
     private readonly audit: AuditLog,
   ) {}
 
-  async assign(caseId: string, viewer: CaseViewer, body: { assigneeId: string; grants?: unknown[] }): Promise<CaseSummary> {
+  async assign(
+    caseId: string,
+    viewer: CaseViewer,
+    body: { assigneeId: string; grants?: unknown[] },
+  ): Promise<CaseSummary> {
     return this.dataSource.transaction(async (m) => {
       const { access, me } = await this.readers.requireReadable(m, caseId, viewer);
       await this.cases.lockById(m, access.id);
@@ -49,7 +53,12 @@ export class AssignmentService {
       if (me.role !== StaffRole.Supervisor) {
         const esc = await this.escalation.forCase(m, access.id);
         if (assignee.staffId !== me.staffId || esc.run?.acknowledgedBy !== me.staffId) {
-          throw new DomainError(ErrorCode.Forbidden, 'Only a supervisor of the team, or the caseworker who acknowledged the case (for themselves), assigns it', [], CaseworkReason.AssignForbidden);
+          throw new DomainError(
+            ErrorCode.Forbidden,
+            'Only a supervisor of the team, or the caseworker who acknowledged the case (for themselves), assigns it',
+            [],
+            CaseworkReason.AssignForbidden,
+          );
         }
       }
       const after: CaseAccess = { ...access, assigneeId: assignee.staffId };
@@ -57,30 +66,71 @@ export class AssignmentService {
       const changed = await this.cases.assign(m, access.id, assignee.staffId);
       if (changed) {
         await this.events.append(m, access.id, 'assigned', me.staffId, { assigneeId: assignee.staffId });
-        await this.audit.append(m, { actorType: 'staff', actorId: me.staffId, action: 'case.assigned', targetType: 'case', targetId: access.id, details: { assigneeId: assignee.staffId } });
-        await this.notifier.notifyAssignee(m, { caseId: access.id, event: 'assigned', eventId: randomUUID() }, assignee.staffId);
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId: me.staffId,
+          action: 'case.assigned',
+          targetType: 'case',
+          targetId: access.id,
+          details: { assigneeId: assignee.staffId },
+        });
+        await this.notifier.notifyAssignee(
+          m,
+          { caseId: access.id, event: 'assigned', eventId: randomUUID() },
+          assignee.staffId,
+        );
       }
       return this.summary(m, access.id);
     });
   }
 
-  async handOver(caseId: string, viewer: CaseViewer, body: { teamId: string; assigneeId?: string; grants?: unknown[] }): Promise<CaseSummary> {
+  async handOver(
+    caseId: string,
+    viewer: CaseViewer,
+    body: { teamId: string; assigneeId?: string; grants?: unknown[] },
+  ): Promise<CaseSummary> {
     return this.dataSource.transaction(async (m) => {
       const { access, me } = await this.readers.requireReadable(m, caseId, viewer);
-      if (me.role !== StaffRole.Supervisor) throw new DomainError(ErrorCode.Forbidden, 'Only a supervisor of the case’s team hands it over', [], CaseworkReason.AssignForbidden);
+      if (me.role !== StaffRole.Supervisor)
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          'Only a supervisor of the case’s team hands it over',
+          [],
+          CaseworkReason.AssignForbidden,
+        );
       await this.cases.lockById(m, access.id);
       if (!UUID.test(body.teamId) || (await this.staffKeys.activeMembersOf(m, body.teamId)).length === 0) {
-        throw badRequest(CaseworkReason.BadTeam, 'The team must exist and have active members', [{ path: 'teamId', message: 'is not a team with active members' }]);
+        throw badRequest(CaseworkReason.BadTeam, 'The team must exist and have active members', [
+          { path: 'teamId', message: 'is not a team with active members' },
+        ]);
       }
-      const assignee = body.assigneeId === undefined ? null : await this.eligible(m, body.assigneeId, body.teamId, 'assigneeId');
+      const assignee =
+        body.assigneeId === undefined
+          ? null
+          : await this.eligible(m, body.assigneeId, body.teamId, 'assigneeId');
       const after: CaseAccess = { ...access, teamId: body.teamId, assigneeId: assignee?.staffId ?? null };
       await this.storeGrants(m, after, me, body.grants ?? []);
       const changed = await this.cases.handOver(m, access.id, body.teamId, assignee?.staffId ?? null);
       if (changed) {
-        const details = { fromTeamId: access.teamId, teamId: body.teamId, assigneeId: assignee?.staffId ?? null };
+        const details = {
+          fromTeamId: access.teamId,
+          teamId: body.teamId,
+          assigneeId: assignee?.staffId ?? null,
+        };
         await this.events.append(m, access.id, 'handed_over', me.staffId, details);
-        await this.audit.append(m, { actorType: 'staff', actorId: me.staffId, action: 'case.handed_over', targetType: 'case', targetId: access.id, details });
-        await this.notifier.notifyAssignee(m, { caseId: access.id, event: 'assigned', eventId: randomUUID() }, assignee?.staffId ?? null);
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId: me.staffId,
+          action: 'case.handed_over',
+          targetType: 'case',
+          targetId: access.id,
+          details,
+        });
+        await this.notifier.notifyAssignee(
+          m,
+          { caseId: access.id, event: 'assigned', eventId: randomUUID() },
+          assignee?.staffId ?? null,
+        );
       }
       return this.summary(m, access.id);
     });
@@ -94,17 +144,41 @@ export class AssignmentService {
     });
   }
 
-  private async eligible(m: EntityManager, staffId: string, teamId: string | null, path: string): Promise<StaffKeyRow> {
+  private async eligible(
+    m: EntityManager,
+    staffId: string,
+    teamId: string | null,
+    path: string,
+  ): Promise<StaffKeyRow> {
     const [s] = UUID.test(staffId) ? await this.staffKeys.byIds(m, [staffId]) : [];
-    if (!s || s.status !== 'active' || s.role === StaffRole.Admin || teamId === null || !s.teamIds.includes(teamId)) {
-      throw badRequest(CaseworkReason.BadAssignee, 'The assignee must be an active supervisor or caseworker of the case’s team', [{ path, message: 'cannot work this case' }]);
+    if (
+      !s ||
+      s.status !== 'active' ||
+      s.role === StaffRole.Admin ||
+      teamId === null ||
+      !s.teamIds.includes(teamId)
+    ) {
+      throw badRequest(
+        CaseworkReason.BadAssignee,
+        'The assignee must be an active supervisor or caseworker of the case’s team',
+        [{ path, message: 'cannot work this case' }],
+      );
     }
     return s;
   }
 
-  private async storeGrants(m: EntityManager, after: CaseAccess, me: StaffKeyRow, input: unknown[]): Promise<number> {
+  private async storeGrants(
+    m: EntityManager,
+    after: CaseAccess,
+    me: StaffKeyRow,
+    input: unknown[],
+  ): Promise<number> {
     if (!Array.isArray(input) || input.length > MAX_GRANTS_PER_REQUEST) {
-      throw badRequest(CaseworkReason.BadGrant, `grants must be an array of at most ${MAX_GRANTS_PER_REQUEST}`, [{ path: 'grants', message: 'too many or not an array' }]);
+      throw badRequest(
+        CaseworkReason.BadGrant,
+        `grants must be an array of at most ${MAX_GRANTS_PER_REQUEST}`,
+        [{ path: 'grants', message: 'too many or not an array' }],
+      );
     }
     if (input.length === 0) return 0;
     const mySignPk = fromB64u(me.signPk, 'signPk');
@@ -113,21 +187,39 @@ export class AssignmentService {
       ...(await this.conversation.forCase(m, after.id)).map((c) => c.id),
       ...(await this.notes.forCase(m, after.id)).map((n) => n.id),
     ]);
-    const allowedKids = new Set((await this.readers.readersOf(m, after)).map((r) => kid(fromB64u(r.boxPk, 'boxPk'))));
+    const allowedKids = new Set(
+      (await this.readers.readersOf(m, after)).map((r) => kid(fromB64u(r.boxPk, 'boxPk'))),
+    );
     const grants: Grant[] = input.map((raw, i) => {
       const result = validateGrant(raw);
-      if (!result.ok) throw badRequest(CaseworkReason.BadGrant, 'Malformed grant', result.errors.map((e) => ({ path: `grants[${i}]${e.field === '$' ? '' : `.${e.field}`}`, message: e.problem })));
+      if (!result.ok)
+        throw badRequest(
+          CaseworkReason.BadGrant,
+          'Malformed grant',
+          result.errors.map((e) => ({
+            path: `grants[${i}]${e.field === '$' ? '' : `.${e.field}`}`,
+            message: e.problem,
+          })),
+        );
       try {
         verifyGrant(result.grant, mySignPk);
       } catch (error) {
         if (!(error instanceof SignatureError)) throw error;
-        throw badRequest(CaseworkReason.GrantBadSignature, 'A grant must be signed with your own staff key', [{ path: `grants[${i}].sig`, message: 'does not verify against your sign key' }]);
+        throw badRequest(CaseworkReason.GrantBadSignature, 'A grant must be signed with your own staff key', [
+          { path: `grants[${i}].sig`, message: 'does not verify against your sign key' },
+        ]);
       }
       if (!envelopes.has(result.grant.envelopeId)) {
-        throw badRequest(CaseworkReason.GrantUnknownEnvelope, 'A grant must name an envelope of this case', [{ path: `grants[${i}].envelopeId`, message: 'is not an envelope of this case' }]);
+        throw badRequest(CaseworkReason.GrantUnknownEnvelope, 'A grant must name an envelope of this case', [
+          { path: `grants[${i}].envelopeId`, message: 'is not an envelope of this case' },
+        ]);
       }
       if (!allowedKids.has(result.grant.kid)) {
-        throw badRequest(CaseworkReason.GrantNotAllowed, 'A grant must be for someone who can read the case', [{ path: `grants[${i}].kid`, message: 'is not a box key of staff who can read this case' }]);
+        throw badRequest(
+          CaseworkReason.GrantNotAllowed,
+          'A grant must be for someone who can read the case',
+          [{ path: `grants[${i}].kid`, message: 'is not a box key of staff who can read this case' }],
+        );
       }
       return result.grant;
     });

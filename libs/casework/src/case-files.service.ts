@@ -58,12 +58,31 @@ export class CaseFilesService {
    * the client consumes it (never the whole blob in memory). The read is audited before a byte
    * is sent.
    */
-  async attachment(caseId: string, attachmentId: string, viewer: CaseViewer): Promise<{ size: number; stream: Readable }> {
+  async attachment(
+    caseId: string,
+    attachmentId: string,
+    viewer: CaseViewer,
+  ): Promise<{ size: number; stream: Readable }> {
     const found = await this.dataSource.transaction(async (m) => {
       const { access } = await this.readers.requireReadable(m, caseId, viewer);
-      const blob = UUID.test(attachmentId) ? await this.material.attachmentOfCase(m, access.id, attachmentId) : null;
-      if (!blob) throw new DomainError(ErrorCode.NotFound, 'No such attachment', [], CaseworkReason.AttachmentNotFound);
-      await this.audit.append(m, { actorType: 'staff', actorId: viewer.staffId, action: 'case.attachment_read', targetType: 'case', targetId: access.id, details: { attachmentId } });
+      const blob = UUID.test(attachmentId)
+        ? await this.material.attachmentOfCase(m, access.id, attachmentId)
+        : null;
+      if (!blob)
+        throw new DomainError(
+          ErrorCode.NotFound,
+          'No such attachment',
+          [],
+          CaseworkReason.AttachmentNotFound,
+        );
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: viewer.staffId,
+        action: 'case.attachment_read',
+        targetType: 'case',
+        targetId: access.id,
+        details: { attachmentId },
+      });
       return blob;
     });
     const material = this.material;
@@ -82,7 +101,8 @@ export class CaseFilesService {
             if (data === null) this.destroy(new Error('attachment chunk missing'));
             else this.push(data);
           },
-          (error: unknown) => this.destroy(error instanceof Error ? error : new Error('attachment read failed')),
+          (error: unknown) =>
+            this.destroy(error instanceof Error ? error : new Error('attachment read failed')),
         );
       },
     });
@@ -93,7 +113,8 @@ export class CaseFilesService {
   async staffKey(keyId: string): Promise<StaffKeyView> {
     const all = (await this.staffKeys.all(this.dataSource.manager)).map(staffKeyView);
     const hit = all.find((s) => s.signKid === keyId || s.boxKid === keyId);
-    if (!hit) throw new DomainError(ErrorCode.NotFound, 'No staff key has this kid', [], CaseworkReason.KeyNotFound);
+    if (!hit)
+      throw new DomainError(ErrorCode.NotFound, 'No staff key has this kid', [], CaseworkReason.KeyNotFound);
     return hit;
   }
 

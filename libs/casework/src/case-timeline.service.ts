@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
-import { CaseEventRepository, CaseGrantRepository, CaseNoteRepository, CaseRepository, type CaseListFilter, type CaseListRow } from '@panah/cases';
+import {
+  CaseEventRepository,
+  CaseGrantRepository,
+  CaseNoteRepository,
+  CaseRepository,
+  type CaseListFilter,
+  type CaseListRow,
+} from '@panah/cases';
 import { SafetyTimelineRepository } from '@panah/checkins';
 import { fromB64u, fromUtf8, type HintsCipher, kid } from '@panah/crypto';
 import { StaffRole } from '@panah/domain';
@@ -28,8 +35,20 @@ export type TimelineEntry = { readonly at: string; readonly type: string } & Rec
 export interface CaseDetail extends CaseSummary {
   readonly updatedAt: string;
   readonly resolvedAt: string | null;
-  readonly escalation: { id: string; state: string; step: number; round: number; acknowledgedBy: string | null; acknowledgedAt: string | null } | null;
-  readonly reporter: { id: string; boxKid: string | null; boxPk: string | null; signKeys: { kid: string; signPk: string }[] };
+  readonly escalation: {
+    id: string;
+    state: string;
+    step: number;
+    round: number;
+    acknowledgedBy: string | null;
+    acknowledgedAt: string | null;
+  } | null;
+  readonly reporter: {
+    id: string;
+    boxKid: string | null;
+    boxPk: string | null;
+    signKeys: { kid: string; signPk: string }[];
+  };
   readonly grants: { envelopeId: string; kid: string; wk: string; by: string; sig: string }[];
   readonly timeline: TimelineEntry[];
 }
@@ -72,7 +91,10 @@ export class CaseTimelineService {
     private readonly audit: AuditLog,
   ) {}
 
-  async list(viewer: CaseViewer, f: CaseListFilter): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  async list(
+    viewer: CaseViewer,
+    f: CaseListFilter,
+  ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
     if (f.cursor !== undefined && !UUID.test(f.cursor)) throw badCursor();
     const m = this.dataSource.manager;
     const [me] = await this.staffKeys.byIds(m, [viewer.staffId]);
@@ -81,7 +103,10 @@ export class CaseTimelineService {
     const scope = { teamIds: me.teamIds, assigneeId: me.staffId };
     const rows = await this.cases.listForStaff(m, scope, f);
     const page = rows.slice(0, f.limit);
-    return { items: page.map(summaryOf), nextCursor: rows.length > f.limit ? page[page.length - 1].id : null };
+    return {
+      items: page.map(summaryOf),
+      nextCursor: rows.length > f.limit ? page[page.length - 1].id : null,
+    };
   }
 
   async view(caseId: string, viewer: CaseViewer): Promise<CaseDetail> {
@@ -89,7 +114,13 @@ export class CaseTimelineService {
       const { access, me } = await this.readers.requireReadable(m, caseId, viewer);
       const c = await this.cases.detail(m, access.id);
       if (!c) throw new Error('case vanished inside its transaction');
-      await this.audit.append(m, { actorType: 'staff', actorId: me.staffId, action: 'case.viewed', targetType: 'case', targetId: c.id });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: me.staffId,
+        action: 'case.viewed',
+        targetType: 'case',
+        targetId: c.id,
+      });
       const [reports, messages, notes, events, safety, esc, reporterKeys] = [
         await this.material.reportsOfCase(m, c.id),
         await this.conversation.forCase(m, c.id),
@@ -110,23 +141,69 @@ export class CaseTimelineService {
           type: 'report',
           reportId: r.id,
           envelope: r.envelope,
-          hints: teamStaff && r.hints !== null ? (JSON.parse(fromUtf8(this.hintsCipher.decrypt(r.id, r.hints))) as unknown) : null,
+          hints:
+            teamStaff && r.hints !== null
+              ? (JSON.parse(fromUtf8(this.hintsCipher.decrypt(r.id, r.hints))) as unknown)
+              : null,
           attachments: r.attachments,
         });
       }
-      for (const msg of messages) timeline.push({ at: msg.createdAt.toISOString(), type: 'message', messageId: msg.id, from: msg.from, authorStaffId: msg.authorStaffId, envelope: msg.envelope });
-      for (const n of notes) timeline.push({ at: n.createdAt.toISOString(), type: 'note', noteId: n.id, authorStaffId: n.authorId, envelope: n.envelope });
+      for (const msg of messages)
+        timeline.push({
+          at: msg.createdAt.toISOString(),
+          type: 'message',
+          messageId: msg.id,
+          from: msg.from,
+          authorStaffId: msg.authorStaffId,
+          envelope: msg.envelope,
+        });
+      for (const n of notes)
+        timeline.push({
+          at: n.createdAt.toISOString(),
+          type: 'note',
+          noteId: n.id,
+          authorStaffId: n.authorId,
+          envelope: n.envelope,
+        });
       for (const s of safety) timeline.push({ at: s.at.toISOString(), type: 'checkin', kind: s.kind });
-      for (const e of esc.events) timeline.push({ at: e.at.toISOString(), type: 'escalation', kind: e.kind, step: e.step, round: e.round, actorId: e.actorId });
+      for (const e of esc.events)
+        timeline.push({
+          at: e.at.toISOString(),
+          type: 'escalation',
+          kind: e.kind,
+          step: e.step,
+          round: e.round,
+          actorId: e.actorId,
+        });
       for (const n of esc.notifications) {
-        timeline.push({ at: n.createdAt.toISOString(), type: 'notification', notificationKind: n.kind, recipientId: n.recipientId, channel: n.channel, status: n.status, deliveredAt: iso(n.deliveredAt) });
+        timeline.push({
+          at: n.createdAt.toISOString(),
+          type: 'notification',
+          notificationKind: n.kind,
+          recipientId: n.recipientId,
+          channel: n.channel,
+          status: n.status,
+          deliveredAt: iso(n.deliveredAt),
+        });
       }
       for (const e of events) {
         const d = e.details as Record<string, string | null>;
         timeline.push(
           e.kind === 'assigned'
-            ? { at: e.at.toISOString(), type: 'assignment', assigneeId: d.assigneeId ?? null, byStaffId: e.actorId }
-            : { at: e.at.toISOString(), type: 'handover', fromTeamId: d.fromTeamId ?? null, teamId: d.teamId ?? null, assigneeId: d.assigneeId ?? null, byStaffId: e.actorId },
+            ? {
+                at: e.at.toISOString(),
+                type: 'assignment',
+                assigneeId: d.assigneeId ?? null,
+                byStaffId: e.actorId,
+              }
+            : {
+                at: e.at.toISOString(),
+                type: 'handover',
+                fromTeamId: d.fromTeamId ?? null,
+                teamId: d.teamId ?? null,
+                assigneeId: d.assigneeId ?? null,
+                byStaffId: e.actorId,
+              },
         );
       }
       // Stable: entries at the same instant keep the order of their kinds above.

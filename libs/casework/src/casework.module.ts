@@ -35,6 +35,13 @@ import { NotesService } from './notes.service';
     CaseTimelineService,
     AssignmentService,
   ],
-  exports: [AssignmentService, CaseReaders, ConversationService, NotesService, CaseFilesService, CaseTimelineService],
+  exports: [
+    AssignmentService,
+    CaseReaders,
+    ConversationService,
+    NotesService,
+    CaseFilesService,
+    CaseTimelineService,
+  ],
 })
 export class CaseworkModule {}

@@ -6,7 +6,12 @@ import { AuditLog } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { type Envelope, fromB64u, isUuid, kid } from '@panah/crypto';
 import { CaseUpdateNotifier } from '@panah/escalation';
-import { CaseMaterialRepository, type ConversationRow, ConversationRepository, KeyDirectoryService } from '@panah/intake';
+import {
+  CaseMaterialRepository,
+  type ConversationRow,
+  ConversationRepository,
+  KeyDirectoryService,
+} from '@panah/intake';
 import { CaseReaders, type CaseViewer } from './case-readers';
 import { checkAuthor, checkEnvelope, checkRecipients } from './envelope-check';
 import { badCursor, badRequest, CaseworkReason, conflict, reportNotFound } from './errors';
@@ -57,20 +62,37 @@ export class ConversationService {
   }
 
   private digest(kind: string, who: string, envelope: Envelope): string {
-    return createHmac('sha256', this.digestKey).update(`panah/${kind}\n${who}\n${JSON.stringify(envelope)}`).digest('base64url');
+    return createHmac('sha256', this.digestKey)
+      .update(`panah/${kind}\n${who}\n${JSON.stringify(envelope)}`)
+      .digest('base64url');
   }
 
-  async staffMessage(caseId: string, messageId: string, viewer: CaseViewer, body: { envelope?: unknown }): Promise<{ message: MessageView; created: boolean }> {
+  async staffMessage(
+    caseId: string,
+    messageId: string,
+    viewer: CaseViewer,
+    body: { envelope?: unknown },
+  ): Promise<{ message: MessageView; created: boolean }> {
     return this.dataSource.transaction(async (m) => {
       const { access, me } = await this.readers.requireReadable(m, caseId, viewer);
-      if (!isUuid(messageId)) throw badRequest(CaseworkReason.BadEnvelope, 'The message id must be a lowercase UUID', [{ path: 'messageId', message: 'must be a lowercase UUID' }]);
+      if (!isUuid(messageId))
+        throw badRequest(CaseworkReason.BadEnvelope, 'The message id must be a lowercase UUID', [
+          { path: 'messageId', message: 'must be a lowercase UUID' },
+        ]);
       const envelope = checkEnvelope(body.envelope, 'message', messageId);
       checkAuthor(envelope, envelope.author.kid === kid(fromB64u(me.signPk, 'signPk')) ? me.signPk : null);
       const reporter = await this.readers.reporterKeyRef(m, access.reporterId);
       const readers = await this.readers.readersOf(m, access);
       const mine = this.readers.staffKeyRef(me);
-      const allowed = new Set([...(reporter ? [reporter.kid] : []), mine.kid, ...readers.map((r) => this.readers.staffKeyRef(r).kid)]);
-      checkRecipients(envelope, allowed, [...(reporter ? [{ kid: reporter.kid, what: "the reporter's box key" }] : []), { kid: mine.kid, what: 'your own box key' }]);
+      const allowed = new Set([
+        ...(reporter ? [reporter.kid] : []),
+        mine.kid,
+        ...readers.map((r) => this.readers.staffKeyRef(r).kid),
+      ]);
+      checkRecipients(envelope, allowed, [
+        ...(reporter ? [{ kid: reporter.kid, what: "the reporter's box key" }] : []),
+        { kid: mine.kid, what: 'your own box key' },
+      ]);
       const digest = this.digest('case-message', me.staffId, envelope);
       const { row, created } = await this.conversation.insertIfAbsent(m, {
         id: messageId,
@@ -83,25 +105,46 @@ export class ConversationService {
         requestDigest: digest,
       });
       if (!created && (row.requestDigest !== digest || row.caseId !== access.id)) {
-        throw conflict(CaseworkReason.MessageConflict, 'A different message already exists under this id', [{ path: 'messageId', message: 'is already used by a different message' }]);
+        throw conflict(CaseworkReason.MessageConflict, 'A different message already exists under this id', [
+          { path: 'messageId', message: 'is already used by a different message' },
+        ]);
       }
       if (created) {
-        await this.audit.append(m, { actorType: 'staff', actorId: me.staffId, action: 'case.message_sent', targetType: 'case', targetId: access.id, details: { messageId } });
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId: me.staffId,
+          action: 'case.message_sent',
+          targetType: 'case',
+          targetId: access.id,
+          details: { messageId },
+        });
       }
       return { message: messageView(row), created };
     });
   }
 
   /** A reporter's message in the conversation of the case their report belongs to. */
-  async reporterMessage(reporterId: string, reportId: string, messageId: string, body: { envelope?: unknown }): Promise<{ message: MessageView; created: boolean }> {
+  async reporterMessage(
+    reporterId: string,
+    reportId: string,
+    messageId: string,
+    body: { envelope?: unknown },
+  ): Promise<{ message: MessageView; created: boolean }> {
     if (!isUuid(reportId)) throw reportNotFound();
-    if (!isUuid(messageId)) throw badRequest(CaseworkReason.BadEnvelope, 'The message id must be a lowercase UUID', [{ path: 'messageId', message: 'must be a lowercase UUID' }]);
+    if (!isUuid(messageId))
+      throw badRequest(CaseworkReason.BadEnvelope, 'The message id must be a lowercase UUID', [
+        { path: 'messageId', message: 'must be a lowercase UUID' },
+      ]);
     return this.dataSource.transaction(async (m) => {
       const owner = await this.material.reportOwner(m, reportId);
       if (!owner || owner.reporterId !== reporterId) throw reportNotFound();
       const envelope = checkEnvelope(body.envelope, 'message', messageId);
       const current = await this.directory.current();
-      if (!current) throw conflict(CaseworkReason.NoDirectory, 'No key directory is published yet; messages cannot be addressed');
+      if (!current)
+        throw conflict(
+          CaseworkReason.NoDirectory,
+          'No key directory is published yet; messages cannot be addressed',
+        );
       checkRecipients(envelope, new Set(current.intakeKids), []);
       const keys = await this.material.reporterKeys(m, reporterId);
       checkAuthor(envelope, keys.find((k) => k.kid === envelope.author.kid)?.signPk ?? null);
@@ -117,21 +160,39 @@ export class ConversationService {
         requestDigest: digest,
       });
       if (!created && (row.requestDigest !== digest || row.reporterId !== reporterId)) {
-        throw conflict(CaseworkReason.MessageConflict, 'A different message already exists under this id', [{ path: 'messageId', message: 'is already used by a different message' }]);
+        throw conflict(CaseworkReason.MessageConflict, 'A different message already exists under this id', [
+          { path: 'messageId', message: 'is already used by a different message' },
+        ]);
       }
       if (created && owner.caseId !== null) {
         const access = await this.readers.accessOf(m, owner.caseId);
-        await this.notifier.notifyAssignee(m, { caseId: owner.caseId, event: 'reporter_message', eventId: messageId }, access?.assigneeId ?? null);
+        await this.notifier.notifyAssignee(
+          m,
+          { caseId: owner.caseId, event: 'reporter_message', eventId: messageId },
+          access?.assigneeId ?? null,
+        );
       }
       return { message: messageView(row), created };
     });
   }
 
   /** The reporter's conversation, both directions, newest first. */
-  async listForReporter(reporterId: string, limit: number, cursor?: string): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+  async listForReporter(
+    reporterId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
     if (cursor !== undefined && !isUuid(cursor)) throw badCursor();
-    const rows = await this.conversation.listForReporter(this.dataSource.manager, reporterId, limit + 1, cursor ?? null);
+    const rows = await this.conversation.listForReporter(
+      this.dataSource.manager,
+      reporterId,
+      limit + 1,
+      cursor ?? null,
+    );
     const page = rows.slice(0, limit);
-    return { items: page.map(messageView), nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+    return {
+      items: page.map(messageView),
+      nextCursor: rows.length > limit ? page[page.length - 1].id : null,
+    };
   }
 }

@@ -26,11 +26,19 @@ export const CaseworkReason = {
 } as const;
 export type CaseworkReason = (typeof CaseworkReason)[keyof typeof CaseworkReason];
 
-export function badRequest(reason: CaseworkReason, message: string, fields: readonly FieldProblem[] = []): DomainError {
+export function badRequest(
+  reason: CaseworkReason,
+  message: string,
+  fields: readonly FieldProblem[] = [],
+): DomainError {
   return new DomainError(ErrorCode.ValidationFailed, message, fields, reason);
 }
 
-export function conflict(reason: CaseworkReason, message: string, fields: readonly FieldProblem[] = []): DomainError {
+export function conflict(
+  reason: CaseworkReason,
+  message: string,
+  fields: readonly FieldProblem[] = [],
+): DomainError {
   return new DomainError(ErrorCode.Conflict, message, fields, reason);
 }
 
@@ -45,5 +53,10 @@ export function reportNotFound(): DomainError {
 }
 
 export function badCursor(): DomainError {
-  return new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', [{ path: 'cursor', message: 'must be an id from the previous page' }], 'request/bad_cursor');
+  return new DomainError(
+    ErrorCode.ValidationFailed,
+    'Invalid cursor',
+    [{ path: 'cursor', message: 'must be an id from the previous page' }],
+    'request/bad_cursor',
+  );
 }

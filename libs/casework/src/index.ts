@@ -9,5 +9,10 @@ export { ConversationService, type MessageView } from './conversation.service';
 export { NotesService, type NoteView } from './notes.service';
 export { CaseFilesService, type StaffKeyView } from './case-files.service';
 export { CaseworkReason } from './errors';
-export { CaseTimelineService, type CaseDetail, type CaseSummary, type TimelineEntry } from './case-timeline.service';
+export {
+  CaseTimelineService,
+  type CaseDetail,
+  type CaseSummary,
+  type TimelineEntry,
+} from './case-timeline.service';
 export { AssignmentService, MAX_GRANTS_PER_REQUEST } from './assignment.service';

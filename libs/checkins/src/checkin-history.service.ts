@@ -54,20 +54,31 @@ export class CheckinHistoryService {
       [caseId],
     )) as { kind: string; occurred_at: Date }[];
     return {
-      checkins: page.map((r) => ({ id: r.id, at: r.checked_in_at.toISOString(), outcome: r.outcome, hasNote: r.has_note })),
+      checkins: page.map((r) => ({
+        id: r.id,
+        at: r.checked_in_at.toISOString(),
+        outcome: r.outcome,
+        hasNote: r.has_note,
+      })),
       events: events.map((e) => ({ kind: e.kind, at: e.occurred_at.toISOString() })),
       nextCursor: rows.length > limit && last ? encodeCursor(last.checked_in_at, last.id) : null,
     };
   }
 
   /** The case's reporter if the viewer may see the case; otherwise "not found", like a missing case. */
-  private async visibleReporter(viewer: { staffId: string; role: StaffRole }, caseId: string): Promise<string> {
+  private async visibleReporter(
+    viewer: { staffId: string; role: StaffRole },
+    caseId: string,
+  ): Promise<string> {
     const notFound = new DomainError(ErrorCode.NotFound, 'No such case', [], CheckinReason.CaseNotFound);
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(caseId)) throw notFound;
     const c = await this.cases.access(this.dataSource.manager, caseId);
     if (!c) throw notFound;
     const teamIds = await this.staffTeams.teamIdsOf(this.dataSource.manager, viewer.staffId);
-    const visible = canSeeCase({ staffId: viewer.staffId, role: viewer.role, teamIds }, { teamId: c.team_id, assigneeIds: c.assignee_id ? [c.assignee_id] : [] });
+    const visible = canSeeCase(
+      { staffId: viewer.staffId, role: viewer.role, teamIds },
+      { teamId: c.team_id, assigneeIds: c.assignee_id ? [c.assignee_id] : [] },
+    );
     if (!visible) throw notFound;
     return c.reporter_id;
   }
@@ -80,7 +91,9 @@ function encodeCursor(at: Date, id: string): string {
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', [{ path: 'cursor', message: 'is not a cursor from this list' }]);
+    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid cursor', [
+      { path: 'cursor', message: 'is not a cursor from this list' },
+    ]);
   }
   return { at, id };
 }

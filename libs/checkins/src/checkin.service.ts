@@ -70,7 +70,19 @@ export class CheckinService {
     const now = new Date();
     if (await this.isDuressSession(who.sessionId)) {
       const existing = await this.plans.findByReporter(who.reporterId);
-      return { plan: view(withState(existing?.id ?? randomUUID(), who.reporterId, spec, startPlan(spec, now, existing?.state), now), true), created: !existing };
+      return {
+        plan: view(
+          withState(
+            existing?.id ?? randomUUID(),
+            who.reporterId,
+            spec,
+            startPlan(spec, now, existing?.state),
+            now,
+          ),
+          true,
+        ),
+        created: !existing,
+      };
     }
     return this.dataSource.transaction(async (manager) => {
       const existing = await this.plans.lockByReporter(manager, who.reporterId);
@@ -86,12 +98,19 @@ export class CheckinService {
   }
 
   async pause(who: ReporterRef, untilInput: unknown): Promise<PlanView> {
-    const until = typeof untilInput === 'string' && untilInput.length <= 40 ? new Date(untilInput) : new Date(NaN);
-    if (Number.isNaN(until.getTime())) throw invalid(CheckinReason.BadPause, 'Invalid pause', [{ path: 'until', message: 'must be an ISO-8601 time' }]);
+    const until =
+      typeof untilInput === 'string' && untilInput.length <= 40 ? new Date(untilInput) : new Date(NaN);
+    if (Number.isNaN(until.getTime()))
+      throw invalid(CheckinReason.BadPause, 'Invalid pause', [
+        { path: 'until', message: 'must be an ISO-8601 time' },
+      ]);
     return this.change(who, (plan, now) => {
       const decision = pausePlan(plan.spec, plan.state, now, until);
       if (!decision.ok) {
-        const message = decision.reason === 'in_past' ? 'must be in the future' : `must be at most ${plan.spec.maxPauseSeconds} s from now (the plan's maximum pause)`;
+        const message =
+          decision.reason === 'in_past'
+            ? 'must be in the future'
+            : `must be at most ${plan.spec.maxPauseSeconds} s from now (the plan's maximum pause)`;
         throw invalid(CheckinReason.BadPause, 'Invalid pause', [{ path: 'until', message }]);
       }
       return decision.state;
@@ -118,43 +137,99 @@ export class CheckinService {
    * A signed check-in, optionally with an encrypted `checkin` envelope. Idempotent on the
    * client-chosen id. Without a plan it is simply recorded (a reporter may check in any time).
    */
-  async checkIn(who: ReporterRef, input: SignedSignalInput & { envelope?: unknown }): Promise<{ checkin: CheckinView; created: boolean }> {
+  async checkIn(
+    who: ReporterRef,
+    input: SignedSignalInput & { envelope?: unknown },
+  ): Promise<{ checkin: CheckinView; created: boolean }> {
     const signal = await this.verifier.verify(who.reporterId, who.sessionId, 'checkin', input);
-    const envelope = input.envelope === undefined || input.envelope === null ? null : await this.verifier.checkEnvelope(who.reporterId, signal.id, input.envelope);
+    const envelope =
+      input.envelope === undefined || input.envelope === null
+        ? null
+        : await this.verifier.checkEnvelope(who.reporterId, signal.id, input.envelope);
     return this.dataSource.transaction(async (manager) => {
       const plan = await this.plans.lockByReporter(manager, who.reporterId);
       const previous = await this.existing(manager, signal.id, who.reporterId);
-      if (previous) return { checkin: { ...previous, nextDeadline: plan ? plan.state.nextDeadline.toISOString() : null }, created: false };
+      if (previous)
+        return {
+          checkin: { ...previous, nextDeadline: plan ? plan.state.nextDeadline.toISOString() : null },
+          created: false,
+        };
       const now = new Date();
       if (signal.duress) {
         // Answer as an on-time check-in would, but leave the real deadline running.
-        const shown = plan ? applyCheckin(plan.spec, { ...plan.state, missedAt: null }, now).state.nextDeadline : null;
-        await this.insert(manager, signal.id, who.reporterId, now, plan?.state.nextDeadline ?? null, 'duress', envelope);
-        await this.safety.raise(manager, { reporterId: who.reporterId, reason: CaseReason.Duress, severity: 'critical', event: 'duress_checkin', at: now });
-        return { checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: shown?.toISOString() ?? null }, created: true };
+        const shown = plan
+          ? applyCheckin(plan.spec, { ...plan.state, missedAt: null }, now).state.nextDeadline
+          : null;
+        await this.insert(
+          manager,
+          signal.id,
+          who.reporterId,
+          now,
+          plan?.state.nextDeadline ?? null,
+          'duress',
+          envelope,
+        );
+        await this.safety.raise(manager, {
+          reporterId: who.reporterId,
+          reason: CaseReason.Duress,
+          severity: 'critical',
+          event: 'duress_checkin',
+          at: now,
+        });
+        return {
+          checkin: {
+            id: signal.id,
+            checkedInAt: now.toISOString(),
+            nextDeadline: shown?.toISOString() ?? null,
+          },
+          created: true,
+        };
       }
       if (!plan) {
         await this.insert(manager, signal.id, who.reporterId, now, null, 'recorded', envelope);
-        return { checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: null }, created: true };
+        return {
+          checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: null },
+          created: true,
+        };
       }
       const { state, outcome } = applyCheckin(plan.spec, plan.state, now);
       await this.insert(manager, signal.id, who.reporterId, now, plan.state.nextDeadline, outcome, envelope);
-      if (outcome === 'after_alert') await this.safety.recordLateCheckin(manager, who.reporterId, signal.id, now);
-      await this.plans.save(manager, { ...plan, state, nextReminderAt: nextReminderAt(plan.spec, state, now) }, plan);
-      return { checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: state.nextDeadline.toISOString() }, created: true };
+      if (outcome === 'after_alert')
+        await this.safety.recordLateCheckin(manager, who.reporterId, signal.id, now);
+      await this.plans.save(
+        manager,
+        { ...plan, state, nextReminderAt: nextReminderAt(plan.spec, state, now) },
+        plan,
+      );
+      return {
+        checkin: {
+          id: signal.id,
+          checkedInAt: now.toISOString(),
+          nextDeadline: state.nextDeadline.toISOString(),
+        },
+        created: true,
+      };
     });
   }
 
   /** Reminders in the reporter's inbox, newest first. */
-  async reminders(who: ReporterRef, limit: number): Promise<{ items: { deadline: string; remindAt: string }[] }> {
+  async reminders(
+    who: ReporterRef,
+    limit: number,
+  ): Promise<{ items: { deadline: string; remindAt: string }[] }> {
     const rows = (await this.dataSource.query(
       `SELECT deadline, remind_at FROM checkin_reminders WHERE reporter_id = $1 ORDER BY remind_at DESC, id DESC LIMIT $2`,
       [who.reporterId, limit],
     )) as { deadline: Date; remind_at: Date }[];
-    return { items: rows.map((r) => ({ deadline: r.deadline.toISOString(), remindAt: r.remind_at.toISOString() })) };
+    return {
+      items: rows.map((r) => ({ deadline: r.deadline.toISOString(), remindAt: r.remind_at.toISOString() })),
+    };
   }
 
-  private async change(who: ReporterRef, next: (plan: PlanRecord, now: Date) => PlanState): Promise<PlanView> {
+  private async change(
+    who: ReporterRef,
+    next: (plan: PlanRecord, now: Date) => PlanState,
+  ): Promise<PlanView> {
     const now = new Date();
     if (await this.isDuressSession(who.sessionId)) {
       const plan = await this.plans.findByReporter(who.reporterId);
@@ -185,14 +260,28 @@ export class CheckinService {
     return (await this.reporters.session(this.dataSource.manager, sessionId))?.duress === true;
   }
 
-  private async existing(manager: DataSource['manager'], id: string, reporterId: string): Promise<Omit<CheckinView, 'nextDeadline'> | null> {
-    const rows = (await manager.query(`SELECT reporter_id, checked_in_at FROM checkins WHERE id = $1`, [id])) as { reporter_id: string; checked_in_at: Date }[];
+  private async existing(
+    manager: DataSource['manager'],
+    id: string,
+    reporterId: string,
+  ): Promise<Omit<CheckinView, 'nextDeadline'> | null> {
+    const rows = (await manager.query(`SELECT reporter_id, checked_in_at FROM checkins WHERE id = $1`, [
+      id,
+    ])) as { reporter_id: string; checked_in_at: Date }[];
     if (!rows[0]) return null;
     if (rows[0].reporter_id !== reporterId) throw idTaken('id');
     return { id, checkedInAt: rows[0].checked_in_at.toISOString() };
   }
 
-  private async insert(manager: DataSource['manager'], id: string, reporterId: string, at: Date, deadline: Date | null, outcome: string, envelope: unknown): Promise<void> {
+  private async insert(
+    manager: DataSource['manager'],
+    id: string,
+    reporterId: string,
+    at: Date,
+    deadline: Date | null,
+    outcome: string,
+    envelope: unknown,
+  ): Promise<void> {
     await manager.query(
       `INSERT INTO checkins (id, reporter_id, checked_in_at, deadline, outcome, envelope) VALUES ($1, $2, $3, $4, $5, $6)`,
       [id, reporterId, at, deadline, outcome, envelope === null ? null : JSON.stringify(envelope)],
@@ -200,7 +289,13 @@ export class CheckinService {
   }
 }
 
-function withState(id: string, reporterId: string, spec: CheckinPlanSpec, state: PlanState, now: Date): PlanRecord {
+function withState(
+  id: string,
+  reporterId: string,
+  spec: CheckinPlanSpec,
+  state: PlanState,
+  now: Date,
+): PlanRecord {
   return { id, reporterId, spec, state, nextReminderAt: nextReminderAt(spec, state, now) };
 }
 

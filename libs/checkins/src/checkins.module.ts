@@ -24,7 +24,19 @@ import { SignalVerifier } from './signal-verifier.service';
   // RuleSetRepository is triage's: provided here read-only, for the default team and policy;
   // StaffTeamRepository is identity's, for who may see a case; ReporterRepository intake's, for
   // reporter locks, sessions and keys.
-  providers: [RuleSetRepository, StaffTeamRepository, ReporterRepository, PlanRepository, SafetyCaseService, SignalVerifier, CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
+  providers: [
+    RuleSetRepository,
+    StaffTeamRepository,
+    ReporterRepository,
+    PlanRepository,
+    SafetyCaseService,
+    SignalVerifier,
+    CheckinService,
+    PanicService,
+    DuressService,
+    DeadlineService,
+    CheckinHistoryService,
+  ],
   exports: [CheckinService, PanicService, DuressService, DeadlineService, CheckinHistoryService],
 })
 export class CheckinsModule {}

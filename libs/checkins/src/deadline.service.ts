@@ -47,7 +47,11 @@ export class DeadlineService {
         event: 'missed_checkin',
         at: now,
       });
-      const next = { ...plan, state: decision.state, nextReminderAt: nextReminderAt(plan.spec, decision.state, now) };
+      const next = {
+        ...plan,
+        state: decision.state,
+        nextReminderAt: nextReminderAt(plan.spec, decision.state, now),
+      };
       await this.plans.save(manager, next, plan);
       return { kind: 'missed', caseId: outcome.caseId, deadline: decision.deadline };
     });
@@ -74,14 +78,27 @@ export class DeadlineService {
         if (due.length === 0) return results;
         const routing = await this.safety.routing(manager);
         // All their reporters and cases locked at once, in the order every batch uses (no deadlocks).
-        await this.safety.lockReporters(manager, due.map((d) => d.plan.reporterId));
+        await this.safety.lockReporters(
+          manager,
+          due.map((d) => d.plan.reporterId),
+        );
         for (const { plan, decision } of due) {
           const outcome = await this.safety.raise(
             manager,
-            { reporterId: plan.reporterId, reason: CaseReason.MissedCheckin, severity: plan.spec.missSeverity, event: 'missed_checkin', at: now },
+            {
+              reporterId: plan.reporterId,
+              reason: CaseReason.MissedCheckin,
+              severity: plan.spec.missSeverity,
+              event: 'missed_checkin',
+              at: now,
+            },
             routing,
           );
-          missed.push({ ...plan, state: decision.state, nextReminderAt: nextReminderAt(plan.spec, decision.state, now) });
+          missed.push({
+            ...plan,
+            state: decision.state,
+            nextReminderAt: nextReminderAt(plan.spec, decision.state, now),
+          });
           results.set(plan.id, { kind: 'missed', caseId: outcome.caseId, deadline: decision.deadline });
         }
         await this.plans.saveMissed(manager, missed);
@@ -90,14 +107,22 @@ export class DeadlineService {
     } catch {
       const results = new Map<string, AlertResult | Error>();
       for (const id of planIds) {
-        results.set(id, await this.fireAlert(id).catch((error: unknown) => (error instanceof Error ? error : new Error('alert failed'))));
+        results.set(
+          id,
+          await this.fireAlert(id).catch((error: unknown) =>
+            error instanceof Error ? error : new Error('alert failed'),
+          ),
+        );
       }
       return results;
     }
   }
 
   /** Puts a due reminder in the reporter's inbox (once per plan and moment) and arms the next. */
-  async deliverReminder(planId: string, options: { skipLocked?: boolean } = {}): Promise<'delivered' | 'not_due' | 'gone'> {
+  async deliverReminder(
+    planId: string,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<'delivered' | 'not_due' | 'gone'> {
     return this.dataSource.transaction(async (manager) => {
       const plan = await this.plans.lockById(manager, planId, options.skipLocked);
       if (!plan) return 'gone';
@@ -105,10 +130,16 @@ export class DeadlineService {
       const due = plan.nextReminderAt;
       if (!due || due.getTime() > now.getTime()) return 'not_due';
       await manager.query(
-        prepared(`INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`),
+        prepared(
+          `INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`,
+        ),
         [plan.reporterId, plan.id, plan.state.nextDeadline, due],
       );
-      await this.plans.save(manager, { ...plan, nextReminderAt: nextReminderAt(plan.spec, plan.state, now) }, plan);
+      await this.plans.save(
+        manager,
+        { ...plan, nextReminderAt: nextReminderAt(plan.spec, plan.state, now) },
+        plan,
+      );
       return 'delivered';
     });
   }
@@ -125,7 +156,10 @@ export class DeadlineService {
       try {
         if ((await this.fireAlert(id, { skipLocked: true })).kind === 'missed') alerts += 1;
       } catch (error) {
-        this.logger.error({ planId: id, err: error instanceof Error ? error.name : 'unknown' }, 'deadline could not be evaluated; alerting anyway');
+        this.logger.error(
+          { planId: id, err: error instanceof Error ? error.name : 'unknown' },
+          'deadline could not be evaluated; alerting anyway',
+        );
         await this.failSafeAlert(id).catch(() => undefined); // next sweep tries again
       }
     }
@@ -134,7 +168,10 @@ export class DeadlineService {
       try {
         if ((await this.deliverReminder(id, { skipLocked: true })) === 'delivered') reminders += 1;
       } catch (error) {
-        this.logger.error({ planId: id, err: error instanceof Error ? error.name : 'unknown' }, 'reminder failed; retried next sweep');
+        this.logger.error(
+          { planId: id, err: error instanceof Error ? error.name : 'unknown' },
+          'reminder failed; retried next sweep',
+        );
       }
     }
     return { alerts, reminders };
@@ -147,7 +184,12 @@ export class DeadlineService {
    */
   async failSafeAlert(planId: string): Promise<'raised' | 'gone' | 'not_due'> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(prepared(`SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`), [planId])) as {
+      const rows = (await manager.query(
+        prepared(
+          `SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`,
+        ),
+        [planId],
+      )) as {
         reporter_id: string;
         alert_at: Date;
         severity: string | null;
@@ -156,13 +198,23 @@ export class DeadlineService {
       if (!plan) return 'gone';
       const now = new Date();
       if (plan.alert_at.getTime() > now.getTime()) return 'not_due';
-      const severity = plan.severity === 'low' || plan.severity === 'medium' || plan.severity === 'high' ? plan.severity : 'critical';
-      await this.safety.raise(manager, { reporterId: plan.reporter_id, reason: CaseReason.MissedCheckin, severity, event: 'missed_checkin', at: now });
-      await manager.query(prepared(`UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`), [
-        planId,
-        new Date(now.getTime() + FAIL_SAFE_REPEAT_MS),
-        now,
-      ]);
+      const severity =
+        plan.severity === 'low' || plan.severity === 'medium' || plan.severity === 'high'
+          ? plan.severity
+          : 'critical';
+      await this.safety.raise(manager, {
+        reporterId: plan.reporter_id,
+        reason: CaseReason.MissedCheckin,
+        severity,
+        event: 'missed_checkin',
+        at: now,
+      });
+      await manager.query(
+        prepared(
+          `UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`,
+        ),
+        [planId, new Date(now.getTime() + FAIL_SAFE_REPEAT_MS), now],
+      );
       return 'raised';
     });
   }

@@ -31,7 +31,10 @@ export class DuressService implements ReporterDuressPort {
       this.raiseForSession(event.sessionId).catch((error: unknown) => {
         // Debug only and vague (no session, no reporter): even a warning that exists only for
         // duress sign-ins would tell a log reader which sign-in it was. The sweep raises it.
-        this.logger.debug({ err: error instanceof Error ? error.name : 'unknown' }, 'sign-in follow-up deferred to the sweep');
+        this.logger.debug(
+          { err: error instanceof Error ? error.name : 'unknown' },
+          'sign-in follow-up deferred to the sweep',
+        );
       });
     });
   }
@@ -51,7 +54,10 @@ export class DuressService implements ReporterDuressPort {
         event: 'duress_signin',
         at: session.created_at,
       });
-      await manager.query(`INSERT INTO duress_alerts (session_id, reporter_id, case_id) VALUES ($1, $2, $3)`, [sessionId, session.reporter_id, outcome.caseId]);
+      await manager.query(
+        `INSERT INTO duress_alerts (session_id, reporter_id, case_id) VALUES ($1, $2, $3)`,
+        [sessionId, session.reporter_id, outcome.caseId],
+      );
       return 'raised';
     });
   }
@@ -60,10 +66,17 @@ export class DuressService implements ReporterDuressPort {
   async sweep(): Promise<number> {
     // Duress sessions of the last hour are few: read them all (capped), keep those not raised yet.
     const recent = await this.reporters.recentDuressSessionIds(this.dataSource.manager, SWEEP_CANDIDATES);
-    const raisedAlready = recent.length === 0 ? [] : ((await this.dataSource.query(`SELECT session_id FROM duress_alerts WHERE session_id = ANY($1::uuid[])`, [recent])) as { session_id: string }[]);
+    const raisedAlready =
+      recent.length === 0
+        ? []
+        : ((await this.dataSource.query(
+            `SELECT session_id FROM duress_alerts WHERE session_id = ANY($1::uuid[])`,
+            [recent],
+          )) as { session_id: string }[]);
     const done = new Set(raisedAlready.map((r) => r.session_id));
     let raised = 0;
-    for (const id of recent.filter((s) => !done.has(s)).slice(0, SWEEP_BATCH)) if ((await this.raiseForSession(id)) === 'raised') raised += 1;
+    for (const id of recent.filter((s) => !done.has(s)).slice(0, SWEEP_BATCH))
+      if ((await this.raiseForSession(id)) === 'raised') raised += 1;
     return raised;
   }
 
@@ -71,7 +84,10 @@ export class DuressService implements ReporterDuressPort {
   async showsReports(sessionId: string): Promise<boolean> {
     const session = await this.reporters.session(this.dataSource.manager, sessionId);
     if (!session?.duress) return true;
-    const rows = (await this.dataSource.query(`SELECT show_reports FROM reporter_duress_settings WHERE reporter_id = $1`, [session.reporter_id])) as { show_reports: boolean }[];
+    const rows = (await this.dataSource.query(
+      `SELECT show_reports FROM reporter_duress_settings WHERE reporter_id = $1`,
+      [session.reporter_id],
+    )) as { show_reports: boolean }[];
     return rows[0]?.show_reports === true;
   }
 
@@ -84,7 +100,9 @@ export class DuressService implements ReporterDuressPort {
   }
 
   private async alreadyRaised(manager: EntityManager, sessionId: string): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM duress_alerts WHERE session_id = $1`, [sessionId])) as unknown[];
+    const rows = (await manager.query(`SELECT 1 FROM duress_alerts WHERE session_id = $1`, [
+      sessionId,
+    ])) as unknown[];
     return rows.length > 0;
   }
 }

@@ -21,5 +21,10 @@ export function noPlan(): DomainError {
 }
 
 export function idTaken(path: string): DomainError {
-  return new DomainError(ErrorCode.Conflict, 'This id is already used', [{ path, message: 'is already used' }], CheckinReason.IdTaken);
+  return new DomainError(
+    ErrorCode.Conflict,
+    'This id is already used',
+    [{ path, message: 'is already used' }],
+    CheckinReason.IdTaken,
+  );
 }

@@ -3,7 +3,11 @@ export { CheckinService, type PlanView, type CheckinView, type ReporterRef } fro
 export { PanicService, type PanicView } from './panic.service';
 export { DuressService } from './duress.service';
 export { DeadlineService, type AlertResult } from './deadline.service';
-export { CheckinHistoryService, type CheckinHistoryItem, type CaseSafetyItem } from './checkin-history.service';
+export {
+  CheckinHistoryService,
+  type CheckinHistoryItem,
+  type CaseSafetyItem,
+} from './checkin-history.service';
 export { safetySignedBytes, verifyEd25519, type SafetySignalKind } from './signed-request';
 export { CheckinReason } from './errors';
 export type { SignedSignalInput } from './signal-verifier.service';

@@ -35,7 +35,9 @@ export class PanicService {
       // Serialise one reporter's presses (the same row CaseService locks), so five concurrent
       // presses see each other and make one case.
       await this.reporters.lockOne(manager, who.reporterId);
-      const same = (await manager.query(`SELECT reporter_id, pressed_at FROM panic_events WHERE id = $1`, [signal.id])) as { reporter_id: string; pressed_at: Date }[];
+      const same = (await manager.query(`SELECT reporter_id, pressed_at FROM panic_events WHERE id = $1`, [
+        signal.id,
+      ])) as { reporter_id: string; pressed_at: Date }[];
       if (same[0]) {
         if (same[0].reporter_id !== who.reporterId) throw idTaken('id');
         return { panic: { id: signal.id, receivedAt: same[0].pressed_at.toISOString() }, created: false };
@@ -48,14 +50,19 @@ export class PanicService {
       const repeat = isRepeatPanic(last[0]?.pressed_at ?? null, now, this.config.checkins.panicWindowSeconds);
       const caseId = repeat
         ? (last[0]?.case_id ?? null)
-        : (await this.safety.raise(manager, { reporterId: who.reporterId, reason: CaseReason.Panic, severity: 'critical', event: 'panic', at: now })).caseId;
-      await manager.query(`INSERT INTO panic_events (id, reporter_id, pressed_at, repeat, case_id) VALUES ($1, $2, $3, $4, $5)`, [
-        signal.id,
-        who.reporterId,
-        now,
-        repeat,
-        caseId,
-      ]);
+        : (
+            await this.safety.raise(manager, {
+              reporterId: who.reporterId,
+              reason: CaseReason.Panic,
+              severity: 'critical',
+              event: 'panic',
+              at: now,
+            })
+          ).caseId;
+      await manager.query(
+        `INSERT INTO panic_events (id, reporter_id, pressed_at, repeat, case_id) VALUES ($1, $2, $3, $4, $5)`,
+        [signal.id, who.reporterId, now, repeat, caseId],
+      );
       return { panic: { id: signal.id, receivedAt: now.toISOString() }, created: true };
     });
   }

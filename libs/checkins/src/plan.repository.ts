@@ -25,7 +25,8 @@ interface PlanRow {
   last_checkin_at: Date | null;
 }
 
-const COLUMNS = 'id, reporter_id, spec, next_deadline, alert_at, next_reminder_at, paused_until, missed_at, last_checkin_at';
+const COLUMNS =
+  'id, reporter_id, spec, next_deadline, alert_at, next_reminder_at, paused_until, missed_at, last_checkin_at';
 
 function toRecord(r: PlanRow): PlanRecord {
   return {
@@ -33,7 +34,13 @@ function toRecord(r: PlanRow): PlanRecord {
     reporterId: r.reporter_id,
     spec: r.spec,
     nextReminderAt: r.next_reminder_at,
-    state: { nextDeadline: r.next_deadline, alertAt: r.alert_at, pausedUntil: r.paused_until, missedAt: r.missed_at, lastCheckinAt: r.last_checkin_at },
+    state: {
+      nextDeadline: r.next_deadline,
+      alertAt: r.alert_at,
+      pausedUntil: r.paused_until,
+      missedAt: r.missed_at,
+      lastCheckinAt: r.last_checkin_at,
+    },
   };
 }
 
@@ -47,24 +54,36 @@ export class PlanRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findByReporter(reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await this.dataSource.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`), [reporterId])) as PlanRow[];
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`),
+      [reporterId],
+    )) as PlanRow[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async lockByReporter(manager: EntityManager, reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await manager.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`), [reporterId])) as PlanRow[];
+    const rows = (await manager.query(
+      prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`),
+      [reporterId],
+    )) as PlanRow[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** With `skipLocked`, a plan another worker is handling right now is left to it (the sweeper). */
   async lockById(manager: EntityManager, id: string, skipLocked = false): Promise<PlanRecord | null> {
-    const rows = (await manager.query(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`, [id])) as PlanRow[];
+    const rows = (await manager.query(
+      `SELECT ${COLUMNS} FROM checkin_plans WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
+      [id],
+    )) as PlanRow[];
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Locks several plans in id order (so concurrent batches cannot deadlock on each other). */
   async lockMany(manager: EntityManager, ids: readonly string[]): Promise<PlanRecord[]> {
-    const rows = (await manager.query(prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`), [ids])) as PlanRow[];
+    const rows = (await manager.query(
+      prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`),
+      [ids],
+    )) as PlanRow[];
     return rows.map(toRecord);
   }
 
@@ -77,7 +96,13 @@ export class PlanRepository {
          FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[])
               AS v(id, next_deadline, alert_at, next_reminder_at, missed_at)
         WHERE p.id = v.id`),
-      [plans.map((p) => p.id), plans.map((p) => p.state.nextDeadline), plans.map((p) => p.state.alertAt), plans.map((p) => p.nextReminderAt), plans.map((p) => p.state.missedAt)],
+      [
+        plans.map((p) => p.id),
+        plans.map((p) => p.state.nextDeadline),
+        plans.map((p) => p.state.alertAt),
+        plans.map((p) => p.nextReminderAt),
+        plans.map((p) => p.state.missedAt),
+      ],
     );
     for (const plan of plans) await this.armTimers(manager, plan);
   }
@@ -86,7 +111,17 @@ export class PlanRepository {
     const s = plan.state;
     await manager.query(
       prepared(`INSERT INTO checkin_plans (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`),
-      [plan.id, plan.reporterId, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
+      [
+        plan.id,
+        plan.reporterId,
+        JSON.stringify(plan.spec),
+        s.nextDeadline,
+        s.alertAt,
+        plan.nextReminderAt,
+        s.pausedUntil,
+        s.missedAt,
+        s.lastCheckinAt,
+      ],
     );
     await this.armTimers(manager, plan);
   }
@@ -97,7 +132,16 @@ export class PlanRepository {
     await manager.query(
       prepared(`UPDATE checkin_plans SET spec = $2, next_deadline = $3, alert_at = $4, next_reminder_at = $5, paused_until = $6, missed_at = $7,
               last_checkin_at = $8, updated_at = now() WHERE id = $1`),
-      [plan.id, JSON.stringify(plan.spec), s.nextDeadline, s.alertAt, plan.nextReminderAt, s.pausedUntil, s.missedAt, s.lastCheckinAt],
+      [
+        plan.id,
+        JSON.stringify(plan.spec),
+        s.nextDeadline,
+        s.alertAt,
+        plan.nextReminderAt,
+        s.pausedUntil,
+        s.missedAt,
+        s.lastCheckinAt,
+      ],
     );
     // Unchanged timers need no new job (the old one, with the same id, is still on its way).
     const alertMoved = s.alertAt.getTime() !== previous.state.alertAt.getTime();
@@ -111,13 +155,18 @@ export class PlanRepository {
 
   /** Plans whose alert is due but still unhandled: their job was lost, late or failed. */
   async overdueAlerts(before: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(prepared(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`), [before, limit])) as { id: string }[];
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`),
+      [before, limit],
+    )) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   async overdueReminders(before: Date, limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      prepared(`SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`),
+      prepared(
+        `SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`,
+      ),
       [before, limit],
     )) as { id: string }[];
     return rows.map((r) => r.id);
@@ -128,18 +177,32 @@ export class PlanRepository {
    * deadline collapses into the job already queued, and a new deadline never collides with one
    * that fired.
    */
-  private async armTimers(manager: EntityManager, plan: PlanRecord, which = { alert: true, reminder: true }): Promise<void> {
+  private async armTimers(
+    manager: EntityManager,
+    plan: PlanRecord,
+    which = { alert: true, reminder: true },
+  ): Promise<void> {
     if (which.alert) {
-      await enqueueInTransaction(manager, JobName.CheckinDeadline, { planId: plan.id }, {
-        jobId: checkinDeadlineJobId(plan.id, plan.state.alertAt),
-        notBefore: plan.state.alertAt,
-      });
+      await enqueueInTransaction(
+        manager,
+        JobName.CheckinDeadline,
+        { planId: plan.id },
+        {
+          jobId: checkinDeadlineJobId(plan.id, plan.state.alertAt),
+          notBefore: plan.state.alertAt,
+        },
+      );
     }
     if (which.reminder && plan.nextReminderAt) {
-      await enqueueInTransaction(manager, JobName.CheckinReminder, { planId: plan.id }, {
-        jobId: checkinReminderJobId(plan.id, plan.nextReminderAt),
-        notBefore: plan.nextReminderAt,
-      });
+      await enqueueInTransaction(
+        manager,
+        JobName.CheckinReminder,
+        { planId: plan.id },
+        {
+          jobId: checkinReminderJobId(plan.id, plan.nextReminderAt),
+          notBefore: plan.nextReminderAt,
+        },
+      );
     }
   }
 }

@@ -8,7 +8,8 @@ import { RuleSetRepository } from '@panah/triage';
 import { prepared } from '@panah/db';
 
 /** What happened, as written on the case's safety timeline (times and kinds only). */
-export type SafetyEventKind = 'missed_checkin' | 'checked_in_after_alert' | 'panic' | 'duress_signin' | 'duress_checkin';
+export type SafetyEventKind =
+  'missed_checkin' | 'checked_in_after_alert' | 'panic' | 'duress_signin' | 'duress_checkin';
 
 export interface SafetySignal {
   readonly reporterId: string;
@@ -44,7 +45,11 @@ export class SafetyCaseService {
   /** Where a new safety case goes: read once per transaction (a batch of alerts shares it). */
   async routing(manager: EntityManager): Promise<SafetyRouting> {
     const active = await this.rules.active(manager);
-    return { version: active.version, teamId: active.ruleSet.defaultTeamId, policyId: active.ruleSet.default.policyId };
+    return {
+      version: active.version,
+      teamId: active.ruleSet.defaultTeamId,
+      policyId: active.ruleSet.default.policyId,
+    };
   }
 
   /** Before raising several reporters' cases in one transaction: see CaseService.lockReporters. */
@@ -62,7 +67,12 @@ export class SafetyCaseService {
       deadlineAt: new Date(signal.at.getTime() + this.config.checkins.ackMinutes * 60_000),
       reason: signal.reason,
       repeat: false,
-      triage: { ruleSetVersion: active.version, rule: signal.reason, ruleName: null, routedBy: 'default_team' },
+      triage: {
+        ruleSetVersion: active.version,
+        rule: signal.reason,
+        ruleName: null,
+        routedBy: 'default_team',
+      },
     });
     await this.record(manager, outcome.caseId, signal.event, signal.at);
     return outcome;
@@ -74,15 +84,32 @@ export class SafetyCaseService {
    * its escalation alerted so far) in the same transaction, never closing anything. Returns the
    * case id, if there is a case.
    */
-  async recordLateCheckin(manager: EntityManager, reporterId: string, checkinId: string, at: Date): Promise<string | null> {
+  async recordLateCheckin(
+    manager: EntityManager,
+    reporterId: string,
+    checkinId: string,
+    at: Date,
+  ): Promise<string | null> {
     const caseId = await this.caseRows.latestForReporter(manager, reporterId);
     if (!caseId) return null;
     await this.record(manager, caseId, 'checked_in_after_alert', at);
-    await this.updates.notifyParticipants(manager, { caseId, event: 'checked_in_after_alert', eventId: checkinId });
+    await this.updates.notifyParticipants(manager, {
+      caseId,
+      event: 'checked_in_after_alert',
+      eventId: checkinId,
+    });
     return caseId;
   }
 
-  private async record(manager: EntityManager, caseId: string, kind: SafetyEventKind, at: Date): Promise<void> {
-    await manager.query(prepared(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`), [caseId, kind, at]);
+  private async record(
+    manager: EntityManager,
+    caseId: string,
+    kind: SafetyEventKind,
+    at: Date,
+  ): Promise<void> {
+    await manager.query(
+      prepared(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`),
+      [caseId, kind, at],
+    );
   }
 }

@@ -12,7 +12,12 @@ export interface SafetyTimelineRow {
 @Injectable()
 export class SafetyTimelineRepository {
   /** The case's safety events, and the reporter's check-ins since `since` (the case's opening), oldest first. */
-  async forCase(m: EntityManager, caseId: string, reporterId: string, since: Date): Promise<SafetyTimelineRow[]> {
+  async forCase(
+    m: EntityManager,
+    caseId: string,
+    reporterId: string,
+    since: Date,
+  ): Promise<SafetyTimelineRow[]> {
     const rows = (await m.query(
       `SELECT occurred_at AS at, kind FROM case_safety_events WHERE case_id = $1
        UNION ALL

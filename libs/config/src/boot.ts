@@ -10,7 +10,8 @@ export function loadConfigOrExit(processName: string): PanahConfig {
     return loadConfig(withDotEnv(process.env)); // .env (panah setup) under the real environment
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const p of error.problems) process.stderr.write(`${processName}: invalid configuration: ${p.variable}: ${p.message}\n`);
+      for (const p of error.problems)
+        process.stderr.write(`${processName}: invalid configuration: ${p.variable}: ${p.message}\n`);
       process.exit(78); // EX_CONFIG
     }
     throw error;

@@ -9,6 +9,10 @@ export const PANAH_CONFIG = Symbol('PANAH_CONFIG');
 @Module({})
 export class ConfigModule {
   static forRoot(config: PanahConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: PANAH_CONFIG, useValue: config }], exports: [PANAH_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: PANAH_CONFIG, useValue: config }],
+      exports: [PANAH_CONFIG],
+    };
   }
 }

@@ -17,14 +17,20 @@ const dataKeys = z
   .min(1)
   .transform((value, ctx) => {
     const keys = new Map<string, string>();
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const [id, key, ...rest] = part.split(':');
       if (!id || !key || rest.length > 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
         ctx.addIssue({ code: 'custom', message: 'expected a comma-separated list of id:key' });
         return z.NEVER;
       }
       if (!b64u32.safeParse(key).success) {
-        ctx.addIssue({ code: 'custom', message: `key "${id}" must be 32 bytes in base64url (43 characters)` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `key "${id}" must be 32 bytes in base64url (43 characters)`,
+        });
         return z.NEVER;
       }
       if (keys.has(id)) {
@@ -37,22 +43,27 @@ const dataKeys = z
   });
 
 /** `a.b.c.d/n` or an IPv6 CIDR, or a single address; checked by net.isIP. */
-const cidrList = z
-  .string()
-  .transform((value, ctx) => {
-    const out: string[] = [];
-    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const [address, prefix, ...rest] = part.split('/');
-      const kind = isIP(address);
-      const max = kind === 4 ? 32 : 128;
-      if (!kind || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))) {
-        ctx.addIssue({ code: 'custom', message: `"${part}" is not an address or CIDR range` });
-        return z.NEVER;
-      }
-      out.push(part);
+const cidrList = z.string().transform((value, ctx) => {
+  const out: string[] = [];
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [address, prefix, ...rest] = part.split('/');
+    const kind = isIP(address);
+    const max = kind === 4 ? 32 : 128;
+    if (
+      !kind ||
+      rest.length > 0 ||
+      (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= max))
+    ) {
+      ctx.addIssue({ code: 'custom', message: `"${part}" is not an address or CIDR range` });
+      return z.NEVER;
     }
-    return out;
-  });
+    out.push(part);
+  }
+  return out;
+});
 
 /**
  * `TRUST_PROXY`: off (`false`, `0`, unset), a hop count (`1`: one reverse proxy in front), or a
@@ -64,7 +75,10 @@ const trustProxy = z.string().transform((value, ctx): false | number | string[] 
   if (/^\d{1,2}$/.test(v)) return Number(v);
   const parsed = cidrList.safeParse(v);
   if (!parsed.success) {
-    ctx.addIssue({ code: 'custom', message: 'must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be false, a hop count, or a comma-separated list of proxy addresses/CIDRs',
+    });
     return z.NEVER;
   }
   return parsed.data;
@@ -117,7 +131,12 @@ export const envSchema = z
     REPORTER_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1_800),
     ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1_024).max(268_435_456).default(26_214_400),
     // Triage (issue 6).
-    TRIAGE_REPEAT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+    TRIAGE_REPEAT_WINDOW_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(72),
     TRIAGE_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15),
     TRIAGE_RECONCILE_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
     // Escalation and notifications (issue 7).
@@ -127,17 +146,29 @@ export const envSchema = z
     NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
     NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
     NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').default('smtp://127.0.0.1:1025'),
+    SMTP_URL: z
+      .string()
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+      .default('smtp://127.0.0.1:1025'),
     SMTP_FROM: z.string().min(3).max(200).default('Panah <alerts@panah.invalid>'),
     SIGNAL_GATEWAY_URL: z.string().url().optional(),
-    SIGNAL_SENDER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number').optional(),
+    SIGNAL_SENDER: z
+      .string()
+      .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number')
+      .optional(),
     MATRIX_HOMESERVER_URL: z.string().url().optional(),
     MATRIX_ACCESS_TOKEN: z.string().min(8).optional(),
     SMS_GATEWAY_URL: z.string().url().optional(),
     SMS_GATEWAY_TOKEN: z.string().min(8).optional(),
     // Safety check-ins, panic and duress (issue 8). Tests shrink the interval floor and sweep period.
     CHECKIN_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-    CHECKIN_MAX_PAUSE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(30 * 86_400),
+    CHECKIN_MAX_PAUSE_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(90 * 86_400)
+      .default(30 * 86_400),
     CHECKIN_SWEEP_EVERY_MS: z.coerce.number().int().min(200).max(60_000).default(2_000),
     CHECKIN_SWEEP_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     CHECKIN_PANIC_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
@@ -162,14 +193,26 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {
-      ctx.addIssue({ code: 'custom', path: ['DATA_KEY_ID'], message: 'must name one of the keys in DATA_KEYS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_KEY_ID'],
+        message: 'must name one of the keys in DATA_KEYS',
+      });
     }
     // A half-configured channel would fail every delivery at 3 a.m.; refuse it at boot instead.
     if (Boolean(env.SIGNAL_GATEWAY_URL) !== Boolean(env.SIGNAL_SENDER)) {
-      ctx.addIssue({ code: 'custom', path: [env.SIGNAL_GATEWAY_URL ? 'SIGNAL_SENDER' : 'SIGNAL_GATEWAY_URL'], message: 'SIGNAL_GATEWAY_URL and SIGNAL_SENDER go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.SIGNAL_GATEWAY_URL ? 'SIGNAL_SENDER' : 'SIGNAL_GATEWAY_URL'],
+        message: 'SIGNAL_GATEWAY_URL and SIGNAL_SENDER go together',
+      });
     }
     if (Boolean(env.MATRIX_HOMESERVER_URL) !== Boolean(env.MATRIX_ACCESS_TOKEN)) {
-      ctx.addIssue({ code: 'custom', path: [env.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL'], message: 'MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.MATRIX_HOMESERVER_URL ? 'MATRIX_ACCESS_TOKEN' : 'MATRIX_HOMESERVER_URL'],
+        message: 'MATRIX_HOMESERVER_URL and MATRIX_ACCESS_TOKEN go together',
+      });
     }
   });
 

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 const key = (c: string): string => c.repeat(43);
-const prod = { NODE_ENV: 'production', DEPLOYMENT_ID: 'prod-1', DATA_KEYS: `k1:${key('a')}`, DATA_KEY_ID: 'k1', TOKEN_KEY: key('b') };
+const prod = {
+  NODE_ENV: 'production',
+  DEPLOYMENT_ID: 'prod-1',
+  DATA_KEYS: `k1:${key('a')}`,
+  DATA_KEY_ID: 'k1',
+  TOKEN_KEY: key('b'),
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -30,7 +36,12 @@ describe('loadConfig', () => {
   });
 
   it('requires every secret in production and names each missing one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual(['DATA_KEYS', 'DATA_KEY_ID', 'DEPLOYMENT_ID', 'TOKEN_KEY']);
+    expect(problemsOf({ NODE_ENV: 'production' }).sort()).toEqual([
+      'DATA_KEYS',
+      'DATA_KEY_ID',
+      'DEPLOYMENT_ID',
+      'TOKEN_KEY',
+    ]);
     expect(problemsOf(prod)).toEqual([]);
   });
 
@@ -52,7 +63,9 @@ describe('loadConfig', () => {
     const config = loadConfig({ ...prod, DATA_KEYS: `old:${key('c')},new:${key('d')}`, DATA_KEY_ID: 'new' });
     expect(config.dataKeys.current).toBe('new');
     expect([...config.dataKeys.keys.keys()]).toEqual(['old', 'new']);
-    expect(problemsOf({ ...prod, DATA_KEYS: `a:${key('c')},a:${key('d')}`, DATA_KEY_ID: 'a' })).toContain('DATA_KEYS');
+    expect(problemsOf({ ...prod, DATA_KEYS: `a:${key('c')},a:${key('d')}`, DATA_KEY_ID: 'a' })).toContain(
+      'DATA_KEYS',
+    );
   });
 
   it('never puts a secret value into an error message', () => {

@@ -18,9 +18,19 @@ export interface PanahConfig {
     /** Express `trust proxy`: false (default), a hop count, or proxy addresses/CIDRs. */
     readonly trustProxy: false | number | readonly string[];
     /** Slow clients: headers, a JSON body, a whole request (uploads), an idle socket, keep-alive. */
-    readonly timeouts: { readonly headersMs: number; readonly bodyMs: number; readonly requestMs: number; readonly idleMs: number; readonly keepAliveMs: number };
+    readonly timeouts: {
+      readonly headersMs: number;
+      readonly bodyMs: number;
+      readonly requestMs: number;
+      readonly idleMs: number;
+      readonly keepAliveMs: number;
+    };
     /** Staff sign-in throttling per account and source (issue 18). */
-    readonly login: { readonly freeAttempts: number; readonly windowSeconds: number; readonly powBits: number };
+    readonly login: {
+      readonly freeAttempts: number;
+      readonly windowSeconds: number;
+      readonly powBits: number;
+    };
     /** Threads verifying Argon2id hashes off the event loop. */
     readonly argon2Threads: number;
   };
@@ -39,7 +49,11 @@ export interface PanahConfig {
     readonly sessionTtlSeconds: number;
     readonly attachmentMaxBytes: number;
     /** Per-reporter quotas: stored bytes, reports and attachments per rolling day. */
-    readonly quota: { readonly bytes: number; readonly reportsPerDay: number; readonly attachmentsPerDay: number };
+    readonly quota: {
+      readonly bytes: number;
+      readonly reportsPerDay: number;
+      readonly attachmentsPerDay: number;
+    };
   };
   readonly triage: {
     /** A second report within this window raises the reporter's case one severity level. */
@@ -89,9 +103,7 @@ export interface PanahConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
-    super(
-      `Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`,
-    );
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable}: ${p.message}`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }
@@ -113,15 +125,25 @@ export function loadConfig(
   const parsed = envSchema.safeParse(stripEmpty(env));
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
     );
   }
   const raw = parsed.data;
   const missing = SECRET_VARIABLES.filter((name) => raw[name] === undefined);
-  let secrets = { deploymentId: raw.DEPLOYMENT_ID, dataKeys: raw.DATA_KEYS, dataKeyId: raw.DATA_KEY_ID, tokenKey: raw.TOKEN_KEY };
+  let secrets = {
+    deploymentId: raw.DEPLOYMENT_ID,
+    dataKeys: raw.DATA_KEYS,
+    dataKeyId: raw.DATA_KEY_ID,
+    tokenKey: raw.TOKEN_KEY,
+  };
   if (missing.length > 0) {
     if (raw.NODE_ENV === 'production') {
-      throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required when NODE_ENV=production' })));
+      throw new ConfigError(
+        missing.map((variable) => ({ variable, message: 'is required when NODE_ENV=production' })),
+      );
     }
     const dev = loadOrCreateDevSecrets(options.devSecretsFile);
     secrets = {
@@ -156,7 +178,11 @@ export function loadConfig(
         idleMs: raw.HTTP_IDLE_TIMEOUT_MS,
         keepAliveMs: raw.HTTP_KEEPALIVE_TIMEOUT_MS,
       },
-      login: { freeAttempts: raw.LOGIN_FREE_ATTEMPTS, windowSeconds: raw.LOGIN_WINDOW_SECONDS, powBits: raw.LOGIN_POW_BITS },
+      login: {
+        freeAttempts: raw.LOGIN_FREE_ATTEMPTS,
+        windowSeconds: raw.LOGIN_WINDOW_SECONDS,
+        powBits: raw.LOGIN_POW_BITS,
+      },
       argon2Threads: raw.ARGON2_THREADS,
     },
     worker: { host: raw.WORKER_HOST, port: raw.WORKER_PORT },
@@ -169,7 +195,11 @@ export function loadConfig(
       powBits: raw.REGISTRATION_POW_BITS,
       sessionTtlSeconds: raw.REPORTER_SESSION_TTL_SECONDS,
       attachmentMaxBytes: raw.ATTACHMENT_MAX_BYTES,
-      quota: { bytes: raw.REPORTER_QUOTA_BYTES, reportsPerDay: raw.REPORTER_QUOTA_REPORTS_PER_DAY, attachmentsPerDay: raw.REPORTER_QUOTA_ATTACHMENTS_PER_DAY },
+      quota: {
+        bytes: raw.REPORTER_QUOTA_BYTES,
+        reportsPerDay: raw.REPORTER_QUOTA_REPORTS_PER_DAY,
+        attachmentsPerDay: raw.REPORTER_QUOTA_ATTACHMENTS_PER_DAY,
+      },
     },
     triage: {
       repeatWindowHours: raw.TRIAGE_REPEAT_WINDOW_HOURS,
@@ -197,10 +227,16 @@ export function loadConfig(
       timeoutMs: raw.NOTIFY_TIMEOUT_MS,
       smtpUrl: raw.SMTP_URL,
       smtpFrom: raw.SMTP_FROM,
-      signal: raw.SIGNAL_GATEWAY_URL && raw.SIGNAL_SENDER ? { url: raw.SIGNAL_GATEWAY_URL.replace(/\/+$/, ''), sender: raw.SIGNAL_SENDER } : null,
+      signal:
+        raw.SIGNAL_GATEWAY_URL && raw.SIGNAL_SENDER
+          ? { url: raw.SIGNAL_GATEWAY_URL.replace(/\/+$/, ''), sender: raw.SIGNAL_SENDER }
+          : null,
       matrix:
         raw.MATRIX_HOMESERVER_URL && raw.MATRIX_ACCESS_TOKEN
-          ? { homeserverUrl: raw.MATRIX_HOMESERVER_URL.replace(/\/+$/, ''), accessToken: raw.MATRIX_ACCESS_TOKEN }
+          ? {
+              homeserverUrl: raw.MATRIX_HOMESERVER_URL.replace(/\/+$/, ''),
+              accessToken: raw.MATRIX_ACCESS_TOKEN,
+            }
           : null,
       sms: raw.SMS_GATEWAY_URL ? { url: raw.SMS_GATEWAY_URL, token: raw.SMS_GATEWAY_TOKEN ?? null } : null,
       allowCidrs: raw.OUTBOUND_ALLOW_CIDRS,

@@ -29,7 +29,8 @@ export function loadOrCreateDevSecrets(file = DEFAULT_DEV_SECRETS_FILE): DevSecr
     writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // Another process (API and worker start together) won the race: use its secrets.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(readFileSync(path, 'utf8')) as DevSecrets;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      return JSON.parse(readFileSync(path, 'utf8')) as DevSecrets;
     throw error;
   }
   chmodSync(path, 0o600);

@@ -15,7 +15,11 @@ export function parseDotEnv(text: string): Record<string, string> {
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2];
-    if ((value.startsWith('"') && value.endsWith('"') && value.length >= 2) || (value.startsWith("'") && value.endsWith("'") && value.length >= 2)) value = value.slice(1, -1);
+    if (
+      (value.startsWith('"') && value.endsWith('"') && value.length >= 2) ||
+      (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
+    )
+      value = value.slice(1, -1);
     out[m[1]] = value;
   }
   return out;
@@ -26,7 +30,9 @@ export function parseDotEnv(text: string): Record<string, string> {
  * file. The file is `PANAH_ENV_FILE` (default `.env` in the working directory); a missing file is
  * no error (every setting has a development default).
  */
-export function withDotEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+export function withDotEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
   const file = env.PANAH_ENV_FILE || DEFAULT_ENV_FILE;
   let text: string;
   try {

@@ -28,7 +28,11 @@ function rawDecrypt(blob: Uint8Array, key: Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
   let tag = -1;
   for (let o = 24; o < blob.length; o += ATTACHMENT_CIPHER_CHUNK_BYTES) {
-    const r = libsodium.crypto_secretstream_xchacha20poly1305_pull(state, blob.subarray(o, o + ATTACHMENT_CIPHER_CHUNK_BYTES), null);
+    const r = libsodium.crypto_secretstream_xchacha20poly1305_pull(
+      state,
+      blob.subarray(o, o + ATTACHMENT_CIPHER_CHUNK_BYTES),
+      null,
+    );
     if (r === false) throw new Error('raw pull failed');
     parts.push(r.message);
     tag = r.tag;
@@ -37,7 +41,11 @@ function rawDecrypt(blob: Uint8Array, key: Uint8Array): Uint8Array {
   return concatBytes(...parts);
 }
 
-async function pipe(input: Uint8Array, splits: number[], transform: TransformStream<Uint8Array, Uint8Array>): Promise<Uint8Array> {
+async function pipe(
+  input: Uint8Array,
+  splits: number[],
+  transform: TransformStream<Uint8Array, Uint8Array>,
+): Promise<Uint8Array> {
   const pieces: Uint8Array[] = [];
   let offset = 0;
   for (const s of [...splits].sort((a, b) => a - b)) {
@@ -70,15 +78,22 @@ describe('attachment vectors (spec §2)', () => {
     expect(attachmentPlaintextSize(c.blobSize)).toBe(c.size);
   });
 
-  it.each(v.cases.filter((c) => c.chunkSizes.length === Math.max(1, Math.ceil(c.size / 65536))))('encrypts $size bytes to the vector layout: $note', (c) => {
-    const blob = encryptAttachment(body(c.size), vectorKey);
-    expect(blob.length).toBe(c.blobSize);
-    expect(attachmentBlobSize(c.size)).toBe(c.blobSize);
-    expect(sameBytes(rawDecrypt(blob, vectorKey), body(c.size))).toBe(true);
-  });
+  it.each(v.cases.filter((c) => c.chunkSizes.length === Math.max(1, Math.ceil(c.size / 65536))))(
+    'encrypts $size bytes to the vector layout: $note',
+    (c) => {
+      const blob = encryptAttachment(body(c.size), vectorKey);
+      expect(blob.length).toBe(c.blobSize);
+      expect(attachmentBlobSize(c.size)).toBe(c.blobSize);
+      expect(sameBytes(rawDecrypt(blob, vectorKey), body(c.size))).toBe(true);
+    },
+  );
 
   it.each(v.cases)('decrypts the vector through the stream in uneven pieces: $note', async (c) => {
-    const out = await pipe(fromB64u(c.blob), [1, 23, 24, 25, 40000, 65577, 65578, 70000], createAttachmentDecryptStream(vectorKey));
+    const out = await pipe(
+      fromB64u(c.blob),
+      [1, 23, 24, 25, 40000, 65577, 65578, 70000],
+      createAttachmentDecryptStream(vectorKey),
+    );
     expect(sameBytes(out, body(c.size))).toBe(true);
   });
 });
@@ -93,7 +108,8 @@ describe('attachment sizes', () => {
   });
 
   it('rejects blob sizes no valid blob can have', () => {
-    for (const n of [0, 23, 24, 40, 24 + 65553 + 1, 24 + 65553 + 16, -1, 1.5]) expect(attachmentPlaintextSize(n)).toBeNull();
+    for (const n of [0, 23, 24, 40, 24 + 65553 + 1, 24 + 65553 + 16, -1, 1.5])
+      expect(attachmentPlaintextSize(n)).toBeNull();
     expect(attachmentPlaintextSize(24 + 65553 + 17)).toBe(65536);
   });
 });
@@ -101,14 +117,24 @@ describe('attachment sizes', () => {
 describe('attachment round trips and tampering', () => {
   it('round-trips random sizes through buffers and streams with random chunking', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 300_000 }), fc.array(fc.nat({ max: 400_000 }), { maxLength: 6 }), fc.array(fc.nat({ max: 400_000 }), { maxLength: 6 }), async (size, encSplits, decSplits) => {
-        const key = generateAttachmentKey();
-        const plaintext = randomPlaintext(size);
-        const blob = await pipe(plaintext, encSplits, createAttachmentEncryptStream(key));
-        expect(blob.length).toBe(attachmentBlobSize(size));
-        expect(sameBytes(decryptAttachment(blob, key), plaintext)).toBe(true);
-        expect(sameBytes(await pipe(encryptAttachment(plaintext, key), decSplits, createAttachmentDecryptStream(key)), plaintext)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 300_000 }),
+        fc.array(fc.nat({ max: 400_000 }), { maxLength: 6 }),
+        fc.array(fc.nat({ max: 400_000 }), { maxLength: 6 }),
+        async (size, encSplits, decSplits) => {
+          const key = generateAttachmentKey();
+          const plaintext = randomPlaintext(size);
+          const blob = await pipe(plaintext, encSplits, createAttachmentEncryptStream(key));
+          expect(blob.length).toBe(attachmentBlobSize(size));
+          expect(sameBytes(decryptAttachment(blob, key), plaintext)).toBe(true);
+          expect(
+            sameBytes(
+              await pipe(encryptAttachment(plaintext, key), decSplits, createAttachmentDecryptStream(key)),
+              plaintext,
+            ),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -159,8 +185,14 @@ describe('attachment round trips and tampering', () => {
 
   it('rejects reordered chunks', () => {
     const blob = blob3();
-    const c = (i: number): Uint8Array => blob.subarray(24 + i * ATTACHMENT_CIPHER_CHUNK_BYTES, 24 + (i + 1) * ATTACHMENT_CIPHER_CHUNK_BYTES);
-    const swapped = concatBytes(blob.subarray(0, 24), c(1), c(0), blob.subarray(24 + 2 * ATTACHMENT_CIPHER_CHUNK_BYTES));
+    const c = (i: number): Uint8Array =>
+      blob.subarray(24 + i * ATTACHMENT_CIPHER_CHUNK_BYTES, 24 + (i + 1) * ATTACHMENT_CIPHER_CHUNK_BYTES);
+    const swapped = concatBytes(
+      blob.subarray(0, 24),
+      c(1),
+      c(0),
+      blob.subarray(24 + 2 * ATTACHMENT_CIPHER_CHUNK_BYTES),
+    );
     expect(() => decryptAttachment(swapped, key)).toThrow(DecryptionError);
   });
 
@@ -169,7 +201,9 @@ describe('attachment round trips and tampering', () => {
     for (const extra of [new Uint8Array(1), new Uint8Array(17), full.subarray(24)]) {
       const bad = concatBytes(full, extra);
       expect(() => decryptAttachment(bad, key)).toThrow(DecryptionError);
-      await expect(pipe(bad, [full.length], createAttachmentDecryptStream(key))).rejects.toThrow(DecryptionError);
+      await expect(pipe(bad, [full.length], createAttachmentDecryptStream(key))).rejects.toThrow(
+        DecryptionError,
+      );
     }
     const small = encryptAttachment(randomPlaintext(10), key);
     expect(() => decryptAttachment(concatBytes(small, small.subarray(24)), key)).toThrow(DecryptionError);
@@ -179,6 +213,8 @@ describe('attachment round trips and tampering', () => {
     const blob = blob3();
     expect(() => decryptAttachment(blob, generateAttachmentKey())).toThrow(DecryptionError);
     const other = encryptAttachment(randomPlaintext(10), key);
-    expect(() => decryptAttachment(concatBytes(other.subarray(0, 24), blob.subarray(24)), key)).toThrow(DecryptionError);
+    expect(() => decryptAttachment(concatBytes(other.subarray(0, 24), blob.subarray(24)), key)).toThrow(
+      DecryptionError,
+    );
   });
 });

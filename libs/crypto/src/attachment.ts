@@ -25,7 +25,8 @@ export function attachmentHash(plaintext: Uint8Array): Uint8Array {
  * (an empty file is a single empty FINAL chunk), the last one FINAL.
  */
 export function attachmentBlobSize(plaintextSize: number): number {
-  if (!Number.isSafeInteger(plaintextSize) || plaintextSize < 0) throw new CryptoFormatError('size', 'must be a non-negative integer');
+  if (!Number.isSafeInteger(plaintextSize) || plaintextSize < 0)
+    throw new CryptoFormatError('size', 'must be a non-negative integer');
   const chunks = Math.max(1, Math.ceil(plaintextSize / ATTACHMENT_CHUNK_BYTES));
   return ATTACHMENT_HEADER_BYTES + plaintextSize + chunks * ATTACHMENT_CHUNK_OVERHEAD;
 }
@@ -90,7 +91,12 @@ export class AttachmentEncryptor {
   finish(): Uint8Array[] {
     if (this.finished) throw new CryptoFormatError('attachment', 'finished twice');
     const out = this.takeHeader();
-    out.push(this.seal(this.pending.subarray(0, this.pendingLength), sodium().crypto_secretstream_xchacha20poly1305_TAG_FINAL));
+    out.push(
+      this.seal(
+        this.pending.subarray(0, this.pendingLength),
+        sodium().crypto_secretstream_xchacha20poly1305_TAG_FINAL,
+      ),
+    );
     this.finished = true;
     wipe(this.pending);
     return out;
@@ -133,14 +139,18 @@ export class AttachmentDecryptor {
     const out: Uint8Array[] = [];
     if (this.state === undefined) {
       if (this.bufferedLength < ATTACHMENT_HEADER_BYTES) return out;
-      this.state = sodium().crypto_secretstream_xchacha20poly1305_init_pull(this.take(ATTACHMENT_HEADER_BYTES), this.key);
+      this.state = sodium().crypto_secretstream_xchacha20poly1305_init_pull(
+        this.take(ATTACHMENT_HEADER_BYTES),
+        this.key,
+      );
     }
     // A full cipher chunk can be opened at once: if it carries FINAL, any later byte is an error.
     while (this.bufferedLength >= ATTACHMENT_CIPHER_CHUNK_BYTES) {
       if (this.sawFinal) throw new DecryptionError('attachment has data after its final chunk');
       out.push(this.open(this.take(ATTACHMENT_CIPHER_CHUNK_BYTES)));
     }
-    if (this.sawFinal && this.bufferedLength > 0) throw new DecryptionError('attachment has data after its final chunk');
+    if (this.sawFinal && this.bufferedLength > 0)
+      throw new DecryptionError('attachment has data after its final chunk');
     return out;
   }
 
@@ -196,7 +206,10 @@ export function encryptAttachment(plaintext: Uint8Array, key: Uint8Array): Uint8
   const chunks = Math.max(1, Math.ceil(plaintext.length / ATTACHMENT_CHUNK_BYTES));
   for (let i = 0; i < chunks; i++) {
     const piece = plaintext.subarray(i * ATTACHMENT_CHUNK_BYTES, (i + 1) * ATTACHMENT_CHUNK_BYTES);
-    const tag = i === chunks - 1 ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+    const tag =
+      i === chunks - 1
+        ? s.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+        : s.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
     const sealed = s.crypto_secretstream_xchacha20poly1305_push(state, piece, null, tag);
     out.set(sealed, offset);
     offset += sealed.length;

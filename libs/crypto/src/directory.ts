@@ -40,20 +40,29 @@ export interface DirectoryPayloadInput {
   readonly expiresAt: Date;
   readonly deploymentId: string;
   readonly rootPublicKey: Uint8Array;
-  readonly intake: readonly { readonly publicKey: Uint8Array; readonly role: DirectoryRole; readonly label: string }[];
+  readonly intake: readonly {
+    readonly publicKey: Uint8Array;
+    readonly role: DirectoryRole;
+    readonly label: string;
+  }[];
 }
 
 /** Builds the exact bytes `P` (UTF-8 JSON, keys in spec order) that signDirectory signs. */
 export function buildDirectoryPayload(input: DirectoryPayloadInput): Uint8Array {
-  if (!Number.isSafeInteger(input.serial) || input.serial < 0) throw new CryptoFormatError('serial', 'must be a non-negative integer');
+  if (!Number.isSafeInteger(input.serial) || input.serial < 0)
+    throw new CryptoFormatError('serial', 'must be a non-negative integer');
   if (input.deploymentId.length === 0) throw new CryptoFormatError('deploymentId', 'must not be empty');
-  if (!(input.expiresAt.getTime() > input.issuedAt.getTime())) throw new CryptoFormatError('expiresAt', 'must be after issuedAt');
-  if (input.rootPublicKey.length !== SIGN_PUBLIC_KEY_BYTES) throw new CryptoFormatError('rootPublicKey', 'must be 32 bytes');
+  if (!(input.expiresAt.getTime() > input.issuedAt.getTime()))
+    throw new CryptoFormatError('expiresAt', 'must be after issuedAt');
+  if (input.rootPublicKey.length !== SIGN_PUBLIC_KEY_BYTES)
+    throw new CryptoFormatError('rootPublicKey', 'must be 32 bytes');
   if (input.intake.length === 0) throw new CryptoFormatError('intake', 'must not be empty');
   const kids = new Set<string>();
   const intake = input.intake.map((e, i): DirectoryIntakeEntry => {
-    if (e.publicKey.length !== 32) throw new CryptoFormatError(`intake[${i}].pk`, 'must be a 32-byte X25519 public key');
-    if (!(DIRECTORY_ROLES as readonly string[]).includes(e.role)) throw new CryptoFormatError(`intake[${i}].role`, 'must be caseworker or recovery');
+    if (e.publicKey.length !== 32)
+      throw new CryptoFormatError(`intake[${i}].pk`, 'must be a 32-byte X25519 public key');
+    if (!(DIRECTORY_ROLES as readonly string[]).includes(e.role))
+      throw new CryptoFormatError(`intake[${i}].role`, 'must be caseworker or recovery');
     const k = kid(e.publicKey);
     if (kids.has(k)) throw new CryptoFormatError(`intake[${i}].pk`, 'is a duplicate');
     kids.add(k);
@@ -77,7 +86,8 @@ function signedBytes(payload: Uint8Array): Uint8Array {
 
 /** `{v:1, payload: b64u(P), sig: b64u(sign_detached(utf8("panah/v1/directory\n") || P, rootSk))}`. */
 export function signDirectory(payload: Uint8Array, rootSecretKey: Uint8Array): SignedDirectory {
-  if (rootSecretKey.length !== SIGN_SECRET_KEY_BYTES) throw new CryptoFormatError('rootSecretKey', 'must be 64 bytes');
+  if (rootSecretKey.length !== SIGN_SECRET_KEY_BYTES)
+    throw new CryptoFormatError('rootSecretKey', 'must be 64 bytes');
   const sig = sodium().crypto_sign_detached(signedBytes(payload), rootSecretKey);
   return { v: 1, payload: toB64u(payload), sig: toB64u(sig) };
 }
@@ -98,7 +108,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * them, then checks the root kid, structure, expiry, serial (rollback), deployment and that the
  * intake list is non-empty with kid = kid(pk) for every key. Throws DirectoryError(reason).
  */
-export function verifyDirectory(doc: unknown, rootPublicKey: Uint8Array, options: VerifyDirectoryOptions): DirectoryPayload {
+export function verifyDirectory(
+  doc: unknown,
+  rootPublicKey: Uint8Array,
+  options: VerifyDirectoryOptions,
+): DirectoryPayload {
   if (!isObject(doc) || doc.v !== 1) throw new DirectoryError('bad_format');
   let payloadBytes: Uint8Array;
   let sig: Uint8Array;
@@ -108,7 +122,8 @@ export function verifyDirectory(doc: unknown, rootPublicKey: Uint8Array, options
   } catch {
     throw new DirectoryError('bad_format');
   }
-  if (rootPublicKey.length !== SIGN_PUBLIC_KEY_BYTES) throw new DirectoryError('wrong_root', 'root key must be 32 bytes');
+  if (rootPublicKey.length !== SIGN_PUBLIC_KEY_BYTES)
+    throw new DirectoryError('wrong_root', 'root key must be 32 bytes');
   let valid = false;
   try {
     valid = sodium().crypto_sign_verify_detached(sig, signedBytes(payloadBytes), rootPublicKey);
@@ -123,7 +138,8 @@ export function verifyDirectory(doc: unknown, rootPublicKey: Uint8Array, options
   const now = options.now.getTime();
   if (Date.parse(p.expiresAt) <= now) throw new DirectoryError('expired');
   if (Date.parse(p.issuedAt) >= Date.parse(p.expiresAt)) throw new DirectoryError('bad_payload', 'issuedAt');
-  if (options.minSerial !== undefined && p.serial < options.minSerial) throw new DirectoryError('serial_rollback');
+  if (options.minSerial !== undefined && p.serial < options.minSerial)
+    throw new DirectoryError('serial_rollback');
   if (p.intake.length === 0) throw new DirectoryError('empty_intake');
   return p;
 }
@@ -161,9 +177,15 @@ function parsePayload(bytes: Uint8Array): DirectoryPayload {
     if (e.kid !== kid(pk)) bad(`intake[${i}].kid`);
     if (kids.has(e.kid as string)) bad(`intake[${i}].kid`);
     kids.add(e.kid as string);
-    if (typeof e.role !== 'string' || !(DIRECTORY_ROLES as readonly string[]).includes(e.role)) bad(`intake[${i}].role`);
+    if (typeof e.role !== 'string' || !(DIRECTORY_ROLES as readonly string[]).includes(e.role))
+      bad(`intake[${i}].role`);
     if (typeof e.label !== 'string') bad(`intake[${i}].label`);
-    return { kid: e.kid as string, pk: e.pk as string, role: e.role as DirectoryRole, label: e.label as string };
+    return {
+      kid: e.kid as string,
+      pk: e.pk as string,
+      role: e.role as DirectoryRole,
+      label: e.label as string,
+    };
   });
   return {
     v: 1,

@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import libsodium from 'libsodium-wrappers-sumo';
 import { hex, unhex, vectors } from '../test-vectors';
 import { CryptoFormatError } from './errors';
-import { b64uDecodedLength, bytesEqual, fromB64u, fromB64uExact, fromUtf8, kdf, kid, randomBytes, toB64u } from './encoding';
+import {
+  b64uDecodedLength,
+  bytesEqual,
+  fromB64u,
+  fromB64uExact,
+  fromUtf8,
+  kdf,
+  kid,
+  randomBytes,
+  toB64u,
+} from './encoding';
 import { cryptoReady } from './sodium';
 
 const v = vectors.encoding;
@@ -68,7 +78,8 @@ describe('encoding (spec §0)', () => {
             ours = undefined;
           }
           if (ours !== undefined) expect(theirs && hex(theirs)).toBe(hex(ours));
-          if (theirs !== undefined && libsodium.to_base64(theirs, variant) === text) expect(ours).toBeDefined();
+          if (theirs !== undefined && libsodium.to_base64(theirs, variant) === text)
+            expect(ours).toBeDefined();
         }),
         { numRuns: 2000 },
       );
@@ -91,7 +102,7 @@ describe('encoding (spec §0)', () => {
     });
   });
 
-  it('draws random bytes of any length, past getRandomValues\' 64 KiB limit per call', () => {
+  it("draws random bytes of any length, past getRandomValues' 64 KiB limit per call", () => {
     expect(randomBytes(0)).toEqual(new Uint8Array(0));
     expect(randomBytes(24)).toHaveLength(24);
     expect(bytesEqual(randomBytes(24), randomBytes(24))).toBe(false);

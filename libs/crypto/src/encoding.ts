@@ -79,14 +79,19 @@ export function fromB64u(text: unknown, field = 'value'): Uint8Array {
   let i = 0;
   const full = ascii.length - (ascii.length % 4);
   for (; i < full; i += 4) {
-    const x = (DECODE[ascii[i]] << 18) | (DECODE[ascii[i + 1]] << 12) | (DECODE[ascii[i + 2]] << 6) | DECODE[ascii[i + 3]];
+    const x =
+      (DECODE[ascii[i]] << 18) |
+      (DECODE[ascii[i + 1]] << 12) |
+      (DECODE[ascii[i + 2]] << 6) |
+      DECODE[ascii[i + 3]];
     out[o++] = x >> 16;
     out[o++] = (x >> 8) & 255;
     out[o++] = x & 255;
   }
   const rest = ascii.length - full;
   if (rest >= 2) {
-    const x = (DECODE[ascii[i]] << 18) | (DECODE[ascii[i + 1]] << 12) | (rest === 3 ? DECODE[ascii[i + 2]] << 6 : 0);
+    const x =
+      (DECODE[ascii[i]] << 18) | (DECODE[ascii[i + 1]] << 12) | (rest === 3 ? DECODE[ascii[i + 2]] << 6 : 0);
     out[o++] = x >> 16;
     if (rest === 3) out[o++] = (x >> 8) & 255;
   }
@@ -137,7 +142,8 @@ export function kid(publicKey: Uint8Array): string {
 
 /** `kdf(n, id, ctx, key) = crypto_kdf_derive_from_key(n, id, ctx, key)`; ctx is 8 ASCII bytes. */
 export function kdf(length: number, subkeyId: number, context: string, key: Uint8Array): Uint8Array {
-  if (!/^[\x20-\x7e]{8}$/.test(context)) throw new CryptoFormatError('context', 'must be 8 printable ASCII characters');
+  if (!/^[\x20-\x7e]{8}$/.test(context))
+    throw new CryptoFormatError('context', 'must be 8 printable ASCII characters');
   if (key.length !== 32) throw new CryptoFormatError('key', 'must be 32 bytes');
   return sodium().crypto_kdf_derive_from_key(length, subkeyId, context, key);
 }
@@ -149,7 +155,8 @@ export function kdf(length: number, subkeyId: number, context: string, key: Uint
  */
 export function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);
-  for (let at = 0; at < length; at += MAX_RANDOM_PER_CALL) globalThis.crypto.getRandomValues(out.subarray(at, Math.min(length, at + MAX_RANDOM_PER_CALL)));
+  for (let at = 0; at < length; at += MAX_RANDOM_PER_CALL)
+    globalThis.crypto.getRandomValues(out.subarray(at, Math.min(length, at + MAX_RANDOM_PER_CALL)));
   return out;
 }
 const MAX_RANDOM_PER_CALL = 65_536; // getRandomValues' limit per call

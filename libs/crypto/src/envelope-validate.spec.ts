@@ -53,11 +53,14 @@ describe('validateEnvelope (server-side structure check, spec §1)', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(fieldsOf({ ...good, v: 0, nonce: 'x', recipients: [good.recipients[0], { kid: 'A', wk: b(80) }] })).toEqual(['v', 'nonce', 'recipients[1].kid']);
+    expect(
+      fieldsOf({ ...good, v: 0, nonce: 'x', recipients: [good.recipients[0], { kid: 'A', wk: b(80) }] }),
+    ).toEqual(['v', 'nonce', 'recipients[1].kid']);
   });
 
   it('accepts 64 recipients and rejects 65', () => {
-    const many = (n: number): unknown[] => Array.from({ length: n }, () => ({ kid: toB64u(libsodium.randombytes_buf(16)), wk: b(80) }));
+    const many = (n: number): unknown[] =>
+      Array.from({ length: n }, () => ({ kid: toB64u(libsodium.randombytes_buf(16)), wk: b(80) }));
     expect(fieldsOf({ ...good, recipients: many(64) })).toEqual([]);
     expect(fieldsOf({ ...good, recipients: many(65) })).toEqual(['recipients']);
   });

@@ -71,7 +71,10 @@ function isObject(value: unknown): value is Obj {
  * sig 64 bytes, ct size bounds, 1..64 recipients, no duplicate kid. Returns every problem found,
  * each naming its field path (`recipients[2].wk`). Does not verify the signature: see verifyAuthor.
  */
-export function validateEnvelope(input: unknown, options: EnvelopeValidationOptions = {}): EnvelopeValidationResult {
+export function validateEnvelope(
+  input: unknown,
+  options: EnvelopeValidationOptions = {},
+): EnvelopeValidationResult {
   const errors: CryptoFormatError[] = [];
   const fail = (field: string, problem: string): void => {
     errors.push(new CryptoFormatError(field, problem));
@@ -96,20 +99,25 @@ export function validateEnvelope(input: unknown, options: EnvelopeValidationOpti
 
   if (!isObject(input)) return { ok: false, errors: [new CryptoFormatError('$', 'must be a JSON object')] };
   onlyKeys(input, ['v', 'kind', 'id', 'nonce', 'ct', 'recipients', 'author'], '$');
-  if (input.v === 1) fail('v', 'envelope v1 is retired (its signature does not cover the recipients): seal as v 2');
+  if (input.v === 1)
+    fail('v', 'envelope v1 is retired (its signature does not cover the recipients): seal as v 2');
   else if (input.v !== ENVELOPE_VERSION) fail('v', 'must be 2');
   if (!isEnvelopeKind(input.kind)) fail('kind', `must be one of ${ENVELOPE_KINDS.join(', ')}`);
-  else if (options.expectedKind !== undefined && input.kind !== options.expectedKind) fail('kind', 'is not accepted here');
+  else if (options.expectedKind !== undefined && input.kind !== options.expectedKind)
+    fail('kind', 'is not accepted here');
   if (!isUuid(input.id)) fail('id', 'must be a lowercase UUID');
-  else if (options.expectedId !== undefined && input.id !== options.expectedId) fail('id', 'does not match the resource id');
+  else if (options.expectedId !== undefined && input.id !== options.expectedId)
+    fail('id', 'does not match the resource id');
   bytes(input.nonce, 'nonce', ENVELOPE_NONCE_BYTES);
 
   const maxCt = options.maxCiphertextBytes ?? ENVELOPE_DEFAULT_MAX_CT_BYTES;
   // ct is validated without being decoded: the server never needs its bytes.
-  if (typeof input.ct === 'string' && input.ct.length > Math.ceil((maxCt * 4) / 3)) fail('ct', `must be at most ${maxCt} bytes`);
+  if (typeof input.ct === 'string' && input.ct.length > Math.ceil((maxCt * 4) / 3))
+    fail('ct', `must be at most ${maxCt} bytes`);
   else {
     const ctLength = collect(() => b64uDecodedLength(input.ct, 'ct'));
-    if (ctLength !== undefined && ctLength < ENVELOPE_MIN_CT_BYTES) fail('ct', `must be at least ${ENVELOPE_MIN_CT_BYTES} bytes`);
+    if (ctLength !== undefined && ctLength < ENVELOPE_MIN_CT_BYTES)
+      fail('ct', `must be at least ${ENVELOPE_MIN_CT_BYTES} bytes`);
     else if (ctLength !== undefined && ctLength > maxCt) fail('ct', `must be at most ${maxCt} bytes`);
   }
 

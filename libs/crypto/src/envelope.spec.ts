@@ -2,7 +2,17 @@ import fc from 'fast-check';
 import libsodium from 'libsodium-wrappers-sumo';
 import { hex, randomPlaintext, sameBytes, unhex, vectors } from '../test-vectors';
 import { fromB64u, toB64u } from './encoding';
-import { envelopeAd, envelopeSignedBytes, openEnvelope, openVerifiedEnvelope, recipientsHash, sealEnvelope, sealEnvelopeWith, verifyAuthor, wrapForRecipient } from './envelope';
+import {
+  envelopeAd,
+  envelopeSignedBytes,
+  openEnvelope,
+  openVerifiedEnvelope,
+  recipientsHash,
+  sealEnvelope,
+  sealEnvelopeWith,
+  verifyAuthor,
+  wrapForRecipient,
+} from './envelope';
 import { Envelope, EnvelopeKind } from './envelope-validate';
 import { CryptoFormatError, DecryptionError, SignatureError } from './errors';
 import { BoxKeyPair } from './keys';
@@ -24,14 +34,31 @@ describe('envelope test vectors (spec §1)', () => {
 
     it('hashes the recipients and builds the signed bytes of envelope v2 exactly', () => {
       expect(hex(recipientsHash(c.envelope.recipients))).toBe(c.rhHex);
-      const signed = envelopeSignedBytes(unhex(c.adHex), unhex(c.nonceHex), fromB64u(c.envelope.ct), c.envelope.recipients);
+      const signed = envelopeSignedBytes(
+        unhex(c.adHex),
+        unhex(c.nonceHex),
+        fromB64u(c.envelope.ct),
+        c.envelope.recipients,
+      );
       expect(hex(signed)).toBe(c.signedHex);
       // Ed25519 is deterministic: the same bytes under the same key give the vector's sig.
-      expect(toB64u(libsodium.crypto_sign_detached(signed, unhex(c.authorSkHex)))).toBe(c.envelope.author.sig);
+      expect(toB64u(libsodium.crypto_sign_detached(signed, unhex(c.authorSkHex)))).toBe(
+        c.envelope.author.sig,
+      );
     });
 
     it('produces the vector nonce, ct and kids from the same K and nonce, and a sig over its own recipients', () => {
-      const env = sealEnvelopeWith({ kind, id: c.id, plaintext: c.plaintext, recipientPublicKeys: recipientPks, authorSignSecretKey: unhex(c.authorSkHex) }, unhex(c.keyHex), unhex(c.nonceHex));
+      const env = sealEnvelopeWith(
+        {
+          kind,
+          id: c.id,
+          plaintext: c.plaintext,
+          recipientPublicKeys: recipientPks,
+          authorSignSecretKey: unhex(c.authorSkHex),
+        },
+        unhex(c.keyHex),
+        unhex(c.nonceHex),
+      );
       const { recipients, author, ...rest } = env;
       const { recipients: expectedRecipients, author: expectedAuthor, ...expectedRest } = c.envelope;
       expect(rest).toEqual(expectedRest);
@@ -40,7 +67,11 @@ describe('envelope test vectors (spec §1)', () => {
       expect(recipients.map((r) => r.kid)).toEqual(expectedRecipients.map((r) => r.kid));
       // wk is randomised (crypto_box_seal): check that ours opens to K with the raw primitive.
       recipients.forEach((r, i) => {
-        const k = libsodium.crypto_box_seal_open(fromB64u(r.wk), recipientPks[i], unhex(c.recipients[i].skHex));
+        const k = libsodium.crypto_box_seal_open(
+          fromB64u(r.wk),
+          recipientPks[i],
+          unhex(c.recipients[i].skHex),
+        );
         expect(hex(k)).toBe(c.keyHex);
       });
     });
@@ -55,30 +86,51 @@ describe('envelope test vectors (spec §1)', () => {
   });
 });
 
-function fixture(size = 64, recipientCount = 2): { env: Envelope; readers: BoxKeyPair[]; authorPk: Uint8Array; plaintext: Uint8Array } {
+function fixture(
+  size = 64,
+  recipientCount = 2,
+): { env: Envelope; readers: BoxKeyPair[]; authorPk: Uint8Array; plaintext: Uint8Array } {
   const readers = Array.from({ length: recipientCount }, boxPair);
   const author = libsodium.crypto_sign_keypair();
   const plaintext = randomPlaintext(size);
-  const env = sealEnvelope({ kind: 'report', id: crypto.randomUUID(), plaintext, recipientPublicKeys: readers.map((r) => r.publicKey), authorSignSecretKey: author.privateKey });
+  const env = sealEnvelope({
+    kind: 'report',
+    id: crypto.randomUUID(),
+    plaintext,
+    recipientPublicKeys: readers.map((r) => r.publicKey),
+    authorSignSecretKey: author.privateKey,
+  });
   return { env, readers, authorPk: author.publicKey, plaintext };
 }
 
 function flipByte(b64u: string, index: number): string {
   const bytes = fromB64u(b64u);
-  bytes[index % bytes.length] ^= 1 << index % 8 || 1;
+  bytes[index % bytes.length] ^= 1 << (index % 8) || 1;
   return toB64u(bytes);
 }
 
 describe('envelope properties', () => {
   it('round-trips random plaintexts of 0 B .. 64 KiB for every recipient', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 65536 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom<EnvelopeKind>('report', 'message', 'note', 'checkin'), (size, n, kind) => {
-        const readers = Array.from({ length: n }, boxPair);
-        const author = libsodium.crypto_sign_keypair();
-        const plaintext = randomPlaintext(size);
-        const env = sealEnvelope({ kind, id: crypto.randomUUID(), plaintext, recipientPublicKeys: readers.map((r) => r.publicKey), authorSignSecretKey: author.privateKey });
-        for (const reader of readers) expect(sameBytes(openVerifiedEnvelope(env, reader, author.publicKey), plaintext)).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 65536 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.constantFrom<EnvelopeKind>('report', 'message', 'note', 'checkin'),
+        (size, n, kind) => {
+          const readers = Array.from({ length: n }, boxPair);
+          const author = libsodium.crypto_sign_keypair();
+          const plaintext = randomPlaintext(size);
+          const env = sealEnvelope({
+            kind,
+            id: crypto.randomUUID(),
+            plaintext,
+            recipientPublicKeys: readers.map((r) => r.publicKey),
+            authorSignSecretKey: author.privateKey,
+          });
+          for (const reader of readers)
+            expect(sameBytes(openVerifiedEnvelope(env, reader, author.publicKey), plaintext)).toBe(true);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -98,7 +150,9 @@ describe('envelope properties', () => {
     fc.assert(
       fc.property(fc.constantFrom('nonce', 'ct', 'sig'), fc.nat(), (field, index) => {
         const tampered: Envelope =
-          field === 'sig' ? { ...env, author: { ...env.author, sig: flipByte(env.author.sig, index) } } : { ...env, [field]: flipByte(env[field as 'nonce' | 'ct'], index) };
+          field === 'sig'
+            ? { ...env, author: { ...env.author, sig: flipByte(env.author.sig, index) } }
+            : { ...env, [field]: flipByte(env[field as 'nonce' | 'ct'], index) };
         expect(() => verifyAuthor(tampered, authorPk)).toThrow(SignatureError);
         if (field !== 'sig') expect(() => openEnvelope(tampered, readers[0])).toThrow(DecryptionError);
       }),
@@ -110,7 +164,13 @@ describe('envelope properties', () => {
     const { env, readers, plaintext } = fixture(100);
     fc.assert(
       fc.property(fc.nat(), (index) => {
-        const tampered: Envelope = { ...env, recipients: [{ ...env.recipients[0], wk: flipByte(env.recipients[0].wk, index) }, env.recipients[1]] };
+        const tampered: Envelope = {
+          ...env,
+          recipients: [
+            { ...env.recipients[0], wk: flipByte(env.recipients[0].wk, index) },
+            env.recipients[1],
+          ],
+        };
         expect(() => openEnvelope(tampered, readers[0])).toThrow(DecryptionError);
         expect(openEnvelope(tampered, readers[1])).toEqual(plaintext);
       }),
@@ -123,13 +183,18 @@ describe('envelope properties', () => {
     const outsider = boxPair();
     expect(() => openEnvelope(env, outsider)).toThrow('not a recipient');
     const forged = { publicKey: fromB64u(toB64u(outsider.publicKey)), privateKey: outsider.privateKey };
-    const swapped: Envelope = { ...env, recipients: [{ kid: env.recipients[0].kid, wk: env.recipients[0].wk }] };
+    const swapped: Envelope = {
+      ...env,
+      recipients: [{ kid: env.recipients[0].kid, wk: env.recipients[0].wk }],
+    };
     expect(() => openEnvelope(swapped, forged)).toThrow(DecryptionError);
   });
 
   it('rejects a signature checked against another author or an envelope moved to another id or kind', () => {
     const { env, authorPk } = fixture();
-    expect(() => verifyAuthor(env, libsodium.crypto_sign_keypair().publicKey)).toThrow('author.kid does not name the given key');
+    expect(() => verifyAuthor(env, libsodium.crypto_sign_keypair().publicKey)).toThrow(
+      'author.kid does not name the given key',
+    );
     expect(() => verifyAuthor({ ...env, id: crypto.randomUUID() }, authorPk)).toThrow(SignatureError);
     expect(() => verifyAuthor({ ...env, kind: 'note' }, authorPk)).toThrow(SignatureError);
   });
@@ -139,7 +204,12 @@ describe('envelope properties', () => {
     const newcomer = boxPair();
     const extra = wrapForRecipient(env, readers[1], newcomer.publicKey);
     const [a, b, c] = env.recipients;
-    for (const recipients of [[a, b], [a, b, c, extra], [b, a, c], [a, b, { ...c, wk: env.recipients[0].wk }]]) {
+    for (const recipients of [
+      [a, b],
+      [a, b, c, extra],
+      [b, a, c],
+      [a, b, { ...c, wk: env.recipients[0].wk }],
+    ]) {
       expect(() => verifyAuthor({ ...env, recipients }, authorPk)).toThrow(SignatureError);
     }
     expect(() => verifyAuthor(env, authorPk)).not.toThrow();
@@ -149,7 +219,9 @@ describe('envelope properties', () => {
 
   it('refuses a v1 envelope with a reason that names the retired version', () => {
     const { env } = fixture();
-    expect(() => verifyAuthor({ ...env, v: 1 }, libsodium.crypto_sign_keypair().publicKey)).toThrow('v: envelope v1 is retired');
+    expect(() => verifyAuthor({ ...env, v: 1 }, libsodium.crypto_sign_keypair().publicKey)).toThrow(
+      'v: envelope v1 is retired',
+    );
   });
 
   it('refuses to re-wrap a key that does not decrypt ct', () => {
@@ -163,11 +235,25 @@ describe('envelope properties', () => {
   it('checks seal inputs', () => {
     const author = libsodium.crypto_sign_keypair().privateKey;
     const pk = boxPair().publicKey;
-    const base = { kind: 'report' as const, id: crypto.randomUUID(), plaintext: 'x', authorSignSecretKey: author };
+    const base = {
+      kind: 'report' as const,
+      id: crypto.randomUUID(),
+      plaintext: 'x',
+      authorSignSecretKey: author,
+    };
     expect(() => sealEnvelope({ ...base, recipientPublicKeys: [] })).toThrow(CryptoFormatError);
-    expect(() => sealEnvelope({ ...base, recipientPublicKeys: [pk, pk] })).toThrow('recipients[1]: is a duplicate');
-    expect(() => sealEnvelope({ ...base, recipientPublicKeys: Array.from({ length: 65 }, () => boxPair().publicKey) })).toThrow(CryptoFormatError);
-    expect(() => sealEnvelope({ ...base, id: 'not-a-uuid', recipientPublicKeys: [pk] })).toThrow('id: must be a lowercase UUID');
-    expect(sealEnvelope({ ...base, recipientPublicKeys: Array.from({ length: 64 }, () => boxPair().publicKey) }).recipients).toHaveLength(64);
+    expect(() => sealEnvelope({ ...base, recipientPublicKeys: [pk, pk] })).toThrow(
+      'recipients[1]: is a duplicate',
+    );
+    expect(() =>
+      sealEnvelope({ ...base, recipientPublicKeys: Array.from({ length: 65 }, () => boxPair().publicKey) }),
+    ).toThrow(CryptoFormatError);
+    expect(() => sealEnvelope({ ...base, id: 'not-a-uuid', recipientPublicKeys: [pk] })).toThrow(
+      'id: must be a lowercase UUID',
+    );
+    expect(
+      sealEnvelope({ ...base, recipientPublicKeys: Array.from({ length: 64 }, () => boxPair().publicKey) })
+        .recipients,
+    ).toHaveLength(64);
   });
 });

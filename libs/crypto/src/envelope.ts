@@ -31,7 +31,12 @@ export function recipientsHash(recipients: readonly EnvelopeRecipient[]): Uint8A
 }
 
 /** The bytes the author signs (envelope v2): `ad || 0x00 || nonce || ct || 0x00 || rh`. */
-export function envelopeSignedBytes(ad: Uint8Array, nonce: Uint8Array, ct: Uint8Array, recipients: readonly EnvelopeRecipient[]): Uint8Array {
+export function envelopeSignedBytes(
+  ad: Uint8Array,
+  nonce: Uint8Array,
+  ct: Uint8Array,
+  recipients: readonly EnvelopeRecipient[],
+): Uint8Array {
   const zero = new Uint8Array([0]);
   return concatBytes(ad, zero, nonce, ct, zero, recipientsHash(recipients));
 }
@@ -72,12 +77,14 @@ export function sealEnvelopeWith(input: SealEnvelopeInput, key: Uint8Array, nonc
   }
   const kids = new Set<string>();
   pks.forEach((pk, i) => {
-    if (pk.length !== BOX_PUBLIC_KEY_BYTES) throw new CryptoFormatError(`recipients[${i}]`, 'must be a 32-byte X25519 public key');
+    if (pk.length !== BOX_PUBLIC_KEY_BYTES)
+      throw new CryptoFormatError(`recipients[${i}]`, 'must be a 32-byte X25519 public key');
     const k = kid(pk);
     if (kids.has(k)) throw new CryptoFormatError(`recipients[${i}]`, 'is a duplicate');
     kids.add(k);
   });
-  if (sk.length !== SIGN_SECRET_KEY_BYTES) throw new CryptoFormatError('authorSignSecretKey', 'must be 64 bytes');
+  if (sk.length !== SIGN_SECRET_KEY_BYTES)
+    throw new CryptoFormatError('authorSignSecretKey', 'must be 64 bytes');
   const plaintext = typeof input.plaintext === 'string' ? utf8(input.plaintext) : input.plaintext;
   const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
   const recipients = pks.map((pk) => ({ kid: kid(pk), wk: toB64u(s.crypto_box_seal(key, pk)) }));
@@ -99,10 +106,19 @@ export function sealEnvelopeWith(input: SealEnvelopeInput, key: Uint8Array, nonc
  */
 export function verifyAuthor(envelope: unknown, authorSignPublicKey: Uint8Array): void {
   const env = parseEnvelope(envelope);
-  if (authorSignPublicKey.length !== SIGN_PUBLIC_KEY_BYTES) throw new CryptoFormatError('authorSignPublicKey', 'must be 32 bytes');
-  if (env.author.kid !== kid(authorSignPublicKey)) throw new SignatureError('author.kid does not name the given key');
-  const signed = envelopeSignedBytes(envelopeAd(env.kind, env.id), fromB64u(env.nonce, 'nonce'), fromB64u(env.ct, 'ct'), env.recipients);
-  if (!sodium().crypto_sign_verify_detached(fromB64u(env.author.sig, 'author.sig'), signed, authorSignPublicKey)) {
+  if (authorSignPublicKey.length !== SIGN_PUBLIC_KEY_BYTES)
+    throw new CryptoFormatError('authorSignPublicKey', 'must be 32 bytes');
+  if (env.author.kid !== kid(authorSignPublicKey))
+    throw new SignatureError('author.kid does not name the given key');
+  const signed = envelopeSignedBytes(
+    envelopeAd(env.kind, env.id),
+    fromB64u(env.nonce, 'nonce'),
+    fromB64u(env.ct, 'ct'),
+    env.recipients,
+  );
+  if (
+    !sodium().crypto_sign_verify_detached(fromB64u(env.author.sig, 'author.sig'), signed, authorSignPublicKey)
+  ) {
     throw new SignatureError();
   }
 }
@@ -161,7 +177,11 @@ export function openEnvelope(envelope: unknown, recipient: BoxKeyPair): Uint8Arr
 }
 
 /** verifyAuthor, then openEnvelope: what a reader should normally call. */
-export function openVerifiedEnvelope(envelope: unknown, recipient: BoxKeyPair, authorSignPublicKey: Uint8Array): Uint8Array {
+export function openVerifiedEnvelope(
+  envelope: unknown,
+  recipient: BoxKeyPair,
+  authorSignPublicKey: Uint8Array,
+): Uint8Array {
   verifyAuthor(envelope, authorSignPublicKey);
   return openEnvelope(envelope, recipient);
 }
@@ -172,13 +192,18 @@ export function openVerifiedEnvelope(envelope: unknown, recipient: BoxKeyPair, a
  * rather than appending it to the envelope.
  * K is only re-wrapped after it has been shown to decrypt `ct`, so a bogus wk is never propagated.
  */
-export function wrapForRecipient(envelope: unknown, opener: BoxKeyPair, newRecipientPublicKey: Uint8Array): EnvelopeRecipient {
+export function wrapForRecipient(
+  envelope: unknown,
+  opener: BoxKeyPair,
+  newRecipientPublicKey: Uint8Array,
+): EnvelopeRecipient {
   const env = parseEnvelope(envelope);
   if (newRecipientPublicKey.length !== BOX_PUBLIC_KEY_BYTES) {
     throw new CryptoFormatError('newRecipientPublicKey', 'must be a 32-byte X25519 public key');
   }
   const newKid = kid(newRecipientPublicKey);
-  if (env.recipients.some((r) => r.kid === newKid)) throw new CryptoFormatError('recipients', 'already holds this kid');
+  if (env.recipients.some((r) => r.kid === newKid))
+    throw new CryptoFormatError('recipients', 'already holds this kid');
   if (env.recipients.length >= ENVELOPE_MAX_RECIPIENTS) {
     throw new CryptoFormatError('recipients', `already holds ${ENVELOPE_MAX_RECIPIENTS} recipients`);
   }

@@ -62,7 +62,11 @@ export class DirectoryError extends CryptoError {
     readonly reason: DirectoryRejection,
     detail?: string,
   ) {
-    super(detail === undefined ? `key directory rejected: ${reason}` : `key directory rejected: ${reason} (${detail})`);
+    super(
+      detail === undefined
+        ? `key directory rejected: ${reason}`
+        : `key directory rejected: ${reason} (${detail})`,
+    );
   }
 }
 

@@ -3,7 +3,14 @@ import { hex, unhex, vectors } from '../test-vectors';
 import { fromB64u, kid, toB64u } from './encoding';
 import { sealEnvelope } from './envelope';
 import { CryptoFormatError, DecryptionError, SignatureError } from './errors';
-import { createGrant, envelopeKeyFor, grantSignedBytes, openEnvelopeWithGrants, validateGrant, verifyGrant } from './grant';
+import {
+  createGrant,
+  envelopeKeyFor,
+  grantSignedBytes,
+  openEnvelopeWithGrants,
+  validateGrant,
+  verifyGrant,
+} from './grant';
 import { parseEnvelope } from './envelope-validate';
 import { cryptoReady } from './sodium';
 
@@ -24,8 +31,11 @@ describe('grant test vectors (spec §10)', () => {
   it('verifies the vector grant and opens the vector envelope through it', () => {
     expect(() => verifyGrant(v().grant, unhex(v().granterPkHex))).not.toThrow();
     const reader = { publicKey: unhex(v().readerPkHex), privateKey: unhex(v().readerSkHex) };
-    const lookup = (k: string): Uint8Array | undefined => (k === v().grant.by ? unhex(v().granterPkHex) : undefined);
-    expect(text(openEnvelopeWithGrants(v().envelope, reader, [v().grant], lookup))).toBe(vectors.envelope.cases[0].plaintext);
+    const lookup = (k: string): Uint8Array | undefined =>
+      k === v().grant.by ? unhex(v().granterPkHex) : undefined;
+    expect(text(openEnvelopeWithGrants(v().envelope, reader, [v().grant], lookup))).toBe(
+      vectors.envelope.cases[0].plaintext,
+    );
     expect(hex(envelopeKeyFor(parseEnvelope(v().envelope), reader, [v().grant], lookup))).toBe(v().keyHex);
   });
 });
@@ -36,9 +46,21 @@ describe('grants', () => {
     const granterBox = libsodium.crypto_box_keypair();
     const granterSign = libsodium.crypto_sign_keypair();
     const author = libsodium.crypto_sign_keypair();
-    const envelope = sealEnvelope({ kind: 'note', id: crypto.randomUUID(), plaintext: 'n', recipientPublicKeys: [granterBox.publicKey], authorSignSecretKey: author.privateKey });
-    const grant = createGrant({ envelope, opener: granterBox, recipientPublicKey: reader.publicKey, granterSignSecretKey: granterSign.privateKey });
-    const lookup = (k: string): Uint8Array | undefined => (k === kid(granterSign.publicKey) ? granterSign.publicKey : undefined);
+    const envelope = sealEnvelope({
+      kind: 'note',
+      id: crypto.randomUUID(),
+      plaintext: 'n',
+      recipientPublicKeys: [granterBox.publicKey],
+      authorSignSecretKey: author.privateKey,
+    });
+    const grant = createGrant({
+      envelope,
+      opener: granterBox,
+      recipientPublicKey: reader.publicKey,
+      granterSignSecretKey: granterSign.privateKey,
+    });
+    const lookup = (k: string): Uint8Array | undefined =>
+      k === kid(granterSign.publicKey) ? granterSign.publicKey : undefined;
     return { reader, granterBox, granterSign, envelope, grant, lookup };
   };
 
@@ -47,8 +69,16 @@ describe('grants', () => {
     expect(text(openEnvelopeWithGrants(envelope, reader, [grant], lookup))).toBe('n');
     const third = libsodium.crypto_box_keypair();
     const thirdSign = libsodium.crypto_sign_keypair();
-    const chained = createGrant({ envelope, opener: reader, grants: [grant], trustedGranter: lookup, recipientPublicKey: third.publicKey, granterSignSecretKey: thirdSign.privateKey });
-    const both = (k: string): Uint8Array | undefined => lookup(k) ?? (k === kid(thirdSign.publicKey) ? thirdSign.publicKey : undefined);
+    const chained = createGrant({
+      envelope,
+      opener: reader,
+      grants: [grant],
+      trustedGranter: lookup,
+      recipientPublicKey: third.publicKey,
+      granterSignSecretKey: thirdSign.privateKey,
+    });
+    const both = (k: string): Uint8Array | undefined =>
+      lookup(k) ?? (k === kid(thirdSign.publicKey) ? thirdSign.publicKey : undefined);
     expect(text(openEnvelopeWithGrants(envelope, third, [grant, chained], both))).toBe('n');
   });
 
@@ -60,13 +90,22 @@ describe('grants', () => {
     expect(() => verifyGrant(badSig, lookup(grant.by)!)).toThrow(SignatureError);
     const moved = { ...grant, envelopeId: crypto.randomUUID() };
     expect(() => verifyGrant(moved, lookup(grant.by)!)).toThrow(SignatureError);
-    expect(() => verifyGrant(grant, libsodium.crypto_sign_keypair().publicKey)).toThrow('grant.by does not name the given key');
+    expect(() => verifyGrant(grant, libsodium.crypto_sign_keypair().publicKey)).toThrow(
+      'grant.by does not name the given key',
+    );
   });
 
   it('refuses to grant from a key that cannot open the envelope', () => {
     const { envelope } = setup();
     const stranger = libsodium.crypto_box_keypair();
-    expect(() => createGrant({ envelope, opener: stranger, recipientPublicKey: stranger.publicKey, granterSignSecretKey: libsodium.crypto_sign_keypair().privateKey })).toThrow(DecryptionError);
+    expect(() =>
+      createGrant({
+        envelope,
+        opener: stranger,
+        recipientPublicKey: stranger.publicKey,
+        granterSignSecretKey: libsodium.crypto_sign_keypair().privateKey,
+      }),
+    ).toThrow(DecryptionError);
   });
 
   it('validates the structure and names each bad field', () => {
@@ -77,7 +116,11 @@ describe('grants', () => {
       return r.ok ? [] : r.errors.map((e) => e.field);
     };
     expect(fields({ ...grant, extra: 1 })).toEqual(['$']);
-    expect(fields({ ...grant, envelopeId: 'x', wk: toB64u(new Uint8Array(79)), sig: 'a+b' })).toEqual(['envelopeId', 'wk', 'sig']);
+    expect(fields({ ...grant, envelopeId: 'x', wk: toB64u(new Uint8Array(79)), sig: 'a+b' })).toEqual([
+      'envelopeId',
+      'wk',
+      'sig',
+    ]);
     expect(fields('x')).toEqual(['$']);
     expect(() => grantSignedBytes(grant.envelopeId, grant.kid, new Uint8Array(3))).toThrow(CryptoFormatError);
   });

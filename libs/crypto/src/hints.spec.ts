@@ -24,7 +24,13 @@ describe('HintsCipher (spec §6)', () => {
     const newKey = libsodium.randombytes_buf(32);
     const before = new HintsCipher({ currentKeyId: 'k1', keys: new Map([['k1', oldKey]]) });
     const stored = before.encrypt('r-1', '{"a":1}');
-    const after = new HintsCipher({ currentKeyId: 'k2', keys: new Map([['k1', oldKey], ['k2', newKey]]) });
+    const after = new HintsCipher({
+      currentKeyId: 'k2',
+      keys: new Map([
+        ['k1', oldKey],
+        ['k2', newKey],
+      ]),
+    });
     expect(text(after.decrypt('r-1', stored))).toBe('{"a":1}');
     expect(after.needsReencrypt(stored)).toBe(true);
     const fresh = after.encrypt('r-1', '{"a":1}');
@@ -43,15 +49,27 @@ describe('HintsCipher (spec §6)', () => {
     expect(() => cipher.decrypt('another-report', v.stored)).toThrow(DecryptionError);
     const last = v.stored.at(-1) === 'A' ? 'B' : 'A';
     expect(() => cipher.decrypt(v.reportId, v.stored.slice(0, -2) + last + 'A')).toThrow(/hints|base64url/);
-    for (const bad of ['', 'v2.k.a.b', 'v1..AAAA.AAAA', 'v1.k.AAAA.AAAA', `v1.bad key.${v.stored.split('.')[2]}.AAAA`]) {
+    for (const bad of [
+      '',
+      'v2.k.a.b',
+      'v1..AAAA.AAAA',
+      'v1.k.AAAA.AAAA',
+      `v1.bad key.${v.stored.split('.')[2]}.AAAA`,
+    ]) {
       expect(() => cipher.decrypt(v.reportId, bad)).toThrow(CryptoFormatError);
     }
   });
 
   it('validates the key ring at construction', () => {
-    expect(() => new HintsCipher({ currentKeyId: 'k', keys: new Map([['k', new Uint8Array(16)]]) })).toThrow(CryptoFormatError);
-    expect(() => new HintsCipher({ currentKeyId: 'x', keys: new Map([['k', new Uint8Array(32)]]) })).toThrow('currentKeyId');
-    expect(() => new HintsCipher({ currentKeyId: 'a.b', keys: new Map([['a.b', new Uint8Array(32)]]) })).toThrow(CryptoFormatError);
+    expect(() => new HintsCipher({ currentKeyId: 'k', keys: new Map([['k', new Uint8Array(16)]]) })).toThrow(
+      CryptoFormatError,
+    );
+    expect(() => new HintsCipher({ currentKeyId: 'x', keys: new Map([['k', new Uint8Array(32)]]) })).toThrow(
+      'currentKeyId',
+    );
+    expect(
+      () => new HintsCipher({ currentKeyId: 'a.b', keys: new Map([['a.b', new Uint8Array(32)]]) }),
+    ).toThrow(CryptoFormatError);
   });
 
   it('keeps its own copy of the keys and wipes it on destroy', () => {

@@ -77,15 +77,28 @@ export class HintsCipher {
 }
 
 /** Deterministic core of HintsCipher.encrypt; internal (test vectors only, not in index.ts). */
-export function encryptHintsWith(keyId: string, key: Uint8Array, reportId: string, json: Uint8Array | string, nonce: Uint8Array): string {
+export function encryptHintsWith(
+  keyId: string,
+  key: Uint8Array,
+  reportId: string,
+  json: Uint8Array | string,
+  nonce: Uint8Array,
+): string {
   const plaintext = typeof json === 'string' ? utf8(json) : json;
-  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, hintsAd(reportId), null, nonce, key);
+  const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(
+    plaintext,
+    hintsAd(reportId),
+    null,
+    nonce,
+    key,
+  );
   return `${HINTS_FORMAT_VERSION}.${keyId}.${toB64u(nonce)}.${toB64u(ct)}`;
 }
 
 export function parseStoredHints(stored: string): { keyId: string; nonce: Uint8Array; ct: Uint8Array } {
   const parts = stored.split('.');
-  if (parts.length !== 4 || parts[0] !== HINTS_FORMAT_VERSION) throw new CryptoFormatError('hints', 'is not a v1 stored hints value');
+  if (parts.length !== 4 || parts[0] !== HINTS_FORMAT_VERSION)
+    throw new CryptoFormatError('hints', 'is not a v1 stored hints value');
   if (!KEY_ID.test(parts[1])) throw new CryptoFormatError('hints.keyId', 'is malformed');
   const nonce = fromB64uExact(parts[2], NONCE_BYTES, 'hints.nonce');
   const ct = fromB64u(parts[3], 'hints.ct');

@@ -5,7 +5,18 @@
  */
 export { cryptoReady } from './sodium';
 export * from './errors';
-export { toB64u, fromB64u, fromB64uExact, utf8, fromUtf8, concatBytes, bytesEqual, kid, kdf, randomBytes } from './encoding';
+export {
+  toB64u,
+  fromB64u,
+  fromB64uExact,
+  utf8,
+  fromUtf8,
+  concatBytes,
+  bytesEqual,
+  kid,
+  kdf,
+  randomBytes,
+} from './encoding';
 export * from './keys';
 export * from './envelope-validate';
 export {
@@ -19,7 +30,15 @@ export {
   wrapForRecipient,
   isRecipient,
 } from './envelope';
-export { grantSignedBytes, validateGrant, parseGrant, verifyGrant, envelopeKeyFor, openEnvelopeWithGrants, createGrant } from './grant';
+export {
+  grantSignedBytes,
+  validateGrant,
+  parseGrant,
+  verifyGrant,
+  envelopeKeyFor,
+  openEnvelopeWithGrants,
+  createGrant,
+} from './grant';
 export type { Grant, GrantValidationResult, SignKeyLookup, CreateGrantInput } from './grant';
 export type { SealEnvelopeInput } from './envelope';
 export * from './attachment';

@@ -1,7 +1,14 @@
 import libsodium from 'libsodium-wrappers-sumo';
 import { hex } from '../test-vectors';
 import { CryptoFormatError, DecryptionError } from './errors';
-import { createStaffKeyFile, generateRootKey, openRootKey, openStaffKeyFile, protectRootKey, RootKeyFile } from './key-files';
+import {
+  createStaffKeyFile,
+  generateRootKey,
+  openRootKey,
+  openStaffKeyFile,
+  protectRootKey,
+  RootKeyFile,
+} from './key-files';
 import { cryptoReady } from './sodium';
 import { deriveStaffKeys, generateStaffKeys, verifyAuthKeyHash, hashAuthKey } from './staff';
 import { fromB64u } from './encoding';
@@ -40,8 +47,21 @@ describe('staff key file', () => {
     const opened = openStaffKeyFile(JSON.parse(JSON.stringify(file)), 'staff password');
     expect(hex(opened.boxKeyPair.privateKey)).toBe(hex(keys.boxKeyPair.privateKey));
     expect(hex(opened.signKeyPair.privateKey)).toBe(hex(keys.signKeyPair.privateKey));
-    expect(verifyAuthKeyHash(hashAuthKey(authKey), deriveStaffKeys('staff password', fromB64u(file.kdfSalt)).authKey)).toBe(true);
+    expect(
+      verifyAuthKeyHash(
+        hashAuthKey(authKey),
+        deriveStaffKeys('staff password', fromB64u(file.kdfSalt)).authKey,
+      ),
+    ).toBe(true);
     expect(() => openStaffKeyFile(file, 'wrong password')).toThrow(DecryptionError);
-    expect(() => openStaffKeyFile({ ...file, boxPk: libsodium.to_base64(new Uint8Array(32), libsodium.base64_variants.URLSAFE_NO_PADDING) }, 'staff password')).toThrow(DecryptionError);
+    expect(() =>
+      openStaffKeyFile(
+        {
+          ...file,
+          boxPk: libsodium.to_base64(new Uint8Array(32), libsodium.base64_variants.URLSAFE_NO_PADDING),
+        },
+        'staff password',
+      ),
+    ).toThrow(DecryptionError);
   });
 });

@@ -2,7 +2,14 @@ import { CryptoFormatError, DecryptionError } from './errors';
 import { bytesEqual, fromB64uExact, kid, randomBytes, toB64u, utf8 } from './encoding';
 import { SignKeyPair } from './keys';
 import { sodium, wipe } from './sodium';
-import { deriveStaffKeys, generateStaffKdfSalt, openStaffSecret, protectStaffSecret, signSeedOf, StaffKeyPairs } from './staff';
+import {
+  deriveStaffKeys,
+  generateStaffKdfSalt,
+  openStaffSecret,
+  protectStaffSecret,
+  signSeedOf,
+  StaffKeyPairs,
+} from './staff';
 
 /**
  * Passphrase-protected organisation root key, as written by `panah keys root init` (mode 0600):
@@ -19,7 +26,12 @@ export interface RootKeyFile {
   readonly type: 'panah-root-key';
   readonly kid: string;
   readonly pk: string;
-  readonly kdf: { readonly alg: 'argon2id13'; readonly ops: number; readonly mem: number; readonly salt: string };
+  readonly kdf: {
+    readonly alg: 'argon2id13';
+    readonly ops: number;
+    readonly mem: number;
+    readonly salt: string;
+  };
   readonly nonce: string;
   readonly ct: string;
 }
@@ -54,7 +66,11 @@ export function generateRootKey(): SignKeyPair {
   return { publicKey: pair.publicKey, privateKey: pair.privateKey };
 }
 
-export function protectRootKey(root: SignKeyPair, passphrase: string, limits: PwhashLimits = ROOT_KEY_DEFAULT_LIMITS): RootKeyFile {
+export function protectRootKey(
+  root: SignKeyPair,
+  passphrase: string,
+  limits: PwhashLimits = ROOT_KEY_DEFAULT_LIMITS,
+): RootKeyFile {
   if (passphrase.length === 0) throw new CryptoFormatError('passphrase', 'must not be empty');
   const s = sodium();
   const salt = randomBytes(16);
@@ -63,7 +79,13 @@ export function protectRootKey(root: SignKeyPair, passphrase: string, limits: Pw
   const key = passphraseKey(passphrase, salt, limits);
   const seed = signSeedOf(root.privateKey);
   try {
-    const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(seed, utf8(`panah/v1/root-key/${rootKid}`), null, nonce, key);
+    const ct = s.crypto_aead_xchacha20poly1305_ietf_encrypt(
+      seed,
+      utf8(`panah/v1/root-key/${rootKid}`),
+      null,
+      nonce,
+      key,
+    );
     return {
       v: 1,
       type: 'panah-root-key',
@@ -80,13 +102,16 @@ export function protectRootKey(root: SignKeyPair, passphrase: string, limits: Pw
 
 /** Opens a root key file; DecryptionError for a wrong passphrase, CryptoFormatError for a bad file. */
 export function openRootKey(file: unknown, passphrase: string): SignKeyPair {
-  if (!isObject(file) || file.v !== 1 || file.type !== 'panah-root-key') throw new CryptoFormatError('$', 'is not a panah root key file');
+  if (!isObject(file) || file.v !== 1 || file.type !== 'panah-root-key')
+    throw new CryptoFormatError('$', 'is not a panah root key file');
   const k = file.kdf;
   if (!isObject(k) || k.alg !== 'argon2id13') throw new CryptoFormatError('kdf', 'must be argon2id13');
   const ops = k.ops;
   const mem = k.mem;
-  if (typeof ops !== 'number' || !Number.isSafeInteger(ops) || ops < 1 || ops > MAX_OPS) throw new CryptoFormatError('kdf.ops', 'is out of range');
-  if (typeof mem !== 'number' || !Number.isSafeInteger(mem) || mem < 8192 || mem > MAX_MEM) throw new CryptoFormatError('kdf.mem', 'is out of range');
+  if (typeof ops !== 'number' || !Number.isSafeInteger(ops) || ops < 1 || ops > MAX_OPS)
+    throw new CryptoFormatError('kdf.ops', 'is out of range');
+  if (typeof mem !== 'number' || !Number.isSafeInteger(mem) || mem < 8192 || mem > MAX_MEM)
+    throw new CryptoFormatError('kdf.mem', 'is out of range');
   const salt = fromB64uExact(k.salt, 16, 'kdf.salt');
   const pk = fromB64uExact(file.pk, 32, 'pk');
   const nonce = fromB64uExact(file.nonce, 24, 'nonce');
@@ -97,7 +122,13 @@ export function openRootKey(file: unknown, passphrase: string): SignKeyPair {
   let seed: Uint8Array | undefined;
   try {
     try {
-      seed = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, ct, utf8(`panah/v1/root-key/${file.kid}`), nonce, key);
+      seed = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+        null,
+        ct,
+        utf8(`panah/v1/root-key/${file.kid}`),
+        nonce,
+        key,
+      );
     } catch {
       throw new DecryptionError('root key did not open (wrong passphrase?)');
     }
@@ -127,7 +158,11 @@ export interface StaffKeyFile {
 }
 
 /** Enrolment: protects `keys` under the password; returns the file and the authKey to register. */
-export function createStaffKeyFile(staffId: string, password: string, keys: StaffKeyPairs): { file: StaffKeyFile; authKey: Uint8Array } {
+export function createStaffKeyFile(
+  staffId: string,
+  password: string,
+  keys: StaffKeyPairs,
+): { file: StaffKeyFile; authKey: Uint8Array } {
   const kdfSalt = generateStaffKdfSalt();
   const { authKey, encKey } = deriveStaffKeys(password, kdfSalt);
   const seed = signSeedOf(keys.signKeyPair.privateKey);
@@ -149,8 +184,10 @@ export function createStaffKeyFile(staffId: string, password: string, keys: Staf
 
 /** Opens a staff key file with the password; checks the recovered keys against the listed pks. */
 export function openStaffKeyFile(file: unknown, password: string): StaffKeyPairs {
-  if (!isObject(file) || file.v !== 1 || file.type !== 'panah-staff-key') throw new CryptoFormatError('$', 'is not a panah staff key file');
-  if (typeof file.staffId !== 'string' || file.staffId.length === 0) throw new CryptoFormatError('staffId', 'must be a non-empty string');
+  if (!isObject(file) || file.v !== 1 || file.type !== 'panah-staff-key')
+    throw new CryptoFormatError('$', 'is not a panah staff key file');
+  if (typeof file.staffId !== 'string' || file.staffId.length === 0)
+    throw new CryptoFormatError('staffId', 'must be a non-empty string');
   if (typeof file.protected !== 'string') throw new CryptoFormatError('protected', 'must be a string');
   const kdfSalt = fromB64uExact(file.kdfSalt, 16, 'kdfSalt');
   const boxPk = fromB64uExact(file.boxPk, 32, 'boxPk');

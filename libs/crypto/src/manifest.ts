@@ -29,9 +29,16 @@ export function clientFileHash(bytes: Uint8Array): string {
   return toB64u(sodium().crypto_generichash(32, bytes, null));
 }
 
-export function signClientManifest(files: Readonly<Record<string, string>>, rootPublicKey: Uint8Array, rootSecretKey: Uint8Array, issuedAt: Date): SignedClientManifest {
+export function signClientManifest(
+  files: Readonly<Record<string, string>>,
+  rootPublicKey: Uint8Array,
+  rootSecretKey: Uint8Array,
+  issuedAt: Date,
+): SignedClientManifest {
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const payload = utf8(JSON.stringify({ v: 1, issuedAt: issuedAt.toISOString(), root: kid(rootPublicKey), files: sorted }));
+  const payload = utf8(
+    JSON.stringify({ v: 1, issuedAt: issuedAt.toISOString(), root: kid(rootPublicKey), files: sorted }),
+  );
   const sig = sodium().crypto_sign_detached(concatBytes(utf8(PREFIX), payload), rootSecretKey);
   return { v: 1, payload: toB64u(payload), sig: toB64u(sig) };
 }
@@ -39,11 +46,14 @@ export function signClientManifest(files: Readonly<Record<string, string>>, root
 /** Verifies the root signature over the exact payload bytes before parsing them. */
 export function verifyClientManifest(doc: unknown, rootPublicKey: Uint8Array): ClientManifestPayload {
   const d = doc as Partial<SignedClientManifest> | null;
-  if (typeof d !== 'object' || d === null || d.v !== 1) throw new CryptoFormatError('manifest', 'is not a Panah client manifest');
+  if (typeof d !== 'object' || d === null || d.v !== 1)
+    throw new CryptoFormatError('manifest', 'is not a Panah client manifest');
   const payload = fromB64u(d.payload, 'manifest.payload');
   const sig = fromB64uExact(d.sig, SIGNATURE_BYTES, 'manifest.sig');
-  if (!sodium().crypto_sign_verify_detached(sig, concatBytes(utf8(PREFIX), payload), rootPublicKey)) throw new SignatureError();
+  if (!sodium().crypto_sign_verify_detached(sig, concatBytes(utf8(PREFIX), payload), rootPublicKey))
+    throw new SignatureError();
   const p = JSON.parse(fromUtf8(payload)) as ClientManifestPayload;
-  if (p.v !== 1 || p.root !== kid(rootPublicKey) || typeof p.files !== 'object' || p.files === null) throw new CryptoFormatError('manifest.payload', 'has the wrong shape or root');
+  if (p.v !== 1 || p.root !== kid(rootPublicKey) || typeof p.files !== 'object' || p.files === null)
+    throw new CryptoFormatError('manifest.payload', 'has the wrong shape or root');
   return p;
 }

@@ -22,14 +22,26 @@ export type Argon2id = (params: Argon2idParams) => Promise<Uint8Array>;
 /** libsodium's crypto_pwhash; needs the sumo build (Node). */
 export const sodiumArgon2id: Argon2id = async (p) => {
   const s = sodium();
-  if (typeof s.crypto_pwhash !== 'function') throw new CryptoFormatError('argon2id', 'this libsodium build has no crypto_pwhash: pass an Argon2id');
-  return s.crypto_pwhash(p.outLen, p.password, p.salt, p.opsLimit, p.memLimitBytes, s.crypto_pwhash_ALG_ARGON2ID13);
+  if (typeof s.crypto_pwhash !== 'function')
+    throw new CryptoFormatError('argon2id', 'this libsodium build has no crypto_pwhash: pass an Argon2id');
+  return s.crypto_pwhash(
+    p.outLen,
+    p.password,
+    p.salt,
+    p.opsLimit,
+    p.memLimitBytes,
+    s.crypto_pwhash_ALG_ARGON2ID13,
+  );
 };
 
 const REPORTER_KDF_CONTEXT = 'panahrep';
 
 /** Spec §3 from the Argon2id seed on: the box and sign key pairs and reporterId. Wipes nothing it did not make. */
-export function reporterKeysFromSeed(seed: Uint8Array): { boxKeyPair: BoxKeyPair; signKeyPair: SignKeyPair; reporterId: string } {
+export function reporterKeysFromSeed(seed: Uint8Array): {
+  boxKeyPair: BoxKeyPair;
+  signKeyPair: SignKeyPair;
+  reporterId: string;
+} {
   if (seed.length !== 32) throw new CryptoFormatError('seed', 'must be 32 bytes');
   const s = sodium();
   const boxSeed = kdf(32, 1, REPORTER_KDF_CONTEXT, seed);

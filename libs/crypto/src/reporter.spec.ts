@@ -58,11 +58,23 @@ describe('access codes (spec §3)', () => {
     const persian = '۰۱۲۳۴۵۶۷۸۹';
     const arabic = '٠١٢٣٤٥٦٧٨٩';
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 2 }), fc.constantFrom('', ' ', '-', ' - ')), { minLength: 20, maxLength: 20 }), (digits) => {
-        const ascii = digits.map(([d]) => String(d)).join('');
-        const mixed = digits.map(([d, script, sep]) => [String(d), persian[d], arabic[d]][script] + sep).join('');
-        expect(normaliseAccessCode(mixed)).toBe(ascii);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 9 }),
+            fc.integer({ min: 0, max: 2 }),
+            fc.constantFrom('', ' ', '-', ' - '),
+          ),
+          { minLength: 20, maxLength: 20 },
+        ),
+        (digits) => {
+          const ascii = digits.map(([d]) => String(d)).join('');
+          const mixed = digits
+            .map(([d, script, sep]) => [String(d), persian[d], arabic[d]][script] + sep)
+            .join('');
+          expect(normaliseAccessCode(mixed)).toBe(ascii);
+        },
+      ),
     );
   });
 });
@@ -87,7 +99,9 @@ describe('reporter keys (spec §3)', () => {
   });
 
   it('derives different keys in another deployment', () => {
-    expect(deriveReporterKeys(v.derivations[0].code, 'other-deployment').reporterId).not.toBe(v.derivations[0].reporterId);
+    expect(deriveReporterKeys(v.derivations[0].code, 'other-deployment').reporterId).not.toBe(
+      v.derivations[0].reporterId,
+    );
   });
 });
 

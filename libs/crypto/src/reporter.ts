@@ -1,6 +1,12 @@
 import { CryptoFormatError } from './errors';
 import { concatBytes, randomBytes, utf8 } from './encoding';
-import { BoxKeyPair, SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, SIGNATURE_BYTES, SignKeyPair } from './keys';
+import {
+  BoxKeyPair,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGNATURE_BYTES,
+  SignKeyPair,
+} from './keys';
 import { Argon2id, reporterKeysFromSeed, sodiumArgon2id } from './pwhash';
 import { sodium, wipe } from './sodium';
 
@@ -44,9 +50,11 @@ export function normaliseAccessCode(input: string): string {
     if (cp >= 0x30 && cp <= 0x39) out += ch;
     else if (cp >= 0x6f0 && cp <= 0x6f9) out += String(cp - 0x6f0);
     else if (cp >= 0x660 && cp <= 0x669) out += String(cp - 0x660);
-    else if (ch !== ' ' && ch !== '-') throw new CryptoFormatError('accessCode', 'may contain only digits, spaces and hyphens');
+    else if (ch !== ' ' && ch !== '-')
+      throw new CryptoFormatError('accessCode', 'may contain only digits, spaces and hyphens');
   }
-  if (out.length !== ACCESS_CODE_DIGITS) throw new CryptoFormatError('accessCode', `must have ${ACCESS_CODE_DIGITS} digits`);
+  if (out.length !== ACCESS_CODE_DIGITS)
+    throw new CryptoFormatError('accessCode', `must have ${ACCESS_CODE_DIGITS} digits`);
   return out;
 }
 
@@ -75,7 +83,14 @@ export interface ReporterKeys {
 export function deriveReporterKeys(code: string, deploymentId: string): ReporterKeys {
   const s = sodium();
   const password = utf8(normaliseAccessCode(code));
-  const seed = s.crypto_pwhash(32, password, reporterSalt(deploymentId), REPORTER_PWHASH_OPS, REPORTER_PWHASH_MEM, s.crypto_pwhash_ALG_ARGON2ID13);
+  const seed = s.crypto_pwhash(
+    32,
+    password,
+    reporterSalt(deploymentId),
+    REPORTER_PWHASH_OPS,
+    REPORTER_PWHASH_MEM,
+    s.crypto_pwhash_ALG_ARGON2ID13,
+  );
   try {
     return reporterKeysFromSeed(seed);
   } finally {
@@ -84,12 +99,22 @@ export function deriveReporterKeys(code: string, deploymentId: string): Reporter
 }
 
 /** deriveReporterKeys with a pluggable Argon2id (the browser's WebAssembly one; see pwhash.ts). */
-export async function deriveReporterKeysWith(code: string, deploymentId: string, argon2id: Argon2id = sodiumArgon2id): Promise<ReporterKeys> {
+export async function deriveReporterKeysWith(
+  code: string,
+  deploymentId: string,
+  argon2id: Argon2id = sodiumArgon2id,
+): Promise<ReporterKeys> {
   const password = utf8(normaliseAccessCode(code));
   const salt = reporterSalt(deploymentId);
   let seed: Uint8Array | undefined;
   try {
-    seed = await argon2id({ password, salt, opsLimit: REPORTER_PWHASH_OPS, memLimitBytes: REPORTER_PWHASH_MEM, outLen: 32 });
+    seed = await argon2id({
+      password,
+      salt,
+      opsLimit: REPORTER_PWHASH_OPS,
+      memLimitBytes: REPORTER_PWHASH_MEM,
+      outLen: 32,
+    });
     return reporterKeysFromSeed(seed);
   } finally {
     wipe(password, seed);
@@ -97,13 +122,15 @@ export async function deriveReporterKeysWith(code: string, deploymentId: string,
 }
 
 function challengeMessage(challenge: Uint8Array): Uint8Array {
-  if (challenge.length !== AUTH_CHALLENGE_BYTES) throw new CryptoFormatError('challenge', `must be ${AUTH_CHALLENGE_BYTES} bytes`);
+  if (challenge.length !== AUTH_CHALLENGE_BYTES)
+    throw new CryptoFormatError('challenge', `must be ${AUTH_CHALLENGE_BYTES} bytes`);
   return concatBytes(utf8(AUTH_PREFIX), challenge);
 }
 
 /** Sign-in response: `crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk)`. */
 export function signChallenge(challenge: Uint8Array, signSecretKey: Uint8Array): Uint8Array {
-  if (signSecretKey.length !== SIGN_SECRET_KEY_BYTES) throw new CryptoFormatError('signSecretKey', 'must be 64 bytes');
+  if (signSecretKey.length !== SIGN_SECRET_KEY_BYTES)
+    throw new CryptoFormatError('signSecretKey', 'must be 64 bytes');
   return sodium().crypto_sign_detached(challengeMessage(challenge), signSecretKey);
 }
 
@@ -111,8 +138,16 @@ export function signChallenge(challenge: Uint8Array, signSecretKey: Uint8Array):
  * Server side of sign-in: returns true only for a valid signature over the prefixed challenge.
  * Malformed lengths return false too (the caller answers 401 either way, never 500).
  */
-export function verifyChallenge(challenge: Uint8Array, signature: Uint8Array, signPublicKey: Uint8Array): boolean {
-  if (challenge.length !== AUTH_CHALLENGE_BYTES || signature.length !== SIGNATURE_BYTES || signPublicKey.length !== SIGN_PUBLIC_KEY_BYTES) {
+export function verifyChallenge(
+  challenge: Uint8Array,
+  signature: Uint8Array,
+  signPublicKey: Uint8Array,
+): boolean {
+  if (
+    challenge.length !== AUTH_CHALLENGE_BYTES ||
+    signature.length !== SIGNATURE_BYTES ||
+    signPublicKey.length !== SIGN_PUBLIC_KEY_BYTES
+  ) {
     return false;
   }
   try {

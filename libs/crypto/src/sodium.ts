@@ -38,6 +38,8 @@ export function wipe(...buffers: (Uint8Array | undefined)[]): void {
  */
 function completePlainBuild(s: Sodium): void {
   const m = s as unknown as Record<string, unknown>;
-  if (typeof m.crypto_sign_ed25519_sk_to_pk !== 'function') m.crypto_sign_ed25519_sk_to_pk = (sk: Uint8Array) => sk.slice(32, 64);
-  if (typeof m.crypto_sign_ed25519_sk_to_seed !== 'function') m.crypto_sign_ed25519_sk_to_seed = (sk: Uint8Array) => sk.slice(0, 32);
+  if (typeof m.crypto_sign_ed25519_sk_to_pk !== 'function')
+    m.crypto_sign_ed25519_sk_to_pk = (sk: Uint8Array) => sk.slice(32, 64);
+  if (typeof m.crypto_sign_ed25519_sk_to_seed !== 'function')
+    m.crypto_sign_ed25519_sk_to_seed = (sk: Uint8Array) => sk.slice(0, 32);
 }

@@ -30,7 +30,15 @@ describe('staff keys (spec §4)', () => {
   });
 
   it('protects the vector secret to the exact vector bytes with the same nonce', () => {
-    expect(protectStaffSecretWith(unhex(v.boxSkHex), unhex(v.signSeedHex), v.staffId, unhex(v.encKeyHex), unhex(v.nonceHex))).toBe(v.protected);
+    expect(
+      protectStaffSecretWith(
+        unhex(v.boxSkHex),
+        unhex(v.signSeedHex),
+        v.staffId,
+        unhex(v.encKeyHex),
+        unhex(v.nonceHex),
+      ),
+    ).toBe(v.protected);
   });
 
   it('opens the vector protected secret and rebuilds both key pairs', () => {
@@ -50,14 +58,26 @@ describe('staff keys (spec §4)', () => {
       bad[i] ^= 1;
       expect(() => openStaffSecret(toB64u(bad), v.staffId, unhex(v.encKeyHex))).toThrow(DecryptionError);
     }
-    expect(() => openStaffSecret(v.protected.slice(0, -2), v.staffId, unhex(v.encKeyHex))).toThrow(CryptoFormatError);
+    expect(() => openStaffSecret(v.protected.slice(0, -2), v.staffId, unhex(v.encKeyHex))).toThrow(
+      CryptoFormatError,
+    );
   });
 
   it('round-trips freshly generated staff keys with a random nonce', () => {
     const keys = generateStaffKeys();
     const encKey = libsodium.randombytes_buf(32);
-    const a = protectStaffSecret(keys.boxKeyPair.privateKey, signSeedOf(keys.signKeyPair.privateKey), 'staff-1', encKey);
-    const b = protectStaffSecret(keys.boxKeyPair.privateKey, signSeedOf(keys.signKeyPair.privateKey), 'staff-1', encKey);
+    const a = protectStaffSecret(
+      keys.boxKeyPair.privateKey,
+      signSeedOf(keys.signKeyPair.privateKey),
+      'staff-1',
+      encKey,
+    );
+    const b = protectStaffSecret(
+      keys.boxKeyPair.privateKey,
+      signSeedOf(keys.signKeyPair.privateKey),
+      'staff-1',
+      encKey,
+    );
     expect(a).not.toBe(b);
     const opened = openStaffSecret(a, 'staff-1', encKey);
     expect(hex(opened.signKeyPair.privateKey)).toBe(hex(keys.signKeyPair.privateKey));

@@ -35,19 +35,36 @@ export function deriveStaffMaster(password: string, kdfSalt: Uint8Array): Uint8A
   const s = sodium();
   const pw = utf8(password);
   try {
-    return s.crypto_pwhash(32, pw, kdfSalt, STAFF_PWHASH_OPS, STAFF_PWHASH_MEM, s.crypto_pwhash_ALG_ARGON2ID13);
+    return s.crypto_pwhash(
+      32,
+      pw,
+      kdfSalt,
+      STAFF_PWHASH_OPS,
+      STAFF_PWHASH_MEM,
+      s.crypto_pwhash_ALG_ARGON2ID13,
+    );
   } finally {
     wipe(pw);
   }
 }
 
 /** deriveStaffMaster with a pluggable Argon2id (the web console's WebAssembly one; see pwhash.ts). */
-export async function deriveStaffMasterWith(password: string, kdfSalt: Uint8Array, argon2id: Argon2id = sodiumArgon2id): Promise<Uint8Array> {
+export async function deriveStaffMasterWith(
+  password: string,
+  kdfSalt: Uint8Array,
+  argon2id: Argon2id = sodiumArgon2id,
+): Promise<Uint8Array> {
   if (kdfSalt.length !== STAFF_KDF_SALT_BYTES) throw new CryptoFormatError('kdfSalt', 'must be 16 bytes');
   if (password.length === 0) throw new CryptoFormatError('password', 'must not be empty');
   const pw = utf8(password);
   try {
-    return await argon2id({ password: pw, salt: kdfSalt, opsLimit: STAFF_PWHASH_OPS, memLimitBytes: STAFF_PWHASH_MEM, outLen: 32 });
+    return await argon2id({
+      password: pw,
+      salt: kdfSalt,
+      opsLimit: STAFF_PWHASH_OPS,
+      memLimitBytes: STAFF_PWHASH_MEM,
+      outLen: 32,
+    });
   } finally {
     wipe(pw);
   }
@@ -64,7 +81,10 @@ export function staffEncKey(master: Uint8Array): Uint8Array {
 }
 
 /** Password → {authKey, encKey}, wiping the master key. */
-export function deriveStaffKeys(password: string, kdfSalt: Uint8Array): { authKey: Uint8Array; encKey: Uint8Array } {
+export function deriveStaffKeys(
+  password: string,
+  kdfSalt: Uint8Array,
+): { authKey: Uint8Array; encKey: Uint8Array } {
   const master = deriveStaffMaster(password, kdfSalt);
   try {
     return { authKey: staffAuthKey(master), encKey: staffEncKey(master) };
@@ -98,18 +118,35 @@ function staffSecretAd(staffId: string): Uint8Array {
  * `b64u(nonce || aead(boxSk || signSeed, utf8("panah/v1/staff-secret/" + staffId), nonce, encKey))`.
  * Takes the 32-byte Ed25519 seed (crypto_sign_ed25519_sk_to_seed of the 64-byte key).
  */
-export function protectStaffSecret(boxSecretKey: Uint8Array, signSeed: Uint8Array, staffId: string, encKey: Uint8Array): string {
+export function protectStaffSecret(
+  boxSecretKey: Uint8Array,
+  signSeed: Uint8Array,
+  staffId: string,
+  encKey: Uint8Array,
+): string {
   return protectStaffSecretWith(boxSecretKey, signSeed, staffId, encKey, randomBytes(NONCE_BYTES));
 }
 
 /** Deterministic core; internal (test vectors only): never reuse a nonce under one encKey. */
-export function protectStaffSecretWith(boxSk: Uint8Array, signSeed: Uint8Array, staffId: string, encKey: Uint8Array, nonce: Uint8Array): string {
+export function protectStaffSecretWith(
+  boxSk: Uint8Array,
+  signSeed: Uint8Array,
+  staffId: string,
+  encKey: Uint8Array,
+  nonce: Uint8Array,
+): string {
   if (boxSk.length !== 32) throw new CryptoFormatError('boxSecretKey', 'must be 32 bytes');
   if (signSeed.length !== 32) throw new CryptoFormatError('signSeed', 'must be 32 bytes');
   if (encKey.length !== 32) throw new CryptoFormatError('encKey', 'must be 32 bytes');
   const secret = concatBytes(boxSk, signSeed);
   try {
-    const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(secret, staffSecretAd(staffId), null, nonce, encKey);
+    const ct = sodium().crypto_aead_xchacha20poly1305_ietf_encrypt(
+      secret,
+      staffSecretAd(staffId),
+      null,
+      nonce,
+      encKey,
+    );
     return toB64u(concatBytes(nonce, ct));
   } finally {
     wipe(secret);
@@ -120,10 +157,17 @@ export function protectStaffSecretWith(boxSk: Uint8Array, signSeed: Uint8Array, 
 export function openStaffSecret(protectedSecret: string, staffId: string, encKey: Uint8Array): StaffKeyPairs {
   const s = sodium();
   const blob = fromB64u(protectedSecret, 'protected');
-  if (blob.length !== NONCE_BYTES + SECRET_BYTES + 16) throw new CryptoFormatError('protected', 'has the wrong length');
+  if (blob.length !== NONCE_BYTES + SECRET_BYTES + 16)
+    throw new CryptoFormatError('protected', 'has the wrong length');
   let secret: Uint8Array;
   try {
-    secret = s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, blob.subarray(NONCE_BYTES), staffSecretAd(staffId), blob.subarray(0, NONCE_BYTES), encKey);
+    secret = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      blob.subarray(NONCE_BYTES),
+      staffSecretAd(staffId),
+      blob.subarray(0, NONCE_BYTES),
+      encKey,
+    );
   } catch {
     throw new DecryptionError('staff secret did not open (wrong password or staff id)');
   }

@@ -40,6 +40,9 @@ export class DomainError extends Error {
 }
 
 /** A request whose fields are at fault; `fields` names each one. */
-export function validationError(fields: readonly FieldProblem[], message = 'Request validation failed'): DomainError {
+export function validationError(
+  fields: readonly FieldProblem[],
+  message = 'Request validation failed',
+): DomainError {
   return new DomainError(ErrorCode.ValidationFailed, message, fields);
 }

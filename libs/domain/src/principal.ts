@@ -10,7 +10,12 @@ export const STAFF_ROLES: readonly StaffRole[] = Object.values(StaffRole);
 /** Who is making a request, once their session token has been checked. */
 export type Principal =
   | { readonly kind: 'reporter'; readonly reporterId: string; readonly sessionId: string }
-  | { readonly kind: 'staff'; readonly staffId: string; readonly role: StaffRole; readonly sessionId: string };
+  | {
+      readonly kind: 'staff';
+      readonly staffId: string;
+      readonly role: StaffRole;
+      readonly sessionId: string;
+    };
 
 /**
  * What an endpoint requires. Every endpoint declares exactly one (the API refuses undeclared
@@ -22,7 +27,10 @@ export type AccessPolicy =
   | { readonly kind: 'staff'; readonly roles: readonly StaffRole[] };
 
 /** The access decision, as a pure function (the guard only gathers its inputs). */
-export function accessDecision(policy: AccessPolicy | undefined, principal: Principal | null): 'allow' | 'unauthenticated' | 'forbidden' | 'undeclared' {
+export function accessDecision(
+  policy: AccessPolicy | undefined,
+  principal: Principal | null,
+): 'allow' | 'unauthenticated' | 'forbidden' | 'undeclared' {
   if (!policy) return 'undeclared';
   switch (policy.kind) {
     case 'public':

@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { caseOpenedJobId, caseUpdatedJobId, JobName, jobOptions, ProducerQueues, QueueName, withTimeout } from '@panah/queue';
+import {
+  caseOpenedJobId,
+  caseUpdatedJobId,
+  JobName,
+  jobOptions,
+  ProducerQueues,
+  QueueName,
+  withTimeout,
+} from '@panah/queue';
 import { CaseEventSweepRepository, type StaleCaseEvent } from './case-event-sweep.repository';
 import { EscalationMetrics } from './escalation.metrics';
 
@@ -27,15 +35,28 @@ export class CaseEventSweeper {
   ) {}
 
   async sweep(): Promise<{ opened: number; updated: number }> {
-    const stale = await this.repository.stale(this.dataSource.manager, this.config.escalation.sweepGraceMs, 500);
+    const stale = await this.repository.stale(
+      this.dataSource.manager,
+      this.config.escalation.sweepGraceMs,
+      500,
+    );
     if (stale.length === 0) return { opened: 0, updated: 0 };
     const queue = this.queues.get(QueueName.CaseEvents);
     const alive = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
-    const baseId = (e: StaleCaseEvent): string => (e.kind === 'opened' ? caseOpenedJobId(e.caseId) : caseUpdatedJobId(e.caseId, e.version));
+    const baseId = (e: StaleCaseEvent): string =>
+      e.kind === 'opened' ? caseOpenedJobId(e.caseId) : caseUpdatedJobId(e.caseId, e.version);
     const window = Math.floor(Date.now() / REDO_WINDOW_MS);
     const redoId = (e: StaleCaseEvent, w: number): string => `${baseId(e)}-s${w}`;
     const states = await withTimeout(
-      Promise.all(stale.map(async (e) => (await Promise.all([baseId(e), redoId(e, window), redoId(e, window - 1)].map((id) => queue.getJobState(id)))).some((s) => alive.has(s)))),
+      Promise.all(
+        stale.map(async (e) =>
+          (
+            await Promise.all(
+              [baseId(e), redoId(e, window), redoId(e, window - 1)].map((id) => queue.getJobState(id)),
+            )
+          ).some((s) => alive.has(s)),
+        ),
+      ),
       5_000,
       'Redis',
     );
@@ -45,8 +66,16 @@ export class CaseEventSweeper {
       queue.addBulk(
         lost.map((e) =>
           e.kind === 'opened'
-            ? { name: JobName.CaseOpened, data: { caseId: e.caseId }, opts: { ...jobOptions[JobName.CaseOpened], jobId: redoId(e, window) } }
-            : { name: JobName.CaseUpdated, data: { caseId: e.caseId, version: e.version }, opts: { ...jobOptions[JobName.CaseUpdated], jobId: redoId(e, window) } },
+            ? {
+                name: JobName.CaseOpened,
+                data: { caseId: e.caseId },
+                opts: { ...jobOptions[JobName.CaseOpened], jobId: redoId(e, window) },
+              }
+            : {
+                name: JobName.CaseUpdated,
+                data: { caseId: e.caseId, version: e.version },
+                opts: { ...jobOptions[JobName.CaseUpdated], jobId: redoId(e, window) },
+              },
         ),
       ),
       5_000,

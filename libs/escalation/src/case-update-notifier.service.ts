@@ -6,7 +6,8 @@ import { StaffRepository } from '@panah/identity';
 import { insertNotifications } from './notification.repository';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
-export type CaseUpdateEvent = 'checked_in_after_alert' | 'triage_failed' | 'reporter_message' | 'assigned' | 'signal';
+export type CaseUpdateEvent =
+  'checked_in_after_alert' | 'triage_failed' | 'reporter_message' | 'assigned' | 'signal';
 
 export interface CaseUpdate {
   readonly caseId: string;
@@ -39,7 +40,10 @@ export class CaseUpdateNotifier {
    * the update still reaches someone: the case's team, or failing that the admins.
    */
   async notifyParticipants(m: EntityManager, update: CaseUpdate): Promise<number> {
-    const runs = (await m.query(`SELECT id, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as {
+    const runs = (await m.query(
+      `SELECT id, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`,
+      [update.caseId],
+    )) as {
       id: string;
       acknowledged_by: string | null;
       acknowledged_at: Date | null;
@@ -60,21 +64,31 @@ export class CaseUpdateNotifier {
   async notifyAssignee(m: EntityManager, update: CaseUpdate, assigneeId: string | null): Promise<number> {
     if (assigneeId !== null) {
       if (await this.staff.isActiveCaseStaff(m, assigneeId)) {
-        const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
+        const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [
+          update.caseId,
+        ])) as { id: string }[];
         return this.notify(m, update, runs[0]?.id ?? null, [assigneeId]);
       }
     }
     return this.notifyParticipants(m, update);
   }
 
-  private async participants(m: EntityManager, run: { id: string; acknowledged_by: string | null; acknowledged_at: Date | null }): Promise<string[]> {
+  private async participants(
+    m: EntityManager,
+    run: { id: string; acknowledged_by: string | null; acknowledged_at: Date | null },
+  ): Promise<string[]> {
     // First attempts only: a fallback to someone's next contact method is not a new alert.
     const notified = (await m.query(
       `SELECT recipient_id, min(created_at) AS first_at, max(created_at) AS last_at FROM escalation_notifications
         WHERE run_id = $1 AND kind = 'escalation' AND fallback_of IS NULL GROUP BY recipient_id`,
       [run.id],
     )) as { recipient_id: string; first_at: Date; last_at: Date }[];
-    const candidates = [...new Set([...(run.acknowledged_by ? [run.acknowledged_by] : []), ...notified.map((n) => n.recipient_id)])];
+    const candidates = [
+      ...new Set([
+        ...(run.acknowledged_by ? [run.acknowledged_by] : []),
+        ...notified.map((n) => n.recipient_id),
+      ]),
+    ];
     const active = await this.staff.activeIds(m, candidates);
     return caseUpdateRecipients({
       acknowledgedBy: run.acknowledged_by,
@@ -87,12 +101,19 @@ export class CaseUpdateNotifier {
   /** Every active admin (a failure of the system itself: admins own the rules and the workers). */
   async notifyAdmins(m: EntityManager, update: CaseUpdate): Promise<number> {
     const admins = await this.staff.activeAdminIds(m);
-    const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as { id: string }[];
+    const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as {
+      id: string;
+    }[];
     return this.notify(m, update, runs[0]?.id ?? null, admins);
   }
 
   /** One notification per person, to their first enabled contact method (delivery falls back to the next). */
-  private async notify(m: EntityManager, update: CaseUpdate, runId: string | null, staffIds: readonly string[]): Promise<number> {
+  private async notify(
+    m: EntityManager,
+    update: CaseUpdate,
+    runId: string | null,
+    staffIds: readonly string[],
+  ): Promise<number> {
     if (staffIds.length === 0) {
       this.logger.warn({ caseId: update.caseId, event: update.event }, 'nobody to tell about a case update');
       return 0;
@@ -104,10 +125,20 @@ export class CaseUpdateNotifier {
         ORDER BY p.ord`,
       [staffIds],
     )) as { staff_id: string; method_id: string | null; channel: string | null }[];
-    const about = { kind: 'case_update', caseId: update.caseId, runId, eventKey: `${update.event}:${update.eventId}` } as const;
+    const about = {
+      kind: 'case_update',
+      caseId: update.caseId,
+      runId,
+      eventKey: `${update.event}:${update.eventId}`,
+    } as const;
     await insertNotifications(
       m,
-      first.map((r) => ({ about, recipientId: r.staff_id, contact: r.method_id && r.channel ? { methodId: r.method_id, channel: r.channel } : null, fallbackOf: null })),
+      first.map((r) => ({
+        about,
+        recipientId: r.staff_id,
+        contact: r.method_id && r.channel ? { methodId: r.method_id, channel: r.channel } : null,
+        fallbackOf: null,
+      })),
     );
     return first.length;
   }

@@ -7,5 +7,9 @@ import { CaseUpdateNotifier } from './case-update-notifier.service';
  * Just the case-update notifier, for capabilities that report case events (check-ins, triage)
  * without pulling in the escalation engine, its channels and its commands.
  */
-@Module({ imports: [CasesModule], providers: [CaseUpdateNotifier, StaffRepository], exports: [CaseUpdateNotifier] })
+@Module({
+  imports: [CasesModule],
+  providers: [CaseUpdateNotifier, StaffRepository],
+  exports: [CaseUpdateNotifier],
+})
 export class CaseUpdatesModule {}

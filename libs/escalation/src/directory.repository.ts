@@ -3,7 +3,12 @@ import type { ContactRef, DirectorySnapshot, OnCallSchedule, PolicyDefinition } 
 import { prepared } from '@panah/db';
 
 /** Team and staff ids a policy's steps name. */
-export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; staffIds: string[]; onCallTeamIds: string[]; admins: boolean } {
+export function policyTargets(policy: PolicyDefinition): {
+  teamIds: string[];
+  staffIds: string[];
+  onCallTeamIds: string[];
+  admins: boolean;
+} {
   const teamIds = new Set<string>();
   const onCall = new Set<string>();
   const staffIds = new Set<string>();
@@ -27,7 +32,11 @@ export function policyTargets(policy: PolicyDefinition): { teamIds: string[]; st
  * count; admins are never team members here (they read no case content, G6) and are reached
  * through mark_overdue only.
  */
-export async function loadDirectory(manager: EntityManager, policy: PolicyDefinition, at: Date): Promise<DirectorySnapshot> {
+export async function loadDirectory(
+  manager: EntityManager,
+  policy: PolicyDefinition,
+  at: Date,
+): Promise<DirectorySnapshot> {
   const { teamIds, staffIds, onCallTeamIds, admins } = policyTargets(policy);
   const rows = (await manager.query(
     prepared(`WITH members AS (
@@ -78,7 +87,12 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
         const s = r.schedule as ScheduleJson;
         schedules[r.team_id as string] = {
           ...s,
-          overrides: s.overrides.map((o) => ({ staffId: o.staffId, startsAt: new Date(o.startsAt), endsAt: new Date(o.endsAt), createdAt: new Date(o.createdAt) })),
+          overrides: s.overrides.map((o) => ({
+            staffId: o.staffId,
+            startsAt: new Date(o.startsAt),
+            endsAt: new Date(o.endsAt),
+            createdAt: new Date(o.createdAt),
+          })),
         };
         break;
       }
@@ -89,11 +103,22 @@ export async function loadDirectory(manager: EntityManager, policy: PolicyDefini
         timeZones[r.staff_id as string] = r.value as string;
         break;
       case 6: // contact methods, in each person's order
-        (contacts[r.staff_id as string] ??= []).push({ methodId: r.value as string, channel: r.channel as string });
+        (contacts[r.staff_id as string] ??= []).push({
+          methodId: r.value as string,
+          channel: r.channel as string,
+        });
         break;
     }
   }
-  return { teamMembers, teamSupervisors, admins: adminIds, activeStaff: active, schedules, timeZones, contacts };
+  return {
+    teamMembers,
+    teamSupervisors,
+    admins: adminIds,
+    activeStaff: active,
+    schedules,
+    timeZones,
+    contacts,
+  };
 }
 
 interface DirectoryRow {

@@ -5,7 +5,16 @@ import { AuditLog } from '@panah/audit';
 import { CaseRepository } from '@panah/cases';
 import { StaffTeamRepository } from '@panah/identity';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { canSeeCase, decideRunCommand, DomainError, ErrorCode, EscalationReason, type RunCommand, type RunState, StaffRole } from '@panah/domain';
+import {
+  canSeeCase,
+  decideRunCommand,
+  DomainError,
+  ErrorCode,
+  EscalationReason,
+  type RunCommand,
+  type RunState,
+  StaffRole,
+} from '@panah/domain';
 import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
 import { type RunRow, recordEvent, scheduleWakeUp } from './escalation-engine.service';
 import { loadPolicyVersion } from './policy.repository';
@@ -60,7 +69,12 @@ export class EscalationCommands {
   async acknowledgeByLink(token: string, actor: Actor): Promise<RunView> {
     const link = await this.linkFor(token);
     if (link.recipient_id !== actor.staffId) {
-      throw new DomainError(ErrorCode.Forbidden, 'This link was sent to someone else', [], EscalationReason.LinkNotYours);
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'This link was sent to someone else',
+        [],
+        EscalationReason.LinkNotYours,
+      );
     }
     return this.apply(link.run_id, actor, { kind: 'acknowledge' }, true);
   }
@@ -69,9 +83,16 @@ export class EscalationCommands {
   async describeLink(token: string, actor: Actor): Promise<RunView> {
     const link = await this.linkFor(token);
     if (link.recipient_id !== actor.staffId) {
-      throw new DomainError(ErrorCode.Forbidden, 'This link was sent to someone else', [], EscalationReason.LinkNotYours);
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'This link was sent to someone else',
+        [],
+        EscalationReason.LinkNotYours,
+      );
     }
-    return this.dataSource.transaction(async (m) => view(await this.lockRun(m, link.run_id, actor, false, false)));
+    return this.dataSource.transaction(async (m) =>
+      view(await this.lockRun(m, link.run_id, actor, false, false)),
+    );
   }
 
   async get(runId: string, actor: Actor): Promise<RunView> {
@@ -79,26 +100,37 @@ export class EscalationCommands {
   }
 
   async byCase(caseId: string, actor: Actor): Promise<RunView> {
-    const rows = (await this.dataSource.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [caseId])) as { id: string }[];
+    const rows = (await this.dataSource.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [
+      caseId,
+    ])) as { id: string }[];
     if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No escalation for this case');
     return this.get(rows[0].id, actor);
   }
 
   private async linkFor(token: string): Promise<{ run_id: string; recipient_id: string }> {
     const rows = ACK_TOKEN_PATTERN.test(token)
-      ? ((await this.dataSource.query(`SELECT run_id, recipient_id FROM escalation_ack_links WHERE token_digest = $1`, [
-          ackTokenDigest(this.config.tokenKey, token),
-        ])) as { run_id: string; recipient_id: string }[])
+      ? ((await this.dataSource.query(
+          `SELECT run_id, recipient_id FROM escalation_ack_links WHERE token_digest = $1`,
+          [ackTokenDigest(this.config.tokenKey, token)],
+        )) as { run_id: string; recipient_id: string }[])
       : [];
-    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'Unknown or expired link', [], EscalationReason.LinkInvalid);
+    if (rows.length === 0)
+      throw new DomainError(ErrorCode.NotFound, 'Unknown or expired link', [], EscalationReason.LinkInvalid);
     return rows[0];
   }
 
   private async apply(runId: string, actor: Actor, command: RunCommand, viaLink = false): Promise<RunView> {
     return this.dataSource.transaction(async (m) => {
       const run = await this.lockRun(m, runId, actor, true, true);
-      const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
-      const decision = decideRunCommand(run.state, command.kind === 'snooze' ? { ...command, maxSeconds: policy.maxSnoozeSeconds } : command);
+      const policy = await loadPolicyVersion(
+        m,
+        { policyId: run.policy_id, version: run.policy_version },
+        run.team_id,
+      );
+      const decision = decideRunCommand(
+        run.state,
+        command.kind === 'snooze' ? { ...command, maxSeconds: policy.maxSnoozeSeconds } : command,
+      );
       if (!decision.ok) throw new DomainError(ErrorCode.Conflict, decision.message, [], decision.reason);
       if (!decision.changed) return view(run);
       const now = new Date();
@@ -107,8 +139,13 @@ export class EscalationCommands {
       switch (command.kind) {
         case 'acknowledge':
           // An ack timeout re-activates the run unless someone acknowledges again or resolves.
-          nextStepAt = policy.ackTimeoutSeconds ? new Date(now.getTime() + policy.ackTimeoutSeconds * 1000) : null;
-          await m.query(`UPDATE escalation_runs SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`, [run.id, now, actor.staffId]);
+          nextStepAt = policy.ackTimeoutSeconds
+            ? new Date(now.getTime() + policy.ackTimeoutSeconds * 1000)
+            : null;
+          await m.query(
+            `UPDATE escalation_runs SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`,
+            [run.id, now, actor.staffId],
+          );
           await this.cases.acknowledge(m, run.case_id);
           break;
         case 'snooze':
@@ -119,11 +156,21 @@ export class EscalationCommands {
           await this.cases.resolve(m, run.case_id, now);
           break;
       }
-      await m.query(`UPDATE escalation_runs SET state = $2, fence = $3, next_step_at = $4, updated_at = now() WHERE id = $1`, [run.id, decision.next, fence, nextStepAt]);
-      if (nextStepAt) await scheduleWakeUp(m, { id: run.id, fence, step: run.step, round: run.round }, nextStepAt);
-      const kind = command.kind === 'acknowledge' ? 'acknowledged' : command.kind === 'snooze' ? 'snoozed' : 'resolved';
+      await m.query(
+        `UPDATE escalation_runs SET state = $2, fence = $3, next_step_at = $4, updated_at = now() WHERE id = $1`,
+        [run.id, decision.next, fence, nextStepAt],
+      );
+      if (nextStepAt)
+        await scheduleWakeUp(m, { id: run.id, fence, step: run.step, round: run.round }, nextStepAt);
+      const kind =
+        command.kind === 'acknowledge' ? 'acknowledged' : command.kind === 'snooze' ? 'snoozed' : 'resolved';
       const details: Record<string, number> = command.kind === 'snooze' ? { seconds: command.seconds } : {};
-      await recordEvent(m, run.id, kind, { step: run.step, round: run.round, actorId: actor.staffId, details: { ...details, viaLink: viaLink ? 1 : 0 } });
+      await recordEvent(m, run.id, kind, {
+        step: run.step,
+        round: run.round,
+        actorId: actor.staffId,
+        details: { ...details, viaLink: viaLink ? 1 : 0 },
+      });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId: actor.staffId,
@@ -142,21 +189,43 @@ export class EscalationCommands {
    * on it (acknowledge, snooze, resolve, by link or not) requires being allowed to read the case,
    * so nobody can silence another team's alert.
    */
-  private async lockRun(m: EntityManager, runId: string, actor: Actor, act: boolean, lock: boolean): Promise<RunRow & { overdue_at: Date | null }> {
-    const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [runId])) as (RunRow & { overdue_at: Date | null })[];
+  private async lockRun(
+    m: EntityManager,
+    runId: string,
+    actor: Actor,
+    act: boolean,
+    lock: boolean,
+  ): Promise<RunRow & { overdue_at: Date | null }> {
+    const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [
+      runId,
+    ])) as (RunRow & { overdue_at: Date | null })[];
     // Not found and not allowed look the same, so run ids cannot be probed.
     if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     const run = rows[0];
     const teamIds = await this.staffTeams.teamIdsOf(m, actor.staffId);
     // The case's own routing (its team may have moved since the run started; an assignee sees it too).
     const access = await this.cases.access(m, run.case_id);
-    const routing = access ? { teamId: access.team_id, assigneeIds: access.assignee_id ? [access.assignee_id] : [] } : { teamId: run.team_id, assigneeIds: [] };
+    const routing = access
+      ? { teamId: access.team_id, assigneeIds: access.assignee_id ? [access.assignee_id] : [] }
+      : { teamId: run.team_id, assigneeIds: [] };
     const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds }, routing);
     if (visible) return run;
     const notified =
-      actor.role !== StaffRole.Admin && ((await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [run.id, actor.staffId])) as unknown[]).length > 0;
+      actor.role !== StaffRole.Admin &&
+      (
+        (await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [
+          run.id,
+          actor.staffId,
+        ])) as unknown[]
+      ).length > 0;
     if (!notified) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
-    if (act) throw new DomainError(ErrorCode.Forbidden, 'Acting on an escalation requires being allowed to read its case', [], EscalationReason.NotYourCase);
+    if (act)
+      throw new DomainError(
+        ErrorCode.Forbidden,
+        'Acting on an escalation requires being allowed to read its case',
+        [],
+        EscalationReason.NotYourCase,
+      );
     return run;
   }
 }

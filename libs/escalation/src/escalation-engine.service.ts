@@ -20,7 +20,13 @@ import {
   shortRefFromId,
   START_CURSOR,
 } from '@panah/domain';
-import { eachAloneIfBatchFails, enqueueInTransaction, escalationStepJobId, JobName, outboxRowValues } from '@panah/queue';
+import {
+  eachAloneIfBatchFails,
+  enqueueInTransaction,
+  escalationStepJobId,
+  JobName,
+  outboxRowValues,
+} from '@panah/queue';
 import { ackToken, ackTokenDigest } from './ack-links';
 import { CaseUpdateNotifier } from './case-update-notifier.service';
 import { loadDirectory } from './directory.repository';
@@ -54,7 +60,13 @@ interface PlannedEvent {
 
 /** What one advance of a run will write (see EscalationEngine.planAdvance). */
 interface PlannedAdvance {
-  position: { state: RunState; step: number; round: number; repeats: Record<string, number>; next_step_at: Date | null };
+  position: {
+    state: RunState;
+    step: number;
+    round: number;
+    repeats: Record<string, number>;
+    next_step_at: Date | null;
+  };
   /** Set when the advance passed a deadline. */
   overdueAt: Date | null;
   events: PlannedEvent[];
@@ -76,22 +88,39 @@ export async function recordEvent(
   m: EntityManager,
   runId: string,
   kind: string,
-  fields: { step?: number; round?: number; actorId?: string | null; details?: Record<string, number | string | null> } = {},
+  fields: {
+    step?: number;
+    round?: number;
+    actorId?: string | null;
+    details?: Record<string, number | string | null>;
+  } = {},
 ): Promise<void> {
-  await m.query(prepared(`INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`), [
-    runId,
-    kind,
-    fields.step ?? null,
-    fields.round ?? null,
-    fields.actorId ?? null,
-    JSON.stringify(fields.details ?? {}),
-  ]);
+  await m.query(
+    prepared(
+      `INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`,
+    ),
+    [
+      runId,
+      kind,
+      fields.step ?? null,
+      fields.round ?? null,
+      fields.actorId ?? null,
+      JSON.stringify(fields.details ?? {}),
+    ],
+  );
 }
 
 /** Schedules the run's pending wake-up through the outbox (relayed as a delayed BullMQ job). */
-export async function scheduleWakeUp(m: EntityManager, run: { id: string; fence: number; step: number; round: number }, at: Date): Promise<void> {
+export async function scheduleWakeUp(
+  m: EntityManager,
+  run: { id: string; fence: number; step: number; round: number },
+  at: Date,
+): Promise<void> {
   const payload = { runId: run.id, fence: run.fence, step: run.step, round: run.round };
-  await enqueueInTransaction(m, JobName.EscalationStep, payload, { jobId: escalationStepJobId(payload), notBefore: at });
+  await enqueueInTransaction(m, JobName.EscalationStep, payload, {
+    jobId: escalationStepJobId(payload),
+    notBefore: at,
+  });
 }
 
 /**
@@ -123,10 +152,15 @@ export class EscalationEngine {
    * a policy and team share one read of the directory, and the runs are written together. If
    * the batch fails as a whole, each case is tried on its own.
    */
-  async startForCases(caseIds: readonly string[], now = new Date()): Promise<Map<string, StartOutcome | Error>> {
+  async startForCases(
+    caseIds: readonly string[],
+    now = new Date(),
+  ): Promise<Map<string, StartOutcome | Error>> {
     return eachAloneIfBatchFails(caseIds, (ids) =>
       this.dataSource.transaction(async (m) => {
-        const results = new Map<string, StartOutcome | Error>(ids.map((id) => [id, new UnrecoverableError('case not found')]));
+        const results = new Map<string, StartOutcome | Error>(
+          ids.map((id) => [id, new UnrecoverableError('case not found')]),
+        );
         // The event is written in the transaction that writes the case, so a missing case is a bug.
         const cases = await this.cases.lockByIds(m, ids);
         const directories = new Map<string, Promise<DirectorySnapshot>>();
@@ -156,17 +190,25 @@ export class EscalationEngine {
   ): Promise<'started' | 'restarted' | 'resolved' | 'unacknowledged' | 'notified' | 'unchanged'> {
     return this.dataSource.transaction(async (m) => {
       const c = await this.lockCase(m, caseId);
-      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [caseId])) as RunRow[];
+      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [
+        caseId,
+      ])) as RunRow[];
       if (rows.length === 0) {
         if (c.state === 'resolved') return 'unchanged';
         // Under the case lock no run can have appeared since the SELECT above; if one did, retry.
-        if ((await this.insertRuns(m, [await this.planStart(m, c, now)])).size === 0) throw new Error('a run appeared for the case while it was locked');
+        if ((await this.insertRuns(m, [await this.planStart(m, c, now)])).size === 0)
+          throw new Error('a run appeared for the case while it was locked');
         return 'started';
       }
       const run = rows[0];
       if (run.state === 'resolved') return 'unchanged';
       if (c.state === 'resolved') {
-        await m.query(prepared(`UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`), [run.id, now]);
+        await m.query(
+          prepared(
+            `UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`,
+          ),
+          [run.id, now],
+        );
         await recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
         return 'resolved';
       }
@@ -174,31 +216,56 @@ export class EscalationEngine {
       if (decision.notifyAssignee) {
         // Recorded once per (case, version): a redelivered event tells nobody twice.
         const assigneeId = (await this.cases.access(m, caseId))?.assignee_id ?? null;
-        await this.caseUpdates.notifyAssignee(m, { caseId, event: 'signal', eventId: `${event.signal}:${event.version}` }, assigneeId);
+        await this.caseUpdates.notifyAssignee(
+          m,
+          { caseId, event: 'signal', eventId: `${event.signal}:${event.version}` },
+          assigneeId,
+        );
       }
       if (decision.unacknowledge) {
-        await m.query(prepared(`UPDATE escalation_runs SET acknowledged_by = NULL, acknowledged_at = NULL WHERE id = $1`), [run.id]);
+        await m.query(
+          prepared(`UPDATE escalation_runs SET acknowledged_by = NULL, acknowledged_at = NULL WHERE id = $1`),
+          [run.id],
+        );
         await this.cases.unacknowledge(m, caseId);
       }
       const severity = this.severityOf(c);
       if (compareSeverity(severity, run.severity) <= 0) {
         if (!decision.unacknowledge) return decision.notifyAssignee ? 'notified' : 'unchanged';
         // Unacknowledged: the first step runs again when the ack timeout passes without a new ack.
-        const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
+        const policy = await loadPolicyVersion(
+          m,
+          { policyId: run.policy_id, version: run.policy_version },
+          run.team_id,
+        );
         const cursor = restartCursor(this.cursorOf(run));
         const fence = run.fence + 1;
         const at = new Date(now.getTime() + (policy.ackTimeoutSeconds ?? 0) * 1000);
         await m.query(
-          prepared(`UPDATE escalation_runs SET state = 'active', step = $2, round = $3, repeats = $4, fence = $5, next_step_at = $6, updated_at = now() WHERE id = $1`),
+          prepared(
+            `UPDATE escalation_runs SET state = 'active', step = $2, round = $3, repeats = $4, fence = $5, next_step_at = $6, updated_at = now() WHERE id = $1`,
+          ),
           [run.id, cursor.step, cursor.round, JSON.stringify(cursor.repeats), fence, at],
         );
-        await recordEvent(m, run.id, 'unacknowledged', { step: cursor.step, round: cursor.round, details: { signal: event.signal, from: run.state } });
+        await recordEvent(m, run.id, 'unacknowledged', {
+          step: cursor.step,
+          round: cursor.round,
+          details: { signal: event.signal, from: run.state },
+        });
         await scheduleWakeUp(m, { id: run.id, fence, step: cursor.step, round: cursor.round }, at);
         return 'unacknowledged';
       }
       // Raised: the new severity's policy starts over, whatever state the run was in.
       const ref = await currentPolicyRef(m, c.policy_id);
-      const restarted: RunRow = { ...run, policy_id: ref.policyId, policy_version: ref.version, severity, team_id: c.team_id, state: 'active', fence: run.fence + 1 };
+      const restarted: RunRow = {
+        ...run,
+        policy_id: ref.policyId,
+        policy_version: ref.version,
+        severity,
+        team_id: c.team_id,
+        state: 'active',
+        fence: run.fence + 1,
+      };
       await recordEvent(m, run.id, 'restarted', { details: { from: run.severity, to: severity } });
       await this.advanceRun(m, restarted, restartCursor(this.cursorOf(run)), now, 'restart');
       return 'restarted';
@@ -206,12 +273,18 @@ export class EscalationEngine {
   }
 
   /** A step wake-up (from its delayed job or the sweeper). */
-  async executeDue(p: { runId: string; fence: number; step: number; round: number }, now = new Date()): Promise<StepOutcome> {
+  async executeDue(
+    p: { runId: string; fence: number; step: number; round: number },
+    now = new Date(),
+  ): Promise<StepOutcome> {
     return this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 FOR UPDATE`, [p.runId])) as RunRow[];
+      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 FOR UPDATE`, [
+        p.runId,
+      ])) as RunRow[];
       if (rows.length === 0) return 'missing';
       const run = rows[0];
-      if (run.fence !== p.fence || run.step !== p.step || run.round !== p.round || !run.next_step_at) return 'stale';
+      if (run.fence !== p.fence || run.step !== p.step || run.round !== p.round || !run.next_step_at)
+        return 'stale';
       const action = dueAction(run.state);
       if (action === 'nothing') return 'stale';
       if (run.next_step_at.getTime() > now.getTime() + 1_000) {
@@ -219,7 +292,10 @@ export class EscalationEngine {
         await scheduleWakeUp(m, run, run.next_step_at);
         return 'early';
       }
-      this.metrics.stepLateness.observe({ action }, Math.max(0, now.getTime() - run.next_step_at.getTime()) / 1000);
+      this.metrics.stepLateness.observe(
+        { action },
+        Math.max(0, now.getTime() - run.next_step_at.getTime()) / 1000,
+      );
       let cursor = this.cursorOf(run);
       if (action === 'reactivate') {
         cursor = restartCursor(cursor);
@@ -252,7 +328,12 @@ export class EscalationEngine {
    * A new run for the case and its first advance, planned but not written: the first step runs
    * at once, in the starting transaction (no hop through Redis before tier 1 is alerted).
    */
-  private async planStart(m: EntityManager, c: EscalatedCaseRow, now: Date, directories?: Map<string, Promise<DirectorySnapshot>>): Promise<NewRun> {
+  private async planStart(
+    m: EntityManager,
+    c: EscalatedCaseRow,
+    now: Date,
+    directories?: Map<string, Promise<DirectorySnapshot>>,
+  ): Promise<NewRun> {
     const ref = await currentPolicyRef(m, c.policy_id);
     const run: RunRow = {
       id: randomUUID(),
@@ -292,7 +373,15 @@ export class EscalationEngine {
       short_ref: run.short_ref,
       ...a.position,
       overdue_at: a.overdueAt,
-      events: [{ kind: 'started', step: null, round: null, details: { severity: run.severity, policyVersion: run.policy_version } }, ...a.events],
+      events: [
+        {
+          kind: 'started',
+          step: null,
+          round: null,
+          details: { severity: run.severity, policyVersion: run.policy_version },
+        },
+        ...a.events,
+      ],
       ...a.wakeUp,
     }));
     const rows = (await m.query(
@@ -318,12 +407,22 @@ export class EscalationEngine {
       [JSON.stringify(input)],
     )) as { id: string }[];
     const inserted = new Set(rows.map((r) => r.id));
-    await insertNotifications(m, starts.flatMap((s) => (inserted.has(s.run.id) ? s.advance.notifications : [])));
+    await insertNotifications(
+      m,
+      starts.flatMap((s) => (inserted.has(s.run.id) ? s.advance.notifications : [])),
+    );
     return inserted;
   }
 
   /** Runs `advance` from `cursor` on a run that exists, records its effects and schedules the next wake-up. */
-  private async advanceRun(m: EntityManager, run: RunRow, cursor: RunCursor, now: Date, action: string, dueAt: Date = now): Promise<void> {
+  private async advanceRun(
+    m: EntityManager,
+    run: RunRow,
+    cursor: RunCursor,
+    now: Date,
+    action: string,
+    dueAt: Date = now,
+  ): Promise<void> {
     const a = await this.planAdvance(m, run, cursor, now, action, dueAt);
     await insertNotifications(m, a.notifications);
     // The run's new position, its history and the next wake-up in one round trip.
@@ -377,7 +476,11 @@ export class EscalationEngine {
     /** Directories already read in this transaction at `now`, by policy version and team. */
     directories?: Map<string, Promise<DirectorySnapshot>>,
   ): Promise<PlannedAdvance> {
-    const policy = await loadPolicyVersion(m, { policyId: run.policy_id, version: run.policy_version }, run.team_id);
+    const policy = await loadPolicyVersion(
+      m,
+      { policyId: run.policy_id, version: run.policy_version },
+      run.team_id,
+    );
     const key = `${run.policy_id}/${run.policy_version}/${run.team_id ?? ''}`;
     let directory = directories?.get(key);
     if (!directory) {
@@ -400,17 +503,43 @@ export class EscalationEngine {
         linkDigest: ackTokenDigest(this.config.tokenKey, ackToken(this.config.tokenKey, run.id, e.staffId)),
       });
     }
-    events.push({ kind: 'step', step: cursor.step, round: cursor.round, details: { action, notified: notifications.length, latenessMs: Math.max(0, now.getTime() - dueAt.getTime()) } });
+    events.push({
+      kind: 'step',
+      step: cursor.step,
+      round: cursor.round,
+      details: {
+        action,
+        notified: notifications.length,
+        latenessMs: Math.max(0, now.getTime() - dueAt.getTime()),
+      },
+    });
     const next = result.next;
     if (!next) events.push({ kind: 'exhausted', step: cursor.step, round: cursor.round, details: {} });
-    const wakeUp = next ? { runId: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round } : null;
+    const wakeUp = next
+      ? { runId: run.id, fence: run.fence, step: next.cursor.step, round: next.cursor.round }
+      : null;
     const [jobName, payload, jobId, notBefore] = wakeUp
-      ? outboxRowValues(JobName.EscalationStep, wakeUp, { jobId: escalationStepJobId(wakeUp), notBefore: next?.dueAt })
+      ? outboxRowValues(JobName.EscalationStep, wakeUp, {
+          jobId: escalationStepJobId(wakeUp),
+          notBefore: next?.dueAt,
+        })
       : [null, null, null, null];
     return {
       position: next
-        ? { state: 'active', step: next.cursor.step, round: next.cursor.round, repeats: next.cursor.repeats, next_step_at: next.dueAt }
-        : { state: 'exhausted', step: cursor.step, round: cursor.round, repeats: cursor.repeats, next_step_at: null },
+        ? {
+            state: 'active',
+            step: next.cursor.step,
+            round: next.cursor.round,
+            repeats: next.cursor.repeats,
+            next_step_at: next.dueAt,
+          }
+        : {
+            state: 'exhausted',
+            step: cursor.step,
+            round: cursor.round,
+            repeats: cursor.repeats,
+            next_step_at: null,
+          },
       overdueAt: events.some((e) => e.kind === 'overdue') ? now : null,
       events,
       notifications,

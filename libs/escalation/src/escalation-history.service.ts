@@ -4,9 +4,30 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 /** A case's escalation as its timeline shows it: ids, channels and outcomes only. */
 export interface CaseEscalationHistory {
-  readonly run: { id: string; state: string; step: number; round: number; acknowledgedBy: string | null; acknowledgedAt: Date | null } | null;
-  readonly events: { at: Date; kind: string; step: number | null; round: number | null; actorId: string | null }[];
-  readonly notifications: { createdAt: Date; kind: string; recipientId: string; channel: string; status: string; deliveredAt: Date | null; eventKey: string | null }[];
+  readonly run: {
+    id: string;
+    state: string;
+    step: number;
+    round: number;
+    acknowledgedBy: string | null;
+    acknowledgedAt: Date | null;
+  } | null;
+  readonly events: {
+    at: Date;
+    kind: string;
+    step: number | null;
+    round: number | null;
+    actorId: string | null;
+  }[];
+  readonly notifications: {
+    createdAt: Date;
+    kind: string;
+    recipientId: string;
+    channel: string;
+    status: string;
+    deliveredAt: Date | null;
+    eventKey: string | null;
+  }[];
 }
 
 /**
@@ -21,7 +42,10 @@ export class EscalationHistory {
 
   /** The case's run, its events and every notification about the case (escalation and case updates), oldest first. */
   async forCase(m: EntityManager, caseId: string): Promise<CaseEscalationHistory> {
-    const runs = (await m.query(`SELECT id, state, step, round, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`, [caseId])) as {
+    const runs = (await m.query(
+      `SELECT id, state, step, round, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`,
+      [caseId],
+    )) as {
       id: string;
       state: string;
       step: number;
@@ -31,7 +55,10 @@ export class EscalationHistory {
     }[];
     const r = runs[0];
     const events = r
-      ? ((await m.query(`SELECT at, kind, step, round, actor_id FROM escalation_run_events WHERE run_id = $1 ORDER BY id LIMIT 2000`, [r.id])) as {
+      ? ((await m.query(
+          `SELECT at, kind, step, round, actor_id FROM escalation_run_events WHERE run_id = $1 ORDER BY id LIMIT 2000`,
+          [r.id],
+        )) as {
           at: Date;
           kind: string;
           step: number | null;
@@ -43,10 +70,33 @@ export class EscalationHistory {
       `SELECT created_at, kind, recipient_id, channel, status, delivered_at, event_key FROM escalation_notifications
         WHERE case_id = $1 OR ($2::uuid IS NOT NULL AND run_id = $2::uuid) ORDER BY created_at, id LIMIT 2000`,
       [caseId, r?.id ?? null],
-    )) as { created_at: Date; kind: string; recipient_id: string; channel: string; status: string; delivered_at: Date | null; event_key: string | null }[];
+    )) as {
+      created_at: Date;
+      kind: string;
+      recipient_id: string;
+      channel: string;
+      status: string;
+      delivered_at: Date | null;
+      event_key: string | null;
+    }[];
     return {
-      run: r ? { id: r.id, state: r.state, step: r.step, round: r.round, acknowledgedBy: r.acknowledged_by, acknowledgedAt: r.acknowledged_at } : null,
-      events: events.map((e) => ({ at: e.at, kind: e.kind, step: e.step, round: e.round, actorId: e.actor_id })),
+      run: r
+        ? {
+            id: r.id,
+            state: r.state,
+            step: r.step,
+            round: r.round,
+            acknowledgedBy: r.acknowledged_by,
+            acknowledgedAt: r.acknowledged_at,
+          }
+        : null,
+      events: events.map((e) => ({
+        at: e.at,
+        kind: e.kind,
+        step: e.step,
+        round: e.round,
+        actorId: e.actor_id,
+      })),
       notifications: notifications.map((n) => ({
         createdAt: n.created_at,
         kind: n.kind,

@@ -3,7 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { escalationStepJobId, JobName, jobOptions, notificationJobId, ProducerQueues, QueueName, withTimeout } from '@panah/queue';
+import {
+  escalationStepJobId,
+  JobName,
+  jobOptions,
+  notificationJobId,
+  ProducerQueues,
+  QueueName,
+  withTimeout,
+} from '@panah/queue';
 import { EscalationMetrics } from './escalation.metrics';
 
 export const LAST_SWEEP_KEY = 'escalation:last-sweep';
@@ -30,7 +38,11 @@ export class EscalationSweeper {
     const runs = await this.sweepRuns(graceMs);
     const notifications = await this.sweepNotifications(graceMs);
     // Cluster-wide heartbeat for readiness: any worker's sweep counts.
-    await withTimeout(this.queues.redis.set(`${this.config.redis.prefix}:${LAST_SWEEP_KEY}`, String(Date.now()), 'EX', 3_600), 2_000, 'Redis');
+    await withTimeout(
+      this.queues.redis.set(`${this.config.redis.prefix}:${LAST_SWEEP_KEY}`, String(Date.now()), 'EX', 3_600),
+      2_000,
+      'Redis',
+    );
     return { runs, notifications };
   }
 
@@ -65,7 +77,11 @@ export class EscalationSweeper {
     if (claimed.length === 0) return 0;
     const jobs = claimed.map((r) => {
       const data = { runId: r.id, fence: r.fence, step: r.step, round: r.round };
-      return { name: JobName.EscalationStep, data, opts: { ...jobOptions[JobName.EscalationStep], jobId: `${escalationStepJobId(data)}-s${r.sweeps}` } };
+      return {
+        name: JobName.EscalationStep,
+        data,
+        opts: { ...jobOptions[JobName.EscalationStep], jobId: `${escalationStepJobId(data)}-s${r.sweeps}` },
+      };
     });
     await withTimeout(queue.addBulk(jobs), 5_000, 'Redis');
     this.metrics.sweeps.inc({ kind: 'run' }, claimed.length);
@@ -83,7 +99,9 @@ export class EscalationSweeper {
     if (candidates.length === 0) return 0;
     const queue = this.queues.get(QueueName.Notify);
     // A `sending` row past its lease has no live job by definition; a pending one may just be queued.
-    const lost = await this.lostOnes(queue, candidates, (n) => (n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)]));
+    const lost = await this.lostOnes(queue, candidates, (n) =>
+      n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)],
+    );
     if (lost.length === 0) return 0;
     const [claimed] = (await this.dataSource.query(
       `UPDATE escalation_notifications n SET next_attempt_at = now() + make_interval(secs => $2::float / 1000)
@@ -98,7 +116,10 @@ export class EscalationSweeper {
       return {
         name: JobName.NotificationDeliver,
         data: { notificationId: n.id, attempt },
-        opts: { ...jobOptions[JobName.NotificationDeliver], jobId: `${notificationJobId(n.id, attempt)}-s${n.stamp}` },
+        opts: {
+          ...jobOptions[JobName.NotificationDeliver],
+          jobId: `${notificationJobId(n.id, attempt)}-s${n.stamp}`,
+        },
       };
     });
     await withTimeout(queue.addBulk(jobs), 5_000, 'Redis');
@@ -107,10 +128,18 @@ export class EscalationSweeper {
   }
 
   /** The candidates none of whose job ids is still waiting, delayed or running in Redis. */
-  private async lostOnes<T>(queue: Queue, candidates: readonly T[], jobIds: (c: T) => string[]): Promise<T[]> {
+  private async lostOnes<T>(
+    queue: Queue,
+    candidates: readonly T[],
+    jobIds: (c: T) => string[],
+  ): Promise<T[]> {
     const alive = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
     const states = await withTimeout(
-      Promise.all(candidates.map(async (c) => (await Promise.all(jobIds(c).map((id) => queue.getJobState(id)))).some((st) => alive.has(st)))),
+      Promise.all(
+        candidates.map(async (c) =>
+          (await Promise.all(jobIds(c).map((id) => queue.getJobState(id)))).some((st) => alive.has(st)),
+        ),
+      ),
       5_000,
       'Redis',
     );
@@ -119,7 +148,11 @@ export class EscalationSweeper {
 
   /** Milliseconds since any worker last completed a sweep; null if never (or Redis lost it). */
   async sinceLastSweep(): Promise<number | null> {
-    const v = await withTimeout(this.queues.redis.get(`${this.config.redis.prefix}:${LAST_SWEEP_KEY}`), 1_000, 'Redis');
+    const v = await withTimeout(
+      this.queues.redis.get(`${this.config.redis.prefix}:${LAST_SWEEP_KEY}`),
+      1_000,
+      'Redis',
+    );
     return v ? Date.now() - Number(v) : null;
   }
 }

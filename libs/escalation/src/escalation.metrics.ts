@@ -44,7 +44,9 @@ export class EscalationMetrics implements OnModuleInit {
       registers: [this.metrics.registry],
       async collect() {
         const rows = (await dataSource
-          .query(`SELECT count(*)::int AS n FROM escalation_runs WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - interval '5 seconds'`)
+          .query(
+            `SELECT count(*)::int AS n FROM escalation_runs WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - interval '5 seconds'`,
+          )
           .catch(() => [{ n: -1 }])) as { n: number }[];
         this.set(rows[0].n);
       },

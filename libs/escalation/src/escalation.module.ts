@@ -20,9 +20,41 @@ import { CaseUpdatesModule } from './case-updates.module';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
-  imports: [AuditModule, CasesModule, CaseUpdatesModule, NotifyModule, ObservabilityModule, ProducerQueuesModule],
+  imports: [
+    AuditModule,
+    CasesModule,
+    CaseUpdatesModule,
+    NotifyModule,
+    ObservabilityModule,
+    ProducerQueuesModule,
+  ],
   // StaffRepository and StaffTeamRepository are identity's: who is active, in which team.
-  providers: [StaffRepository, StaffTeamRepository, EscalationMetrics, EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, CaseEventSweepRepository, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory],
-  exports: [EscalationEngine, NotificationDelivery, EscalationSweeper, CaseEventSweeper, EscalationCommands, EscalationPolicies, ContactMethods, OnCallSchedules, EscalationHistory, EscalationMetrics],
+  providers: [
+    StaffRepository,
+    StaffTeamRepository,
+    EscalationMetrics,
+    EscalationEngine,
+    NotificationDelivery,
+    EscalationSweeper,
+    CaseEventSweeper,
+    CaseEventSweepRepository,
+    EscalationCommands,
+    EscalationPolicies,
+    ContactMethods,
+    OnCallSchedules,
+    EscalationHistory,
+  ],
+  exports: [
+    EscalationEngine,
+    NotificationDelivery,
+    EscalationSweeper,
+    CaseEventSweeper,
+    EscalationCommands,
+    EscalationPolicies,
+    ContactMethods,
+    OnCallSchedules,
+    EscalationHistory,
+    EscalationMetrics,
+  ],
 })
 export class EscalationModule {}

@@ -2,8 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { type AlertSeverity, isAlertSeverity, type NotificationKind, notificationMessage, shortRefFromId } from '@panah/domain';
-import { afterFailure, ChannelError, type ChannelKind, CHANNEL_KINDS, ContactCipher, NotificationChannels } from '@panah/notify';
+import {
+  type AlertSeverity,
+  isAlertSeverity,
+  type NotificationKind,
+  notificationMessage,
+  shortRefFromId,
+} from '@panah/domain';
+import {
+  afterFailure,
+  ChannelError,
+  type ChannelKind,
+  CHANNEL_KINDS,
+  ContactCipher,
+  NotificationChannels,
+} from '@panah/notify';
 import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
 import { ackLink, ackToken, caseLink } from './ack-links';
 import { EscalationMetrics } from './escalation.metrics';
@@ -69,7 +82,10 @@ export class NotificationDelivery {
     const claimed = rows[0] ?? null;
     if (!claimed) return 'stale';
     const started = new Date();
-    if (claimed.kind === 'escalation' && (claimed.run_state === 'acknowledged' || claimed.run_state === 'resolved')) {
+    if (
+      claimed.kind === 'escalation' &&
+      (claimed.run_state === 'acknowledged' || claimed.run_state === 'resolved')
+    ) {
       // Someone already acted: an alert now would only be noise at 3 a.m. (A case update asks
       // nobody to act and is meant for exactly those who did, so it is delivered regardless.)
       await this.finish(claimed, started, 'cancelled', null);
@@ -78,15 +94,22 @@ export class NotificationDelivery {
     let error: ChannelError | null = null;
     try {
       if (!claimed.detail_ciphertext) throw new ChannelError('contact_method_removed', true);
-      if (!(CHANNEL_KINDS as readonly string[]).includes(claimed.channel)) throw new ChannelError('unknown_channel', true);
+      if (!(CHANNEL_KINDS as readonly string[]).includes(claimed.channel))
+        throw new ChannelError('unknown_channel', true);
       const detail = await this.cipher.decrypt(claimed.method_ref, claimed.detail_ciphertext).catch(() => {
         throw new ChannelError('contact_undecryptable', true);
       });
       const { subject, text } = notificationMessage(claimed.kind, this.facts(claimed));
-      await this.channels.get(claimed.channel as ChannelKind).send(detail, { id: claimed.id, attempt, subject, text });
+      await this.channels
+        .get(claimed.channel as ChannelKind)
+        .send(detail, { id: claimed.id, attempt, subject, text });
     } catch (e) {
       error = e instanceof ChannelError ? e : new ChannelError('internal', false);
-      if (!(e instanceof ChannelError)) this.logger.error({ notificationId: claimed.id, err: e instanceof Error ? e.name : 'unknown' }, 'delivery raised an unexpected error');
+      if (!(e instanceof ChannelError))
+        this.logger.error(
+          { notificationId: claimed.id, err: e instanceof Error ? e.name : 'unknown' },
+          'delivery raised an unexpected error',
+        );
     }
     return this.finish(claimed, started, error ? 'failed' : 'delivered', error);
   }
@@ -101,13 +124,26 @@ export class NotificationDelivery {
     switch (n.kind) {
       case 'escalation':
         if (n.run_id === null) throw new ChannelError('no_run', true);
-        return { severity: severityOf(n.run_severity), shortRef, link: ackLink(this.config.publicUrl, ackToken(this.config.tokenKey, n.run_id, n.recipient_id)) };
+        return {
+          severity: severityOf(n.run_severity),
+          shortRef,
+          link: ackLink(this.config.publicUrl, ackToken(this.config.tokenKey, n.run_id, n.recipient_id)),
+        };
       case 'case_update':
-        return { severity: severityOf(n.case_severity), shortRef, link: caseLink(this.config.publicUrl, n.case_id) };
+        return {
+          severity: severityOf(n.case_severity),
+          shortRef,
+          link: caseLink(this.config.publicUrl, n.case_id),
+        };
     }
   }
 
-  private async finish(n: Claimed, started: Date, result: 'delivered' | 'failed' | 'cancelled', error: ChannelError | null): Promise<DeliveryOutcome> {
+  private async finish(
+    n: Claimed,
+    started: Date,
+    result: 'delivered' | 'failed' | 'cancelled',
+    error: ChannelError | null,
+  ): Promise<DeliveryOutcome> {
     if (result !== 'failed' && n.attempts === 1) {
       // The common case in one statement: the outcome and its attempt record together.
       await this.dataSource.query(
@@ -125,23 +161,51 @@ export class NotificationDelivery {
       if (result === 'delivered' || result === 'cancelled') {
         outcome = result;
         await m.query(
-          prepared(`UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1`),
+          prepared(
+            `UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1`,
+          ),
           [n.id, result],
         );
       } else {
-        this.metrics.notificationFailures.inc({ channel: n.channel, outcome: error?.permanent ? 'permanent' : 'transient' });
-        const decision = afterFailure(n.attempts, error?.permanent ?? false, this.config.notify.maxAttempts, this.config.notify.retryBaseMs);
+        this.metrics.notificationFailures.inc({
+          channel: n.channel,
+          outcome: error?.permanent ? 'permanent' : 'transient',
+        });
+        const decision = afterFailure(
+          n.attempts,
+          error?.permanent ?? false,
+          this.config.notify.maxAttempts,
+          this.config.notify.retryBaseMs,
+        );
         if (decision.kind === 'retry') {
           outcome = 'retry';
           const at = new Date(Date.now() + decision.delayMs);
-          await m.query(prepared(`UPDATE escalation_notifications SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1`), [n.id, at, error?.code ?? 'unknown']);
-          await enqueueInTransaction(m, JobName.NotificationDeliver, { notificationId: n.id, attempt: n.attempts + 1 }, { jobId: notificationJobId(n.id, n.attempts + 1), notBefore: at });
+          await m.query(
+            prepared(
+              `UPDATE escalation_notifications SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1`,
+            ),
+            [n.id, at, error?.code ?? 'unknown'],
+          );
+          await enqueueInTransaction(
+            m,
+            JobName.NotificationDeliver,
+            { notificationId: n.id, attempt: n.attempts + 1 },
+            { jobId: notificationJobId(n.id, n.attempts + 1), notBefore: at },
+          );
         } else {
-          await m.query(prepared(`UPDATE escalation_notifications SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = $2 WHERE id = $1`), [n.id, error?.code ?? 'unknown']);
+          await m.query(
+            prepared(
+              `UPDATE escalation_notifications SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = $2 WHERE id = $1`,
+            ),
+            [n.id, error?.code ?? 'unknown'],
+          );
           outcome = (await this.fallBack(m, n)) ? 'fallback' : 'exhausted';
           if (outcome === 'exhausted') {
             this.metrics.notificationFailures.inc({ channel: n.channel, outcome: 'exhausted' });
-            this.logger.error({ runId: n.run_id, notificationId: n.id, step: n.step, round: n.round }, 'every contact method of a recipient failed');
+            this.logger.error(
+              { runId: n.run_id, notificationId: n.id, step: n.step, round: n.round },
+              'every contact method of a recipient failed',
+            );
           }
         }
       }
@@ -156,7 +220,14 @@ export class NotificationDelivery {
       await m.query(
         prepared(`INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
          VALUES ($1, $2, $3, $4, now(), $5, $6) ON CONFLICT (notification_id, attempt) DO NOTHING`),
-        [n.id, n.attempts, n.channel, started, result === 'failed' ? (outcome === 'retry' ? 'retry' : 'failed') : result, error?.code ?? null],
+        [
+          n.id,
+          n.attempts,
+          n.channel,
+          started,
+          result === 'failed' ? (outcome === 'retry' ? 'retry' : 'failed') : result,
+          error?.code ?? null,
+        ],
       );
       return outcome;
     });
@@ -165,31 +236,50 @@ export class NotificationDelivery {
   /** The recipient's next enabled contact method after this one, as a new notification about the same thing. */
   private async fallBack(m: EntityManager, n: Claimed): Promise<boolean> {
     const methods = (await m.query(
-      prepared(`SELECT id, channel FROM contact_methods WHERE staff_id = $1 AND enabled ORDER BY priority, created_at, id`),
+      prepared(
+        `SELECT id, channel FROM contact_methods WHERE staff_id = $1 AND enabled ORDER BY priority, created_at, id`,
+      ),
       [n.recipient_id],
     )) as { id: string; channel: string }[];
     const about = aboutOf(n);
     const tried = (await (about.kind === 'escalation'
-      ? m.query(prepared(`SELECT method_ref FROM escalation_notifications WHERE run_id = $1 AND step = $2 AND round = $3 AND recipient_id = $4`), [
-          about.runId,
-          about.step,
-          about.round,
-          n.recipient_id,
-        ])
-      : m.query(prepared(`SELECT method_ref FROM escalation_notifications WHERE case_id = $1 AND event_key = $2 AND recipient_id = $3`), [about.caseId, about.eventKey, n.recipient_id]))) as {
+      ? m.query(
+          prepared(
+            `SELECT method_ref FROM escalation_notifications WHERE run_id = $1 AND step = $2 AND round = $3 AND recipient_id = $4`,
+          ),
+          [about.runId, about.step, about.round, n.recipient_id],
+        )
+      : m.query(
+          prepared(
+            `SELECT method_ref FROM escalation_notifications WHERE case_id = $1 AND event_key = $2 AND recipient_id = $3`,
+          ),
+          [about.caseId, about.eventKey, n.recipient_id],
+        ))) as {
       method_ref: string;
     }[];
     const used = new Set(tried.map((t) => t.method_ref));
     const next = methods.find((x) => !used.has(x.id));
     if (!next) return false;
-    await insertNotification(m, { about, recipientId: n.recipient_id, contact: { methodId: next.id, channel: next.channel }, fallbackOf: n.id });
+    await insertNotification(m, {
+      about,
+      recipientId: n.recipient_id,
+      contact: { methodId: next.id, channel: next.channel },
+      fallbackOf: n.id,
+    });
     return true;
   }
 }
 
 function aboutOf(n: Claimed): NotificationAbout {
   // The table's check constraint guarantees these fields for each kind.
-  if (n.kind === 'escalation') return { kind: 'escalation', caseId: n.case_id, runId: n.run_id as string, step: n.step as number, round: n.round as number };
+  if (n.kind === 'escalation')
+    return {
+      kind: 'escalation',
+      caseId: n.case_id,
+      runId: n.run_id as string,
+      step: n.step as number,
+      round: n.round as number,
+    };
   return { kind: 'case_update', caseId: n.case_id, runId: n.run_id, eventKey: n.event_key as string };
 }
 

@@ -8,8 +8,19 @@ import { prepared } from '@panah/db';
  * method): a step of an escalation run, or an event on a case (`<event>:<id>`).
  */
 export type NotificationAbout =
-  | { readonly kind: 'escalation'; readonly caseId: string; readonly runId: string; readonly step: number; readonly round: number }
-  | { readonly kind: 'case_update'; readonly caseId: string; readonly runId: string | null; readonly eventKey: string };
+  | {
+      readonly kind: 'escalation';
+      readonly caseId: string;
+      readonly runId: string;
+      readonly step: number;
+      readonly round: number;
+    }
+  | {
+      readonly kind: 'case_update';
+      readonly caseId: string;
+      readonly runId: string | null;
+      readonly eventKey: string;
+    };
 
 export interface NewNotification {
   readonly about: NotificationAbout;
@@ -33,12 +44,21 @@ export interface NotificationToInsert extends NewNotification {
  * method are NotificationDelivery's. Returns the ids of the notifications written now that will be
  * delivered (not those already recorded, nor those without a contact method).
  */
-export async function insertNotifications(m: EntityManager, list: readonly NotificationToInsert[]): Promise<string[]> {
+export async function insertNotifications(
+  m: EntityManager,
+  list: readonly NotificationToInsert[],
+): Promise<string[]> {
   if (list.length === 0) return [];
   const input = list.map((n, ord) => {
     const id = randomUUID();
     const a = n.about;
-    const delivery = n.contact ? outboxRowValues(JobName.NotificationDeliver, { notificationId: id, attempt: 1 }, { jobId: notificationJobId(id, 1) }) : null;
+    const delivery = n.contact
+      ? outboxRowValues(
+          JobName.NotificationDeliver,
+          { notificationId: id, attempt: 1 },
+          { jobId: notificationJobId(id, 1) },
+        )
+      : null;
     return {
       ord,
       id,

@@ -4,7 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { StaffRepository } from '@panah/identity';
-import { DomainError, ErrorCode, type FieldProblem, isTimeZone, onCallAt, StaffRole, validationError } from '@panah/domain';
+import {
+  DomainError,
+  ErrorCode,
+  type FieldProblem,
+  isTimeZone,
+  onCallAt,
+  StaffRole,
+  validationError,
+} from '@panah/domain';
 
 /** Who changes a schedule: an admin, or a supervisor of that team. */
 export interface OnCallActor {
@@ -34,10 +42,12 @@ export class OnCallSchedules {
    * so they are never the one alerted). Refused before anything is written.
    */
   private async mayManage(m: EntityManager, teamId: string, actor: OnCallActor): Promise<void> {
-    if (!(await this.staff.existingTeamIds(m, [teamId])).has(teamId)) throw new DomainError(ErrorCode.NotFound, 'No such team');
+    if (!(await this.staff.existingTeamIds(m, [teamId])).has(teamId))
+      throw new DomainError(ErrorCode.NotFound, 'No such team');
     if (actor.role === StaffRole.Admin) return;
     // Not a member: the team's schedule is none of their business, and its existence is not confirmed.
-    if (!(await this.staff.isMemberOf(m, actor.staffId, teamId))) throw new DomainError(ErrorCode.NotFound, 'No such team');
+    if (!(await this.staff.isMemberOf(m, actor.staffId, teamId)))
+      throw new DomainError(ErrorCode.NotFound, 'No such team');
   }
 
   /** The ids among `staffIds` that are active, non-admin members of the team. */
@@ -48,46 +58,84 @@ export class OnCallSchedules {
   async set(teamId: string, input: ScheduleInput, actor: OnCallActor): Promise<{ id: string }> {
     const actorId = actor.staffId;
     const problems: FieldProblem[] = [];
-    if (!isTimeZone(input.timeZone)) problems.push({ path: 'timeZone', message: 'must be an IANA time zone' });
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(input.handoffTime)) problems.push({ path: 'handoffTime', message: 'must be HH:mm' });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.rotationStart) || Number.isNaN(Date.parse(input.rotationStart))) problems.push({ path: 'rotationStart', message: 'must be yyyy-MM-dd' });
+    if (!isTimeZone(input.timeZone))
+      problems.push({ path: 'timeZone', message: 'must be an IANA time zone' });
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(input.handoffTime))
+      problems.push({ path: 'handoffTime', message: 'must be HH:mm' });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.rotationStart) || Number.isNaN(Date.parse(input.rotationStart)))
+      problems.push({ path: 'rotationStart', message: 'must be yyyy-MM-dd' });
     if (problems.length > 0) throw validationError(problems);
     return this.dataSource.transaction(async (m) => {
       await this.mayManage(m, teamId, actor);
       const ok = await this.eligible(m, teamId, input.members);
       const bad = input.members.map((id, i) => ({ id, i })).filter((x) => !ok.has(x.id));
-      if (bad.length > 0) throw validationError(bad.map((b) => ({ path: `members[${b.i}]`, message: 'is not an active member of the team (admins are never on call)' })));
+      if (bad.length > 0)
+        throw validationError(
+          bad.map((b) => ({
+            path: `members[${b.i}]`,
+            message: 'is not an active member of the team (admins are never on call)',
+          })),
+        );
       const rows = (await m.query(
         `INSERT INTO oncall_schedules (id, team_id, time_zone, handoff_time, rotation_start, members) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (team_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, handoff_time = EXCLUDED.handoff_time,
            rotation_start = EXCLUDED.rotation_start, members = EXCLUDED.members, updated_at = now() RETURNING id`,
         [randomUUID(), teamId, input.timeZone, input.handoffTime, input.rotationStart, input.members],
       )) as { id: string }[];
-      await this.audit.append(m, { actorType: 'staff', actorId, action: 'oncall.schedule_set', targetType: 'team', targetId: teamId, details: { members: input.members.length } });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId,
+        action: 'oncall.schedule_set',
+        targetType: 'team',
+        targetId: teamId,
+        details: { members: input.members.length },
+      });
       return { id: rows[0].id };
     });
   }
 
-  async addOverride(teamId: string, input: { staffId: string; startsAt: Date; endsAt: Date }, actor: OnCallActor): Promise<{ id: string }> {
+  async addOverride(
+    teamId: string,
+    input: { staffId: string; startsAt: Date; endsAt: Date },
+    actor: OnCallActor,
+  ): Promise<{ id: string }> {
     const actorId = actor.staffId;
-    if (!(input.endsAt > input.startsAt)) throw validationError([{ path: 'endsAt', message: 'must be after startsAt' }]);
+    if (!(input.endsAt > input.startsAt))
+      throw validationError([{ path: 'endsAt', message: 'must be after startsAt' }]);
     return this.dataSource.transaction(async (m) => {
       await this.mayManage(m, teamId, actor);
-      const s = (await m.query(`SELECT id FROM oncall_schedules WHERE team_id = $1`, [teamId])) as { id: string }[];
+      const s = (await m.query(`SELECT id FROM oncall_schedules WHERE team_id = $1`, [teamId])) as {
+        id: string;
+      }[];
       if (s.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
       if (!(await this.eligible(m, teamId, [input.staffId])).has(input.staffId)) {
-        throw validationError([{ path: 'staffId', message: 'is not an active member of the team (admins are never on call)' }]);
+        throw validationError([
+          { path: 'staffId', message: 'is not an active member of the team (admins are never on call)' },
+        ]);
       }
       const id = randomUUID();
-      await m.query(`INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`, [id, s[0].id, input.staffId, input.startsAt, input.endsAt]);
-      await this.audit.append(m, { actorType: 'staff', actorId, action: 'oncall.override_added', targetType: 'team', targetId: teamId, details: { overrideId: id } });
+      await m.query(
+        `INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
+        [id, s[0].id, input.staffId, input.startsAt, input.endsAt],
+      );
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId,
+        action: 'oncall.override_added',
+        targetType: 'team',
+        targetId: teamId,
+        details: { overrideId: id },
+      });
       return { id };
     });
   }
 
   /** Who is on call for the team at `at`. */
   async whoIsOnCall(teamId: string, at: Date): Promise<string | null> {
-    const rows = (await this.dataSource.query(`SELECT id, time_zone, handoff_time, rotation_start, members FROM oncall_schedules WHERE team_id = $1`, [teamId])) as {
+    const rows = (await this.dataSource.query(
+      `SELECT id, time_zone, handoff_time, rotation_start, members FROM oncall_schedules WHERE team_id = $1`,
+      [teamId],
+    )) as {
       id: string;
       time_zone: string;
       handoff_time: string;
@@ -95,7 +143,10 @@ export class OnCallSchedules {
       members: string[];
     }[];
     if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
-    const overrides = (await this.dataSource.query(`SELECT staff_id, starts_at, ends_at, created_at FROM oncall_overrides WHERE schedule_id = $1 AND ends_at > $2`, [rows[0].id, at])) as {
+    const overrides = (await this.dataSource.query(
+      `SELECT staff_id, starts_at, ends_at, created_at FROM oncall_overrides WHERE schedule_id = $1 AND ends_at > $2`,
+      [rows[0].id, at],
+    )) as {
       staff_id: string;
       starts_at: Date;
       ends_at: Date;
@@ -108,7 +159,12 @@ export class OnCallSchedules {
         handoffTime: r.handoff_time,
         rotationStart: r.rotation_start,
         members: r.members,
-        overrides: overrides.map((o) => ({ staffId: o.staff_id, startsAt: o.starts_at, endsAt: o.ends_at, createdAt: o.created_at })),
+        overrides: overrides.map((o) => ({
+          staffId: o.staff_id,
+          startsAt: o.starts_at,
+          endsAt: o.ends_at,
+          createdAt: o.created_at,
+        })),
       },
       at,
     );

@@ -33,12 +33,19 @@ export interface PolicyRef {
 
 const cache = new Map<string, PolicyDefinition>();
 
-export async function loadPolicyVersion(manager: EntityManager, ref: PolicyRef, teamId: string | null): Promise<PolicyDefinition> {
+export async function loadPolicyVersion(
+  manager: EntityManager,
+  ref: PolicyRef,
+  teamId: string | null,
+): Promise<PolicyDefinition> {
   if (ref.policyId === FALLBACK_POLICY_ID) return fallbackPolicy(teamId);
   const key = `${ref.policyId}/${ref.version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const rows = (await manager.query(prepared(`SELECT definition FROM escalation_policy_versions WHERE policy_id = $1 AND version = $2`), [ref.policyId, ref.version])) as {
+  const rows = (await manager.query(
+    prepared(`SELECT definition FROM escalation_policy_versions WHERE policy_id = $1 AND version = $2`),
+    [ref.policyId, ref.version],
+  )) as {
     definition: unknown;
   }[];
   if (rows.length === 0) return fallbackPolicy(teamId);
@@ -52,6 +59,11 @@ export async function loadPolicyVersion(manager: EntityManager, ref: PolicyRef, 
 /** The version a new run of `policyId` snapshots: the current one, or the fallback. */
 export async function currentPolicyRef(manager: EntityManager, policyId: string | null): Promise<PolicyRef> {
   if (!policyId) return { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
-  const rows = (await manager.query(prepared(`SELECT current_version FROM escalation_policies WHERE id = $1`), [policyId])) as { current_version: number }[];
-  return rows.length > 0 ? { policyId, version: rows[0].current_version } : { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
+  const rows = (await manager.query(
+    prepared(`SELECT current_version FROM escalation_policies WHERE id = $1`),
+    [policyId],
+  )) as { current_version: number }[];
+  return rows.length > 0
+    ? { policyId, version: rows[0].current_version }
+    : { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
 }

@@ -23,8 +23,22 @@ import { Teams } from './teams.service';
     StaffAdmin,
     Invitations,
     Teams,
-    { provide: TotpSecretBox, inject: [PANAH_CONFIG], useFactory: (config: PanahConfig) => new TotpSecretBox(config.dataKeys) },
+    {
+      provide: TotpSecretBox,
+      inject: [PANAH_CONFIG],
+      useFactory: (config: PanahConfig) => new TotpSecretBox(config.dataKeys),
+    },
   ],
-  exports: [StaffSessions, StaffLogin, StaffRegistration, StaffProfile, StaffAdmin, Invitations, Teams, StaffStore, AuditModule],
+  exports: [
+    StaffSessions,
+    StaffLogin,
+    StaffRegistration,
+    StaffProfile,
+    StaffAdmin,
+    Invitations,
+    Teams,
+    StaffStore,
+    AuditModule,
+  ],
 })
 export class IdentityModule {}

@@ -6,10 +6,21 @@
 export { IdentityModule } from './identity.module';
 export { StaffSessions, type NewSession } from './staff-sessions.service';
 export { StaffLogin, type LoginInput, type LoginResult, type PreloginResult } from './staff-login.service';
-export { StaffRegistration, type RegistrationInput, type RegistrationResult } from './staff-registration.service';
+export {
+  StaffRegistration,
+  type RegistrationInput,
+  type RegistrationResult,
+} from './staff-registration.service';
 export { StaffProfile, type OwnProfile } from './staff-profile.service';
 export { StaffAdmin, type StatusAction } from './staff-admin.service';
-export { Invitations, createSetupLinks, bootstrapState, type CreatedInvitation, type InvitationView, type SetupLinks } from './invitations.service';
+export {
+  Invitations,
+  createSetupLinks,
+  bootstrapState,
+  type CreatedInvitation,
+  type InvitationView,
+  type SetupLinks,
+} from './invitations.service';
 export { Teams, type TeamView, type TeamInput } from './teams.service';
 export { StaffStore, type StaffView } from './staff-store.repository';
 export { TotpSecretBox } from './secret-box';

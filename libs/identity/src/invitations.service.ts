@@ -71,11 +71,15 @@ export class Invitations {
     return this.ds.transaction(async (m) => {
       const missing = await this.store.missingTeams(m, teamIds);
       if (missing.length > 0) {
-        throw validationError(missing.map((id) => ({ path: `teamIds[${input.teamIds.indexOf(id)}]`, message: 'no such team' })));
+        throw validationError(
+          missing.map((id) => ({ path: `teamIds[${input.teamIds.indexOf(id)}]`, message: 'no such team' })),
+        );
       }
       const token = newToken(TokenKind.Invitation);
       const id = randomUUID();
-      const expiresAt = new Date(Date.now() + (input.expiresInHours ?? INVITATION_DEFAULT_TTL_HOURS) * 3_600_000);
+      const expiresAt = new Date(
+        Date.now() + (input.expiresInHours ?? INVITATION_DEFAULT_TTL_HOURS) * 3_600_000,
+      );
       await m.getRepository(StaffInvitation).insert({
         id,
         kind: 'invitation',
@@ -113,12 +117,26 @@ export class Invitations {
 
   async revoke(actorId: string, id: string): Promise<void> {
     await this.ds.transaction(async (m) => {
-      const inv = await m.getRepository(StaffInvitation).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const inv = await m
+        .getRepository(StaffInvitation)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!inv) throw new DomainError(ErrorCode.NotFound, 'No such invitation');
-      if (inv.usedAt) throw new DomainError(ErrorCode.Conflict, 'The invitation has already been used', [], IdentityReason.InvitationUsed);
+      if (inv.usedAt)
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'The invitation has already been used',
+          [],
+          IdentityReason.InvitationUsed,
+        );
       if (inv.revokedAt) return;
       await m.query(`UPDATE staff_invitations SET revoked_at = now() WHERE id = $1`, [id]);
-      await this.audit.append(m, { actorType: 'staff', actorId, action: AuditAction.InvitationRevoked, targetType: 'invitation', targetId: id });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId,
+        action: AuditAction.InvitationRevoked,
+        targetType: 'invitation',
+        targetId: id,
+      });
     });
   }
 }
@@ -191,7 +209,9 @@ export async function createSetupLinks(
  * Where bootstrap stands, for `panah setup`: whether an active admin exists, and the founding
  * admins' setup links still usable (issued, unused, unrevoked, unexpired).
  */
-export async function bootstrapState(ds: DataSource): Promise<{ activeAdmin: boolean; pendingLinks: number; pendingUntil: Date | null }> {
+export async function bootstrapState(
+  ds: DataSource,
+): Promise<{ activeAdmin: boolean; pendingLinks: number; pendingUntil: Date | null }> {
   const activeAdmin = await new StaffStore().activeAdminExists(ds.manager);
   const rows = (await ds.query(
     `SELECT count(*)::int AS n, max(expires_at) AS until FROM staff_invitations

@@ -27,7 +27,13 @@ describe('TOTP secrets at rest', () => {
 
   it('opens values sealed under a retired key after rotation', () => {
     const sealed = box.seal('staff-a', 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
-    const rotated = new TotpSecretBox({ current: 'k2', keys: new Map([['k1', k1], ['k2', key()]]) });
+    const rotated = new TotpSecretBox({
+      current: 'k2',
+      keys: new Map([
+        ['k1', k1],
+        ['k2', key()],
+      ]),
+    });
     expect(rotated.open('staff-a', sealed)).toBe('JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP');
   });
 });
@@ -38,9 +44,15 @@ describe('TOTP codes', () => {
     const now = new Date(1_800_000_000_000);
     const step = Math.floor(now.getTime() / 30_000);
     expect(await matchTotp(secret, await totpCodeAt(secret, now), now)).toBe(step);
-    expect(await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() + 30_000)), now)).toBe(step + 1);
-    expect(await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() - 30_000)), now)).toBe(step - 1);
-    expect(await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() + 90_000)), now)).toBeNull();
+    expect(await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() + 30_000)), now)).toBe(
+      step + 1,
+    );
+    expect(await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() - 30_000)), now)).toBe(
+      step - 1,
+    );
+    expect(
+      await matchTotp(secret, await totpCodeAt(secret, new Date(now.getTime() + 90_000)), now),
+    ).toBeNull();
   });
 
   it('treat malformed codes and secrets as a mismatch, never a throw', async () => {
@@ -55,6 +67,8 @@ describe('recovery codes', () => {
     expect(new Set(codes).size).toBe(10);
     expect(codes[0]).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     const tk = key();
-    expect(recoveryCodeDigest(codes[0].toLowerCase().replace(/-/g, ' '), tk)).toBe(recoveryCodeDigest(codes[0], tk));
+    expect(recoveryCodeDigest(codes[0].toLowerCase().replace(/-/g, ' '), tk)).toBe(
+      recoveryCodeDigest(codes[0], tk),
+    );
   });
 });

@@ -23,7 +23,9 @@ export class TotpSecretBox {
 
   seal(staffId: string, secret: string): string {
     const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv('chacha20-poly1305', this.key(this.current), nonce, { authTagLength: TAG_BYTES });
+    const cipher = createCipheriv('chacha20-poly1305', this.key(this.current), nonce, {
+      authTagLength: TAG_BYTES,
+    });
     cipher.setAAD(ad(staffId), { plaintextLength: Buffer.byteLength(secret, 'utf8') });
     const ct = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return `v1.${this.current}.${nonce.toString('base64url')}.${ct.toString('base64url')}`;
@@ -32,14 +34,20 @@ export class TotpSecretBox {
   /** Throws on a malformed, foreign or tampered value (never returns a wrong secret). */
   open(staffId: string, stored: string): string {
     const [v, keyId, nonceB64, ctB64, ...rest] = stored.split('.');
-    if (v !== 'v1' || rest.length > 0 || !KEY_ID.test(keyId ?? '') || !nonceB64 || !ctB64) throw new Error('malformed sealed secret');
+    if (v !== 'v1' || rest.length > 0 || !KEY_ID.test(keyId ?? '') || !nonceB64 || !ctB64)
+      throw new Error('malformed sealed secret');
     const nonce = Buffer.from(nonceB64, 'base64url');
     const blob = Buffer.from(ctB64, 'base64url');
     if (nonce.length !== NONCE_BYTES || blob.length < TAG_BYTES) throw new Error('malformed sealed secret');
-    const decipher = createDecipheriv('chacha20-poly1305', this.key(keyId), nonce, { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv('chacha20-poly1305', this.key(keyId), nonce, {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(ad(staffId), { plaintextLength: blob.length - TAG_BYTES });
     decipher.setAuthTag(blob.subarray(blob.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(blob.subarray(0, blob.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(blob.subarray(0, blob.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   }
 
   private key(id: string): Buffer {

@@ -36,12 +36,24 @@ export class StaffAdmin {
   ) {}
 
   async list(status?: StaffStatus): Promise<StaffView[]> {
-    const rows = await this.ds.getRepository(Staff).find({ where: status ? { status } : {}, order: { createdAt: 'ASC' }, take: 1000 });
-    const memberships = (await this.ds.query(`SELECT staff_id, team_id FROM staff_teams WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`, [
+    const rows = await this.ds
+      .getRepository(Staff)
+      .find({ where: status ? { status } : {}, order: { createdAt: 'ASC' }, take: 1000 });
+    const memberships = (await this.ds.query(
+      `SELECT staff_id, team_id FROM staff_teams WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`,
+      [rows.map((r) => r.id)],
+    )) as { staff_id: string; team_id: string }[];
+    const pending = await this.store.pendingTeamIdsOf(
+      this.ds.manager,
       rows.map((r) => r.id),
-    ])) as { staff_id: string; team_id: string }[];
-    const pending = await this.store.pendingTeamIdsOf(this.ds.manager, rows.map((r) => r.id));
-    return rows.map((r) => staffView(r, memberships.filter((x) => x.staff_id === r.id).map((x) => x.team_id), pending.get(r.id) ?? []));
+    );
+    return rows.map((r) =>
+      staffView(
+        r,
+        memberships.filter((x) => x.staff_id === r.id).map((x) => x.team_id),
+        pending.get(r.id) ?? [],
+      ),
+    );
   }
 
   async get(id: string): Promise<StaffView> {
@@ -51,7 +63,11 @@ export class StaffAdmin {
   }
 
   private async viewOf(m: EntityManager, staff: Staff): Promise<StaffView> {
-    return staffView(staff, await this.store.teamIdsOf(m, staff.id), (await this.store.pendingTeamIdsOf(m, [staff.id])).get(staff.id) ?? []);
+    return staffView(
+      staff,
+      await this.store.teamIdsOf(m, staff.id),
+      (await this.store.pendingTeamIdsOf(m, [staff.id])).get(staff.id) ?? [],
+    );
   }
 
   /**
@@ -60,21 +76,40 @@ export class StaffAdmin {
    * the account is locked out from the next request on. Offboarding also wipes the sign-in
    * credentials, so the account can never sign in again even if someone reversed its status.
    */
-  async changeStatus(actor: { id: string; role: StaffRole }, targetId: string, action: StatusAction): Promise<StaffView> {
+  async changeStatus(
+    actor: { id: string; role: StaffRole },
+    targetId: string,
+    action: StatusAction,
+  ): Promise<StaffView> {
     return this.ds.transaction(async (m) => {
       const target = await this.lockOr404(m, targetId);
-      const decision = decideAccountAction(action, actor, { id: target.id, status: target.status as StaffStatus, invitedBy: target.invitedBy });
+      const decision = decideAccountAction(action, actor, {
+        id: target.id,
+        status: target.status as StaffStatus,
+        invitedBy: target.invitedBy,
+      });
       if (!decision.ok) {
-        throw new DomainError(decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict, decision.message, [], decision.reason);
+        throw new DomainError(
+          decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
+          decision.message,
+          [],
+          decision.reason,
+        );
       }
       const now = new Date();
-      const patch: Partial<Staff> = { status: decision.next, statusChangedBy: actor.id, statusChangedAt: now };
+      const patch: Partial<Staff> = {
+        status: decision.next,
+        statusChangedBy: actor.id,
+        statusChangedAt: now,
+      };
       if (action === 'approve') Object.assign(patch, { approvedBy: actor.id, approvedAt: now });
       if (action === 'offboard') Object.assign(patch, { authKeyHash: null, totpSecret: null });
       await m.getRepository(Staff).update({ id: target.id }, patch);
       let sessionsEnded = 0;
-      if (action === 'suspend' || action === 'offboard') sessionsEnded = await this.sessions.revokeAllFor(m, target.id, action, now);
-      if (action === 'offboard') await m.query(`DELETE FROM staff_recovery_codes WHERE staff_id = $1`, [target.id]);
+      if (action === 'suspend' || action === 'offboard')
+        sessionsEnded = await this.sessions.revokeAllFor(m, target.id, action, now);
+      if (action === 'offboard')
+        await m.query(`DELETE FROM staff_recovery_codes WHERE staff_id = $1`, [target.id]);
       await this.audit.append(m, {
         actorType: 'staff',
         actorId: actor.id,
@@ -87,12 +122,25 @@ export class StaffAdmin {
     });
   }
 
-  async changeRole(actor: { id: string; role: StaffRole }, targetId: string, role: StaffRole): Promise<StaffView> {
+  async changeRole(
+    actor: { id: string; role: StaffRole },
+    targetId: string,
+    role: StaffRole,
+  ): Promise<StaffView> {
     return this.ds.transaction(async (m) => {
       const target = await this.lockOr404(m, targetId);
-      const decision = decideAccountAction('change_role', actor, { id: target.id, status: target.status as StaffStatus, invitedBy: target.invitedBy });
+      const decision = decideAccountAction('change_role', actor, {
+        id: target.id,
+        status: target.status as StaffStatus,
+        invitedBy: target.invitedBy,
+      });
       if (!decision.ok) {
-        throw new DomainError(decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict, decision.message, [], decision.reason);
+        throw new DomainError(
+          decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
+          decision.message,
+          [],
+          decision.reason,
+        );
       }
       if (target.role !== role) {
         await m.getRepository(Staff).update({ id: target.id }, { role });
@@ -115,45 +163,99 @@ export class StaffAdmin {
    * a removal takes effect at once and ends every session of the person, so nothing they loaded
    * under the old membership stays usable. Teams not listed that were pending are withdrawn.
    */
-  async changeTeams(actor: { id: string; role: StaffRole }, targetId: string, teamIds: readonly string[]): Promise<StaffView> {
+  async changeTeams(
+    actor: { id: string; role: StaffRole },
+    targetId: string,
+    teamIds: readonly string[],
+  ): Promise<StaffView> {
     return this.ds.transaction(async (m) => {
       const target = await this.lockOr404(m, targetId);
       this.allowed('change_teams', actor, target);
       const unique = [...new Set(teamIds)];
       const missing = await this.store.missingTeams(m, unique);
-      if (missing.length > 0) throw validationError(missing.map((id) => ({ path: `teamIds[${teamIds.indexOf(id)}]`, message: 'no such team' })));
+      if (missing.length > 0)
+        throw validationError(
+          missing.map((id) => ({ path: `teamIds[${teamIds.indexOf(id)}]`, message: 'no such team' })),
+        );
       const before = await this.store.teamIdsOf(m, target.id);
-      const removed = await this.store.removeTeams(m, target.id, before.filter((t) => !unique.includes(t)));
-      const requested = await this.store.requestTeams(m, target.id, unique.filter((t) => !before.includes(t)), actor.id);
-      const sessionsEnded = removed.length > 0 ? await this.sessions.revokeAllFor(m, target.id, 'team_removed') : 0;
+      const removed = await this.store.removeTeams(
+        m,
+        target.id,
+        before.filter((t) => !unique.includes(t)),
+      );
+      const requested = await this.store.requestTeams(
+        m,
+        target.id,
+        unique.filter((t) => !before.includes(t)),
+        actor.id,
+      );
+      const sessionsEnded =
+        removed.length > 0 ? await this.sessions.revokeAllFor(m, target.id, 'team_removed') : 0;
       // One entry per membership change: each names its team, however many change at once.
-      const changes = [...requested.map((teamId) => ({ teamId, change: 'requested' })), ...removed.map((teamId) => ({ teamId, change: 'removed', sessionsEnded }))];
+      const changes = [
+        ...requested.map((teamId) => ({ teamId, change: 'requested' })),
+        ...removed.map((teamId) => ({ teamId, change: 'removed', sessionsEnded })),
+      ];
       for (const details of changes) {
-        await this.audit.append(m, { actorType: 'staff', actorId: actor.id, action: AuditAction.StaffTeamsChanged, targetType: 'staff', targetId: target.id, details });
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId: actor.id,
+          action: AuditAction.StaffTeamsChanged,
+          targetType: 'staff',
+          targetId: target.id,
+          details,
+        });
       }
       return this.viewOf(m, target);
     });
   }
 
   /** A second admin (not the one who asked, not the person themselves) grants a pending membership. */
-  async approveTeam(actor: { id: string; role: StaffRole }, targetId: string, teamId: string): Promise<StaffView> {
+  async approveTeam(
+    actor: { id: string; role: StaffRole },
+    targetId: string,
+    teamId: string,
+  ): Promise<StaffView> {
     return this.ds.transaction(async (m) => {
       const target = await this.lockOr404(m, targetId);
       this.allowed('change_teams', actor, target);
       const requestedBy = await this.store.takeTeamRequest(m, target.id, teamId);
-      if (requestedBy === null) throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
+      if (requestedBy === null)
+        throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
       if (requestedBy === actor.id) {
-        throw new DomainError(ErrorCode.Forbidden, 'The admin who asked for this membership cannot approve it; a different admin must', [], IdentityReason.SecondAdminRequired);
+        throw new DomainError(
+          ErrorCode.Forbidden,
+          'The admin who asked for this membership cannot approve it; a different admin must',
+          [],
+          IdentityReason.SecondAdminRequired,
+        );
       }
       await this.store.addTeam(m, target.id, teamId);
-      await this.audit.append(m, { actorType: 'staff', actorId: actor.id, action: AuditAction.StaffTeamsChanged, targetType: 'staff', targetId: target.id, details: { teamId, change: 'added', requestedBy } });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: actor.id,
+        action: AuditAction.StaffTeamsChanged,
+        targetType: 'staff',
+        targetId: target.id,
+        details: { teamId, change: 'added', requestedBy },
+      });
       return this.viewOf(m, target);
     });
   }
 
   private allowed(action: AccountAction, actor: { id: string; role: StaffRole }, target: Staff): void {
-    const decision = decideAccountAction(action, actor, { id: target.id, status: target.status as StaffStatus, invitedBy: target.invitedBy });
-    if (!decision.ok) throw new DomainError(decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict, decision.message, [], decision.reason);
+    const decision = decideAccountAction(action, actor, {
+      id: target.id,
+      status: target.status as StaffStatus,
+      invitedBy: target.invitedBy,
+    });
+    if (!decision.ok)
+      throw new DomainError(
+        decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
+        decision.message,
+        [],
+        decision.reason,
+      );
   }
 
   private async lockOr404(m: EntityManager, id: string): Promise<Staff> {

@@ -26,14 +26,24 @@ interface Row {
 const SELECT = `SELECT s.id, s.label, s.role, s.status, s.box_pk, s.sign_pk,
                        ARRAY(SELECT team_id FROM staff_teams st WHERE st.staff_id = s.id ORDER BY team_id)::text[] AS team_ids
                   FROM staff s`;
-const rowOf = (r: Row): StaffKeyRow => ({ staffId: r.id, label: r.label, role: r.role, status: r.status, boxPk: r.box_pk, signPk: r.sign_pk, teamIds: r.team_ids ?? [] });
+const rowOf = (r: Row): StaffKeyRow => ({
+  staffId: r.id,
+  label: r.label,
+  role: r.role,
+  status: r.status,
+  boxPk: r.box_pk,
+  signPk: r.sign_pk,
+  teamIds: r.team_ids ?? [],
+});
 
 /** Staff public keys and team membership, read by case work (identity owns `staff` and `staff_teams`). */
 @Injectable()
 export class StaffKeysRepository {
   async byIds(m: EntityManager, staffIds: readonly string[]): Promise<StaffKeyRow[]> {
     if (staffIds.length === 0) return [];
-    const rows = (await m.query(`${SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`, [[...new Set(staffIds)]])) as Row[];
+    const rows = (await m.query(`${SELECT} WHERE s.id = ANY($1::uuid[]) ORDER BY s.created_at, s.id`, [
+      [...new Set(staffIds)],
+    ])) as Row[];
     return rows.map(rowOf);
   }
 
@@ -49,7 +59,9 @@ export class StaffKeysRepository {
 
   /** Every active supervisor and caseworker (what the organisation may list as `staff` in the directory). */
   async activeCaseStaff(m: EntityManager): Promise<StaffKeyRow[]> {
-    const rows = (await m.query(`${SELECT} WHERE s.status = 'active' AND s.role <> 'admin' ORDER BY s.created_at, s.id`)) as Row[];
+    const rows = (await m.query(
+      `${SELECT} WHERE s.status = 'active' AND s.role <> 'admin' ORDER BY s.created_at, s.id`,
+    )) as Row[];
     return rows.map(rowOf);
   }
 

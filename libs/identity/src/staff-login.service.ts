@@ -3,7 +3,15 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { cryptoReady, hashAuthKey, STAFF_KDF_SALT_BYTES, STAFF_PWHASH_MEM, STAFF_PWHASH_OPS, toB64u, verifyAuthKeyHash } from '@panah/crypto';
+import {
+  cryptoReady,
+  hashAuthKey,
+  STAFF_KDF_SALT_BYTES,
+  STAFF_PWHASH_MEM,
+  STAFF_PWHASH_OPS,
+  toB64u,
+  verifyAuthKeyHash,
+} from '@panah/crypto';
 import { Staff } from '@panah/db';
 import {
   AuditAction,
@@ -93,7 +101,10 @@ export class StaffLogin implements OnModuleInit {
       staff?.kdfSalt ??
       toB64u(
         new Uint8Array(
-          createHmac('sha256', Buffer.from(this.config.tokenKey, 'base64url')).update(`prelogin-salt\n${login}`).digest().subarray(0, STAFF_KDF_SALT_BYTES),
+          createHmac('sha256', Buffer.from(this.config.tokenKey, 'base64url'))
+            .update(`prelogin-salt\n${login}`)
+            .digest()
+            .subarray(0, STAFF_KDF_SALT_BYTES),
         ),
       );
     return { kdfSalt: salt, opslimit: STAFF_PWHASH_OPS, memlimit: STAFF_PWHASH_MEM, alg: 'argon2id13' };
@@ -106,14 +117,26 @@ export class StaffLogin implements OnModuleInit {
       this.limiter.hit(SOURCE_RULE, input.sourceKey),
     ]);
     if (!account.allowed || !source.allowed) {
-      throw new DomainError(ErrorCode.RateLimited, 'Too many sign-in attempts; try again later', [], IdentityReason.LoginRateLimited);
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Too many sign-in attempts; try again later',
+        [],
+        IdentityReason.LoginRateLimited,
+      );
     }
     const authKey = b64uField(input.authKey, 32, 'authKey');
     const staff = await this.store.findByLogin(this.ds.manager, input.login);
-    const keyOk = verifyAuthKeyHash(staff?.authKeyHash ?? this.dummyHash, authKey) && Boolean(staff?.authKeyHash);
+    const keyOk =
+      verifyAuthKeyHash(staff?.authKeyHash ?? this.dummyHash, authKey) && Boolean(staff?.authKeyHash);
     const factor = await this.checkSecondFactor(staff, input);
 
-    let failure: FailureReason | null = !staff ? 'unknown_login' : !keyOk ? 'wrong_key' : factor.ok ? null : factor.reason;
+    let failure: FailureReason | null = !staff
+      ? 'unknown_login'
+      : !keyOk
+        ? 'wrong_key'
+        : factor.ok
+          ? null
+          : factor.reason;
     if (!failure && staff && !canSignIn(staff.status as StaffStatus)) failure = 'not_active';
     if (!failure && staff && factor.ok) {
       const result = await this.ds.transaction(async (m) => {
@@ -136,7 +159,13 @@ export class StaffLogin implements OnModuleInit {
       });
       if (result) {
         await this.limiter.reset(ACCOUNT_RULE, accountKey);
-        return { token: result.token, sessionId: result.sessionId, staffId: staff.id, role: staff.role as StaffRole, expiresAt: result.expiresAt };
+        return {
+          token: result.token,
+          sessionId: result.sessionId,
+          staffId: staff.id,
+          role: staff.role as StaffRole,
+          expiresAt: result.expiresAt,
+        };
       }
       failure = 'replayed_code';
     }
@@ -154,7 +183,11 @@ export class StaffLogin implements OnModuleInit {
     if (input.recoveryCode !== undefined) {
       const digest = recoveryCodeDigest(input.recoveryCode, this.config.tokenKey);
       // The lookup runs for unknown logins too (with an id that matches nothing): same work.
-      const found = await this.store.hasUnusedRecoveryCode(this.ds.manager, staff?.id ?? randomUUID(), digest);
+      const found = await this.store.hasUnusedRecoveryCode(
+        this.ds.manager,
+        staff?.id ?? randomUUID(),
+        digest,
+      );
       return found && staff ? { ok: true, kind: 'recovery', digest } : { ok: false, reason: 'wrong_code' };
     }
     let secret = this.dummyTotpSecret;
@@ -168,7 +201,8 @@ export class StaffLogin implements OnModuleInit {
     }
     const step = await matchTotp(secret, input.totpCode ?? '');
     if (step === null || !staff?.totpSecret) return { ok: false, reason: 'wrong_code' };
-    if (!totpStepAcceptable(step, staff.totpLastStep === null ? null : Number(staff.totpLastStep))) return { ok: false, reason: 'replayed_code' };
+    if (!totpStepAcceptable(step, staff.totpLastStep === null ? null : Number(staff.totpLastStep)))
+      return { ok: false, reason: 'replayed_code' };
     return { ok: true, kind: 'totp', step };
   }
 

@@ -49,7 +49,13 @@ export class StaffProfile {
   async logout(staffId: string, sessionId: string): Promise<void> {
     await this.ds.transaction(async (m) => {
       await this.sessions.revoke(m, sessionId, 'logout');
-      await this.audit.append(m, { actorType: 'staff', actorId: staffId, action: AuditAction.LoggedOut, targetType: 'session', targetId: sessionId });
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: staffId,
+        action: AuditAction.LoggedOut,
+        targetType: 'session',
+        targetId: sessionId,
+      });
     });
   }
 }

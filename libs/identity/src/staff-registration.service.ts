@@ -62,7 +62,12 @@ export class StaffRegistration {
   async register(input: RegistrationInput): Promise<RegistrationResult> {
     const kind = tokenKind(input.invitationToken);
     if (kind !== TokenKind.Invitation && kind !== TokenKind.Setup) {
-      throw new DomainError(ErrorCode.Unauthenticated, 'The invitation is not valid', [], IdentityReason.InvitationInvalid);
+      throw new DomainError(
+        ErrorCode.Unauthenticated,
+        'The invitation is not valid',
+        [],
+        IdentityReason.InvitationInvalid,
+      );
     }
     // Shape checks first, so nothing below can fail half-way on bad input.
     b64uField(input.kdfSalt, 16, 'kdfSalt');
@@ -87,15 +92,24 @@ export class StaffRegistration {
       return await this.ds.transaction(async (m) => {
         if (kind === TokenKind.Setup) await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
         const now = new Date();
-        const inv = await this.store.lockInvitationByDigest(m, tokenDigest(input.invitationToken, this.config.tokenKey));
+        const inv = await this.store.lockInvitationByDigest(
+          m,
+          tokenDigest(input.invitationToken, this.config.tokenKey),
+        );
         const usable = invitationUsability(inv && { ...inv, kind: inv.kind as InvitationKind }, now);
         if (!usable.usable || !inv) {
           const reason = usable.usable ? IdentityReason.InvitationInvalid : usable.reason;
-          const code = !usable.usable && usable.kind === 'conflict' ? ErrorCode.Conflict : ErrorCode.Unauthenticated;
+          const code =
+            !usable.usable && usable.kind === 'conflict' ? ErrorCode.Conflict : ErrorCode.Unauthenticated;
           throw new DomainError(code, invitationMessage(reason), [], reason);
         }
         if ((inv.kind === 'setup') !== (kind === TokenKind.Setup)) {
-          throw new DomainError(ErrorCode.Unauthenticated, 'The invitation is not valid', [], IdentityReason.InvitationInvalid);
+          throw new DomainError(
+            ErrorCode.Unauthenticated,
+            'The invitation is not valid',
+            [],
+            IdentityReason.InvitationInvalid,
+          );
         }
         await this.assertFree(m, input);
         const status = initialStatusFor(inv.kind as InvitationKind);
@@ -104,15 +118,34 @@ export class StaffRegistration {
           `INSERT INTO staff (id, login, label, role, status, kdf_salt, auth_key_hash, box_pk, sign_pk, protected_secret,
                               totp_secret, totp_last_step, invited_by, invitation_id, status_changed_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-          [input.staffId, input.login, inv.label, role, status, input.kdfSalt, authKeyHash, input.boxPk, input.signPk,
-            input.protectedSecret, sealedTotp, step, inv.createdBy, inv.id, now],
+          [
+            input.staffId,
+            input.login,
+            inv.label,
+            role,
+            status,
+            input.kdfSalt,
+            authKeyHash,
+            input.boxPk,
+            input.signPk,
+            input.protectedSecret,
+            sealedTotp,
+            step,
+            inv.createdBy,
+            inv.id,
+            now,
+          ],
         );
         const teamIds = await this.store.setTeams(m, input.staffId, inv.teamIds);
         await m.query(
           `INSERT INTO staff_recovery_codes (id, staff_id, code_digest) SELECT gen_random_uuid(), $1, unnest($2::text[])`,
           [input.staffId, recoveryCodes.map((c) => recoveryCodeDigest(c, this.config.tokenKey))],
         );
-        await m.query(`UPDATE staff_invitations SET used_at = $2, used_by = $3 WHERE id = $1`, [inv.id, now, input.staffId]);
+        await m.query(`UPDATE staff_invitations SET used_at = $2, used_by = $3 WHERE id = $1`, [
+          inv.id,
+          now,
+          input.staffId,
+        ]);
         await this.audit.append(m, {
           actorType: 'staff',
           actorId: input.staffId,
@@ -134,13 +167,19 @@ export class StaffRegistration {
     if (await this.store.findById(m, input.staffId)) problems.push({ path: 'staffId', message: 'is taken' });
     if (problems.length > 0) {
       const reason = problems[0].path === 'login' ? IdentityReason.LoginTaken : IdentityReason.IdTaken;
-      throw new DomainError(ErrorCode.Conflict, `The ${problems.map((p) => p.path).join(' and ')} is taken`, problems, reason);
+      throw new DomainError(
+        ErrorCode.Conflict,
+        `The ${problems.map((p) => p.path).join(' and ')} is taken`,
+        problems,
+        reason,
+      );
     }
   }
 }
 
 function invitationMessage(reason: IdentityReason): string {
-  if (reason === IdentityReason.InvitationExpired) return 'The invitation has expired; ask an admin for a new one';
+  if (reason === IdentityReason.InvitationExpired)
+    return 'The invitation has expired; ask an admin for a new one';
   if (reason === IdentityReason.InvitationUsed) return 'The invitation has already been used';
   return 'The invitation is not valid';
 }

@@ -32,10 +32,16 @@ export class StaffSessions {
     const token = newToken(TokenKind.StaffSession);
     const sessionId = randomUUID();
     await manager.query(
-      prepared(`INSERT INTO staff_sessions (id, staff_id, token_digest, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)`),
+      prepared(
+        `INSERT INTO staff_sessions (id, staff_id, token_digest, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)`,
+      ),
       [sessionId, staffId, tokenDigest(token, this.config.tokenKey), now],
     );
-    return { sessionId, token, expiresAt: sessionExpiresAt({ createdAt: now, lastSeenAt: now, revokedAt: null }) };
+    return {
+      sessionId,
+      token,
+      expiresAt: sessionExpiresAt({ createdAt: now, lastSeenAt: now, revokedAt: null }),
+    };
   }
 
   /** The principal of a live session of an active account, else null. Never throws on bad input. */
@@ -45,24 +51,51 @@ export class StaffSessions {
          FROM staff_sessions s JOIN staff st ON st.id = s.staff_id
         WHERE s.token_digest = $1`),
       [tokenDigest(token, this.config.tokenKey)],
-    )) as { id: string; staff_id: string; created_at: Date; last_seen_at: Date; revoked_at: Date | null; role: StaffRole; status: StaffStatus }[];
+    )) as {
+      id: string;
+      staff_id: string;
+      created_at: Date;
+      last_seen_at: Date;
+      revoked_at: Date | null;
+      role: StaffRole;
+      status: StaffStatus;
+    }[];
     const s = rows[0];
     if (!s || !canSignIn(s.status)) return null;
-    if (sessionState({ createdAt: s.created_at, lastSeenAt: s.last_seen_at, revokedAt: s.revoked_at }, now) !== 'live') return null;
+    if (
+      sessionState({ createdAt: s.created_at, lastSeenAt: s.last_seen_at, revokedAt: s.revoked_at }, now) !==
+      'live'
+    )
+      return null;
     if (now.getTime() - s.last_seen_at.getTime() > TOUCH_AFTER_MS) {
-      await this.ds.query(prepared(`UPDATE staff_sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`), [s.id, now]);
+      await this.ds.query(
+        prepared(`UPDATE staff_sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2`),
+        [s.id, now],
+      );
     }
     return { kind: 'staff', staffId: s.staff_id, role: s.role, sessionId: s.id };
   }
 
   async revoke(manager: EntityManager, sessionId: string, reason: string, now = new Date()): Promise<void> {
-    await manager.query(prepared(`UPDATE staff_sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`), [sessionId, now, reason]);
+    await manager.query(
+      prepared(
+        `UPDATE staff_sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
+      ),
+      [sessionId, now, reason],
+    );
   }
 
   /** Ends every session of an account at once (suspension, offboarding). */
-  async revokeAllFor(manager: EntityManager, staffId: string, reason: string, now = new Date()): Promise<number> {
+  async revokeAllFor(
+    manager: EntityManager,
+    staffId: string,
+    reason: string,
+    now = new Date(),
+  ): Promise<number> {
     const result = (await manager.query(
-      prepared(`UPDATE staff_sessions SET revoked_at = $2, revoke_reason = $3 WHERE staff_id = $1 AND revoked_at IS NULL`),
+      prepared(
+        `UPDATE staff_sessions SET revoked_at = $2, revoke_reason = $3 WHERE staff_id = $1 AND revoked_at IS NULL`,
+      ),
       [staffId, now, reason],
     )) as [unknown, number];
     return result[1];

@@ -54,7 +54,9 @@ export class StaffStore {
   }
 
   async teamIdsOf(m: EntityManager, staffId: string): Promise<string[]> {
-    const rows = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id`, [staffId])) as { team_id: string }[];
+    const rows = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id`, [
+      staffId,
+    ])) as { team_id: string }[];
     return rows.map((r) => r.team_id);
   }
 
@@ -68,15 +70,18 @@ export class StaffStore {
   /** Ends the given memberships at once; returns the team ids that were removed. */
   async removeTeams(m: EntityManager, staffId: string, teamIds: readonly string[]): Promise<string[]> {
     if (teamIds.length === 0) return [];
-    const rows = (await m.query(`DELETE FROM staff_teams WHERE staff_id = $1 AND team_id = ANY($2::uuid[]) RETURNING team_id`, [staffId, [...teamIds]])) as [
-      { team_id: string }[],
-      number,
-    ];
+    const rows = (await m.query(
+      `DELETE FROM staff_teams WHERE staff_id = $1 AND team_id = ANY($2::uuid[]) RETURNING team_id`,
+      [staffId, [...teamIds]],
+    )) as [{ team_id: string }[], number];
     return rows[0].map((r) => r.team_id).sort();
   }
 
   async pendingTeamIdsOf(m: EntityManager, staffIds: readonly string[]): Promise<Map<string, string[]>> {
-    const rows = (await m.query(`SELECT staff_id, team_id FROM staff_team_requests WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`, [[...staffIds]])) as {
+    const rows = (await m.query(
+      `SELECT staff_id, team_id FROM staff_team_requests WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`,
+      [[...staffIds]],
+    )) as {
       staff_id: string;
       team_id: string;
     }[];
@@ -90,8 +95,16 @@ export class StaffStore {
    * are recorded as asked for by `requestedBy` (an existing request keeps its requester).
    * Returns the ids newly requested.
    */
-  async requestTeams(m: EntityManager, staffId: string, teamIds: readonly string[], requestedBy: string): Promise<string[]> {
-    await m.query(`DELETE FROM staff_team_requests WHERE staff_id = $1 AND NOT (team_id = ANY($2::uuid[]))`, [staffId, [...teamIds]]);
+  async requestTeams(
+    m: EntityManager,
+    staffId: string,
+    teamIds: readonly string[],
+    requestedBy: string,
+  ): Promise<string[]> {
+    await m.query(`DELETE FROM staff_team_requests WHERE staff_id = $1 AND NOT (team_id = ANY($2::uuid[]))`, [
+      staffId,
+      [...teamIds],
+    ]);
     const rows = (await m.query(
       `INSERT INTO staff_team_requests (staff_id, team_id, requested_by) SELECT $1, id, $3 FROM teams WHERE id = ANY($2::uuid[])
        ON CONFLICT (staff_id, team_id) DO NOTHING RETURNING team_id`,
@@ -102,15 +115,18 @@ export class StaffStore {
 
   /** Takes a pending request out (to grant it); returns who asked for it, or null if none. */
   async takeTeamRequest(m: EntityManager, staffId: string, teamId: string): Promise<string | null> {
-    const rows = (await m.query(`DELETE FROM staff_team_requests WHERE staff_id = $1 AND team_id = $2 RETURNING requested_by`, [staffId, teamId])) as [
-      { requested_by: string }[],
-      number,
-    ];
+    const rows = (await m.query(
+      `DELETE FROM staff_team_requests WHERE staff_id = $1 AND team_id = $2 RETURNING requested_by`,
+      [staffId, teamId],
+    )) as [{ requested_by: string }[], number];
     return rows[0][0]?.requested_by ?? null;
   }
 
   async addTeam(m: EntityManager, staffId: string, teamId: string): Promise<void> {
-    await m.query(`INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [staffId, teamId]);
+    await m.query(`INSERT INTO staff_teams (staff_id, team_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      staffId,
+      teamId,
+    ]);
   }
 
   /** Replaces memberships with the given teams that exist; returns the ids actually set. */
@@ -125,13 +141,21 @@ export class StaffStore {
 
   async missingTeams(m: EntityManager, teamIds: readonly string[]): Promise<string[]> {
     if (teamIds.length === 0) return [];
-    const found = await m.getRepository(Team).createQueryBuilder('t').select('t.id', 'id').where('t.id = ANY(:ids)', { ids: [...teamIds] }).getRawMany<{ id: string }>();
+    const found = await m
+      .getRepository(Team)
+      .createQueryBuilder('t')
+      .select('t.id', 'id')
+      .where('t.id = ANY(:ids)', { ids: [...teamIds] })
+      .getRawMany<{ id: string }>();
     const have = new Set(found.map((f) => f.id));
     return teamIds.filter((id) => !have.has(id));
   }
 
   async activeAdminExists(m: EntityManager): Promise<boolean> {
-    const rows = (await m.query(`SELECT 1 FROM staff WHERE role = $1 AND status = $2 LIMIT 1`, [StaffRole.Admin, StaffStatus.Active])) as unknown[];
+    const rows = (await m.query(`SELECT 1 FROM staff WHERE role = $1 AND status = $2 LIMIT 1`, [
+      StaffRole.Admin,
+      StaffStatus.Active,
+    ])) as unknown[];
     return rows.length > 0;
   }
 
@@ -165,6 +189,8 @@ export class StaffStore {
   }
 
   lockInvitationByDigest(m: EntityManager, digest: string): Promise<StaffInvitation | null> {
-    return m.getRepository(StaffInvitation).findOne({ where: { tokenDigest: digest }, lock: { mode: 'pessimistic_write' } });
+    return m
+      .getRepository(StaffInvitation)
+      .findOne({ where: { tokenDigest: digest }, lock: { mode: 'pessimistic_write' } });
   }
 }

@@ -10,13 +10,18 @@ export class StaffRepository {
   /** Those of `ids` that are active staff members. */
   async activeIds(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = (await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [ids])) as { id: string }[];
+    const rows = (await m.query(`SELECT id FROM staff WHERE status = 'active' AND id = ANY($1::uuid[])`, [
+      ids,
+    ])) as { id: string }[];
     return new Set(rows.map((r) => r.id));
   }
 
   /** Is this an active caseworker or supervisor (not an admin)? */
   async isActiveCaseStaff(m: EntityManager, staffId: string): Promise<boolean> {
-    const rows = (await m.query(`SELECT 1 FROM staff WHERE id = $1 AND status = 'active' AND role <> 'admin'`, [staffId])) as unknown[];
+    const rows = (await m.query(
+      `SELECT 1 FROM staff WHERE id = $1 AND status = 'active' AND role <> 'admin'`,
+      [staffId],
+    )) as unknown[];
     return rows.length > 0;
   }
 
@@ -39,7 +44,14 @@ export class StaffRepository {
   }
 
   async isMemberOf(m: EntityManager, staffId: string, teamId: string): Promise<boolean> {
-    return ((await m.query(`SELECT 1 FROM staff_teams WHERE staff_id = $1 AND team_id = $2`, [staffId, teamId])) as unknown[]).length > 0;
+    return (
+      (
+        (await m.query(`SELECT 1 FROM staff_teams WHERE staff_id = $1 AND team_id = $2`, [
+          staffId,
+          teamId,
+        ])) as unknown[]
+      ).length > 0
+    );
   }
 
   /** The team's active caseworkers and supervisors, oldest account first. */
@@ -54,14 +66,18 @@ export class StaffRepository {
 
   /** Every active admin, oldest account first. */
   async activeAdminIds(m: EntityManager): Promise<string[]> {
-    const rows = (await m.query(`SELECT id FROM staff WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id`)) as { id: string }[];
+    const rows = (await m.query(
+      `SELECT id FROM staff WHERE role = 'admin' AND status = 'active' ORDER BY created_at, id`,
+    )) as { id: string }[];
     return rows.map((r) => r.id);
   }
 
   /** Those of `ids` that are teams. */
   async existingTeamIds(m: EntityManager, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = (await m.query(`SELECT id FROM teams WHERE id = ANY($1::uuid[])`, [ids])) as { id: string }[];
+    const rows = (await m.query(`SELECT id FROM teams WHERE id = ANY($1::uuid[])`, [ids])) as {
+      id: string;
+    }[];
     return new Set(rows.map((r) => r.id));
   }
 }

@@ -52,8 +52,19 @@ export class Teams {
     const id = randomUUID();
     await this.write(() =>
       this.ds.transaction(async (m) => {
-        await m.getRepository(Team).insert({ id, name: input.name, regions: dedupe(input.regions), languages: dedupe(input.languages) });
-        await this.audit.append(m, { actorType: 'staff', actorId, action: AuditAction.TeamCreated, targetType: 'team', targetId: id });
+        await m.getRepository(Team).insert({
+          id,
+          name: input.name,
+          regions: dedupe(input.regions),
+          languages: dedupe(input.languages),
+        });
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId,
+          action: AuditAction.TeamCreated,
+          targetType: 'team',
+          targetId: id,
+        });
       }),
     );
     return this.get(id);
@@ -62,7 +73,9 @@ export class Teams {
   async update(actorId: string, id: string, input: Partial<TeamInput>): Promise<TeamView> {
     await this.write(() =>
       this.ds.transaction(async (m) => {
-        const team = await m.getRepository(Team).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        const team = await m
+          .getRepository(Team)
+          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
         if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
         const patch: Partial<Team> = {};
         if (input.name !== undefined) patch.name = input.name;
@@ -85,14 +98,32 @@ export class Teams {
 
   /** Only an empty team can go: its members would silently lose access to its cases otherwise. */
   async remove(actorId: string, id: string): Promise<void> {
-    await this.inUseOnRace(() => this.ds.transaction(async (m) => {
-      const team = await m.getRepository(Team).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
-      const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM staff_teams WHERE team_id = $1`, [id])) as { n: number }[];
-      if (n > 0) throw new DomainError(ErrorCode.Conflict, 'The team still has members; move them first', [], IdentityReason.TeamInUse);
-      await m.getRepository(Team).delete({ id });
-      await this.audit.append(m, { actorType: 'staff', actorId, action: AuditAction.TeamDeleted, targetType: 'team', targetId: id });
-    }));
+    await this.inUseOnRace(() =>
+      this.ds.transaction(async (m) => {
+        const team = await m
+          .getRepository(Team)
+          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
+        const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM staff_teams WHERE team_id = $1`, [
+          id,
+        ])) as { n: number }[];
+        if (n > 0)
+          throw new DomainError(
+            ErrorCode.Conflict,
+            'The team still has members; move them first',
+            [],
+            IdentityReason.TeamInUse,
+          );
+        await m.getRepository(Team).delete({ id });
+        await this.audit.append(m, {
+          actorType: 'staff',
+          actorId,
+          action: AuditAction.TeamDeleted,
+          targetType: 'team',
+          targetId: id,
+        });
+      }),
+    );
   }
 
   /** A member added concurrently makes the RESTRICT foreign key refuse the delete: same 409. */
@@ -102,7 +133,12 @@ export class Teams {
     } catch (error) {
       const e = error as { code?: string; driverError?: { code?: string } };
       if ((e.driverError?.code ?? e.code) === '23503') {
-        throw new DomainError(ErrorCode.Conflict, 'The team still has members; move them first', [], IdentityReason.TeamInUse);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          'The team still has members; move them first',
+          [],
+          IdentityReason.TeamInUse,
+        );
       }
       throw error;
     }

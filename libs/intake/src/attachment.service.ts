@@ -32,9 +32,18 @@ export class AttachmentService {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {}
 
-  async store(reporterId: string, reportId: string, attachmentId: string, body: Readable, declaredLength: number | null): Promise<StoredAttachment & { created: boolean }> {
+  async store(
+    reporterId: string,
+    reportId: string,
+    attachmentId: string,
+    body: Readable,
+    declaredLength: number | null,
+  ): Promise<StoredAttachment & { created: boolean }> {
     if (!isUuid(reportId)) throw reportNotFound();
-    if (!isUuid(attachmentId)) throw badRequest(IntakeReason.BadReportId, 'The attachment id must be a lowercase UUID', [{ path: 'attachmentId', message: 'must be a lowercase UUID' }]);
+    if (!isUuid(attachmentId))
+      throw badRequest(IntakeReason.BadReportId, 'The attachment id must be a lowercase UUID', [
+        { path: 'attachmentId', message: 'must be a lowercase UUID' },
+      ]);
     const max = this.config.intake.attachmentMaxBytes;
     if (declaredLength !== null && declaredLength > max) throw tooLarge(max);
     const owner = (await this.dataSource.query(
@@ -45,7 +54,11 @@ export class AttachmentService {
     )) as { reporter_id: string; n: number; existing: string | null }[];
     if (!owner[0] || owner[0].reporter_id !== reporterId) throw reportNotFound();
     if (owner[0].existing === null && owner[0].n >= MAX_ATTACHMENTS_PER_REPORT) {
-      throw badRequest(IntakeReason.AttachmentLimit, `A report holds at most ${MAX_ATTACHMENTS_PER_REPORT} attachments`, [{ path: 'attachmentId', message: 'one attachment too many' }]);
+      throw badRequest(
+        IntakeReason.AttachmentLimit,
+        `A report holds at most ${MAX_ATTACHMENTS_PER_REPORT} attachments`,
+        [{ path: 'attachmentId', message: 'one attachment too many' }],
+      );
     }
 
     const uploadId = randomUUID();
@@ -55,7 +68,11 @@ export class AttachmentService {
       size = await this.streamChunks(uploadId, body, hash, max);
       const sha256 = hash.digest('hex');
       if (attachmentPlaintextSize(size) === null) {
-        throw badRequest(IntakeReason.AttachmentBadSize, 'No well-formed encrypted attachment has this size (truncated upload?)', [{ path: 'body', message: 'is not a whole secretstream blob' }]);
+        throw badRequest(
+          IntakeReason.AttachmentBadSize,
+          'No well-formed encrypted attachment has this size (truncated upload?)',
+          [{ path: 'body', message: 'is not a whole secretstream blob' }],
+        );
       }
       return await this.dataSource.transaction(async (manager) => {
         const inserted = (await manager.query(
@@ -64,17 +81,27 @@ export class AttachmentService {
           [reportId, attachmentId, uploadId, size, sha256],
         )) as unknown[];
         if (inserted.length > 0) return { id: attachmentId, size, created: true };
-        const existing = (await manager.query(`SELECT size, sha256 FROM report_attachments WHERE report_id = $1 AND id = $2`, [reportId, attachmentId])) as {
+        const existing = (await manager.query(
+          `SELECT size, sha256 FROM report_attachments WHERE report_id = $1 AND id = $2`,
+          [reportId, attachmentId],
+        )) as {
           size: string;
           sha256: string;
         }[];
         await manager.query(`DELETE FROM attachment_chunks WHERE upload_id = $1`, [uploadId]);
-        if (existing[0] && existing[0].sha256 === sha256 && Number(existing[0].size) === size) return { id: attachmentId, size, created: false };
-        throw conflict(IntakeReason.AttachmentConflict, 'A different attachment already exists under this id', [{ path: 'attachmentId', message: 'is already used by a different blob' }]);
+        if (existing[0] && existing[0].sha256 === sha256 && Number(existing[0].size) === size)
+          return { id: attachmentId, size, created: false };
+        throw conflict(
+          IntakeReason.AttachmentConflict,
+          'A different attachment already exists under this id',
+          [{ path: 'attachmentId', message: 'is already used by a different blob' }],
+        );
       });
     } catch (error) {
       // Whatever went wrong, no staged bytes stay behind (best effort; the reconciler sweeps the rest).
-      await this.dataSource.query(`DELETE FROM attachment_chunks WHERE upload_id = $1`, [uploadId]).catch(() => undefined);
+      await this.dataSource
+        .query(`DELETE FROM attachment_chunks WHERE upload_id = $1`, [uploadId])
+        .catch(() => undefined);
       throw error;
     }
   }
@@ -89,7 +116,12 @@ export class AttachmentService {
     return rows.length > 0 ? Buffer.concat(rows.map((r) => r.data)) : null;
   }
 
-  private async streamChunks(uploadId: string, body: Readable, hash: ReturnType<typeof createHash>, max: number): Promise<number> {
+  private async streamChunks(
+    uploadId: string,
+    body: Readable,
+    hash: ReturnType<typeof createHash>,
+    max: number,
+  ): Promise<number> {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let size = 0;
@@ -99,7 +131,10 @@ export class AttachmentService {
       const data = Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await this.dataSource.query(`INSERT INTO attachment_chunks (upload_id, seq, data) VALUES ($1, $2, $3)`, [uploadId, seq++, data]);
+      await this.dataSource.query(
+        `INSERT INTO attachment_chunks (upload_id, seq, data) VALUES ($1, $2, $3)`,
+        [uploadId, seq++, data],
+      );
     };
     try {
       for await (const piece of body as AsyncIterable<Buffer>) {
@@ -112,14 +147,24 @@ export class AttachmentService {
       }
     } catch (error) {
       if (error instanceof DomainError) throw error;
-      throw badRequest(IntakeReason.AttachmentAborted, 'The upload was interrupted', [{ path: 'body', message: 'ended early' }]);
+      throw badRequest(IntakeReason.AttachmentAborted, 'The upload was interrupted', [
+        { path: 'body', message: 'ended early' },
+      ]);
     }
-    if (body.readableAborted) throw badRequest(IntakeReason.AttachmentAborted, 'The upload was interrupted', [{ path: 'body', message: 'ended early' }]);
+    if (body.readableAborted)
+      throw badRequest(IntakeReason.AttachmentAborted, 'The upload was interrupted', [
+        { path: 'body', message: 'ended early' },
+      ]);
     await flush();
     return size;
   }
 }
 
 function tooLarge(max: number): DomainError {
-  return new DomainError(ErrorCode.PayloadTooLarge, `Attachments are limited to ${max} bytes`, [{ path: 'body', message: `must be at most ${max} bytes` }], IntakeReason.AttachmentTooLarge);
+  return new DomainError(
+    ErrorCode.PayloadTooLarge,
+    `Attachments are limited to ${max} bytes`,
+    [{ path: 'body', message: `must be at most ${max} bytes` }],
+    IntakeReason.AttachmentTooLarge,
+  );
 }

@@ -54,19 +54,38 @@ const rowOf = (r: Row): ConversationRow => ({
 @Injectable()
 export class ConversationRepository {
   /** Inserts unless the id exists; returns the stored row either way and whether this call wrote it. */
-  async insertIfAbsent(m: EntityManager, msg: NewConversationMessage): Promise<{ row: ConversationRow; created: boolean }> {
+  async insertIfAbsent(
+    m: EntityManager,
+    msg: NewConversationMessage,
+  ): Promise<{ row: ConversationRow; created: boolean }> {
     const inserted = (await m.query(
       `INSERT INTO reporter_messages (id, reporter_id, report_id, case_id, author_type, author_staff_id, envelope, request_digest)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-      [msg.id, msg.reporterId, msg.reportId, msg.caseId, msg.from, msg.authorStaffId, msg.envelopeJson, msg.requestDigest],
+      [
+        msg.id,
+        msg.reporterId,
+        msg.reportId,
+        msg.caseId,
+        msg.from,
+        msg.authorStaffId,
+        msg.envelopeJson,
+        msg.requestDigest,
+      ],
     )) as Row[];
     if (inserted[0]) return { row: rowOf(inserted[0]), created: true };
-    const existing = (await m.query(`SELECT ${COLUMNS} FROM reporter_messages WHERE id = $1`, [msg.id])) as Row[];
+    const existing = (await m.query(`SELECT ${COLUMNS} FROM reporter_messages WHERE id = $1`, [
+      msg.id,
+    ])) as Row[];
     return { row: rowOf(existing[0]), created: false };
   }
 
   /** A reporter's conversation, both directions, newest first (keyset on created_at, id). */
-  async listForReporter(m: EntityManager, reporterId: string, limit: number, afterId: string | null): Promise<ConversationRow[]> {
+  async listForReporter(
+    m: EntityManager,
+    reporterId: string,
+    limit: number,
+    afterId: string | null,
+  ): Promise<ConversationRow[]> {
     const rows = (await m.query(
       `SELECT ${COLUMNS} FROM reporter_messages
         WHERE reporter_id = $1

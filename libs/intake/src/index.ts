@@ -6,7 +6,20 @@ export { ReportService, type ReportView, type SubmitResult } from './report.serv
 export { AttachmentService, MAX_ATTACHMENTS_PER_REPORT, CHUNK_ROW_BYTES } from './attachment.service';
 export { MessageService, type MessageView } from './message.service';
 export { REPORTER_DURESS_PORT, type ReporterDuressPort, type SignInEvent } from './duress-port';
-export { ReporterRepository, type ReporterSessionRow, type ReporterSigningKeyRow } from './reporter.repository';
+export {
+  ReporterRepository,
+  type ReporterSessionRow,
+  type ReporterSigningKeyRow,
+} from './reporter.repository';
 export { ReportRepository, type TriageReportRow, type ReportOfCaseRow } from './report.repository';
-export { ConversationRepository, type ConversationRow, type NewConversationMessage } from './conversation.repository';
-export { CaseMaterialRepository, type CaseReportRow, type ReporterKeyRow, type AttachmentBlobRow } from './case-material.repository';
+export {
+  ConversationRepository,
+  type ConversationRow,
+  type NewConversationMessage,
+} from './conversation.repository';
+export {
+  CaseMaterialRepository,
+  type CaseReportRow,
+  type ReporterKeyRow,
+  type AttachmentBlobRow,
+} from './case-material.repository';

@@ -15,7 +15,23 @@ import { ReporterAuthService } from './reporter-auth.service';
  */
 @Module({
   imports: [AuditModule],
-  providers: [hintsCipherProvider, OneTimeStore, KeyDirectoryService, ReporterAuthService, ReportRepository, ReportService, AttachmentService, MessageService],
-  exports: [HINTS_CIPHER, KeyDirectoryService, ReporterAuthService, ReportService, AttachmentService, MessageService],
+  providers: [
+    hintsCipherProvider,
+    OneTimeStore,
+    KeyDirectoryService,
+    ReporterAuthService,
+    ReportRepository,
+    ReportService,
+    AttachmentService,
+    MessageService,
+  ],
+  exports: [
+    HINTS_CIPHER,
+    KeyDirectoryService,
+    ReporterAuthService,
+    ReportService,
+    AttachmentService,
+    MessageService,
+  ],
 })
 export class IntakeModule {}

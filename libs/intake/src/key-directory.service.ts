@@ -35,7 +35,9 @@ export class KeyDirectoryService implements OnModuleInit {
     const configured = this.config.intake.directoryRootPublicKey;
     this.rootKey = configured ? fromB64uExact(configured, 32, 'DIRECTORY_ROOT_PUBLIC_KEY') : null;
     if (!this.rootKey && this.config.env === 'production') {
-      this.logger.warn('DIRECTORY_ROOT_PUBLIC_KEY is not set: no key directory can be published, so no report can be accepted');
+      this.logger.warn(
+        'DIRECTORY_ROOT_PUBLIC_KEY is not set: no key directory can be published, so no report can be accepted',
+      );
     }
   }
 
@@ -45,16 +47,30 @@ export class KeyDirectoryService implements OnModuleInit {
       `SELECT serial, document, intake_kids, expires_at FROM key_directories ORDER BY serial DESC LIMIT 1`,
     )) as { serial: string; document: SignedDirectory; intake_kids: string[]; expires_at: Date }[];
     const row = rows[0];
-    return row ? { serial: String(row.serial), document: row.document, intakeKids: row.intake_kids, expiresAt: row.expires_at } : null;
+    return row
+      ? {
+          serial: String(row.serial),
+          document: row.document,
+          intakeKids: row.intake_kids,
+          expiresAt: row.expires_at,
+        }
+      : null;
   }
 
   /**
    * Verifies and stores a new directory. Re-uploading the current document is a no-op (retries);
    * any other document must carry a higher serial.
    */
-  async publish(document: unknown, publishedBy: string | null, now = new Date()): Promise<{ serial: string; created: boolean }> {
+  async publish(
+    document: unknown,
+    publishedBy: string | null,
+    now = new Date(),
+  ): Promise<{ serial: string; created: boolean }> {
     if (!this.rootKey) {
-      throw conflict(IntakeReason.DirectoryNoRootKey, 'No directory root key is configured (DIRECTORY_ROOT_PUBLIC_KEY)');
+      throw conflict(
+        IntakeReason.DirectoryNoRootKey,
+        'No directory root key is configured (DIRECTORY_ROOT_PUBLIC_KEY)',
+      );
     }
     const rootKey = this.rootKey;
     let payload;
@@ -62,7 +78,9 @@ export class KeyDirectoryService implements OnModuleInit {
       payload = verifyDirectory(document, rootKey, { now, deploymentId: this.config.deploymentId });
     } catch (error) {
       if (error instanceof DirectoryError) {
-        throw badRequest(`${IntakeReason.DirectoryRejected}`, `Key directory rejected: ${error.reason}`, [{ path: 'directory', message: error.reason }]);
+        throw badRequest(`${IntakeReason.DirectoryRejected}`, `Key directory rejected: ${error.reason}`, [
+          { path: 'directory', message: error.reason },
+        ]);
       }
       throw error;
     }
@@ -71,21 +89,38 @@ export class KeyDirectoryService implements OnModuleInit {
     return this.dataSource.transaction(async (manager) => {
       // One publisher at a time: the serial comparison and the insert must see the same state.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('panah.key_directories'))`);
-      const latest = (await manager.query(`SELECT serial, document FROM key_directories ORDER BY serial DESC LIMIT 1`)) as {
+      const latest = (await manager.query(
+        `SELECT serial, document FROM key_directories ORDER BY serial DESC LIMIT 1`,
+      )) as {
         serial: string;
         document: SignedDirectory;
       }[];
       const top = latest[0];
       if (top && Number(top.serial) === payload.serial) {
-        if (top.document.payload === stored.payload && top.document.sig === stored.sig) return { serial: String(top.serial), created: false };
-        throw conflict(IntakeReason.DirectorySerialConflict, 'A different directory with this serial is already published', [{ path: 'directory.serial', message: 'must be higher than the current serial' }]);
+        if (top.document.payload === stored.payload && top.document.sig === stored.sig)
+          return { serial: String(top.serial), created: false };
+        throw conflict(
+          IntakeReason.DirectorySerialConflict,
+          'A different directory with this serial is already published',
+          [{ path: 'directory.serial', message: 'must be higher than the current serial' }],
+        );
       }
       if (top && Number(top.serial) > payload.serial) {
-        throw conflict(IntakeReason.DirectorySerialConflict, 'The serial must be higher than the current one', [{ path: 'directory.serial', message: 'must be higher than the current serial' }]);
+        throw conflict(
+          IntakeReason.DirectorySerialConflict,
+          'The serial must be higher than the current one',
+          [{ path: 'directory.serial', message: 'must be higher than the current serial' }],
+        );
       }
       await manager.query(
         `INSERT INTO key_directories (serial, document, intake_kids, expires_at, published_by) VALUES ($1, $2, $3, $4, $5)`,
-        [payload.serial, JSON.stringify(stored), payload.intake.map((e) => e.kid), payload.expiresAt, publishedBy],
+        [
+          payload.serial,
+          JSON.stringify(stored),
+          payload.intake.map((e) => e.kid),
+          payload.expiresAt,
+          publishedBy,
+        ],
       );
       await this.audit.append(manager, {
         actorType: publishedBy ? 'staff' : 'system',

@@ -22,12 +22,28 @@ export class MessageService {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async list(reporterId: string, limit: number, cursor?: string): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+  async list(
+    reporterId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const rows = await this.conversation.listForReporter(this.dataSource.manager, reporterId, limit + 1, after);
+    const rows = await this.conversation.listForReporter(
+      this.dataSource.manager,
+      reporterId,
+      limit + 1,
+      after,
+    );
     const page = rows.slice(0, limit);
     return {
-      items: page.map((r) => ({ id: r.id, reportId: r.reportId, caseId: r.caseId, from: r.from, envelope: r.envelope, createdAt: r.createdAt.toISOString() })),
+      items: page.map((r) => ({
+        id: r.id,
+        reportId: r.reportId,
+        caseId: r.caseId,
+        from: r.from,
+        envelope: r.envelope,
+        createdAt: r.createdAt.toISOString(),
+      })),
       nextCursor: rows.length > limit ? page[page.length - 1].id : null,
     };
   }

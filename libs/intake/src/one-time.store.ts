@@ -24,7 +24,11 @@ export class OneTimeStore implements OnApplicationShutdown {
     const redisKey = `${this.config.redis.prefix}:once:${purpose}:${key}`;
     if (this.localSeen(redisKey, now)) return false;
     try {
-      const result = await withTimeout(this.redis.set(redisKey, '1', 'PX', ttlMs, 'NX'), 500, 'one-time store');
+      const result = await withTimeout(
+        this.redis.set(redisKey, '1', 'PX', ttlMs, 'NX'),
+        500,
+        'one-time store',
+      );
       if (result !== 'OK') return false;
     } catch {
       // Redis down: remember locally only.

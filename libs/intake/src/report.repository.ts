@@ -51,7 +51,8 @@ export class ReportRepository {
     )) as { serial: string | null; intake_kids: string[] | null; sign_pk: string | null }[];
     const row = rows[0];
     return {
-      directory: row.serial !== null ? { serial: String(row.serial), intakeKids: row.intake_kids ?? [] } : null,
+      directory:
+        row.serial !== null ? { serial: String(row.serial), intakeKids: row.intake_kids ?? [] } : null,
       authorSignPk: row.sign_pk,
     };
   }
@@ -78,14 +79,21 @@ export class ReportRepository {
         r.hints,
         r.requestDigest,
         r.directorySerial,
-        ...outboxRowValues(JobName.ReportSubmitted, { reportId: r.id }, { jobId: reportSubmittedJobId(r.id) }),
+        ...outboxRowValues(
+          JobName.ReportSubmitted,
+          { reportId: r.id },
+          { jobId: reportSubmittedJobId(r.id) },
+        ),
       ],
     )) as HeadRow[];
     return rows[0] ? toHead(rows[0]) : null;
   }
 
   async head(id: string): Promise<StoredReportHead | null> {
-    const rows = (await this.dataSource.query(prepared(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`), [id])) as HeadRow[];
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT id, reporter_id, status, request_digest, received_at FROM reports WHERE id = $1`),
+      [id],
+    )) as HeadRow[];
     return rows[0] ? toHead(rows[0]) : null;
   }
 
@@ -103,7 +111,10 @@ export class ReportRepository {
   }
 
   async attachmentsOf(reportId: string): Promise<{ id: string; size: number }[]> {
-    const rows = (await this.dataSource.query(prepared(`SELECT id, size FROM report_attachments WHERE report_id = $1 ORDER BY created_at, id`), [reportId])) as {
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT id, size FROM report_attachments WHERE report_id = $1 ORDER BY created_at, id`),
+      [reportId],
+    )) as {
       id: string;
       size: string;
     }[];
@@ -115,7 +126,11 @@ export class ReportRepository {
    * earlier report from the same reporter within the window before its arrival. Earlier only, so
    * that two reports raise the case one level whether they are triaged apart or together.
    */
-  async lockForTriage(m: EntityManager, reportIds: readonly string[], repeatWindowHours: number): Promise<TriageReportRow[]> {
+  async lockForTriage(
+    m: EntityManager,
+    reportIds: readonly string[],
+    repeatWindowHours: number,
+  ): Promise<TriageReportRow[]> {
     return (await m.query(
       prepared(`SELECT r.id, r.reporter_id, r.status, r.hints, r.received_at, r.case_id,
               (extract(epoch FROM r.received_at) * 1000000)::bigint::text AS received_us,
@@ -162,7 +177,10 @@ export class ReportRepository {
   /** How many reports each case has (cases without reports are absent). */
   async countForCases(m: EntityManager, caseIds: readonly string[]): Promise<Map<string, number>> {
     if (caseIds.length === 0) return new Map();
-    const rows = (await m.query(`SELECT case_id, count(*)::int AS n FROM reports WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`, [caseIds])) as {
+    const rows = (await m.query(
+      `SELECT case_id, count(*)::int AS n FROM reports WHERE case_id = ANY($1::uuid[]) GROUP BY case_id`,
+      [caseIds],
+    )) as {
       case_id: string;
       n: number;
     }[];
@@ -171,7 +189,10 @@ export class ReportRepository {
 
   /** A case's reports in the order they arrived (envelopes sealed, hints still encrypted). */
   async listForCase(m: EntityManager, caseId: string): Promise<ReportOfCaseRow[]> {
-    return (await m.query(`SELECT id, envelope, hints, received_at FROM reports WHERE case_id = $1 ORDER BY received_at, id`, [caseId])) as ReportOfCaseRow[];
+    return (await m.query(
+      `SELECT id, envelope, hints, received_at FROM reports WHERE case_id = $1 ORDER BY received_at, id`,
+      [caseId],
+    )) as ReportOfCaseRow[];
   }
 }
 
@@ -205,5 +226,11 @@ interface HeadRow {
 }
 
 function toHead(r: HeadRow): StoredReportHead {
-  return { id: r.id, reporterId: r.reporter_id, status: r.status, requestDigest: r.request_digest, receivedAt: r.received_at };
+  return {
+    id: r.id,
+    reporterId: r.reporter_id,
+    status: r.status,
+    requestDigest: r.request_digest,
+    receivedAt: r.received_at,
+  };
 }

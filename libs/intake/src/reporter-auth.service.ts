@@ -46,9 +46,19 @@ export class ReporterAuthService {
     this.key = Buffer.from(config.tokenKey, 'base64url');
   }
 
-  issuePowChallenge(now = Date.now()): { challenge: string; difficulty: number; algorithm: 'sha256'; expiresAt: string } {
+  issuePowChallenge(now = Date.now()): {
+    challenge: string;
+    difficulty: number;
+    algorithm: 'sha256';
+    expiresAt: string;
+  } {
     const c = issueChallenge(this.key, 'pow', '', POW_TTL_SECONDS, this.config.intake.powBits, now);
-    return { challenge: c.bytes.toString('base64url'), difficulty: c.difficulty, algorithm: 'sha256', expiresAt: c.expiresAt.toISOString() };
+    return {
+      challenge: c.bytes.toString('base64url'),
+      difficulty: c.difficulty,
+      algorithm: 'sha256',
+      expiresAt: c.expiresAt.toISOString(),
+    };
   }
 
   /**
@@ -59,28 +69,43 @@ export class ReporterAuthService {
     const primary = this.decodeKeys(input, '');
     const duress = input.duress ? this.decodeKeys(input.duress, 'duress.') : null;
     if (duress && duress.kid === primary.kid) {
-      throw badRequest(IntakeReason.BadPublicKey, 'The duress key must differ from the primary key', [{ path: 'duress.signPk', message: 'must differ from signPk' }]);
+      throw badRequest(IntakeReason.BadPublicKey, 'The duress key must differ from the primary key', [
+        { path: 'duress.signPk', message: 'must differ from signPk' },
+      ]);
     }
     const proof = this.checkPow(input.pow);
     const existing = await this.sameRegistration(primary, duress);
     if (existing) return { reporterId: primary.kid, created: false };
     if (!(await this.once.claim('pow', proof, POW_TTL_SECONDS * 1000))) {
-      throw badRequest(IntakeReason.PowReused, 'This proof of work was already used', [{ path: 'pow.challenge', message: 'was already used' }]);
+      throw badRequest(IntakeReason.PowReused, 'This proof of work was already used', [
+        { path: 'pow.challenge', message: 'was already used' },
+      ]);
     }
     return this.dataSource.transaction(async (manager) => {
-      const taken = (await manager.query(prepared(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`), [
-        duress ? [primary.kid, duress.kid] : [primary.kid],
-      ])) as { kid: string }[];
+      const taken = (await manager.query(
+        prepared(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`),
+        [duress ? [primary.kid, duress.kid] : [primary.kid]],
+      )) as { kid: string }[];
       if (taken.length > 0) {
         throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [
-          { path: taken[0].kid === primary.kid ? 'signPk' : 'duress.signPk', message: 'is already registered' },
+          {
+            path: taken[0].kid === primary.kid ? 'signPk' : 'duress.signPk',
+            message: 'is already registered',
+          },
         ]);
       }
-      const inserted = (await manager.query(prepared(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`), [primary.kid])) as unknown[];
-      if (inserted.length === 0) throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [{ path: 'signPk', message: 'is already registered' }]);
+      const inserted = (await manager.query(
+        prepared(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`),
+        [primary.kid],
+      )) as unknown[];
+      if (inserted.length === 0)
+        throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [
+          { path: 'signPk', message: 'is already registered' },
+        ]);
       await this.insertKey(manager, primary.kid, primary, 'primary');
       if (duress) await this.insertKey(manager, primary.kid, duress, 'duress');
-      if (duress) await this.duressPort?.duressRegistered(manager, primary.kid, input.duress?.showReports === true);
+      if (duress)
+        await this.duressPort?.duressRegistered(manager, primary.kid, input.duress?.showReports === true);
       return { reporterId: primary.kid, created: true };
     });
   }
@@ -95,8 +120,13 @@ export class ReporterAuthService {
    * Verifies the signed challenge and opens a session. Every failure (unknown key, bad or reused
    * challenge, bad signature) is the same 401, so sign-in cannot be used to probe for reporters.
    */
-  async signIn(reporterId: string, challenge: string, signature: string): Promise<{ token: string; expiresAt: string }> {
-    const fail = (): DomainError => new DomainError(ErrorCode.Unauthenticated, 'Sign-in failed', [], IntakeReason.SignInFailed);
+  async signIn(
+    reporterId: string,
+    challenge: string,
+    signature: string,
+  ): Promise<{ token: string; expiresAt: string }> {
+    const fail = (): DomainError =>
+      new DomainError(ErrorCode.Unauthenticated, 'Sign-in failed', [], IntakeReason.SignInFailed);
     let challengeBytes: Uint8Array;
     let sig: Uint8Array;
     try {
@@ -106,20 +136,39 @@ export class ReporterAuthService {
       throw fail();
     }
     if (!checkChallenge(this.key, 'signin', reporterId, challengeBytes).ok) throw fail();
-    const rows = (await this.dataSource.query(prepared(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`), [reporterId])) as {
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`),
+      [reporterId],
+    )) as {
       reporter_id: string;
       sign_pk: string;
       purpose: 'primary' | 'duress';
     }[];
     const key = rows[0];
     if (!key || !verifyChallenge(challengeBytes, sig, fromB64u(key.sign_pk, 'signPk'))) throw fail();
-    if (!(await this.once.claim('signin', Buffer.from(challengeBytes).toString('base64url'), SIGNIN_TTL_SECONDS * 1000))) throw fail();
+    if (
+      !(await this.once.claim(
+        'signin',
+        Buffer.from(challengeBytes).toString('base64url'),
+        SIGNIN_TTL_SECONDS * 1000,
+      ))
+    )
+      throw fail();
     const token = newToken(TokenKind.ReporterSession);
     const expiresAt = new Date(Date.now() + this.config.intake.sessionTtlSeconds * 1000);
     const sessionId = randomUUID();
     await this.dataSource.query(
-      prepared(`INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`),
-      [sessionId, tokenDigest(token, this.config.tokenKey), key.reporter_id, reporterId, key.purpose === 'duress', expiresAt],
+      prepared(
+        `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      ),
+      [
+        sessionId,
+        tokenDigest(token, this.config.tokenKey),
+        key.reporter_id,
+        reporterId,
+        key.purpose === 'duress',
+        expiresAt,
+      ],
     );
     // Every sign-in, so the code path (and its timing) is the same with and without duress.
     this.duressPort?.signedIn({ reporterId: key.reporter_id, sessionId, duress: key.purpose === 'duress' });
@@ -129,7 +178,9 @@ export class ReporterAuthService {
   /** The session resolver for `Bearer pr_…` tokens. */
   async resolveSession(token: string): Promise<Principal | null> {
     const rows = (await this.dataSource.query(
-      prepared(`SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`),
+      prepared(
+        `SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`,
+      ),
       [tokenDigest(token, this.config.tokenKey)],
     )) as { id: string; reporter_id: string }[];
     const row = rows[0];
@@ -147,7 +198,9 @@ export class ReporterAuthService {
       fromB64uExact(keys.boxPk, 32, `${prefix}boxPk`);
     } catch (error) {
       const field = (error as { field?: string }).field ?? `${prefix}signPk`;
-      throw badRequest(IntakeReason.BadPublicKey, 'Public keys must be 32 bytes in base64url', [{ path: field, message: 'must be 32 bytes in base64url' }]);
+      throw badRequest(IntakeReason.BadPublicKey, 'Public keys must be 32 bytes in base64url', [
+        { path: field, message: 'must be 32 bytes in base64url' },
+      ]);
     }
     return { signPk: keys.signPk, boxPk: keys.boxPk, kid: kid(signPk) };
   }
@@ -161,27 +214,51 @@ export class ReporterAuthService {
       nonce = fromB64u(pow.nonce, 'pow.nonce');
     } catch (error) {
       const field = (error as { field?: string }).field ?? 'pow';
-      throw badRequest(IntakeReason.PowInvalid, 'Malformed proof of work', [{ path: field, message: 'is malformed base64url' }]);
+      throw badRequest(IntakeReason.PowInvalid, 'Malformed proof of work', [
+        { path: field, message: 'is malformed base64url' },
+      ]);
     }
     if (nonce.length < 1 || nonce.length > POW_NONCE_MAX_BYTES) {
-      throw badRequest(IntakeReason.PowInvalid, 'Malformed proof of work', [{ path: 'pow.nonce', message: `must be 1 to ${POW_NONCE_MAX_BYTES} bytes` }]);
+      throw badRequest(IntakeReason.PowInvalid, 'Malformed proof of work', [
+        { path: 'pow.nonce', message: `must be 1 to ${POW_NONCE_MAX_BYTES} bytes` },
+      ]);
     }
     const check = checkChallenge(this.key, 'pow', '', challenge);
     if (!check.ok) {
       const reason = check.why === 'expired' ? IntakeReason.PowExpired : IntakeReason.PowInvalid;
-      throw badRequest(reason, check.why === 'expired' ? 'The proof-of-work challenge expired' : 'Not a challenge issued by this server', [
-        { path: 'pow.challenge', message: check.why === 'expired' ? 'has expired' : 'was not issued by this server' },
-      ]);
+      throw badRequest(
+        reason,
+        check.why === 'expired'
+          ? 'The proof-of-work challenge expired'
+          : 'Not a challenge issued by this server',
+        [
+          {
+            path: 'pow.challenge',
+            message: check.why === 'expired' ? 'has expired' : 'was not issued by this server',
+          },
+        ],
+      );
     }
     const hash = createHash('sha256').update(challenge).update(nonce).digest();
     if (leadingZeroBits(hash) < check.difficulty) {
-      throw badRequest(IntakeReason.PowInsufficient, 'The proof of work does not meet the difficulty', [{ path: 'pow.nonce', message: `SHA-256(challenge || nonce) needs ${check.difficulty} leading zero bits` }]);
+      throw badRequest(IntakeReason.PowInsufficient, 'The proof of work does not meet the difficulty', [
+        {
+          path: 'pow.nonce',
+          message: `SHA-256(challenge || nonce) needs ${check.difficulty} leading zero bits`,
+        },
+      ]);
     }
     return Buffer.from(challenge).toString('base64url');
   }
 
-  private async sameRegistration(primary: PublicKeys & { kid: string }, duress: (PublicKeys & { kid: string }) | null): Promise<boolean> {
-    const rows = (await this.dataSource.query(prepared(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`), [primary.kid])) as {
+  private async sameRegistration(
+    primary: PublicKeys & { kid: string },
+    duress: (PublicKeys & { kid: string }) | null,
+  ): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      prepared(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`),
+      [primary.kid],
+    )) as {
       kid: string;
       sign_pk: string;
       box_pk: string;
@@ -191,17 +268,25 @@ export class ReporterAuthService {
     const want = [{ ...primary, purpose: 'primary' }, ...(duress ? [{ ...duress, purpose: 'duress' }] : [])];
     return (
       rows.length === want.length &&
-      want.every((w) => rows.some((r) => r.kid === w.kid && r.sign_pk === w.signPk && r.box_pk === w.boxPk && r.purpose === w.purpose))
+      want.every((w) =>
+        rows.some(
+          (r) => r.kid === w.kid && r.sign_pk === w.signPk && r.box_pk === w.boxPk && r.purpose === w.purpose,
+        ),
+      )
     );
   }
 
-  private async insertKey(manager: EntityManager, reporterId: string, keys: PublicKeys & { kid: string }, purpose: 'primary' | 'duress'): Promise<void> {
-    await manager.query(prepared(`INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`), [
-      keys.kid,
-      reporterId,
-      keys.signPk,
-      keys.boxPk,
-      purpose,
-    ]);
+  private async insertKey(
+    manager: EntityManager,
+    reporterId: string,
+    keys: PublicKeys & { kid: string },
+    purpose: 'primary' | 'duress',
+  ): Promise<void> {
+    await manager.query(
+      prepared(
+        `INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`,
+      ),
+      [keys.kid, reporterId, keys.signPk, keys.boxPk, purpose],
+    );
   }
 }

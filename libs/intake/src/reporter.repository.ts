@@ -11,7 +11,10 @@ export class ReporterRepository {
    * does not block the foreign-key checks of reports being submitted meanwhile.
    */
   async lockForSignals(m: EntityManager, reporterIds: readonly string[]): Promise<void> {
-    await m.query(prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`), [reporterIds]);
+    await m.query(
+      prepared(`SELECT id FROM reporters WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE`),
+      [reporterIds],
+    );
   }
 
   /** One reporter, locked exclusively (panic presses and duress alerts serialise on it). */
@@ -21,21 +24,28 @@ export class ReporterRepository {
 
   /** A reporter session as check-ins see it, or null. */
   async session(m: EntityManager, sessionId: string): Promise<ReporterSessionRow | null> {
-    const rows = (await m.query(`SELECT id, reporter_id, duress, created_at FROM reporter_sessions WHERE id = $1`, [sessionId])) as ReporterSessionRow[];
+    const rows = (await m.query(
+      `SELECT id, reporter_id, duress, created_at FROM reporter_sessions WHERE id = $1`,
+      [sessionId],
+    )) as ReporterSessionRow[];
     return rows[0] ?? null;
   }
 
   /** Duress sessions that were live within the last hour, oldest first (the duress sweeper's candidates). */
   async recentDuressSessionIds(m: EntityManager, limit: number): Promise<string[]> {
-    const rows = (await m.query(`SELECT id FROM reporter_sessions WHERE expires_at > now() - interval '1 hour' AND duress ORDER BY created_at LIMIT $1`, [
-      limit,
-    ])) as Pick<ReporterSessionRow, 'id'>[];
+    const rows = (await m.query(
+      `SELECT id FROM reporter_sessions WHERE expires_at > now() - interval '1 hour' AND duress ORDER BY created_at LIMIT $1`,
+      [limit],
+    )) as Pick<ReporterSessionRow, 'id'>[];
     return rows.map((r) => r.id);
   }
 
   /** One of the reporter's signing keys by kid, or null. */
   async signingKey(m: EntityManager, reporterId: string, kid: string): Promise<ReporterSigningKeyRow | null> {
-    const rows = (await m.query(`SELECT sign_pk, purpose FROM reporter_keys WHERE kid = $1 AND reporter_id = $2`, [kid, reporterId])) as ReporterSigningKeyRow[];
+    const rows = (await m.query(
+      `SELECT sign_pk, purpose FROM reporter_keys WHERE kid = $1 AND reporter_id = $2`,
+      [kid, reporterId],
+    )) as ReporterSigningKeyRow[];
     return rows[0] ?? null;
   }
 }

@@ -10,14 +10,24 @@ export const CHANNEL_KINDS = ['email', 'webhook', 'signal', 'matrix', 'sms'] as 
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
 const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +4915112345678');
-const httpUrl = z.string().url().max(500).refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .url()
+  .max(500)
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 
 /** What a staff member enters per channel (validated by the API, stored encrypted). */
 export const contactDetailSchemas = {
   email: z.object({ address: z.string().email().max(254) }).strict(),
   webhook: z.object({ url: httpUrl }).strict(),
   signal: z.object({ number: e164 }).strict(),
-  matrix: z.object({ roomId: z.string().regex(/^![A-Za-z0-9._=-]{1,255}:[A-Za-z0-9.:-]{1,255}$/, 'must be a room id like !abc:example.org') }).strict(),
+  matrix: z
+    .object({
+      roomId: z
+        .string()
+        .regex(/^![A-Za-z0-9._=-]{1,255}:[A-Za-z0-9.:-]{1,255}$/, 'must be a room id like !abc:example.org'),
+    })
+    .strict(),
   sms: z.object({ number: e164 }).strict(),
 } as const satisfies Record<ChannelKind, z.ZodType>;
 

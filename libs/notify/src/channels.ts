@@ -37,7 +37,14 @@ export class EmailChannel implements NotificationChannel {
     timeoutMs: number,
   ) {
     // Pooled: a burst of escalations reuses connections instead of opening one per message.
-    this.transport = createTransport({ url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+    this.transport = createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: 5,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
   }
 
   async send(detail: ContactDetail, message: OutgoingNotification): Promise<void> {
@@ -123,7 +130,15 @@ export class SignalChannel implements NotificationChannel {
     if (!this.gateway) throw new ChannelError('signal_not_configured', true);
     await post(
       `${this.gateway.url}/v2/send`,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: message.text, number: this.gateway.sender, recipients: [detail.number] }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          message: message.text,
+          number: this.gateway.sender,
+          recipients: [detail.number],
+        }),
+      },
       this.timeoutMs,
     );
   }
@@ -166,8 +181,15 @@ export class SmsChannel implements NotificationChannel {
   async send(detail: ContactDetail, message: OutgoingNotification): Promise<void> {
     if (detail.channel !== 'sms') wrong(detail);
     if (!this.gateway) throw new ChannelError('sms_not_configured', true);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': message.id };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'idempotency-key': message.id,
+    };
     if (this.gateway.token) headers.authorization = `Bearer ${this.gateway.token}`;
-    await post(this.gateway.url, { method: 'POST', headers, body: JSON.stringify({ to: detail.number, text: message.text }) }, this.timeoutMs);
+    await post(
+      this.gateway.url,
+      { method: 'POST', headers, body: JSON.stringify({ to: detail.number, text: message.text }) },
+      this.timeoutMs,
+    );
   }
 }

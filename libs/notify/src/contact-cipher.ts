@@ -17,7 +17,8 @@ export class ContactCipher {
     if (this.cipher) return this.cipher;
     await cryptoReady();
     const keys = new Map<string, Uint8Array>();
-    for (const [id, key] of this.config.dataKeys.keys) keys.set(id, fromB64uExact(key, 32, `DATA_KEYS.${id}`));
+    for (const [id, key] of this.config.dataKeys.keys)
+      keys.set(id, fromB64uExact(key, 32, `DATA_KEYS.${id}`));
     this.cipher = new HintsCipher({ currentKeyId: this.config.dataKeys.current, keys });
     return this.cipher;
   }

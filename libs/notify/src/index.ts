@@ -10,4 +10,13 @@ export { ContactCipher } from './contact-cipher';
 export { NotificationChannels } from './notification-channels';
 export { EmailChannel, WebhookChannel, SignalChannel, MatrixChannel, SmsChannel } from './channels';
 export { NotifyModule } from './notify.module';
-export { addressBytes, type Cidr, type CheckedTarget, forbiddenRange, OutboundGuard, OutboundRefused, parseAllowList, type Resolver } from './outbound';
+export {
+  addressBytes,
+  type Cidr,
+  type CheckedTarget,
+  forbiddenRange,
+  OutboundGuard,
+  OutboundRefused,
+  parseAllowList,
+  type Resolver,
+} from './outbound';

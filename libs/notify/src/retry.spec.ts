@@ -19,7 +19,9 @@ describe('webhook signatures', () => {
     const body = '{"id":"x","text":"Panah"}';
     const signature = signWebhook(secret, 1_000_000, body);
     expect(verifyWebhook(secret, { timestamp: '1000000', signature }, body, 1_000_100)).toBe('ok');
-    expect(verifyWebhook(secret, { timestamp: '1000000', signature }, body.replace('x', 'y'), 1_000_100)).toBe('bad_signature');
+    expect(
+      verifyWebhook(secret, { timestamp: '1000000', signature }, body.replace('x', 'y'), 1_000_100),
+    ).toBe('bad_signature');
     expect(verifyWebhook(secret, { timestamp: '1000000', signature }, body, 1_000_301)).toBe('stale');
     expect(verifyWebhook(secret, { timestamp: 'abc', signature }, body, 1_000_000)).toBe('malformed');
   });

@@ -1,4 +1,13 @@
-import { Controller, Get, HttpException, Inject, Injectable, OnApplicationShutdown, Optional, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpException,
+  Inject,
+  Injectable,
+  OnApplicationShutdown,
+  Optional,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
@@ -71,8 +80,18 @@ export class HealthController {
 
   /** The process is up; says nothing about its dependencies (restart only if this fails). */
   @Get('live')
-  @ApiOkResponse({ description: 'the process is up', schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'], example: 'ok' } } } })
-  @ApiServiceUnavailableResponse({ description: 'never answered by a live process (a proxy answers it while the process is down)', schema: HEALTH_SCHEMA })
+  @ApiOkResponse({
+    description: 'the process is up',
+    schema: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string', enum: ['ok'], example: 'ok' } },
+    },
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'never answered by a live process (a proxy answers it while the process is down)',
+    schema: HEALTH_SCHEMA,
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -83,7 +102,10 @@ export class HealthController {
   // build and the tests, and so would make the committed OpenAPI document depend on the loader).
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse({ description: 'PostgreSQL, Redis and every readiness check answer', schema: HEALTH_SCHEMA })
-  @ApiServiceUnavailableResponse({ description: 'a dependency or a readiness check is down (named in `error`)', schema: HEALTH_SCHEMA })
+  @ApiServiceUnavailableResponse({
+    description: 'a dependency or a readiness check is down (named in `error`)',
+    schema: HEALTH_SCHEMA,
+  })
   async ready(@Res({ passthrough: true }) res: Response): Promise<unknown> {
     // Answer the 503 here, with terminus' per-dependency details, rather than through the
     // API's generic error filter (which would reduce it to a message).

@@ -11,7 +11,11 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     const end = this.metrics.httpDuration.startTimer();
     res.once('finish', () => {
       const route = (req as Request & { route?: { path?: string } }).route?.path;
-      end({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+      end({
+        method: req.method,
+        route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: String(res.statusCode),
+      });
     });
     next();
   }

@@ -44,7 +44,11 @@ export function loggableError(error: unknown): { name: string; code?: string; fr
     .filter((line) => /^\s+at /.test(line))
     .map((line) => line.trim())
     .join('\n');
-  return { name: e.name, ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}), ...(frames ? { frames } : {}) };
+  return {
+    name: e.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
+    ...(frames ? { frames } : {}),
+  };
 }
 
 /** Strips the query string: it may carry one-time tokens (acknowledgement links, invitations). */

@@ -9,7 +9,11 @@ import type { INestApplication } from '@nestjs/common';
  * before the database and Redis connections close (PanahWorkerHost) — and exit 0; or exit 1 if
  * all that takes longer than `timeoutMs`.
  */
-export function exitGracefullyOnSignals(app: INestApplication, timeoutMs: number, onLog: (msg: string) => void): void {
+export function exitGracefullyOnSignals(
+  app: INestApplication,
+  timeoutMs: number,
+  onLog: (msg: string) => void,
+): void {
   const server = app.getHttpServer() as Server;
   const drain = trackConnections(server);
   let closing = false;
@@ -68,7 +72,8 @@ function trackConnections(server: Server): () => Promise<void> {
     if (server.listening) server.close();
     while (sockets.size > 0) {
       const now = Date.now();
-      for (const [socket, state] of sockets) if (state.busy === 0 && now - state.since >= IDLE_GRACE_MS) socket.destroy();
+      for (const [socket, state] of sockets)
+        if (state.busy === 0 && now - state.since >= IDLE_GRACE_MS) socket.destroy();
       await new Promise((r) => setTimeout(r, 25));
     }
   };
@@ -87,7 +92,9 @@ export function surviveUnhandledRejections(onLog: (msg: string) => void): void {
     if (count === 1 || count % 100 === 0) {
       const name = reason instanceof Error ? reason.name : typeof reason;
       const code = (reason as { code?: unknown } | null)?.code;
-      onLog(`unhandled rejection (${name}${typeof code === 'string' ? ` ${code}` : ''}), ${count} so far; continuing`);
+      onLog(
+        `unhandled rejection (${name}${typeof code === 'string' ? ` ${code}` : ''}), ${count} so far; continuing`,
+      );
     }
   });
 }

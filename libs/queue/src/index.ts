@@ -1,7 +1,13 @@
 export * from './jobs';
 export { parseJobPayload } from './payload';
 export { redisOptions, createRedis, assertNoEviction, RedisPolicyError, type RedisRole } from './redis';
-export { enqueueInTransaction, enqueueMessage, outboxJobId, outboxRowValues, type OutboxOptions } from './outbox';
+export {
+  enqueueInTransaction,
+  enqueueMessage,
+  outboxJobId,
+  outboxRowValues,
+  type OutboxOptions,
+} from './outbox';
 export { ProducerQueues } from './producer-queues';
 export { OutboxRelay, OUTBOX_CHANNEL } from './outbox-relay';
 export { ProducerQueuesModule, OutboxRelayModule } from './queue.module';

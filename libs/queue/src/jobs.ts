@@ -60,18 +60,37 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
  * names or contact details (Redis is not encrypted at rest and is not trusted).
  */
 export const jobPayloadSchemas = {
-  [JobName.OutboxPrune]: z.object({ retentionHours: z.number().int().min(1).max(24 * 365) }).strict(),
+  [JobName.OutboxPrune]: z
+    .object({
+      retentionHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 365),
+    })
+    .strict(),
   [JobName.ReportSubmitted]: z.object({ reportId: entityId }).strict(),
   [JobName.TriageReconcile]: z.object({}).strict(),
   [JobName.CaseOpened]: z.object({ caseId: entityId }).strict(),
   [JobName.CaseUpdated]: z
-    .object({ caseId: entityId, version: z.number().int().min(1), signal: z.enum(['report', 'missed_checkin', 'panic', 'duress']).optional() })
+    .object({
+      caseId: entityId,
+      version: z.number().int().min(1),
+      signal: z.enum(['report', 'missed_checkin', 'panic', 'duress']).optional(),
+    })
     .strict(),
   [JobName.EscalationStep]: z
-    .object({ runId: z.string().uuid(), fence: z.number().int().min(0), step: z.number().int().min(0), round: z.number().int().min(0) })
+    .object({
+      runId: z.string().uuid(),
+      fence: z.number().int().min(0),
+      step: z.number().int().min(0),
+      round: z.number().int().min(0),
+    })
     .strict(),
   [JobName.EscalationSweep]: z.object({}).strict(),
-  [JobName.NotificationDeliver]: z.object({ notificationId: z.string().uuid(), attempt: z.number().int().min(1) }).strict(),
+  [JobName.NotificationDeliver]: z
+    .object({ notificationId: z.string().uuid(), attempt: z.number().int().min(1) })
+    .strict(),
   [JobName.CheckinDeadline]: z.object({ planId: entityId }).strict(),
   [JobName.CheckinReminder]: z.object({ planId: entityId }).strict(),
   [JobName.CheckinSweep]: z.object({}).strict(),
@@ -104,31 +123,67 @@ export const jobOptions: Record<JobName, JobsOptions> = {
   [JobName.OutboxPrune]: { ...keep, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
   // 0.5 + 1 + 2 + 4 s of retries, then the report becomes a critical `triage_failed` case.
   [JobName.ReportSubmitted]: { ...keep, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
-  [JobName.TriageReconcile]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
+  [JobName.TriageReconcile]: {
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 1_000 },
+    attempts: 1,
+  },
   [JobName.CaseOpened]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
   [JobName.CaseUpdated]: { ...keep, attempts: 10, backoff: { type: 'exponential', delay: 1_000 } },
   // Retries cover PostgreSQL hiccups; a step that still fails is re-enqueued by the sweeper.
-  [JobName.EscalationStep]: { removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 250 } },
-  [JobName.EscalationSweep]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
+  [JobName.EscalationStep]: {
+    removeOnComplete: { age: 3_600, count: 50_000 },
+    removeOnFail: { age: 7 * 86_400 },
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 250 },
+  },
+  [JobName.EscalationSweep]: {
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 1_000 },
+    attempts: 1,
+  },
   // Channel retries are the processor's own (recorded per attempt); these cover infrastructure errors.
-  [JobName.NotificationDeliver]: { removeOnComplete: { age: 3_600, count: 50_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 3, backoff: { type: 'exponential', delay: 500 } },
+  [JobName.NotificationDeliver]: {
+    removeOnComplete: { age: 3_600, count: 50_000 },
+    removeOnFail: { age: 7 * 86_400 },
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 500 },
+  },
   // Retries cover PostgreSQL hiccups; a deadline that still fails is picked up by the sweeper.
-  [JobName.CheckinDeadline]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 250 } },
-  [JobName.CheckinReminder]: { removeOnComplete: { age: 3_600, count: 20_000 }, removeOnFail: { age: 7 * 86_400 }, attempts: 5, backoff: { type: 'exponential', delay: 500 } },
+  [JobName.CheckinDeadline]: {
+    removeOnComplete: { age: 3_600, count: 20_000 },
+    removeOnFail: { age: 7 * 86_400 },
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 250 },
+  },
+  [JobName.CheckinReminder]: {
+    removeOnComplete: { age: 3_600, count: 20_000 },
+    removeOnFail: { age: 7 * 86_400 },
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 500 },
+  },
   [JobName.CheckinSweep]: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 }, attempts: 1 },
 };
 
 /** Job ids derived from the entity, so a repeated announcement collapses into one job. */
 export const reportSubmittedJobId = (reportId: string): string => `report-submitted-${reportId}`;
 export const caseOpenedJobId = (caseId: string): string => `case-opened-${caseId}`;
-export const caseUpdatedJobId = (caseId: string, version: number): string => `case-updated-${caseId}-${version}`;
+export const caseUpdatedJobId = (caseId: string, version: number): string =>
+  `case-updated-${caseId}-${version}`;
 /** (run, step, round) plus the fencing token: a wake-up scheduled before an ack or snooze never collides with one after. */
-export const escalationStepJobId = (p: { runId: string; fence: number; step: number; round: number }): string =>
-  `esc-${p.runId}-${p.step}-${p.round}-${p.fence}`;
-export const notificationJobId = (notificationId: string, attempt: number): string => `ntf-${notificationId}-${attempt}`;
+export const escalationStepJobId = (p: {
+  runId: string;
+  fence: number;
+  step: number;
+  round: number;
+}): string => `esc-${p.runId}-${p.step}-${p.round}-${p.fence}`;
+export const notificationJobId = (notificationId: string, attempt: number): string =>
+  `ntf-${notificationId}-${attempt}`;
 /** (plan, alert time): re-arming one deadline collapses; the next deadline is a new job. */
-export const checkinDeadlineJobId = (planId: string, alertAt: Date): string => `checkin-deadline-${planId}-${alertAt.getTime()}`;
-export const checkinReminderJobId = (planId: string, remindAt: Date): string => `checkin-reminder-${planId}-${remindAt.getTime()}`;
+export const checkinDeadlineJobId = (planId: string, alertAt: Date): string =>
+  `checkin-deadline-${planId}-${alertAt.getTime()}`;
+export const checkinReminderJobId = (planId: string, remindAt: Date): string =>
+  `checkin-reminder-${planId}-${remindAt.getTime()}`;
 
 export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
 export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);

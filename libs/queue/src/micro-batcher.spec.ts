@@ -29,10 +29,13 @@ describe('MicroBatcher', () => {
     });
 
     it('fails only the item whose result is an error', async () => {
-      const b = new MicroBatcher<string, string>(async (items) => new Map(items.map((i) => [i, i === 'bad' ? new Error('poison') : i])), {
-        maxBatch: 10,
-        mode: { kind: 'wait', maxWaitMs: 1 },
-      });
+      const b = new MicroBatcher<string, string>(
+        async (items) => new Map(items.map((i) => [i, i === 'bad' ? new Error('poison') : i])),
+        {
+          maxBatch: 10,
+          mode: { kind: 'wait', maxWaitMs: 1 },
+        },
+      );
       const [good, bad] = await Promise.allSettled([b.submit('good'), b.submit('bad')]);
       expect(good).toEqual({ status: 'fulfilled', value: 'good' });
       expect(bad.status).toBe('rejected');
@@ -42,7 +45,10 @@ describe('MicroBatcher', () => {
   describe('demand mode', () => {
     it('starts a lone item at once, and batches what arrives while the batches in flight run', async () => {
       const { batches, run, release } = gatedRun();
-      const b = new MicroBatcher<number, number>(run, { maxBatch: 3, mode: { kind: 'demand', maxInFlight: 1 } });
+      const b = new MicroBatcher<number, number>(run, {
+        maxBatch: 3,
+        mode: { kind: 'demand', maxInFlight: 1 },
+      });
       const first = b.submit(1);
       expect(batches).toEqual([[1]]); // nothing waits while the system is idle
       const rest = [2, 3, 4, 5].map((i) => b.submit(i));
@@ -60,7 +66,10 @@ describe('MicroBatcher', () => {
 
     it('runs up to maxInFlight batches at once', () => {
       const { batches, run } = gatedRun();
-      const b = new MicroBatcher<number, number>(run, { maxBatch: 10, mode: { kind: 'demand', maxInFlight: 2 } });
+      const b = new MicroBatcher<number, number>(run, {
+        maxBatch: 10,
+        mode: { kind: 'demand', maxInFlight: 2 },
+      });
       for (const i of [1, 2, 3, 4]) void b.submit(i);
       expect(batches).toEqual([[1], [2]]);
     });
@@ -81,7 +90,10 @@ describe('MicroBatcher', () => {
 
     it('answers every caller of an item submitted twice', async () => {
       const { batches, run, release } = gatedRun();
-      const b = new MicroBatcher<number, number>(run, { maxBatch: 10, mode: { kind: 'demand', maxInFlight: 1 } });
+      const b = new MicroBatcher<number, number>(run, {
+        maxBatch: 10,
+        mode: { kind: 'demand', maxInFlight: 1 },
+      });
       const lone = b.submit(1);
       const twice = [b.submit(7), b.submit(7)];
       release(0);
@@ -116,7 +128,10 @@ describe('MicroBatcher', () => {
         calls.push([...items]);
         return new Map(items.map((i) => [i, i * 10]));
       });
-      expect([...results]).toEqual([[1, 10], [2, 20]]);
+      expect([...results]).toEqual([
+        [1, 10],
+        [2, 20],
+      ]);
       expect(calls).toEqual([[1, 2]]);
     });
 

@@ -8,7 +8,9 @@ export interface BatchOptions {
    * meanwhile form the next batch. Nothing waits when the system is idle, and batches grow
    * exactly when the system falls behind, which is when sharing a transaction pays.
    */
-  readonly mode: { readonly kind: 'wait'; readonly maxWaitMs: number } | { readonly kind: 'demand'; readonly maxInFlight: number };
+  readonly mode:
+    | { readonly kind: 'wait'; readonly maxWaitMs: number }
+    | { readonly kind: 'demand'; readonly maxInFlight: number };
 }
 
 interface Pending<T, R> {
@@ -91,13 +93,21 @@ export class MicroBatcher<T, R> {
  * Runs a batch; if it fails as a whole (a conflict, a statement one item breaks), runs each item
  * alone, so that one bad item fails only its own job and never holds up the others.
  */
-export async function eachAloneIfBatchFails<T, R>(items: readonly T[], batch: (items: readonly T[]) => Promise<Map<T, R | Error>>): Promise<Map<T, R | Error>> {
+export async function eachAloneIfBatchFails<T, R>(
+  items: readonly T[],
+  batch: (items: readonly T[]) => Promise<Map<T, R | Error>>,
+): Promise<Map<T, R | Error>> {
   try {
     return await batch(items);
   } catch (error) {
-    if (items.length === 1) return new Map([[items[0], error instanceof Error ? error : new Error('batch failed')]]);
+    if (items.length === 1)
+      return new Map([[items[0], error instanceof Error ? error : new Error('batch failed')]]);
     const results = new Map<T, R | Error>();
-    for (const item of items) results.set(item, (await eachAloneIfBatchFails([item], batch)).get(item) ?? new Error('no result for a batched item'));
+    for (const item of items)
+      results.set(
+        item,
+        (await eachAloneIfBatchFails([item], batch)).get(item) ?? new Error('no result for a batched item'),
+      );
     return results;
   }
 }

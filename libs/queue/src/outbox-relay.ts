@@ -1,4 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -97,7 +104,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         if (relayed.length < this.config.outbox.batchSize) break;
       }
       if (this.outageSince) {
-        this.logger.warn({ outageMs: Date.now() - this.outageSince, failedAttempts: this.failuresInOutage }, 'outbox relay resumed');
+        this.logger.warn(
+          { outageMs: Date.now() - this.outageSince, failedAttempts: this.failuresInOutage },
+          'outbox relay resumed',
+        );
         this.outageSince = 0;
         this.failuresInOutage = 0;
       }
@@ -154,10 +164,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       // If Redis fails here the transaction rolls back; jobs that did get in are collapsed by
       // their jobId when the rows are relayed again.
       // Bounded: BullMQ waits for a first connection, and row locks must not be held meanwhile.
-      for (const [queue, jobs] of byQueue) await withTimeout(this.queues.get(queue).addBulk(jobs), REDIS_TIMEOUT_MS, 'Redis');
+      for (const [queue, jobs] of byQueue)
+        await withTimeout(this.queues.get(queue).addBulk(jobs), REDIS_TIMEOUT_MS, 'Redis');
       const ids = rows.map((r) => String(r.id));
       await manager.query(
-        prepared(`UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`),
+        prepared(
+          `UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`,
+        ),
         [ids],
       );
       return ids;
@@ -175,7 +188,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.db.url, application_name: 'panah-outbox-listener' });
+    const client = new Client({
+      connectionString: this.config.db.url,
+      application_name: 'panah-outbox-listener',
+    });
     const retry = (): void => {
       if (this.listener === client) this.listener = null;
       client.removeAllListeners();

@@ -22,7 +22,9 @@ export async function enqueueInTransaction<J extends JobName>(
   options: OutboxOptions = {},
 ): Promise<string> {
   const rows = (await manager.query(
-    prepared(`INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`),
+    prepared(
+      `INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`,
+    ),
     outboxRowValues(name, payload, options),
   )) as { id: string }[];
   return String(rows[0].id);
@@ -35,14 +37,23 @@ export async function enqueueInTransaction<J extends JobName>(
  * one statement is atomic on its own, so the pair needs no explicit transaction (one round trip
  * instead of four on a hot path).
  */
-export function outboxRowValues<J extends JobName>(name: J, payload: JobPayload<J>, options: OutboxOptions = {}): [J, string, string | null, Date | null] {
+export function outboxRowValues<J extends JobName>(
+  name: J,
+  payload: JobPayload<J>,
+  options: OutboxOptions = {},
+): [J, string, string | null, Date | null] {
   // Validate at the producer too: a bad payload is a bug here, not a poisoned job later.
   jobPayloadSchemas[name].parse(payload);
-  if (options.jobId !== undefined && !JOB_ID.test(options.jobId)) throw new Error(`invalid job id for ${name}`);
+  if (options.jobId !== undefined && !JOB_ID.test(options.jobId))
+    throw new Error(`invalid job id for ${name}`);
   return [name, JSON.stringify(payload), options.jobId ?? null, options.notBefore ?? null];
 }
 /** Convenience for a typed JobMessage. */
-export function enqueueMessage(manager: EntityManager, message: JobMessage, options?: OutboxOptions): Promise<string> {
+export function enqueueMessage(
+  manager: EntityManager,
+  message: JobMessage,
+  options?: OutboxOptions,
+): Promise<string> {
   return enqueueInTransaction(manager, message.name, message.payload, options);
 }
 

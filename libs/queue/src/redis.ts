@@ -35,7 +35,9 @@ export function createRedis(url: string, role: RedisRole): Redis {
   return new Redis(redisOptions(url, role));
 }
 
-function parseRedisUrl(url: string): Pick<RedisOptions, 'host' | 'port' | 'username' | 'password' | 'db' | 'tls'> {
+function parseRedisUrl(
+  url: string,
+): Pick<RedisOptions, 'host' | 'port' | 'username' | 'password' | 'db' | 'tls'> {
   const u = new URL(url);
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   return {

@@ -14,6 +14,8 @@ export const StaffOnly = (...roles: [StaffRole, ...StaffRole[]]) =>
   SetMetadata(ACCESS_POLICY, { kind: 'staff', roles } satisfies AccessPolicy);
 
 /** The authenticated caller, as the AccessGuard attached it. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal | null => {
-  return ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal ?? null;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal | null => {
+    return ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal ?? null;
+  },
+);

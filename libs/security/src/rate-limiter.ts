@@ -39,7 +39,11 @@ export class RateLimiter implements OnApplicationShutdown {
     let count: number;
     try {
       const [[, incr]] = (await withTimeout(
-        this.redis.multi().incr(bucket).pexpire(bucket, rule.windowMs + 1_000).exec(),
+        this.redis
+          .multi()
+          .incr(bucket)
+          .pexpire(bucket, rule.windowMs + 1_000)
+          .exec(),
         500,
         'rate limiter',
       )) as [[Error | null, number]];

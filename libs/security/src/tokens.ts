@@ -45,5 +45,8 @@ export function safeEqual(a: string, b: string): boolean {
  */
 export function dailyKeyedHash(value: string, tokenKey: string, now = new Date()): string {
   const day = now.toISOString().slice(0, 10);
-  return createHmac('sha256', Buffer.from(tokenKey, 'base64url')).update(`${day}\n${value}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', Buffer.from(tokenKey, 'base64url'))
+    .update(`${day}\n${value}`)
+    .digest('base64url')
+    .slice(0, 22);
 }

@@ -18,7 +18,11 @@ export class ReconcilerService {
 
   /** Reports still `received` after the configured age, oldest first (partial index). */
   staleReportIds(limit: number): Promise<string[]> {
-    return this.reports.staleReceivedIds(this.dataSource.manager, this.config.triage.reconcileAfterSeconds, limit);
+    return this.reports.staleReceivedIds(
+      this.dataSource.manager,
+      this.config.triage.reconcileAfterSeconds,
+      limit,
+    );
   }
 
   /** Deletes staged attachment chunks that no attachment row ever adopted. */

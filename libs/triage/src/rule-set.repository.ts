@@ -40,19 +40,31 @@ export class RuleSetRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The active rule set, or the built-in one (version null) before an admin activates any. */
-  async active(manager: EntityManager = this.dataSource.manager): Promise<{ version: number | null; ruleSet: TriageRuleSet }> {
-    const rows = (await manager.query(prepared(`SELECT version, definition FROM triage_rule_sets WHERE active`))) as Row[];
-    return rows[0] ? { version: rows[0].version, ruleSet: rows[0].definition } : { version: null, ruleSet: BUILT_IN_RULE_SET };
+  async active(
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ version: number | null; ruleSet: TriageRuleSet }> {
+    const rows = (await manager.query(
+      prepared(`SELECT version, definition FROM triage_rule_sets WHERE active`),
+    )) as Row[];
+    return rows[0]
+      ? { version: rows[0].version, ruleSet: rows[0].definition }
+      : { version: null, ruleSet: BUILT_IN_RULE_SET };
   }
 
   async history(): Promise<RuleSetVersionRow[]> {
     const rows = (await this.dataSource.query(
-      prepared(`SELECT version, active, definition, created_by, created_at, activated_by, activated_at FROM triage_rule_sets ORDER BY version DESC LIMIT 500`),
+      prepared(
+        `SELECT version, active, definition, created_by, created_at, activated_by, activated_at FROM triage_rule_sets ORDER BY version DESC LIMIT 500`,
+      ),
     )) as Row[];
     return rows.map(toView);
   }
 
-  async insertNext(manager: EntityManager, definition: TriageRuleSet, createdBy: string | null): Promise<RuleSetVersionRow> {
+  async insertNext(
+    manager: EntityManager,
+    definition: TriageRuleSet,
+    createdBy: string | null,
+  ): Promise<RuleSetVersionRow> {
     // Versions are dense and chosen under a lock, so two admins saving at once get n and n+1.
     await manager.query(prepared(`SELECT pg_advisory_xact_lock(hashtext('panah.triage_rule_sets'))`));
     const rows = (await manager.query(
@@ -65,11 +77,20 @@ export class RuleSetRepository {
   }
 
   /** Makes `version` the only active one; false if it does not exist. */
-  async activate(manager: EntityManager, version: number, activatedBy: string | null): Promise<RuleSetVersionRow | null> {
+  async activate(
+    manager: EntityManager,
+    version: number,
+    activatedBy: string | null,
+  ): Promise<RuleSetVersionRow | null> {
     await manager.query(prepared(`SELECT pg_advisory_xact_lock(hashtext('panah.triage_rule_sets'))`));
-    const exists = (await manager.query(prepared(`SELECT version FROM triage_rule_sets WHERE version = $1`), [version])) as unknown[];
+    const exists = (await manager.query(prepared(`SELECT version FROM triage_rule_sets WHERE version = $1`), [
+      version,
+    ])) as unknown[];
     if (exists.length === 0) return null;
-    await manager.query(prepared(`UPDATE triage_rule_sets SET active = false WHERE active AND version <> $1`), [version]);
+    await manager.query(
+      prepared(`UPDATE triage_rule_sets SET active = false WHERE active AND version <> $1`),
+      [version],
+    );
     // (TypeORM answers UPDATE … RETURNING with [rows, count]; a CTE keeps it a plain row list.)
     const rows = (await manager.query(
       prepared(`WITH done AS (UPDATE triage_rule_sets SET active = true, activated_by = $2, activated_at = now() WHERE version = $1
@@ -81,17 +102,23 @@ export class RuleSetRepository {
   }
 
   /** The active rule set (as `active`) and the teams it routes to, in one round trip (triage's hot path). */
-  async routingContext(manager: EntityManager): Promise<{ version: number | null; ruleSet: TriageRuleSet; teams: TeamRouting[] }> {
+  async routingContext(
+    manager: EntityManager,
+  ): Promise<{ version: number | null; ruleSet: TriageRuleSet; teams: TeamRouting[] }> {
     const rows = (await manager.query(
       prepared(`SELECT (SELECT json_build_object('version', version, 'definition', definition) FROM triage_rule_sets WHERE active) AS active,
               coalesce((SELECT json_agg(json_build_object('id', id, 'name', name, 'regions', regions, 'languages', languages) ORDER BY name, id) FROM teams), '[]') AS teams`),
     )) as { active: { version: number; definition: TriageRuleSet } | null; teams: TeamRouting[] }[];
     const { active, teams } = rows[0];
-    return active ? { version: active.version, ruleSet: active.definition, teams } : { version: null, ruleSet: BUILT_IN_RULE_SET, teams };
+    return active
+      ? { version: active.version, ruleSet: active.definition, teams }
+      : { version: null, ruleSet: BUILT_IN_RULE_SET, teams };
   }
 
   async teams(manager: EntityManager = this.dataSource.manager): Promise<TeamRouting[]> {
-    return (await manager.query(prepared(`SELECT id, name, regions, languages FROM teams ORDER BY name, id`))) as TeamRouting[];
+    return (await manager.query(
+      prepared(`SELECT id, name, regions, languages FROM teams ORDER BY name, id`),
+    )) as TeamRouting[];
   }
 
   /**
@@ -99,7 +126,9 @@ export class RuleSetRepository {
    * run there are none, and a rule naming a policy is refused.
    */
   async policyIds(manager: EntityManager = this.dataSource.manager): Promise<Set<string>> {
-    const present = (await manager.query(prepared(`SELECT to_regclass('escalation_policies') IS NOT NULL AS present`))) as { present: boolean }[];
+    const present = (await manager.query(
+      prepared(`SELECT to_regclass('escalation_policies') IS NOT NULL AS present`),
+    )) as { present: boolean }[];
     if (!present[0].present) return new Set();
     const rows = (await manager.query(prepared(`SELECT id FROM escalation_policies`))) as { id: string }[];
     return new Set(rows.map((r) => r.id));

@@ -12,7 +12,14 @@ import { TriageService } from './triage.service';
 @Module({
   imports: [CasesModule, AuditModule, CaseUpdatesModule],
   // ReportRepository is intake's: triage locks and marks the reports it triages through it.
-  providers: [hintsCipherProvider, ReportRepository, RuleSetRepository, RuleSetService, TriageService, ReconcilerService],
+  providers: [
+    hintsCipherProvider,
+    ReportRepository,
+    RuleSetRepository,
+    RuleSetService,
+    TriageService,
+    ReconcilerService,
+  ],
   exports: [RuleSetService, TriageService, ReconcilerService],
 })
 export class TriageModule {}

@@ -43,12 +43,23 @@ export class TriageService {
    * if the batch as a whole fails, each report is tried on its own so that one cannot hold up
    * the others.
    */
-  async triageReports(reportIds: readonly string[], now = new Date()): Promise<Map<string, TriageResult | Error>> {
-    return eachAloneIfBatchFails(reportIds, (ids) => this.dataSource.transaction((manager) => this.triageLocked(manager, ids, now)));
+  async triageReports(
+    reportIds: readonly string[],
+    now = new Date(),
+  ): Promise<Map<string, TriageResult | Error>> {
+    return eachAloneIfBatchFails(reportIds, (ids) =>
+      this.dataSource.transaction((manager) => this.triageLocked(manager, ids, now)),
+    );
   }
 
-  private async triageLocked(manager: EntityManager, reportIds: readonly string[], now: Date): Promise<Map<string, TriageResult | Error>> {
-    const results = new Map<string, TriageResult | Error>(reportIds.map((id) => [id, { caseId: '', outcome: 'missing' }]));
+  private async triageLocked(
+    manager: EntityManager,
+    reportIds: readonly string[],
+    now: Date,
+  ): Promise<Map<string, TriageResult | Error>> {
+    const results = new Map<string, TriageResult | Error>(
+      reportIds.map((id) => [id, { caseId: '', outcome: 'missing' }]),
+    );
     const due: { report: TriageReportRow; hints: TriageHints | null }[] = [];
     for (const report of await this.lockReports(manager, reportIds)) {
       if (report.status !== 'received') {
@@ -65,7 +76,11 @@ export class TriageService {
     const active = await this.rules.routingContext(manager);
     // In order of arrival, so that a reporter's second report raises the case the first opened.
     // The same order as `repeat` uses in SQL: (received_at, id), to the microsecond.
-    due.sort((a, b) => compareBigInt(BigInt(a.report.received_us), BigInt(b.report.received_us)) || (a.report.id < b.report.id ? -1 : a.report.id > b.report.id ? 1 : 0));
+    due.sort(
+      (a, b) =>
+        compareBigInt(BigInt(a.report.received_us), BigInt(b.report.received_us)) ||
+        (a.report.id < b.report.id ? -1 : a.report.id > b.report.id ? 1 : 0),
+    );
     const signals = due.map(({ report, hints }) => {
       const decision = evaluateTriage(active.ruleSet, hints, active.teams);
       return {
@@ -76,7 +91,12 @@ export class TriageService {
         deadlineAt: new Date(now.getTime() + decision.deadlineMinutes * 60_000),
         reason: CaseReason.Report,
         repeat: report.repeat,
-        triage: { ruleSetVersion: active.version, rule: decision.matched, ruleName: decision.ruleName, routedBy: decision.routedBy },
+        triage: {
+          ruleSetVersion: active.version,
+          rule: decision.matched,
+          ruleName: decision.ruleName,
+          routedBy: decision.routedBy,
+        },
       };
     });
     const outcomes = await this.cases.openOrRaiseMany(manager, signals);
@@ -84,7 +104,12 @@ export class TriageService {
       manager,
       due.map((d, i) => ({ reportId: d.report.id, caseId: outcomes[i].caseId })),
     );
-    due.forEach((d, i) => results.set(d.report.id, { caseId: outcomes[i].caseId, outcome: outcomes[i].opened ? 'opened' : 'linked' }));
+    due.forEach((d, i) =>
+      results.set(d.report.id, {
+        caseId: outcomes[i].caseId,
+        outcome: outcomes[i].opened ? 'opened' : 'linked',
+      }),
+    );
     return results;
   }
 
@@ -107,10 +132,19 @@ export class TriageService {
         deadlineAt: new Date(now.getTime() + FAILED_DEADLINE_MINUTES * 60_000),
         reason: CaseReason.TriageFailed,
         repeat: false,
-        triage: { ruleSetVersion: active.version, rule: 'triage_failed', ruleName: null, routedBy: 'default_team' },
+        triage: {
+          ruleSetVersion: active.version,
+          rule: 'triage_failed',
+          ruleName: null,
+          routedBy: 'default_team',
+        },
       });
       await this.markTriaged(manager, [{ reportId: report.id, caseId: outcome.caseId }]);
-      await this.updates.notifyAdmins(manager, { caseId: outcome.caseId, event: 'triage_failed', eventId: report.id });
+      await this.updates.notifyAdmins(manager, {
+        caseId: outcome.caseId,
+        event: 'triage_failed',
+        eventId: report.id,
+      });
       return { caseId: outcome.caseId, outcome: outcome.opened ? 'opened' : 'linked' };
     });
   }
@@ -134,7 +168,10 @@ export class TriageService {
     return result.hints;
   }
 
-  private markTriaged(manager: EntityManager, links: readonly { reportId: string; caseId: string }[]): Promise<void> {
+  private markTriaged(
+    manager: EntityManager,
+    links: readonly { reportId: string; caseId: string }[],
+  ): Promise<void> {
     return this.reports.markTriaged(manager, links);
   }
 }

@@ -26,16 +26,20 @@ export function subresourceIntegrity() {
       for (const item of Object.values(bundle)) {
         if (item.type !== 'asset' || !item.fileName.endsWith('.html')) continue;
         const base = this.environment?.config?.base ?? '/';
-        const html = String(item.source).replace(/<(script|link)\b([^>]*?)\s(src|href)="([^"]+)"([^>]*)>/g, (tag, el, before, attr, ref, after) => {
-          if (/integrity=/.test(tag) || /^(https?:)?\/\//.test(ref)) {
-            if (/^(https?:)?\/\//.test(ref)) throw new Error(`no CDN: ${ref}`);
-            return tag;
-          }
-          if (el === 'link' && !/rel="(stylesheet|modulepreload)"/.test(tag)) return tag;
-          const digest = createHash('sha384').update(bytesOf(ref, base)).digest('base64');
-          return `<${el}${before} ${attr}="${ref}" integrity="sha384-${digest}"${after}>`;
-        });
-        if (/<script(?![^>]*\ssrc=)[^>]*>/.test(html)) throw new Error(`${item.fileName}: inline script is not allowed (CSP)`);
+        const html = String(item.source).replace(
+          /<(script|link)\b([^>]*?)\s(src|href)="([^"]+)"([^>]*)>/g,
+          (tag, el, before, attr, ref, after) => {
+            if (/integrity=/.test(tag) || /^(https?:)?\/\//.test(ref)) {
+              if (/^(https?:)?\/\//.test(ref)) throw new Error(`no CDN: ${ref}`);
+              return tag;
+            }
+            if (el === 'link' && !/rel="(stylesheet|modulepreload)"/.test(tag)) return tag;
+            const digest = createHash('sha384').update(bytesOf(ref, base)).digest('base64');
+            return `<${el}${before} ${attr}="${ref}" integrity="sha384-${digest}"${after}>`;
+          },
+        );
+        if (/<script(?![^>]*\ssrc=)[^>]*>/.test(html))
+          throw new Error(`${item.fileName}: inline script is not allowed (CSP)`);
         item.source = html;
       }
     },
@@ -45,7 +49,8 @@ export function subresourceIntegrity() {
 /** The pinned root key (b64u Ed25519 public key) from the build environment; '' if none. */
 export function pinnedRootKey() {
   const key = process.env.PANAH_CLIENT_ROOT_PUBLIC_KEY ?? process.env.DIRECTORY_ROOT_PUBLIC_KEY ?? '';
-  if (key !== '' && !/^[A-Za-z0-9_-]{43}$/.test(key)) throw new Error('DIRECTORY_ROOT_PUBLIC_KEY must be a b64u Ed25519 public key (43 characters)');
+  if (key !== '' && !/^[A-Za-z0-9_-]{43}$/.test(key))
+    throw new Error('DIRECTORY_ROOT_PUBLIC_KEY must be a b64u Ed25519 public key (43 characters)');
   return key;
 }
 

@@ -1,5 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { AuditLog } from '@panah/audit';
@@ -52,6 +59,9 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageResponse })
   async page(@Query() query: AuditPageQuery): Promise<AuditPageResponse> {
     const page = await this.audit.page({ cursor: query.cursor, limit: query.limit ?? 50 });
-    return { entries: page.entries.map((e) => ({ ...e, at: e.at.toISOString() })), nextCursor: page.nextCursor };
+    return {
+      entries: page.entries.map((e) => ({ ...e, at: e.at.toISOString() })),
+      nextCursor: page.nextCursor,
+    };
   }
 }

@@ -40,7 +40,10 @@ export class AccessGuard implements CanActivate {
       case 'forbidden':
         throw new DomainError(ErrorCode.Forbidden, 'Not allowed for this account');
       case 'undeclared':
-        this.logger.error({ handler: `${context.getClass().name}.${context.getHandler().name}` }, 'endpoint has no access policy');
+        this.logger.error(
+          { handler: `${context.getClass().name}.${context.getHandler().name}` },
+          'endpoint has no access policy',
+        );
         throw new DomainError(ErrorCode.Forbidden, 'Not allowed');
     }
   }

@@ -6,7 +6,8 @@ import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { CaseDetailDto, CaseListDto, CaseListQueryDto } from './dto';
 
 function staffOf(principal: Principal | null): Extract<Principal, { kind: 'staff' }> {
-  if (principal?.kind !== 'staff') throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
+  if (principal?.kind !== 'staff')
+    throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
   return principal;
 }
 
@@ -19,9 +20,15 @@ export class CasesController {
   /** Caseworkers: cases of their teams and those assigned to them; supervisors: cases of their teams (and assigned to them). Keyset pages. */
   @Get()
   @StaffOnly('supervisor', 'caseworker')
-  @ApiOperation({ summary: 'the cases you work: filter by state, severity, reason, assignee, team, deadline; most urgent deadline first' })
+  @ApiOperation({
+    summary:
+      'the cases you work: filter by state, severity, reason, assignee, team, deadline; most urgent deadline first',
+  })
   @ApiOkResponse({ type: CaseListDto })
-  list(@Query() q: CaseListQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
+  list(
+    @Query() q: CaseListQueryDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): Promise<{ items: CaseSummary[]; nextCursor: string | null }> {
     const staff = staffOf(principal);
     return this.cases.list(
       { staffId: staff.staffId, role: staff.role },
@@ -41,7 +48,10 @@ export class CasesController {
   /** One case with its timeline, for staff who can read it (audited); anyone else gets a 404. */
   @Get(':id')
   @StaffOnly('supervisor', 'caseworker')
-  @ApiOperation({ summary: 'one case: severity, state, reasons, team, assignee, deadline, acknowledgement, and its timeline (audited)' })
+  @ApiOperation({
+    summary:
+      'one case: severity, state, reasons, team, assignee, deadline, acknowledgement, and its timeline (audited)',
+  })
   @ApiOkResponse({ type: CaseDetailDto })
   @ApiNotFoundResponse({ description: 'case/not_found' })
   view(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): Promise<CaseDetail> {

@@ -1,33 +1,84 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { CASE_STATES, SEVERITIES } from '@panah/domain';
 import { EnvelopeDto } from '../casework/dto';
 
 export class CaseListQueryDto {
-  @ApiPropertyOptional({ enum: CASE_STATES }) @IsOptional() @IsIn(CASE_STATES) state?: (typeof CASE_STATES)[number];
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
+  @ApiPropertyOptional({ enum: CASE_STATES })
+  @IsOptional()
+  @IsIn(CASE_STATES)
+  state?: (typeof CASE_STATES)[number];
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') teamId?: string;
-  @ApiPropertyOptional({ description: 'a reason code the case carries (report, repeat_report, panic, missed_checkin, duress, triage_failed, …)' })
+  @ApiPropertyOptional({
+    description:
+      'a reason code the case carries (report, repeat_report, panic, missed_checkin, duress, triage_failed, …)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   @Matches(/^[a-z_]+$/)
   reason?: string;
-  @ApiPropertyOptional({ description: 'only cases assigned to this staff member' }) @IsOptional() @IsUUID('all') assigneeId?: string;
-  @ApiPropertyOptional({ description: 'only cases due before this ISO time' }) @IsOptional() @IsDateString() deadlineBefore?: string;
-  @ApiPropertyOptional({ description: 'last case id of the previous page' }) @IsOptional() @IsString() @MaxLength(64) @IsUUID('all') cursor?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @ApiPropertyOptional({ description: 'only cases assigned to this staff member' })
+  @IsOptional()
+  @IsUUID('all')
+  assigneeId?: string;
+  @ApiPropertyOptional({ description: 'only cases due before this ISO time' })
+  @IsOptional()
+  @IsDateString()
+  deadlineBefore?: string;
+  @ApiPropertyOptional({ description: 'last case id of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @IsUUID('all')
+  cursor?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 export class CaseSummaryDto {
   @ApiProperty({ format: 'uuid', example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11' }) id!: string;
   @ApiProperty({ enum: CASE_STATES, example: 'open' }) state!: string;
   @ApiProperty({ enum: SEVERITIES, example: 'critical' }) severity!: string;
-  @ApiProperty({ type: [String], example: ['report', 'panic'], description: 'reason codes, never content' }) reasons!: string[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e' }) teamId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' }) assigneeId!: string | null;
-  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:10:00.000Z', description: 'response deadline' }) deadlineAt!: string;
+  @ApiProperty({ type: [String], example: ['report', 'panic'], description: 'reason codes, never content' })
+  reasons!: string[];
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e',
+  })
+  teamId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+  })
+  assigneeId!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:10:00.000Z', description: 'response deadline' })
+  deadlineAt!: string;
   @ApiProperty({ format: 'date-time', example: '2026-12-01T21:00:00.000Z' }) openedAt!: string;
 }
 
@@ -48,7 +99,13 @@ export class CaseListDto {
     ],
   })
   items!: CaseSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11', description: 'pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11',
+    description: 'pass as `cursor` for the next page; null on the last',
+  })
+  nextCursor!: string | null;
 }
 
 export class CaseEscalationDto {
@@ -68,7 +125,12 @@ export class ReporterSignKeyDto {
 export class CaseReporterDto {
   @ApiProperty() id!: string;
   @ApiProperty({ nullable: true, type: String }) boxKid!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'X25519 public key b64u: staff messages are sealed to it' }) boxPk!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'X25519 public key b64u: staff messages are sealed to it',
+  })
+  boxPk!: string | null;
   @ApiProperty({ type: [ReporterSignKeyDto] }) signKeys!: ReporterSignKeyDto[];
 }
 
@@ -77,7 +139,11 @@ export class GrantDto {
   @ApiProperty({ description: 'kid of the grantee X25519 key' }) kid!: string;
   @ApiProperty({ description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
   @ApiProperty({ description: 'kid of the granter Ed25519 key' }) by!: string;
-  @ApiProperty({ description: 'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, granterSignSk), b64u' }) sig!: string;
+  @ApiProperty({
+    description:
+      'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, granterSignSk), b64u',
+  })
+  sig!: string;
 }
 
 export class AttachmentRefDto {
@@ -98,31 +164,48 @@ export class TriageHintsDto {
 /** One timeline entry; `type` says which of the optional fields are present. */
 export class TimelineEntryDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ enum: ['report', 'message', 'note', 'checkin', 'escalation', 'notification', 'assignment', 'handover'] }) type!: string;
+  @ApiProperty({
+    enum: ['report', 'message', 'note', 'checkin', 'escalation', 'notification', 'assignment', 'handover'],
+  })
+  type!: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'report' }) reportId?: string;
   @ApiPropertyOptional({ type: EnvelopeDto, description: 'report, message, note' }) envelope?: EnvelopeDto;
-  @ApiPropertyOptional({ type: TriageHintsDto, nullable: true, description: "report: the reporter's triage hints, for staff of the case's team only" }) hints?: TriageHintsDto | null;
+  @ApiPropertyOptional({
+    type: TriageHintsDto,
+    nullable: true,
+    description: "report: the reporter's triage hints, for staff of the case's team only",
+  })
+  hints?: TriageHintsDto | null;
   @ApiPropertyOptional({ type: [AttachmentRefDto], description: 'report' }) attachments?: AttachmentRefDto[];
   @ApiPropertyOptional({ format: 'uuid', description: 'message' }) messageId?: string;
   @ApiPropertyOptional({ enum: ['staff', 'reporter'], description: 'message' }) from?: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'message, note' }) authorStaffId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'message, note' })
+  authorStaffId?: string | null;
   @ApiPropertyOptional({ format: 'uuid', description: 'note' }) noteId?: string;
   @ApiPropertyOptional({
-    description: 'checkin: checkin, missed_checkin, checked_in_after_alert, panic, duress_signin, duress_checkin; escalation: started, notified, acknowledged, snoozed, resolved, reactivated, …',
+    description:
+      'checkin: checkin, missed_checkin, checked_in_after_alert, panic, duress_signin, duress_checkin; escalation: started, notified, acknowledged, snoozed, resolved, reactivated, …',
   })
   kind?: string;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'escalation' }) step?: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'escalation' }) round?: number | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'escalation' }) actorId?: string | null;
-  @ApiPropertyOptional({ enum: ['escalation', 'case_update'], description: 'notification' }) notificationKind?: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'escalation' }) actorId?:
+    string | null;
+  @ApiPropertyOptional({ enum: ['escalation', 'case_update'], description: 'notification' })
+  notificationKind?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'notification' }) recipientId?: string;
   @ApiPropertyOptional({ description: 'notification: email, webhook, signal, matrix, sms' }) channel?: string;
   @ApiPropertyOptional({ description: 'notification: pending, delivered, failed, …' }) status?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'notification' }) deliveredAt?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'assignment, handover' }) assigneeId?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'assignment, handover' }) byStaffId?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'handover' }) fromTeamId?: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'handover' }) teamId?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'notification' })
+  deliveredAt?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'assignment, handover' })
+  assigneeId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'assignment, handover' })
+  byStaffId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'handover' })
+  fromTeamId?: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'handover' }) teamId?:
+    string | null;
 }
 
 export class CaseDetailDto extends CaseSummaryDto {
@@ -130,6 +213,10 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt!: string | null;
   @ApiProperty({ type: CaseEscalationDto, nullable: true }) escalation!: CaseEscalationDto | null;
   @ApiProperty({ type: CaseReporterDto }) reporter!: CaseReporterDto;
-  @ApiProperty({ type: [GrantDto], description: "grants on this case's envelopes to your box key (crypto-v1 §10)" }) grants!: GrantDto[];
+  @ApiProperty({
+    type: [GrantDto],
+    description: "grants on this case's envelopes to your box key (crypto-v1 §10)",
+  })
+  grants!: GrantDto[];
   @ApiProperty({ type: [TimelineEntryDto], description: 'oldest first' }) timeline!: TimelineEntryDto[];
 }

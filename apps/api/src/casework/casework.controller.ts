@@ -1,12 +1,53 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Put, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AssignmentService, CaseFilesService, type CaseSummary, ConversationService, type KeyRef, type MessageView, NotesService, type NoteView, type StaffKeyView } from '@panah/casework';
+import {
+  AssignmentService,
+  CaseFilesService,
+  type CaseSummary,
+  ConversationService,
+  type KeyRef,
+  type MessageView,
+  NotesService,
+  type NoteView,
+  type StaffKeyView,
+} from '@panah/casework';
 import { type Principal, StaffRole } from '@panah/domain';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { ALL_STAFF, staffOf } from '../identity/staff-principal';
 import { CaseSummaryDto } from '../cases/dto';
-import { AssignCaseDto, CaseRecipientsDto, GrantsDto, GrantsStoredDto, HandOverCaseDto, MessageDto, NoteDto, PutEnvelopeDto, StaffKeyDto, StaffKeyListDto } from './dto';
+import {
+  AssignCaseDto,
+  CaseRecipientsDto,
+  GrantsDto,
+  GrantsStoredDto,
+  HandOverCaseDto,
+  MessageDto,
+  NoteDto,
+  PutEnvelopeDto,
+  StaffKeyDto,
+  StaffKeyListDto,
+} from './dto';
 
 const viewer = (p: Principal | null) => {
   const s = staffOf(p);
@@ -32,43 +73,74 @@ export class CaseworkController {
   @Post(':id/assign')
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: 'assign the case (a supervisor of its team; or the caseworker who acknowledged it, to themselves), with grants for the assignee; audited, notifies the assignee' })
+  @ApiOperation({
+    summary:
+      'assign the case (a supervisor of its team; or the caseworker who acknowledged it, to themselves), with grants for the assignee; audited, notifies the assignee',
+  })
   @ApiBody({ type: AssignCaseDto })
   @ApiOkResponse({ type: CaseSummaryDto })
-  @ApiResponse({ status: 400, description: 'case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed',
+  })
   @ApiResponse({ status: 403, description: 'case/assign_forbidden' })
   @ApiNotFoundResponse({ description: 'case/not_found' })
-  assign(@Param('id') id: string, @Body() body: AssignCaseDto, @CurrentPrincipal() p: Principal | null): Promise<CaseSummary> {
+  assign(
+    @Param('id') id: string,
+    @Body() body: AssignCaseDto,
+    @CurrentPrincipal() p: Principal | null,
+  ): Promise<CaseSummary> {
     return this.assignment.assign(id, viewer(p), body);
   }
 
   @Post(':id/handover')
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: 'move the case to another team (supervisors of its team), with grants for the new readers; audited, notifies the new assignee' })
+  @ApiOperation({
+    summary:
+      'move the case to another team (supervisors of its team), with grants for the new readers; audited, notifies the new assignee',
+  })
   @ApiBody({ type: HandOverCaseDto })
   @ApiOkResponse({ type: CaseSummaryDto })
   @ApiResponse({ status: 400, description: 'case/bad_team, case/bad_assignee, grant errors' })
   @ApiResponse({ status: 403, description: 'case/assign_forbidden (not a supervisor)' })
   @ApiNotFoundResponse({ description: 'case/not_found' })
-  handOver(@Param('id') id: string, @Body() body: HandOverCaseDto, @CurrentPrincipal() p: Principal | null): Promise<CaseSummary> {
+  handOver(
+    @Param('id') id: string,
+    @Body() body: HandOverCaseDto,
+    @CurrentPrincipal() p: Principal | null,
+  ): Promise<CaseSummary> {
     return this.assignment.handOver(id, viewer(p), body);
   }
 
   @Put(':id/grants')
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: "grants (crypto-v1 §10) of this case's envelopes, signed by you, for staff who can read the case" })
+  @ApiOperation({
+    summary:
+      "grants (crypto-v1 §10) of this case's envelopes, signed by you, for staff who can read the case",
+  })
   @ApiBody({ type: GrantsDto })
   @ApiOkResponse({ type: GrantsStoredDto })
-  @ApiResponse({ status: 400, description: 'grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed' })
+  @ApiResponse({
+    status: 400,
+    description: 'grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed',
+  })
   @ApiNotFoundResponse({ description: 'case/not_found' })
-  grants(@Param('id') id: string, @Body() body: GrantsDto, @CurrentPrincipal() p: Principal | null): Promise<{ stored: number }> {
+  grants(
+    @Param('id') id: string,
+    @Body() body: GrantsDto,
+    @CurrentPrincipal() p: Principal | null,
+  ): Promise<{ stored: number }> {
     return this.assignment.addGrants(id, viewer(p), body.grants);
   }
 
   @Put(':id/messages/:messageId')
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: "a message to the reporter (envelope kind message sealed to the reporter's box key, yours and the case's staff; crypto-v1 §9)" })
+  @ApiOperation({
+    summary:
+      "a message to the reporter (envelope kind message sealed to the reporter's box key, yours and the case's staff; crypto-v1 §9)",
+  })
   @ApiBody({ type: PutEnvelopeDto })
   @ApiResponse({ status: 201, type: MessageDto, description: 'stored' })
   @ApiOkResponse({ type: MessageDto, description: 'identical replay' })
@@ -88,7 +160,10 @@ export class CaseworkController {
 
   @Put(':id/notes/:noteId')
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: 'a case note (envelope kind note sealed to you, the recovery key and optionally the case staff; crypto-v1 §9)' })
+  @ApiOperation({
+    summary:
+      'a case note (envelope kind note sealed to you, the recovery key and optionally the case staff; crypto-v1 §9)',
+  })
   @ApiBody({ type: PutEnvelopeDto })
   @ApiResponse({ status: 201, type: NoteDto, description: 'stored' })
   @ApiOkResponse({ type: NoteDto, description: 'identical replay' })
@@ -111,17 +186,28 @@ export class CaseworkController {
   @ApiOperation({ summary: 'the box keys a staff message or a note on this case is sealed to' })
   @ApiOkResponse({ type: CaseRecipientsDto })
   @ApiNotFoundResponse({ description: 'case/not_found' })
-  recipients(@Param('id') id: string, @CurrentPrincipal() p: Principal | null): Promise<{ message: KeyRef[]; note: KeyRef[] }> {
+  recipients(
+    @Param('id') id: string,
+    @CurrentPrincipal() p: Principal | null,
+  ): Promise<{ message: KeyRef[]; note: KeyRef[] }> {
     return this.files.recipients(id, viewer(p));
   }
 
   @Get(':id/attachments/:attachmentId')
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
-  @ApiOperation({ summary: 'the encrypted attachment blob (crypto-v1 §2), streamed; decrypt with the key in the report plaintext' })
+  @ApiOperation({
+    summary:
+      'the encrypted attachment blob (crypto-v1 §2), streamed; decrypt with the key in the report plaintext',
+  })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'the secretstream blob', schema: { type: 'string', format: 'binary' } })
   @ApiNotFoundResponse({ description: 'case/not_found or attachment/not_found' })
-  async attachment(@Param('id') id: string, @Param('attachmentId') attachmentId: string, @CurrentPrincipal() p: Principal | null, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async attachment(
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @CurrentPrincipal() p: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const { size, stream } = await this.files.attachment(id, attachmentId, viewer(p));
     res.setHeader('cache-control', 'no-store');
     return new StreamableFile(stream, { type: 'application/octet-stream', length: size });
@@ -145,7 +231,9 @@ export class StaffKeysController {
 
   @Get(':kid')
   @StaffOnly(...ALL_STAFF)
-  @ApiOperation({ summary: 'a staff member by the kid of their sign key (an envelope author.kid) or box key' })
+  @ApiOperation({
+    summary: 'a staff member by the kid of their sign key (an envelope author.kid) or box key',
+  })
   @ApiOkResponse({ type: StaffKeyDto })
   @ApiNotFoundResponse({ description: 'key/not_found' })
   byKid(@Param('kid') keyId: string): Promise<StaffKeyView> {

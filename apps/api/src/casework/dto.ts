@@ -9,16 +9,21 @@ export class EnvelopeRecipientDto {
 
 export class EnvelopeAuthorDto {
   @ApiProperty({ description: 'kid of the author Ed25519 public key' }) kid!: string;
-  @ApiProperty({ description: 'Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u)' }) sig!: string;
+  @ApiProperty({
+    description: 'Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u)',
+  })
+  sig!: string;
 }
 
 export class EnvelopeDto {
-  @ApiProperty({ enum: [2], description: 'envelope version; v1 is refused (envelope/v1_retired)' }) v!: number;
+  @ApiProperty({ enum: [2], description: 'envelope version; v1 is refused (envelope/v1_retired)' })
+  v!: number;
   @ApiProperty({ enum: ['report', 'message', 'note', 'checkin'] }) kind!: string;
   @ApiProperty({ format: 'uuid', description: 'equals the resource id' }) id!: string;
   @ApiProperty({ description: '24 bytes b64u' }) nonce!: string;
   @ApiProperty({ description: 'XChaCha20-Poly1305 ciphertext, b64u' }) ct!: string;
-  @ApiProperty({ type: [EnvelopeRecipientDto], minItems: 1, maxItems: 64 }) recipients!: EnvelopeRecipientDto[];
+  @ApiProperty({ type: [EnvelopeRecipientDto], minItems: 1, maxItems: 64 })
+  recipients!: EnvelopeRecipientDto[];
   @ApiProperty({ type: EnvelopeAuthorDto }) author!: EnvelopeAuthorDto;
 }
 
@@ -33,7 +38,13 @@ export class MessageDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) reportId!: string | null;
   @ApiProperty({ enum: ['staff', 'reporter'] }) from!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'staff author (null for a reporter message)' }) authorStaffId!: string | null;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'staff author (null for a reporter message)',
+  })
+  authorStaffId!: string | null;
   @ApiProperty({ type: EnvelopeDto }) envelope!: EnvelopeDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
@@ -55,9 +66,17 @@ export class KeyRefDto {
 }
 
 export class CaseRecipientsDto {
-  @ApiProperty({ type: [KeyRefDto], description: "seal a staff message to these: the reporter's box key and the caller's are required, the other readers' are optional" })
+  @ApiProperty({
+    type: [KeyRefDto],
+    description:
+      "seal a staff message to these: the reporter's box key and the caller's are required, the other readers' are optional",
+  })
   message!: KeyRefDto[];
-  @ApiProperty({ type: [KeyRefDto], description: "seal a note to these: the caller's and the recovery keys are required, the other readers' are optional" })
+  @ApiProperty({
+    type: [KeyRefDto],
+    description:
+      "seal a note to these: the caller's and the recovery keys are required, the other readers' are optional",
+  })
   note!: KeyRefDto[];
 }
 
@@ -90,16 +109,37 @@ const GRANT_EXAMPLE = {
 };
 
 export class GrantInputDto {
-  @ApiProperty({ format: 'uuid', example: GRANT_EXAMPLE.envelopeId, description: 'a report, message or note of this case' }) envelopeId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    example: GRANT_EXAMPLE.envelopeId,
+    description: 'a report, message or note of this case',
+  })
+  envelopeId!: string;
   @ApiProperty({ example: GRANT_EXAMPLE.kid, description: 'kid of the new reader box key' }) kid!: string;
-  @ApiProperty({ example: GRANT_EXAMPLE.wk, description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
+  @ApiProperty({ example: GRANT_EXAMPLE.wk, description: 'crypto_box_seal(K, pk), 80 bytes b64u' })
+  wk!: string;
   @ApiProperty({ example: GRANT_EXAMPLE.by, description: 'kid of your own sign key' }) by!: string;
-  @ApiProperty({ example: GRANT_EXAMPLE.sig, description: 'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, yourSignSk)' }) sig!: string;
+  @ApiProperty({
+    example: GRANT_EXAMPLE.sig,
+    description:
+      'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, yourSignSk)',
+  })
+  sig!: string;
 }
 
 export class AssignCaseDto {
-  @ApiProperty({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11', description: 'an active supervisor or caseworker of the case team' }) @IsUUID('all') assigneeId!: string;
-  @ApiPropertyOptional({ type: [GrantInputDto], example: [GRANT_EXAMPLE], description: "grants of the case's envelopes for the assignee (crypto-v1 §10)" })
+  @ApiProperty({
+    format: 'uuid',
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+    description: 'an active supervisor or caseworker of the case team',
+  })
+  @IsUUID('all')
+  assigneeId!: string;
+  @ApiPropertyOptional({
+    type: [GrantInputDto],
+    example: [GRANT_EXAMPLE],
+    description: "grants of the case's envelopes for the assignee (crypto-v1 §10)",
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(256)
@@ -107,18 +147,40 @@ export class AssignCaseDto {
 }
 
 export class HandOverCaseDto {
-  @ApiProperty({ format: 'uuid', example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e' }) @IsUUID('all') teamId!: string;
-  @ApiPropertyOptional({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11', description: 'an active supervisor or caseworker of the new team' })
+  @ApiProperty({ format: 'uuid', example: '0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e' })
+  @IsUUID('all')
+  teamId!: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+    description: 'an active supervisor or caseworker of the new team',
+  })
   @IsOptional()
   @IsUUID('all')
   assigneeId?: string;
-  @ApiPropertyOptional({ type: [GrantInputDto], example: [GRANT_EXAMPLE], description: 'grants for the new readers' }) @IsOptional() @IsArray() @ArrayMaxSize(256) grants?: unknown[];
+  @ApiPropertyOptional({
+    type: [GrantInputDto],
+    example: [GRANT_EXAMPLE],
+    description: 'grants for the new readers',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(256)
+  grants?: unknown[];
 }
 
 export class GrantsDto {
-  @ApiProperty({ type: [GrantInputDto], example: [GRANT_EXAMPLE] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(256) grants!: unknown[];
+  @ApiProperty({ type: [GrantInputDto], example: [GRANT_EXAMPLE] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(256)
+  grants!: unknown[];
 }
 
 export class GrantsStoredDto {
-  @ApiProperty({ example: 3, description: 'grants that were new (a grant already held for the same envelope and key is kept)' }) stored!: number;
+  @ApiProperty({
+    example: 3,
+    description: 'grants that were new (a grant already held for the same envelope and key is kept)',
+  })
+  stored!: number;
 }

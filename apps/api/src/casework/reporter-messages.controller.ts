@@ -1,5 +1,13 @@
 import { Body, Controller, Param, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ConversationService, type MessageView } from '@panah/casework';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
@@ -15,7 +23,10 @@ export class ReporterMessagesController {
   constructor(private readonly conversation: ConversationService) {}
 
   @Put(':reportId/messages/:messageId')
-  @ApiOperation({ summary: 'a message to the organisation (envelope kind message sealed to the keys of the current directory, signed by you)' })
+  @ApiOperation({
+    summary:
+      'a message to the organisation (envelope kind message sealed to the keys of the current directory, signed by you)',
+  })
   @ApiBody({ type: PutEnvelopeDto })
   @ApiResponse({ status: 201, type: MessageDto, description: 'stored' })
   @ApiOkResponse({ type: MessageDto, description: 'identical replay' })
@@ -28,7 +39,8 @@ export class ReporterMessagesController {
     @CurrentPrincipal() p: Principal | null,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MessageView> {
-    if (p?.kind !== 'reporter') throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
+    if (p?.kind !== 'reporter')
+      throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
     const result = await this.conversation.reporterMessage(p.reporterId, reportId, messageId, body);
     res.status(result.created ? 201 : 200);
     return result.message;

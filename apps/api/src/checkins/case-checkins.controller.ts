@@ -14,8 +14,18 @@ export class CaseCheckinsController {
 
   @Get(':id/checkins')
   @StaffOnly('supervisor', 'caseworker')
-  list(@Param('id') id: string, @Query() query: HistoryQueryDto, @CurrentPrincipal() principal: Principal | null): ReturnType<CheckinHistoryService['forCase']> {
-    if (principal?.kind !== 'staff') throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
-    return this.history.forCase({ staffId: principal.staffId, role: principal.role }, id, query.limit ?? 50, query.cursor);
+  list(
+    @Param('id') id: string,
+    @Query() query: HistoryQueryDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): ReturnType<CheckinHistoryService['forCase']> {
+    if (principal?.kind !== 'staff')
+      throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
+    return this.history.forCase(
+      { staffId: principal.staffId, role: principal.role },
+      id,
+      query.limit ?? 50,
+      query.cursor,
+    );
   }
 }

@@ -1,14 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CheckinService, type CheckinView, PanicService, type PanicView, type PlanView, type ReporterRef } from '@panah/checkins';
+import {
+  CheckinService,
+  type CheckinView,
+  PanicService,
+  type PanicView,
+  type PlanView,
+  type ReporterRef,
+} from '@panah/checkins';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
 import { CheckinDto, CheckinPlanDto, LimitQueryDto, PausePlanDto, SignedSignalDto } from './dto';
 
 function reporterOf(principal: Principal | null): ReporterRef {
   // The guard already enforced ReporterOnly; this narrows the type.
-  if (principal?.kind !== 'reporter') throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
+  if (principal?.kind !== 'reporter')
+    throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
   return { reporterId: principal.reporterId, sessionId: principal.sessionId };
 }
 
@@ -33,7 +41,11 @@ export class CheckinsController {
 
   /** Creates (201) or replaces (200) the plan; a new schedule or time zone counts from now. */
   @Put('checkins/plan')
-  async putPlan(@Body() body: CheckinPlanDto, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<PlanView> {
+  async putPlan(
+    @Body() body: CheckinPlanDto,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PlanView> {
     const result = await this.checkins.putPlan(reporterOf(principal), { ...body });
     res.status(result.created ? 201 : 200);
     return result.plan;
@@ -59,7 +71,11 @@ export class CheckinsController {
 
   /** A signed check-in (201; 200 for a retry of the same id), optionally with an encrypted note. */
   @Post('checkins')
-  async checkIn(@Body() body: CheckinDto, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<CheckinView> {
+  async checkIn(
+    @Body() body: CheckinDto,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CheckinView> {
     const result = await this.checkins.checkIn(reporterOf(principal), body);
     res.status(result.created ? 201 : 200);
     return result.checkin;
@@ -67,13 +83,20 @@ export class CheckinsController {
 
   /** Check-in reminders in this reporter's inbox, newest first. */
   @Get('checkins/reminders')
-  reminders(@Query() query: LimitQueryDto, @CurrentPrincipal() principal: Principal | null): ReturnType<CheckinService['reminders']> {
+  reminders(
+    @Query() query: LimitQueryDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): ReturnType<CheckinService['reminders']> {
     return this.checkins.reminders(reporterOf(principal), query.limit ?? 20);
   }
 
   /** Panic: a critical case at once. Presses within a short window are one emergency. */
   @Post('panic')
-  async panic(@Body() body: SignedSignalDto, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<PanicView> {
+  async panic(
+    @Body() body: SignedSignalDto,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PanicView> {
     const result = await this.panics.press(reporterOf(principal), body);
     res.status(result.created ? 201 : 200);
     return result.panic;

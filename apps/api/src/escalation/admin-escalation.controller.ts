@@ -35,13 +35,20 @@ export class AdminEscalationPoliciesController {
   @Put(':id')
   @StaffOnly(StaffRole.Admin)
   @ApiOperation({ summary: 'write a new version (running escalations keep the version they started with)' })
-  update(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: UpdatePolicyDto): Promise<PolicyView> {
+  update(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: UpdatePolicyDto,
+  ): Promise<PolicyView> {
     return this.policies.update(id, body.definition, staffOf(p).staffId, body.expectedVersion);
   }
 
   @Post(':id/simulate')
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
-  @ApiOperation({ summary: 'the exact timeline the engine would follow: who is notified when, through which channel, when it stops' })
+  @ApiOperation({
+    summary:
+      'the exact timeline the engine would follow: who is notified when, through which channel, when it stops',
+  })
   simulate(@Param('id', uuidParam('id')) id: string, @Body() body: SimulateDto) {
     return this.policies.simulate(id, {
       severity: body.severity,
@@ -62,21 +69,36 @@ export class AdminOnCallController {
 
   @Put()
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
-  set(@CurrentPrincipal() p: Principal | null, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: ScheduleDto): Promise<{ id: string }> {
+  set(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Body() body: ScheduleDto,
+  ): Promise<{ id: string }> {
     const s = staffOf(p);
     return this.schedules.set(teamId, body, { staffId: s.staffId, role: s.role });
   }
 
   @Post('overrides')
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
-  override(@CurrentPrincipal() p: Principal | null, @Param('teamId', uuidParam('teamId')) teamId: string, @Body() body: OverrideDto): Promise<{ id: string }> {
+  override(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Body() body: OverrideDto,
+  ): Promise<{ id: string }> {
     const s = staffOf(p);
-    return this.schedules.addOverride(teamId, { staffId: body.staffId, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) }, { staffId: s.staffId, role: s.role });
+    return this.schedules.addOverride(
+      teamId,
+      { staffId: body.staffId, startsAt: new Date(body.startsAt), endsAt: new Date(body.endsAt) },
+      { staffId: s.staffId, role: s.role },
+    );
   }
 
   @Get()
   @StaffOnly(StaffRole.Admin, StaffRole.Supervisor)
-  async who(@Param('teamId', uuidParam('teamId')) teamId: string, @Query('at') at?: string): Promise<{ at: string; staffId: string | null }> {
+  async who(
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+    @Query('at') at?: string,
+  ): Promise<{ at: string; staffId: string | null }> {
     const when = at === undefined ? new Date() : typeof at === 'string' ? new Date(at) : new Date(Number.NaN);
     // PostgreSQL and the rotation arithmetic cover years 1970–9999; JavaScript dates reach ±275760.
     if (Number.isNaN(when.getTime()) || when.getTime() < 0 || when.getTime() > MAX_AT_MS) {

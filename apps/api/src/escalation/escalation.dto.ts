@@ -25,7 +25,9 @@ export class CreatePolicyDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ description: 'PolicyDefinition: {steps, ackTimeoutSeconds, maxSnoozeSeconds}; validated with field paths' })
+  @ApiProperty({
+    description: 'PolicyDefinition: {steps, ackTimeoutSeconds, maxSnoozeSeconds}; validated with field paths',
+  })
   @IsObject()
   definition!: Record<string, unknown>;
 }

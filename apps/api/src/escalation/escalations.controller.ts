@@ -1,11 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode, type Principal, StaffRole } from '@panah/domain';
-import { ContactMethods, type ContactMethodView, EscalationCommands, EscalationHistory, type RunView } from '@panah/escalation';
+import {
+  ContactMethods,
+  type ContactMethodView,
+  EscalationCommands,
+  EscalationHistory,
+  type RunView,
+} from '@panah/escalation';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { uuidParam } from '../identity/params';
 import { ALL_STAFF, staffOf } from '../identity/staff-principal';
-import { AckLinkDto, AddContactMethodDto, NotificationSettingsDto, ReorderContactMethodsDto, SnoozeDto } from './escalation.dto';
+import {
+  AckLinkDto,
+  AddContactMethodDto,
+  NotificationSettingsDto,
+  ReorderContactMethodsDto,
+  SnoozeDto,
+} from './escalation.dto';
 
 const actor = (p: Principal | null) => {
   const s = staffOf(p);
@@ -24,7 +36,10 @@ export class EscalationsController {
 
   @Get('by-case/:caseId')
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
-  byCase(@CurrentPrincipal() p: Principal | null, @Param('caseId', uuidParam('caseId')) caseId: string): Promise<RunView> {
+  byCase(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('caseId', uuidParam('caseId')) caseId: string,
+  ): Promise<RunView> {
     return this.commands.byCase(caseId, actor(p));
   }
 
@@ -36,30 +51,50 @@ export class EscalationsController {
 
   @Get(':id/history')
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
-  @ApiOperation({ summary: 'every step, acknowledgement, notification and delivery attempt (no addresses, no content); for staff who can read the case' })
-  async runHistory(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<{ run: RunView; events: unknown[]; notifications: unknown[] }> {
+  @ApiOperation({
+    summary:
+      'every step, acknowledgement, notification and delivery attempt (no addresses, no content); for staff who can read the case',
+  })
+  async runHistory(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<{ run: RunView; events: unknown[]; notifications: unknown[] }> {
     const run = await this.commands.get(id, actor(p));
-    return { run, events: await this.history.events(id), notifications: await this.history.notifications(id) };
+    return {
+      run,
+      events: await this.history.events(id),
+      notifications: await this.history.notifications(id),
+    };
   }
 
   @Post(':id/acknowledge')
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
-  acknowledge(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<RunView> {
+  acknowledge(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<RunView> {
     return this.commands.acknowledge(id, actor(p));
   }
 
   @Post(':id/snooze')
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
-  snooze(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: SnoozeDto): Promise<RunView> {
+  snooze(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: SnoozeDto,
+  ): Promise<RunView> {
     return this.commands.snooze(id, actor(p), body.seconds);
   }
 
   @Post(':id/resolve')
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
-  resolve(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<RunView> {
+  resolve(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<RunView> {
     return this.commands.resolve(id, actor(p));
   }
 }
@@ -105,28 +140,39 @@ export class MyNotificationsController {
 
   @Post('contact-methods')
   @StaffOnly(...ALL_STAFF)
-  @ApiOperation({ summary: 'add a contact method at the end of your order; a webhook’s signing secret is returned once' })
+  @ApiOperation({
+    summary: 'add a contact method at the end of your order; a webhook’s signing secret is returned once',
+  })
   add(@CurrentPrincipal() p: Principal | null, @Body() body: AddContactMethodDto) {
     return this.contacts.add(staffOf(p).staffId, body.channel, body.detail);
   }
 
   @Put('contact-methods/order')
   @StaffOnly(...ALL_STAFF)
-  reorder(@CurrentPrincipal() p: Principal | null, @Body() body: ReorderContactMethodsDto): Promise<ContactMethodView[]> {
+  reorder(
+    @CurrentPrincipal() p: Principal | null,
+    @Body() body: ReorderContactMethodsDto,
+  ): Promise<ContactMethodView[]> {
     return this.contacts.reorder(staffOf(p).staffId, body.ids);
   }
 
   @Delete('contact-methods/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @StaffOnly(...ALL_STAFF)
-  async remove(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<void> {
     await this.contacts.remove(staffOf(p).staffId, id);
   }
 
   @Put('notification-settings')
   @HttpCode(HttpStatus.NO_CONTENT)
   @StaffOnly(...ALL_STAFF)
-  async settings(@CurrentPrincipal() p: Principal | null, @Body() body: NotificationSettingsDto): Promise<void> {
+  async settings(
+    @CurrentPrincipal() p: Principal | null,
+    @Body() body: NotificationSettingsDto,
+  ): Promise<void> {
     if (!body.timeZone) throw new DomainError(ErrorCode.ValidationFailed, 'timeZone is required');
     await this.contacts.setTimeZone(staffOf(p).staffId, body.timeZone);
   }

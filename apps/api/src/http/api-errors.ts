@@ -10,10 +10,18 @@ export const ERROR_BODY_REF = { $ref: '#/components/schemas/ErrorBody' };
  * 413, 415, 500). Give each status its codes or reasons, e.g.
  * `@ApiErrors({ 409: ['request/conflict: a different report under this id'] })`.
  */
-export function ApiErrors(errors: Readonly<Record<number, readonly string[]>>): MethodDecorator & ClassDecorator {
+export function ApiErrors(
+  errors: Readonly<Record<number, readonly string[]>>,
+): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ...Object.entries(errors).map(([status, reasons]) =>
-      ApiResponse({ status: Number(status), description: reasons.map((r) => `\`${r.split(':')[0]}\`${r.includes(':') ? `:${r.slice(r.indexOf(':') + 1)}` : ''}`).join('; '), schema: ERROR_BODY_REF }),
+      ApiResponse({
+        status: Number(status),
+        description: reasons
+          .map((r) => `\`${r.split(':')[0]}\`${r.includes(':') ? `:${r.slice(r.indexOf(':') + 1)}` : ''}`)
+          .join('; '),
+        schema: ERROR_BODY_REF,
+      }),
     ),
   );
 }

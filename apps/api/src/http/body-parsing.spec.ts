@@ -9,7 +9,13 @@ describe('prototypeKeyPath', () => {
   });
 
   it('passes ordinary bodies, whatever their values say', () => {
-    expect(prototypeKeyPath(JSON.parse('{"envelope":{"v":1,"recipients":[{"kid":"a","wk":"b"}]},"hints":{"category":"toString"}}'))).toBeNull();
+    expect(
+      prototypeKeyPath(
+        JSON.parse(
+          '{"envelope":{"v":1,"recipients":[{"kid":"a","wk":"b"}]},"hints":{"category":"toString"}}',
+        ),
+      ),
+    ).toBeNull();
     expect(prototypeKeyPath(['constructor', 1, null, { name: 'x' }])).toBeNull();
     expect(prototypeKeyPath(undefined)).toBeNull();
     expect(prototypeKeyPath('__proto__')).toBeNull();

@@ -21,13 +21,28 @@ export function installBodyParsing(app: INestApplication, limitBytes: number): v
         if (at === null) return next();
         return res
           .status(400)
-          .json(errorBody(400, ErrorCode.ValidationFailed, 'Request body uses a property name the API never accepts', [{ path: at, message: 'is not an accepted property name' }]));
+          .json(
+            errorBody(
+              400,
+              ErrorCode.ValidationFailed,
+              'Request body uses a property name the API never accepts',
+              [{ path: at, message: 'is not an accepted property name' }],
+            ),
+          );
       }
       const e = err as { type?: string; status?: number };
       if (e.type === TOO_DEEP) {
         return res
           .status(400)
-          .json(errorBody(400, ErrorCode.ValidationFailed, `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }], 'request/nesting_too_deep'));
+          .json(
+            errorBody(
+              400,
+              ErrorCode.ValidationFailed,
+              `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`,
+              [{ path: '', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }],
+              'request/nesting_too_deep',
+            ),
+          );
       }
       if (e.type === 'entity.too.large') {
         return res
@@ -35,13 +50,19 @@ export function installBodyParsing(app: INestApplication, limitBytes: number): v
           .json(errorBody(413, ErrorCode.PayloadTooLarge, `Request body exceeds ${limitBytes} bytes`));
       }
       if (e.type === 'entity.parse.failed') {
-        return res.status(400).json(errorBody(400, ErrorCode.MalformedJson, 'Request body is not valid JSON'));
+        return res
+          .status(400)
+          .json(errorBody(400, ErrorCode.MalformedJson, 'Request body is not valid JSON'));
       }
       if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') {
-        return res.status(415).json(errorBody(415, ErrorCode.UnsupportedMediaType, 'Unsupported body encoding'));
+        return res
+          .status(415)
+          .json(errorBody(415, ErrorCode.UnsupportedMediaType, 'Unsupported body encoding'));
       }
       const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
-      return res.status(status).json(errorBody(status, ErrorCode.ValidationFailed, 'Request body could not be read'));
+      return res
+        .status(status)
+        .json(errorBody(status, ErrorCode.ValidationFailed, 'Request body could not be read'));
     });
   };
   app.use(guarded);

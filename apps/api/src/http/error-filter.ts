@@ -75,13 +75,21 @@ export class ApiErrorFilter implements ExceptionFilter {
       // One line per 10 s, not one per request: an outage must not flood the log.
       this.outageAnswers += 1;
       if (Date.now() - this.outageLoggedAt > 10_000) {
-        this.logger.warn({ err: exception instanceof Error ? exception.name : typeof exception, answers: this.outageAnswers }, 'dependency unreachable; answering 503');
+        this.logger.warn(
+          {
+            err: exception instanceof Error ? exception.name : typeof exception,
+            answers: this.outageAnswers,
+          },
+          'dependency unreachable; answering 503',
+        );
         this.outageLoggedAt = Date.now();
         this.outageAnswers = 0;
       }
       if (res.headersSent) return;
       res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
-      res.status(503).json(errorBody(503, 'server/unavailable', 'Service temporarily unavailable; retry later'));
+      res
+        .status(503)
+        .json(errorBody(503, 'server/unavailable', 'Service temporarily unavailable; retry later'));
       return;
     }
     const { status, body } = this.toResponse(exception);
@@ -95,7 +103,10 @@ export class ApiErrorFilter implements ExceptionFilter {
   private toResponse(exception: unknown): { status: number; body: ErrorBody } {
     if (exception instanceof DomainError) {
       const status = STATUS[exception.code];
-      return { status, body: errorBody(status, exception.code, exception.message, exception.fields, exception.reason) };
+      return {
+        status,
+        body: errorBody(status, exception.code, exception.message, exception.fields, exception.reason),
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -16,7 +16,9 @@ describe('validation pipe', () => {
   const run = (value: unknown) => pipe.transform(value, { type: 'body', metatype: Envelope });
 
   it('names every bad field by its path, with array indexes', async () => {
-    const error = await run({ v: 'one', recipients: [{ kid: 'x'.repeat(22) }, { kid: 'short' }] }).catch((e: unknown) => e);
+    const error = await run({ v: 'one', recipients: [{ kid: 'x'.repeat(22) }, { kid: 'short' }] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(ErrorCode.ValidationFailed);
     expect((error as DomainError).fields.map((f) => f.path)).toEqual(['v', 'recipients[1].kid']);

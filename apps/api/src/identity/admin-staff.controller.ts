@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type Principal, StaffRole } from '@panah/domain';
 import { Invitations, StaffAdmin, type StatusAction } from '@panah/identity';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
@@ -29,9 +36,16 @@ export class AdminStaffController {
   @StaffOnly(StaffRole.Admin)
   @ApiOperation({ summary: 'invite a person by label, role and teams; the token is shown once' })
   @ApiCreatedResponse({ type: CreatedInvitationResponse })
-  async invite(@CurrentPrincipal() principal: Principal | null, @Body() body: CreateInvitationDto): Promise<CreatedInvitationResponse> {
+  async invite(
+    @CurrentPrincipal() principal: Principal | null,
+    @Body() body: CreateInvitationDto,
+  ): Promise<CreatedInvitationResponse> {
     const created = await this.invitations.create(staffOf(principal).staffId, body);
-    return { invitationId: created.invitationId, token: created.token, expiresAt: created.expiresAt.toISOString() };
+    return {
+      invitationId: created.invitationId,
+      token: created.token,
+      expiresAt: created.expiresAt.toISOString(),
+    };
   }
 
   @Get('invitations')
@@ -47,7 +61,10 @@ export class AdminStaffController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'revoke an unused invitation or setup link' })
   @ApiNoContentResponse()
-  async revokeInvitation(@CurrentPrincipal() principal: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<void> {
+  async revokeInvitation(
+    @CurrentPrincipal() principal: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<void> {
     await this.invitations.revoke(staffOf(principal).staffId, id);
   }
 
@@ -71,7 +88,10 @@ export class AdminStaffController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'vet a pending account: only an admin other than the account and its inviter' })
   @ApiOkResponse({ type: StaffResponse })
-  approve(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+  approve(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<StaffResponse> {
     return this.act(p, id, 'approve');
   }
 
@@ -79,7 +99,10 @@ export class AdminStaffController {
   @StaffOnly(StaffRole.Admin)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: StaffResponse })
-  reject(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+  reject(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<StaffResponse> {
     return this.act(p, id, 'reject');
   }
 
@@ -88,7 +111,10 @@ export class AdminStaffController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'freeze an account; its sessions end at once' })
   @ApiOkResponse({ type: StaffResponse })
-  suspend(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+  suspend(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<StaffResponse> {
     return this.act(p, id, 'suspend');
   }
 
@@ -97,21 +123,32 @@ export class AdminStaffController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'end an account for good; sessions end and sign-in credentials are wiped' })
   @ApiOkResponse({ type: StaffResponse })
-  offboard(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<StaffResponse> {
+  offboard(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<StaffResponse> {
     return this.act(p, id, 'offboard');
   }
 
   @Put('staff/:id/role')
   @StaffOnly(StaffRole.Admin)
   @ApiOkResponse({ type: StaffResponse })
-  changeRole(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: ChangeRoleDto): Promise<StaffResponse> {
+  changeRole(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ChangeRoleDto,
+  ): Promise<StaffResponse> {
     return this.staff.changeRole(actorFacts(staffOf(p)), id, body.role);
   }
 
   @Put('staff/:id/teams')
   @StaffOnly(StaffRole.Admin)
   @ApiOkResponse({ type: StaffResponse })
-  changeTeams(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: ChangeTeamsDto): Promise<StaffResponse> {
+  changeTeams(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: ChangeTeamsDto,
+  ): Promise<StaffResponse> {
     return this.staff.changeTeams(actorFacts(staffOf(p)), id, body.teamIds);
   }
 
@@ -136,7 +173,11 @@ export class AdminStaffController {
       statusChangedAt: '2026-12-01T10:00:00.000Z',
     },
   })
-  approveTeam(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Param('teamId', uuidParam('teamId')) teamId: string): Promise<StaffResponse> {
+  approveTeam(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+  ): Promise<StaffResponse> {
     return this.staff.approveTeam(actorFacts(staffOf(p)), id, teamId);
   }
 

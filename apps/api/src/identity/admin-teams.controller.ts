@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type Principal, StaffRole } from '@panah/domain';
 import { Teams } from '@panah/identity';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
@@ -38,7 +45,11 @@ export class AdminTeamsController {
   @Patch(':id')
   @StaffOnly(StaffRole.Admin)
   @ApiOkResponse({ type: TeamResponse })
-  update(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string, @Body() body: UpdateTeamDto): Promise<TeamResponse> {
+  update(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() body: UpdateTeamDto,
+  ): Promise<TeamResponse> {
     return this.teams.update(staffOf(p).staffId, id, body);
   }
 
@@ -47,7 +58,10 @@ export class AdminTeamsController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'delete an empty team' })
   @ApiNoContentResponse()
-  async remove(@CurrentPrincipal() p: Principal | null, @Param('id', uuidParam('id')) id: string): Promise<void> {
+  async remove(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<void> {
     await this.teams.remove(staffOf(p).staffId, id);
   }
 }

@@ -54,7 +54,10 @@ class TeamLanguages implements ValidatorConstraintInterface {
 }
 
 export class CreateInvitationDto {
-  @ApiProperty({ description: 'who this is for, as admins will recognise them (not shown to anyone else)', example: 'Farid K., Berlin desk' })
+  @ApiProperty({
+    description: 'who this is for, as admins will recognise them (not shown to anyone else)',
+    example: 'Farid K., Berlin desk',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(120)
@@ -81,7 +84,8 @@ export class CreateInvitationDto {
 
 export class CreatedInvitationResponse {
   @ApiProperty() invitationId!: string;
-  @ApiProperty({ description: 'shown once: hand it to the person out of band (`panah staff register`)' }) token!: string;
+  @ApiProperty({ description: 'shown once: hand it to the person out of band (`panah staff register`)' })
+  token!: string;
   @ApiProperty() expiresAt!: string;
 }
 
@@ -104,7 +108,8 @@ export class StaffResponse {
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
   @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
   @ApiProperty({ type: [String] }) teamIds!: string[];
-  @ApiProperty({ type: [String], description: 'memberships waiting for a second admin' }) pendingTeamIds!: string[];
+  @ApiProperty({ type: [String], description: 'memberships waiting for a second admin' })
+  pendingTeamIds!: string[];
   @ApiProperty({ nullable: true, type: String }) invitedBy!: string | null;
   @ApiProperty({ nullable: true, type: String }) approvedBy!: string | null;
   @ApiProperty() createdAt!: string;
@@ -189,4 +194,3 @@ export class TeamResponse {
   @ApiProperty({ type: [String] }) languages!: string[];
   @ApiProperty() members!: number;
 }
-

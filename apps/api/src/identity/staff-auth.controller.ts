@@ -1,12 +1,27 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Inject } from '@nestjs/common';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { type Principal, validationError } from '@panah/domain';
 import { StaffLogin, StaffProfile, StaffRegistration } from '@panah/identity';
 import { CurrentPrincipal, dailyKeyedHash, Public, StaffOnly } from '@panah/security';
-import { LoginDto, LoginResponse, MeResponse, PreloginDto, PreloginResponse, RegisterDto, RegisterResponse } from './staff-auth.dto';
+import {
+  LoginDto,
+  LoginResponse,
+  MeResponse,
+  PreloginDto,
+  PreloginResponse,
+  RegisterDto,
+  RegisterResponse,
+} from './staff-auth.dto';
 import { ALL_STAFF, staffOf } from './staff-principal';
 
 /** Staff sign-in, registration and the signed-in staff member's own account. */
@@ -32,21 +47,35 @@ export class StaffAuthController {
   @Post('login')
   @Public()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'sign in with authKey and a TOTP (or recovery) code; every failure is the same 401' })
+  @ApiOperation({
+    summary: 'sign in with authKey and a TOTP (or recovery) code; every failure is the same 401',
+  })
   @ApiOkResponse({ type: LoginResponse })
   async signIn(@Body() body: LoginDto, @Req() req: Request): Promise<LoginResponse> {
     if ((body.totpCode === undefined) === (body.recoveryCode === undefined)) {
-      throw validationError([{ path: 'totpCode', message: 'exactly one of totpCode and recoveryCode is required' }]);
+      throw validationError([
+        { path: 'totpCode', message: 'exactly one of totpCode and recoveryCode is required' },
+      ]);
     }
     // G2: the address only ever becomes a daily keyed hash for a rate-limit bucket; never stored or logged.
-    const sourceKey = dailyKeyedHash(`staff-login-source\n${req.socket.remoteAddress ?? 'unknown'}`, this.config.tokenKey);
+    const sourceKey = dailyKeyedHash(
+      `staff-login-source\n${req.socket.remoteAddress ?? 'unknown'}`,
+      this.config.tokenKey,
+    );
     const result = await this.login.login({ ...body, sourceKey });
-    return { token: result.token, staffId: result.staffId, role: result.role, expiresAt: result.expiresAt.toISOString() };
+    return {
+      token: result.token,
+      staffId: result.staffId,
+      role: result.role,
+      expiresAt: result.expiresAt.toISOString(),
+    };
   }
 
   @Post('register')
   @Public()
-  @ApiOperation({ summary: 'register with an invitation (→ pending_vetting) or a bootstrap setup token (→ active admin)' })
+  @ApiOperation({
+    summary: 'register with an invitation (→ pending_vetting) or a bootstrap setup token (→ active admin)',
+  })
   @ApiCreatedResponse({ type: RegisterResponse })
   register(@Body() body: RegisterDto): Promise<RegisterResponse> {
     return this.registration.register(body);

@@ -1,6 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
-import { LOGIN_PATTERN, StaffRole, StaffStatus, STAFF_ROLES, STAFF_STATUSES, TOTP_CODE_PATTERN, TOTP_SECRET_PATTERN } from '@panah/domain';
+import {
+  LOGIN_PATTERN,
+  StaffRole,
+  StaffStatus,
+  STAFF_ROLES,
+  STAFF_STATUSES,
+  TOTP_CODE_PATTERN,
+  TOTP_SECRET_PATTERN,
+} from '@panah/domain';
 
 const b64u = (chars: number) => new RegExp(`^[A-Za-z0-9_-]{${chars}}$`);
 const B64U_16 = b64u(22);
@@ -16,7 +24,8 @@ export class PreloginDto {
 }
 
 export class PreloginResponse {
-  @ApiProperty({ description: 'base64url, 16 bytes (a stable fake one for unknown logins)' }) kdfSalt!: string;
+  @ApiProperty({ description: 'base64url, 16 bytes (a stable fake one for unknown logins)' })
+  kdfSalt!: string;
   @ApiProperty({ example: 3 }) opslimit!: number;
   @ApiProperty({ example: 268435456 }) memlimit!: number;
   @ApiProperty({ example: 'argon2id13' }) alg!: string;
@@ -50,7 +59,8 @@ export class LoginResponse {
   @ApiProperty({ description: 'bearer token `ps_…`; store it like a password' }) token!: string;
   @ApiProperty() staffId!: string;
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
-  @ApiProperty({ description: 'when the session ends if left idle (30 min idle, 12 h absolute)' }) expiresAt!: string;
+  @ApiProperty({ description: 'when the session ends if left idle (30 min idle, 12 h absolute)' })
+  expiresAt!: string;
 }
 
 export class RegisterDto {
@@ -108,7 +118,8 @@ export class RegisterResponse {
   @ApiProperty() staffId!: string;
   @ApiProperty() login!: string;
   @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
-  @ApiProperty({ enum: STAFF_STATUSES, description: '`pending_vetting` until a second admin approves' }) status!: StaffStatus;
+  @ApiProperty({ enum: STAFF_STATUSES, description: '`pending_vetting` until a second admin approves' })
+  status!: StaffStatus;
   @ApiProperty({ type: [String], description: 'shown once; keep them offline' }) recoveryCodes!: string[];
 }
 
@@ -127,5 +138,6 @@ export class MeResponse {
   @ApiProperty() kdfSalt!: string;
   @ApiProperty() boxPk!: string;
   @ApiProperty() signPk!: string;
-  @ApiProperty({ description: 'opens only with encKey on the staff member’s device' }) protectedSecret!: string;
+  @ApiProperty({ description: 'opens only with encKey on the staff member’s device' })
+  protectedSecret!: string;
 }

@@ -1,16 +1,35 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /** Public keys derived from an access code (crypto-v1 §3), base64url. */
 export class PublicKeysDto {
-  @ApiProperty({ description: 'Ed25519 public key, 32 bytes b64u' }) @IsString() @MaxLength(64) signPk!: string;
+  @ApiProperty({ description: 'Ed25519 public key, 32 bytes b64u' })
+  @IsString()
+  @MaxLength(64)
+  signPk!: string;
   @ApiProperty({ description: 'X25519 public key, 32 bytes b64u' }) @IsString() @MaxLength(64) boxPk!: string;
 }
 
 export class ProofOfWorkDto {
-  @ApiProperty({ description: 'challenge from POST /v1/reporters/pow-challenges' }) @IsString() @MaxLength(64) challenge!: string;
-  @ApiProperty({ description: 'b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits' })
+  @ApiProperty({ description: 'challenge from POST /v1/reporters/pow-challenges' })
+  @IsString()
+  @MaxLength(64)
+  challenge!: string;
+  @ApiProperty({
+    description: 'b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits',
+  })
   @IsString()
   @MaxLength(128)
   nonce!: string;
@@ -18,14 +37,19 @@ export class ProofOfWorkDto {
 
 /** Duress keys and the reporter's choice of what a duress session shows (issue 8). */
 export class DuressKeysDto extends PublicKeysDto {
-  @ApiPropertyOptional({ description: 'may a duress session see the real reports and messages? (default false: it sees none)' })
+  @ApiPropertyOptional({
+    description: 'may a duress session see the real reports and messages? (default false: it sees none)',
+  })
   @IsOptional()
   @IsBoolean()
   showReports?: boolean;
 }
 
 export class RegisterReporterDto extends PublicKeysDto {
-  @ApiPropertyOptional({ type: DuressKeysDto, description: 'keys of a duress code: signing in with it raises a silent alert' })
+  @ApiPropertyOptional({
+    type: DuressKeysDto,
+    description: 'keys of a duress code: signing in with it raises a silent alert',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => DuressKeysDto)
@@ -35,17 +59,25 @@ export class RegisterReporterDto extends PublicKeysDto {
 }
 
 export class SignInChallengeDto {
-  @ApiProperty({ description: 'kid(signPk) of the keys derived from the access code' }) @IsString() @MaxLength(64) reporterId!: string;
+  @ApiProperty({ description: 'kid(signPk) of the keys derived from the access code' })
+  @IsString()
+  @MaxLength(64)
+  reporterId!: string;
 }
 
 export class SignInDto {
   @ApiProperty() @IsString() @MaxLength(64) reporterId!: string;
   @ApiProperty() @IsString() @MaxLength(64) challenge!: string;
-  @ApiProperty({ description: 'b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))' }) @IsString() @MaxLength(128) signature!: string;
+  @ApiProperty({ description: 'b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))' })
+  @IsString()
+  @MaxLength(128)
+  signature!: string;
 }
 
 export class SubmitReportDto {
-  @ApiProperty({ description: 'crypto-v1 envelope of kind "report" whose id is the report id' }) @IsObject() envelope!: Record<string, unknown>;
+  @ApiProperty({ description: 'crypto-v1 envelope of kind "report" whose id is the report id' })
+  @IsObject()
+  envelope!: Record<string, unknown>;
   @ApiPropertyOptional({
     description:
       'Optional triage hints in the clear: category, imminence, country (ISO 3166-1 alpha-2), perpetrator, namedOnList, language. Encrypted at rest on arrival.',

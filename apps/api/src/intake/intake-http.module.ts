@@ -20,6 +20,8 @@ export class IntakeHttpModule implements OnModuleInit {
 
   onModuleInit(): void {
     // `Bearer pr_…` resolves to a reporter principal through intake's session table.
-    this.sessions.register(TokenKind.ReporterSession, { resolve: (token) => this.auth.resolveSession(token) });
+    this.sessions.register(TokenKind.ReporterSession, {
+      resolve: (token) => this.auth.resolveSession(token),
+    });
   }
 }

@@ -16,7 +16,13 @@ export class KeysController {
   @Public()
   async directory(@Res({ passthrough: true }) res: Response): Promise<SignedDirectory> {
     const current = await this.directories.current();
-    if (!current) throw new DomainError(ErrorCode.NotFound, 'No key directory has been published yet', [], IntakeReason.NoDirectory);
+    if (!current)
+      throw new DomainError(
+        ErrorCode.NotFound,
+        'No key directory has been published yet',
+        [],
+        IntakeReason.NoDirectory,
+      );
     res.setHeader('Cache-Control', 'no-cache');
     return current.document;
   }
@@ -26,7 +32,11 @@ export class KeysController {
   @StaffOnly('admin')
   @ApiBearerAuth()
   @HttpCode(200)
-  async publish(@Body() body: Record<string, unknown>, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<{ serial: string }> {
+  async publish(
+    @Body() body: Record<string, unknown>,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ serial: string }> {
     const staffId = principal?.kind === 'staff' ? principal.staffId : null;
     const result = await this.directories.publish(body, staffId);
     res.status(result.created ? 201 : 200);

@@ -26,7 +26,14 @@ export class MetaController {
         sessionSeconds: this.config.intake.sessionTtlSeconds,
       },
       registration: { proofOfWork: { algorithm: 'sha256', difficulty: this.config.intake.powBits } },
-      hints: { category: HINT_CATEGORIES, imminence: HINT_IMMINENCE, perpetrator: HINT_PERPETRATORS, language: HINT_LANGUAGES, country: 'ISO 3166-1 alpha-2', namedOnList: 'boolean' },
+      hints: {
+        category: HINT_CATEGORIES,
+        imminence: HINT_IMMINENCE,
+        perpetrator: HINT_PERPETRATORS,
+        language: HINT_LANGUAGES,
+        country: 'ISO 3166-1 alpha-2',
+        namedOnList: 'boolean',
+      },
     };
   }
 }

@@ -11,7 +11,11 @@ import { RegisterReporterDto, SignInChallengeDto, SignInDto } from './dto';
 const HOUR = 3_600_000;
 const REGISTER_PER_SOURCE: RateLimitRule = { name: 'reporter-register-source', limit: 30, windowMs: HOUR };
 const REGISTER_GLOBAL: RateLimitRule = { name: 'reporter-register-all', limit: 2_000, windowMs: HOUR };
-const SIGNIN_PER_SOURCE: RateLimitRule = { name: 'reporter-signin-source', limit: 120, windowMs: 15 * 60_000 };
+const SIGNIN_PER_SOURCE: RateLimitRule = {
+  name: 'reporter-signin-source',
+  limit: 120,
+  windowMs: 15 * 60_000,
+};
 const SIGNIN_PER_KEY: RateLimitRule = { name: 'reporter-signin-key', limit: 20, windowMs: 15 * 60_000 };
 
 @ApiTags('reporters')
@@ -34,7 +38,11 @@ export class ReportersController {
   /** Registers the public keys derived from an access code (and optionally a duress code). */
   @Post()
   @Public()
-  async register(@Body() body: RegisterReporterDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ reporterId: string }> {
+  async register(
+    @Body() body: RegisterReporterDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ reporterId: string }> {
     await this.limit(REGISTER_PER_SOURCE, clientBucket(req, this.config.tokenKey));
     await this.limit(REGISTER_GLOBAL, 'all');
     const result = await this.auth.register(body);
@@ -46,7 +54,10 @@ export class ReportersController {
   @Post('challenges')
   @Public()
   @HttpCode(201)
-  async challenge(@Body() body: SignInChallengeDto, @Req() req: Request): Promise<{ challenge: string; expiresAt: string }> {
+  async challenge(
+    @Body() body: SignInChallengeDto,
+    @Req() req: Request,
+  ): Promise<{ challenge: string; expiresAt: string }> {
     await this.limit(SIGNIN_PER_SOURCE, clientBucket(req, this.config.tokenKey));
     return this.auth.issueSignInChallenge(body.reporterId);
   }
@@ -57,7 +68,10 @@ export class ReportersController {
   @HttpCode(201)
   async signIn(@Body() body: SignInDto, @Req() req: Request): Promise<{ token: string; expiresAt: string }> {
     await this.limit(SIGNIN_PER_SOURCE, clientBucket(req, this.config.tokenKey));
-    await this.limit(SIGNIN_PER_KEY, clientBucket({ socket: { remoteAddress: `key:${body.reporterId}` } } as Request, this.config.tokenKey));
+    await this.limit(
+      SIGNIN_PER_KEY,
+      clientBucket({ socket: { remoteAddress: `key:${body.reporterId}` } } as Request, this.config.tokenKey),
+    );
     return this.auth.signIn(body.reporterId, body.challenge, body.signature);
   }
 
@@ -75,7 +89,12 @@ export class ReportersController {
   private async limit(rule: RateLimitRule, key: string): Promise<void> {
     const result = await this.limiter.hit(rule, key);
     if (!result.allowed) {
-      throw new DomainError(ErrorCode.RateLimited, 'Too many attempts; try again later', [{ path: '', message: `retry after ${Math.ceil(result.retryAfterMs / 1000)} s` }], 'rate/limited');
+      throw new DomainError(
+        ErrorCode.RateLimited,
+        'Too many attempts; try again later',
+        [{ path: '', message: `retry after ${Math.ceil(result.retryAfterMs / 1000)} s` }],
+        'rate/limited',
+      );
     }
   }
 }

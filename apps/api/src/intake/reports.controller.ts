@@ -2,13 +2,22 @@ import { Body, Controller, Get, Inject, Optional, Param, Put, Query, Req, Res } 
 import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
-import { AttachmentService, MessageService, REPORTER_DURESS_PORT, ReportService, type MessageView, type ReporterDuressPort, type ReportView } from '@panah/intake';
+import {
+  AttachmentService,
+  MessageService,
+  REPORTER_DURESS_PORT,
+  ReportService,
+  type MessageView,
+  type ReporterDuressPort,
+  type ReportView,
+} from '@panah/intake';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
 import { PageQueryDto, SubmitReportDto } from './dto';
 
 function reporterOf(principal: Principal | null): string {
   // The guard already enforced ReporterOnly; this narrows the type.
-  if (principal?.kind !== 'reporter') throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
+  if (principal?.kind !== 'reporter')
+    throw new DomainError(ErrorCode.Unauthenticated, 'A reporter session is required');
   return principal.reporterId;
 }
 
@@ -27,7 +36,9 @@ export class ReportsController {
 
   /** Whether this session may see real reports; asked for every session, so timing does not tell. */
   private async shows(principal: Principal | null): Promise<boolean> {
-    return principal?.kind !== 'reporter' || !this.duress || (await this.duress.showsReports(principal.sessionId));
+    return (
+      principal?.kind !== 'reporter' || !this.duress || (await this.duress.showsReports(principal.sessionId))
+    );
   }
 
   /**
@@ -35,24 +46,36 @@ export class ReportsController {
    * this exact request was already stored (a retry), 409 for a different report under that id.
    */
   @Put('reports/:id')
-  async submit(@Param('id') id: string, @Body() body: SubmitReportDto, @CurrentPrincipal() principal: Principal | null, @Res({ passthrough: true }) res: Response): Promise<ReportView> {
+  async submit(
+    @Param('id') id: string,
+    @Body() body: SubmitReportDto,
+    @CurrentPrincipal() principal: Principal | null,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReportView> {
     const result = await this.reports.submit(reporterOf(principal), id, body);
     res.status(result.created ? 201 : 200);
     return result.report;
   }
 
   @Get('reports')
-  async list(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: ReportView[]; nextCursor: string | null }> {
+  async list(
+    @Query() query: PageQueryDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): Promise<{ items: ReportView[]; nextCursor: string | null }> {
     const reporterId = reporterOf(principal);
     if (!(await this.shows(principal))) return { items: [], nextCursor: null };
     return this.reports.list(reporterId, query.limit ?? 20, query.cursor);
   }
 
   @Get('reports/:id')
-  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal | null): ReturnType<ReportService['get']> {
+  async get(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal | null,
+  ): ReturnType<ReportService['get']> {
     const reporterId = reporterOf(principal);
     // Hidden under duress: the same 404 as a report that does not exist.
-    if (!(await this.shows(principal))) return this.reports.get(reporterId, '00000000-0000-0000-0000-000000000000');
+    if (!(await this.shows(principal)))
+      return this.reports.get(reporterId, '00000000-0000-0000-0000-000000000000');
     return this.reports.get(reporterId, id);
   }
 
@@ -69,17 +92,31 @@ export class ReportsController {
     const reporterId = reporterOf(principal);
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/octet-stream') {
-      throw new DomainError(ErrorCode.UnsupportedMediaType, 'Attachments are sent as application/octet-stream', [{ path: 'content-type', message: 'must be application/octet-stream' }], 'attachment/media_type');
+      throw new DomainError(
+        ErrorCode.UnsupportedMediaType,
+        'Attachments are sent as application/octet-stream',
+        [{ path: 'content-type', message: 'must be application/octet-stream' }],
+        'attachment/media_type',
+      );
     }
     const length = req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : null;
-    const result = await this.attachments.store(reporterId, id, attachmentId, req, Number.isFinite(length) ? length : null);
+    const result = await this.attachments.store(
+      reporterId,
+      id,
+      attachmentId,
+      req,
+      Number.isFinite(length) ? length : null,
+    );
     res.status(result.created ? 201 : 200);
     return { id: result.id, size: result.size };
   }
 
   /** Messages addressed to this reporter (envelopes only their device can open). */
   @Get('messages')
-  async listMessages(@Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal | null): Promise<{ items: MessageView[]; nextCursor: string | null }> {
+  async listMessages(
+    @Query() query: PageQueryDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): Promise<{ items: MessageView[]; nextCursor: string | null }> {
     const reporterId = reporterOf(principal);
     if (!(await this.shows(principal))) return { items: [], nextCursor: null };
     return this.messages.list(reporterId, query.limit ?? 20, query.cursor);

@@ -6,7 +6,8 @@ import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { CreateRuleSetDto, DryRunDto } from './dto';
 
 function staffIdOf(principal: Principal | null): string {
-  if (principal?.kind !== 'staff') throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
+  if (principal?.kind !== 'staff')
+    throw new DomainError(ErrorCode.Unauthenticated, 'A staff session is required');
   return principal.staffId;
 }
 
@@ -30,14 +31,25 @@ export class TriageRulesController {
 
   /** A new version of the whole rule set (validated: unknown fields, impossible conditions, missing default, unknown team or policy are 400s with paths). */
   @Post()
-  create(@Body() body: CreateRuleSetDto, @CurrentPrincipal() principal: Principal | null): Promise<RuleSetVersionRow> {
+  create(
+    @Body() body: CreateRuleSetDto,
+    @CurrentPrincipal() principal: Principal | null,
+  ): Promise<RuleSetVersionRow> {
     return this.rules.create(body.ruleSet, staffIdOf(principal), body.activate ?? false);
   }
 
   @Post(':version/activate')
   @HttpCode(200)
   activate(
-    @Param('version', new ParseIntPipe({ exceptionFactory: () => new DomainError(ErrorCode.ValidationFailed, 'Invalid version', [{ path: 'version', message: 'must be an integer' }]) }))
+    @Param(
+      'version',
+      new ParseIntPipe({
+        exceptionFactory: () =>
+          new DomainError(ErrorCode.ValidationFailed, 'Invalid version', [
+            { path: 'version', message: 'must be an integer' },
+          ]),
+      }),
+    )
     version: number,
     @CurrentPrincipal() principal: Principal | null,
   ): Promise<RuleSetVersionRow> {

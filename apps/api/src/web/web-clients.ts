@@ -66,7 +66,10 @@ export function loadWebClient(dir: string, mount: string): Map<string, WebFile> 
         const rel = relative(dir, full).split(sep).join('/');
         const body = readFileSync(full);
         const type = TYPES[extname(entry.name)] ?? 'application/octet-stream';
-        const gzip = /^(text\/|application\/(json|manifest|wasm)|image\/svg)/.test(type) && body.length > 512 ? gzipSync(body, { level: 9 }) : null;
+        const gzip =
+          /^(text\/|application\/(json|manifest|wasm)|image\/svg)/.test(type) && body.length > 512
+            ? gzipSync(body, { level: 9 })
+            : null;
         files.set(mount + rel, { body, gzip, type });
       }
     }
@@ -79,7 +82,10 @@ const API_PREFIXES = ['/v1/', '/health/', '/metrics', '/docs'];
 
 export function installWebClients(app: INestApplication, webDir: string): void {
   const root = resolve(process.cwd(), webDir);
-  const files = new Map<string, WebFile>([...loadWebClient(join(root, 'reporter'), '/'), ...loadWebClient(join(root, 'console'), '/console/')]);
+  const files = new Map<string, WebFile>([
+    ...loadWebClient(join(root, 'reporter'), '/'),
+    ...loadWebClient(join(root, 'console'), '/console/'),
+  ]);
   const consoleIndex = files.get('/console/index.html');
   const reporterIndex = files.get('/index.html');
   const pages = new Map<string, WebFile | undefined>([
@@ -95,7 +101,8 @@ export function installWebClients(app: INestApplication, webDir: string): void {
       res.setHeader('Cache-Control', 'no-store');
       return next();
     }
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PREFIXES.some((p) => path.startsWith(p))) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PREFIXES.some((p) => path.startsWith(p)))
+      return next();
     if (path === '/console' && consoleIndex) return res.redirect(301, '/console/');
     const file = pages.get(path) ?? files.get(path);
     if (!file) return next();

@@ -2,7 +2,14 @@ import { Command } from 'commander';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { clientFileHash, cryptoReady, fromB64uExact, openRootKey, signClientManifest, verifyClientManifest } from '@panah/crypto';
+import {
+  clientFileHash,
+  cryptoReady,
+  fromB64uExact,
+  openRootKey,
+  signClientManifest,
+  verifyClientManifest,
+} from '@panah/crypto';
 import { CliError, CliIo } from '../io';
 import { readJsonFile, ROOT_PASSPHRASE_ENV } from './keys.command';
 
@@ -17,7 +24,8 @@ function filesOf(dir: string, mount: string, out: Map<string, Buffer>): void {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const full = join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && !entry.name.startsWith('.')) out.set(mount + relative(dir, full).split(sep).join('/'), readFileSync(full));
+      else if (entry.isFile() && !entry.name.startsWith('.'))
+        out.set(mount + relative(dir, full).split(sep).join('/'), readFileSync(full));
     }
   };
   walk(dir);
@@ -39,12 +47,15 @@ export function servedFiles(webDir: string): Map<string, Buffer> {
   if (reporterIndex) files.set('/', reporterIndex);
   const consoleIndex = files.get('/console/index.html');
   if (consoleIndex) for (const p of ['/console/', '/ack', '/case']) files.set(p, consoleIndex);
-  if (files.size === 0) throw new CliError(`no built web client under ${webDir} (run node scripts/build-web.mjs)`);
+  if (files.size === 0)
+    throw new CliError(`no built web client under ${webDir} (run node scripts/build-web.mjs)`);
   return files;
 }
 
 export function registerClientCommands(program: Command, io: CliIo): void {
-  const client = program.command('client').description('release manifests of the web clients: sign them, check what a server serves');
+  const client = program
+    .command('client')
+    .description('release manifests of the web clients: sign them, check what a server serves');
   client
     .command('manifest')
     .description('the signed list of web-client files')
@@ -56,7 +67,10 @@ export function registerClientCommands(program: Command, io: CliIo): void {
     .action(async (opts: { rootKey: string; webDir: string; out?: string }) => {
       await cryptoReady();
       const files = servedFiles(resolve(opts.webDir));
-      const root = openRootKey(await readJsonFile(opts.rootKey, 'root key file'), await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV));
+      const root = openRootKey(
+        await readJsonFile(opts.rootKey, 'root key file'),
+        await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV),
+      );
       try {
         const hashes = Object.fromEntries([...files].map(([path, bytes]) => [path, clientFileHash(bytes)]));
         const doc = `${JSON.stringify(signClientManifest(hashes, root.publicKey, root.privateKey, new Date()), null, 2)}\n`;
@@ -80,7 +94,10 @@ export function registerClientCommands(program: Command, io: CliIo): void {
       await cryptoReady();
       let manifest;
       try {
-        manifest = verifyClientManifest(await readJsonFile(opts.manifest, 'manifest'), fromB64uExact(opts.rootPk, 32, '--root-pk'));
+        manifest = verifyClientManifest(
+          await readJsonFile(opts.manifest, 'manifest'),
+          fromB64uExact(opts.rootPk, 32, '--root-pk'),
+        );
       } catch (error) {
         if (error instanceof CliError) throw error;
         throw new CliError('the manifest is not signed by this root key', 2);
@@ -100,7 +117,13 @@ export function registerClientCommands(program: Command, io: CliIo): void {
           io.out(`${actual === null ? 'MISSING' : 'DIFFERS'} ${path}`);
         }
       }
-      if (differing.length > 0) throw new CliError(`${differing.length} of ${Object.keys(manifest.files).length} files differ from the signed manifest`, 2);
-      io.out(`ok: all ${Object.keys(manifest.files).length} files match the manifest signed ${manifest.issuedAt}`);
+      if (differing.length > 0)
+        throw new CliError(
+          `${differing.length} of ${Object.keys(manifest.files).length} files differ from the signed manifest`,
+          2,
+        );
+      io.out(
+        `ok: all ${Object.keys(manifest.files).length} files match the manifest signed ${manifest.issuedAt}`,
+      );
     });
 }

@@ -4,7 +4,8 @@ import { loadConfig } from '@panah/config';
 import { assertNoEviction, createRedis, withTimeout } from '@panah/queue';
 import { CliError, CliIo } from '../io';
 
-const COMPOSE_HINT = 'start it, point the URL at one, or run: docker compose -f docker/compose.yml up -d postgres redis';
+const COMPOSE_HINT =
+  'start it, point the URL at one, or run: docker compose -f docker/compose.yml up -d postgres redis';
 
 /** `panah doctor`: is everything Panah needs reachable and correctly set up? One line per problem. */
 export function registerDoctorCommand(program: Command, io: CliIo): void {

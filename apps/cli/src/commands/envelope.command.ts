@@ -1,13 +1,25 @@
 import { Command } from 'commander';
-import { cryptoReady, fromB64uExact, fromUtf8, openEnvelope, openStaffKeyFile, parseEnvelope, verifyAuthor } from '@panah/crypto';
+import {
+  cryptoReady,
+  fromB64uExact,
+  fromUtf8,
+  openEnvelope,
+  openStaffKeyFile,
+  parseEnvelope,
+  verifyAuthor,
+} from '@panah/crypto';
 import { CliIo } from '../io';
 import { readJsonFile, STAFF_PASSWORD_ENV } from './keys.command';
 
 export function registerEnvelopeCommands(program: Command, io: CliIo): void {
-  const envelope = program.command('envelope').description('end-to-end encrypted envelopes (reports, messages, notes, check-ins)');
+  const envelope = program
+    .command('envelope')
+    .description('end-to-end encrypted envelopes (reports, messages, notes, check-ins)');
   envelope
     .command('open')
-    .description(`decrypt an envelope with a staff key file (password from ${STAFF_PASSWORD_ENV} or a prompt) and print the plaintext`)
+    .description(
+      `decrypt an envelope with a staff key file (password from ${STAFF_PASSWORD_ENV} or a prompt) and print the plaintext`,
+    )
     .argument('<envelope>', 'envelope JSON file')
     .requiredOption('--staff-secret <file>', 'staff key file from `keys staff new`')
     .option('--author-pk <b64u>', "the author's Ed25519 public key: verify the signature before decrypting")

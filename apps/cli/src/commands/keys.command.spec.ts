@@ -21,17 +21,24 @@ describe('panah keys', () => {
     await cryptoReady();
     const caseworker = generateStaffKeys().boxKeyPair.publicKey;
     const recovery = generateStaffKeys().boxKeyPair.publicKey;
-    writeFileSync(intakeFile, JSON.stringify([
-      { pk: toB64u(caseworker), role: 'caseworker', label: 'Intake duty' },
-      { pk: toB64u(recovery), role: 'recovery', label: 'Recovery key' },
-    ]));
+    writeFileSync(
+      intakeFile,
+      JSON.stringify([
+        { pk: toB64u(caseworker), role: 'caseworker', label: 'Intake duty' },
+        { pk: toB64u(recovery), role: 'recovery', label: 'Recovery key' },
+      ]),
+    );
   });
 
   it('root init writes an owner-only encrypted key and prints its kid and public key', async () => {
     const { io, out } = fakeIo(PASS);
     expect(await runCli(['keys', 'root', 'init', '--out', rootFile], io)).toBe(0);
     expect(statSync(rootFile).mode & 0o777).toBe(0o600);
-    const file = JSON.parse(readFileSync(rootFile, 'utf8')) as { kid: string; pk: string; kdf: { ops: number; mem: number } };
+    const file = JSON.parse(readFileSync(rootFile, 'utf8')) as {
+      kid: string;
+      pk: string;
+      kdf: { ops: number; mem: number };
+    };
     expect(file.kdf).toEqual(expect.objectContaining({ ops: 3, mem: 268435456 }));
     rootPk = file.pk;
     expect(out).toEqual([`root kid: ${file.kid}`, `root public key: ${file.pk}`]);
@@ -47,19 +54,57 @@ describe('panah keys', () => {
 
   it('directory sign then verify accepts the directory against the pinned root key', async () => {
     const sign = fakeIo(PASS);
-    const args = ['keys', 'directory', 'sign', '--root-key', rootFile, '--intake', intakeFile, '--serial', '3', '--deployment', DEPLOYMENT, '--valid-days', '30', '--out', signedFile];
+    const args = [
+      'keys',
+      'directory',
+      'sign',
+      '--root-key',
+      rootFile,
+      '--intake',
+      intakeFile,
+      '--serial',
+      '3',
+      '--deployment',
+      DEPLOYMENT,
+      '--valid-days',
+      '30',
+      '--out',
+      signedFile,
+    ];
     expect(await runCli(args, sign.io)).toBe(0);
     const verify = fakeIo();
-    expect(await runCli(['keys', 'directory', 'verify', '--root-pk', rootPk, '--deployment', DEPLOYMENT, '--min-serial', '3', signedFile], verify.io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'keys',
+          'directory',
+          'verify',
+          '--root-pk',
+          rootPk,
+          '--deployment',
+          DEPLOYMENT,
+          '--min-serial',
+          '3',
+          signedFile,
+        ],
+        verify.io,
+      ),
+    ).toBe(0);
     expect(verify.out[0]).toMatch(/^valid: serial 3, deployment panah-cli-test, root /);
-    expect(verify.out.slice(1)).toEqual([expect.stringContaining('caseworker'), expect.stringContaining('recovery')]);
+    expect(verify.out.slice(1)).toEqual([
+      expect.stringContaining('caseworker'),
+      expect.stringContaining('recovery'),
+    ]);
   });
 
   it('directory verify rejects a rollback, another deployment and another root key with exit code 2', async () => {
     const cases: [string[], string][] = [
       [['--root-pk', rootPk, '--deployment', DEPLOYMENT, '--min-serial', '4'], 'serial_rollback'],
       [['--root-pk', rootPk, '--deployment', 'elsewhere'], 'wrong_deployment'],
-      [['--root-pk', toB64u(generateStaffKeys().signKeyPair.publicKey), '--deployment', DEPLOYMENT], 'bad_signature'],
+      [
+        ['--root-pk', toB64u(generateStaffKeys().signKeyPair.publicKey), '--deployment', DEPLOYMENT],
+        'bad_signature',
+      ],
     ];
     for (const [options, reason] of cases) {
       const { io, err } = fakeIo();
@@ -70,7 +115,21 @@ describe('panah keys', () => {
 
   it('directory sign fails with the wrong passphrase and prints the document to stdout without --out', async () => {
     const wrong = fakeIo({ PANAH_ROOT_PASSPHRASE: 'not the passphrase at all' });
-    const base = ['keys', 'directory', 'sign', '--root-key', rootFile, '--intake', intakeFile, '--serial', '4', '--deployment', DEPLOYMENT, '--valid-days', '1'];
+    const base = [
+      'keys',
+      'directory',
+      'sign',
+      '--root-key',
+      rootFile,
+      '--intake',
+      intakeFile,
+      '--serial',
+      '4',
+      '--deployment',
+      DEPLOYMENT,
+      '--valid-days',
+      '1',
+    ];
     expect(await runCli(base, wrong.io)).toBe(1);
     expect(wrong.err.join('\n')).toContain('wrong passphrase');
     expect(await runCli([...base.slice(0, -2), '--valid-days', 'x'], fakeIo(PASS).io)).not.toBe(0);

@@ -45,14 +45,17 @@ export async function writeSecretFile(path: string, data: unknown): Promise<void
     await writeFile(path, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     const exists = (error as NodeJS.ErrnoException).code === 'EEXIST';
-    throw new CliError(exists ? `${path} already exists; refusing to overwrite a key file` : `cannot write ${path}`);
+    throw new CliError(
+      exists ? `${path} already exists; refusing to overwrite a key file` : `cannot write ${path}`,
+    );
   }
 }
 
 /** Asks twice (when prompting) so a typo cannot lock the key away for good. */
 export async function readNewSecret(io: CliIo, prompt: string, envVar: string): Promise<string> {
   const first = await io.readSecret(prompt, envVar);
-  if (first.length < MIN_PASSPHRASE) throw new CliError(`${prompt} must be at least ${MIN_PASSPHRASE} characters`);
+  if (first.length < MIN_PASSPHRASE)
+    throw new CliError(`${prompt} must be at least ${MIN_PASSPHRASE} characters`);
   const again = await io.readSecret(`Repeat ${prompt.toLowerCase()}`, envVar);
   if (again !== first) throw new CliError(`${prompt}s do not match`);
   return first;
@@ -71,23 +74,33 @@ function parsePositiveInt(value: string): number {
 
 /** Intake file for `directory sign`: `[{ "pk": "<b64u X25519>", "role": "caseworker"|"recovery", "label": "…" }]`. */
 function parseIntake(raw: unknown): { publicKey: Uint8Array; role: DirectoryRole; label: string }[] {
-  if (!Array.isArray(raw) || raw.length === 0) throw new CliError('intake file must be a non-empty JSON array');
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new CliError('intake file must be a non-empty JSON array');
   return raw.map((entry: unknown, i) => {
     const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
     if (typeof e.role !== 'string' || !(DIRECTORY_ROLES as readonly string[]).includes(e.role)) {
       throw new CliError(`intake[${i}].role must be one of ${DIRECTORY_ROLES.join(', ')}`);
     }
     if (typeof e.label !== 'string') throw new CliError(`intake[${i}].label must be a string`);
-    return { publicKey: fromB64uExact(e.pk, 32, `intake[${i}].pk`), role: e.role as DirectoryRole, label: e.label };
+    return {
+      publicKey: fromB64uExact(e.pk, 32, `intake[${i}].pk`),
+      role: e.role as DirectoryRole,
+      label: e.label,
+    };
   });
 }
 
 function registerRoot(keys: Command, io: CliIo): void {
-  const root = keys.command('root').description('the organisation root key (Ed25519) that signs the key directory');
+  const root = keys
+    .command('root')
+    .description('the organisation root key (Ed25519) that signs the key directory');
   root
     .command('init')
     .description(`create a root key, encrypted under a passphrase (from ${ROOT_PASSPHRASE_ENV} or a prompt)`)
-    .requiredOption('--out <file>', 'where to write the encrypted root key (created with mode 0600, never overwritten)')
+    .requiredOption(
+      '--out <file>',
+      'where to write the encrypted root key (created with mode 0600, never overwritten)',
+    )
     .action(async (opts: { out: string }) => {
       await cryptoReady();
       const passphrase = await readNewSecret(io, 'Root key passphrase', ROOT_PASSPHRASE_ENV);
@@ -103,41 +116,58 @@ function registerRoot(keys: Command, io: CliIo): void {
 }
 
 function registerDirectory(keys: Command, io: CliIo): void {
-  const directory = keys.command('directory').description('the signed key directory clients encrypt reports to');
+  const directory = keys
+    .command('directory')
+    .description('the signed key directory clients encrypt reports to');
   directory
     .command('sign')
     .description('sign a key directory with the root key')
     .requiredOption('--root-key <file>', 'encrypted root key file from `keys root init`')
     .requiredOption('--intake <file>', 'JSON array of {pk, role: caseworker|recovery, label}')
-    .requiredOption('--serial <n>', 'directory serial; must grow with every new directory', parseNonNegativeInt)
+    .requiredOption(
+      '--serial <n>',
+      'directory serial; must grow with every new directory',
+      parseNonNegativeInt,
+    )
     .requiredOption('--deployment <id>', 'deploymentId served by GET /v1/meta')
     .requiredOption('--valid-days <n>', 'days until the directory expires', parsePositiveInt)
     .option('--out <file>', 'write the signed directory here instead of stdout')
-    .action(async (opts: { rootKey: string; intake: string; serial: number; deployment: string; validDays: number; out?: string }) => {
-      await cryptoReady();
-      const intake = parseIntake(await readJsonFile(opts.intake, 'intake file'));
-      const rootFile = await readJsonFile(opts.rootKey, 'root key file');
-      const root = openRootKey(rootFile, await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV));
-      try {
-        const issuedAt = new Date();
-        const payload = buildDirectoryPayload({
-          serial: opts.serial,
-          issuedAt,
-          expiresAt: new Date(issuedAt.getTime() + opts.validDays * DAY_MS),
-          deploymentId: opts.deployment,
-          rootPublicKey: root.publicKey,
-          intake,
-        });
-        const doc = `${JSON.stringify(signDirectory(payload, root.privateKey), null, 2)}\n`;
-        if (opts.out === undefined) io.out(doc);
-        else {
-          await writeFile(opts.out, doc);
-          io.out(`signed directory serial ${opts.serial} (${intake.length} intake keys) written to ${opts.out}`);
+    .action(
+      async (opts: {
+        rootKey: string;
+        intake: string;
+        serial: number;
+        deployment: string;
+        validDays: number;
+        out?: string;
+      }) => {
+        await cryptoReady();
+        const intake = parseIntake(await readJsonFile(opts.intake, 'intake file'));
+        const rootFile = await readJsonFile(opts.rootKey, 'root key file');
+        const root = openRootKey(rootFile, await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV));
+        try {
+          const issuedAt = new Date();
+          const payload = buildDirectoryPayload({
+            serial: opts.serial,
+            issuedAt,
+            expiresAt: new Date(issuedAt.getTime() + opts.validDays * DAY_MS),
+            deploymentId: opts.deployment,
+            rootPublicKey: root.publicKey,
+            intake,
+          });
+          const doc = `${JSON.stringify(signDirectory(payload, root.privateKey), null, 2)}\n`;
+          if (opts.out === undefined) io.out(doc);
+          else {
+            await writeFile(opts.out, doc);
+            io.out(
+              `signed directory serial ${opts.serial} (${intake.length} intake keys) written to ${opts.out}`,
+            );
+          }
+        } finally {
+          root.privateKey.fill(0);
         }
-      } finally {
-        root.privateKey.fill(0);
-      }
-    });
+      },
+    );
 
   directory
     .command('verify')
@@ -150,8 +180,14 @@ function registerDirectory(keys: Command, io: CliIo): void {
       await cryptoReady();
       const doc = await readJsonFile(file, 'directory');
       try {
-        const p = verifyDirectory(doc, fromB64uExact(opts.rootPk, 32, '--root-pk'), { now: new Date(), deploymentId: opts.deployment, minSerial: opts.minSerial });
-        io.out(`valid: serial ${p.serial}, deployment ${p.deploymentId}, root ${p.root}, expires ${p.expiresAt}`);
+        const p = verifyDirectory(doc, fromB64uExact(opts.rootPk, 32, '--root-pk'), {
+          now: new Date(),
+          deploymentId: opts.deployment,
+          minSerial: opts.minSerial,
+        });
+        io.out(
+          `valid: serial ${p.serial}, deployment ${p.deploymentId}, root ${p.root}, expires ${p.expiresAt}`,
+        );
         for (const e of p.intake) io.out(`  ${e.role} ${e.kid} ${e.label}`);
       } catch (error) {
         if (error instanceof DirectoryError) throw new CliError(error.message, 2);
@@ -184,7 +220,9 @@ function registerStaff(keys: Command, io: CliIo): void {
 }
 
 export function registerKeysCommands(program: Command, io: CliIo): void {
-  const keys = program.command('keys').description('key ceremony: root key, signed key directory, staff keys');
+  const keys = program
+    .command('keys')
+    .description('key ceremony: root key, signed key directory, staff keys');
   registerRoot(keys, io);
   registerDirectory(keys, io);
   registerStaff(keys, io);

@@ -20,6 +20,8 @@ export function registerReporterCommands(program: Command, io: CliIo): void {
       io.out(`reporter id: ${keys.reporterId}`);
       io.out(`box public key: ${toB64u(keys.boxKeyPair.publicKey)}`);
       io.out(`sign public key: ${toB64u(keys.signKeyPair.publicKey)}`);
-      io.err('The access code is the only way back into this identity: hand it over privately, never store it.');
+      io.err(
+        'The access code is the only way back into this identity: hand it over privately, never store it.',
+      );
     });
 }

@@ -52,9 +52,15 @@ function parseIntakeKey(value: string, role: DirectoryRole, n: number): IntakeKe
   const [pk, ...rest] = value.trim().split(':');
   const label = rest.join(':').trim() || `${role} ${n}`;
   try {
-    return { publicKey: fromB64uExact(pk, 32, role === 'recovery' ? '--recovery-key' : '--caseworker-key'), role, label };
+    return {
+      publicKey: fromB64uExact(pk, 32, role === 'recovery' ? '--recovery-key' : '--caseworker-key'),
+      role,
+      label,
+    };
   } catch {
-    throw new CliError(`${role} key "${pk.slice(0, 8)}…" must be a 32-byte X25519 public key in base64url (43 characters)`);
+    throw new CliError(
+      `${role} key "${pk.slice(0, 8)}…" must be a 32-byte X25519 public key in base64url (43 characters)`,
+    );
   }
 }
 
@@ -63,7 +69,8 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 function intIn(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be an integer from ${min} to ${max}`);
     return n;
   };
 }
@@ -94,14 +101,35 @@ const EXPLAIN_INTAKE = [
 export function registerSetupCommand(program: Command, io: CliIo): void {
   program
     .command('setup')
-    .description('first deployment, step by step: root key, .env, database, signed key directory, founding admins (idempotent)')
+    .description(
+      'first deployment, step by step: root key, .env, database, signed key directory, founding admins (idempotent)',
+    )
     .option('--env-file <file>', 'deployment settings the API, worker, CLI and start.sh read', '.env')
-    .option('--root-key <file>', 'the encrypted root key file (created once, never overwritten; keep a copy offline)', '.panah/root-key.json')
+    .option(
+      '--root-key <file>',
+      'the encrypted root key file (created once, never overwritten; keep a copy offline)',
+      '.panah/root-key.json',
+    )
     .option('--public-url <url>', 'the URL people reach this deployment at (PUBLIC_URL)')
-    .option('--deployment-id <id>', 'names this deployment in key derivations and the directory; never changes (DEPLOYMENT_ID)')
-    .option('--environment <env>', 'NODE_ENV written to .env: production, or development for a local trial', 'production')
-    .option('--caseworker-key <pk[:label]>', `an intake caseworker's X25519 public key (repeatable; or ${SETUP_CASEWORKER_KEYS_ENV}, comma-separated)`, collect, [])
-    .option('--recovery-key <pk[:label]>', `the offline recovery X25519 public key (or ${SETUP_RECOVERY_KEY_ENV})`)
+    .option(
+      '--deployment-id <id>',
+      'names this deployment in key derivations and the directory; never changes (DEPLOYMENT_ID)',
+    )
+    .option(
+      '--environment <env>',
+      'NODE_ENV written to .env: production, or development for a local trial',
+      'production',
+    )
+    .option(
+      '--caseworker-key <pk[:label]>',
+      `an intake caseworker's X25519 public key (repeatable; or ${SETUP_CASEWORKER_KEYS_ENV}, comma-separated)`,
+      collect,
+      [],
+    )
+    .option(
+      '--recovery-key <pk[:label]>',
+      `the offline recovery X25519 public key (or ${SETUP_RECOVERY_KEY_ENV})`,
+    )
     .option('--admins <n>', 'founding admins (four-eyes vetting needs two)', intIn(1, 5), 2)
     .option('--valid-days <n>', 'days the first directory is valid', intIn(1, 3650), 365)
     .addHelpText(
@@ -115,7 +143,8 @@ its input is skipped with what to pass, and running setup again completes it.`,
 }
 
 async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
-  if (!['production', 'development'].includes(opts.environment)) throw new CliError('--environment must be production or development');
+  if (!['production', 'development'].includes(opts.environment))
+    throw new CliError('--environment must be production or development');
   await cryptoReady();
   let changed = 0;
   let passphrase: string | null = null;
@@ -150,10 +179,13 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
   const envText = await readText(opts.envFile);
   const current: Record<string, string | undefined> = envText === null ? {} : parseDotEnv(envText);
   if (current.DIRECTORY_ROOT_PUBLIC_KEY && current.DIRECTORY_ROOT_PUBLIC_KEY !== rootPk) {
-    throw new CliError(`${opts.envFile} pins DIRECTORY_ROOT_PUBLIC_KEY to another root key than ${opts.rootKey}; refusing to change either`);
+    throw new CliError(
+      `${opts.envFile} pins DIRECTORY_ROOT_PUBLIC_KEY to another root key than ${opts.rootKey}; refusing to change either`,
+    );
   }
   let publicUrl: string | undefined = current.PUBLIC_URL ?? opts.publicUrl ?? io.env.PUBLIC_URL;
-  if (!publicUrl && io.ask) publicUrl = (await io.ask('   Public URL of this deployment [http://127.0.0.1:3000]: ')) || undefined;
+  if (!publicUrl && io.ask)
+    publicUrl = (await io.ask('   Public URL of this deployment [http://127.0.0.1:3000]: ')) || undefined;
   const wanted: Record<string, string> = {
     NODE_ENV: opts.environment,
     DEPLOYMENT_ID: opts.deploymentId ?? io.env.DEPLOYMENT_ID ?? `panah-${randomBytes(4).toString('hex')}`,
@@ -170,10 +202,15 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
   if (missing.length === 0) io.out('   complete: unchanged');
   else {
     const lines = missing.map(([k, v]) => `${k}=${v}`);
-    const header = envText === null ? '# Panah deployment settings, written by `panah setup`. Secrets: keep this file mode 0600.\n' : '';
+    const header =
+      envText === null
+        ? '# Panah deployment settings, written by `panah setup`. Secrets: keep this file mode 0600.\n'
+        : '';
     const sep = envText && !envText.endsWith('\n') ? '\n' : '';
     await writeFile(opts.envFile, `${envText ?? ''}${sep}${header}${lines.join('\n')}\n`, { mode: 0o600 });
-    io.out(`   wrote ${missing.map(([k]) => k).join(', ')}${envText === null ? '' : ' (existing settings kept)'}`);
+    io.out(
+      `   wrote ${missing.map(([k]) => k).join(', ')}${envText === null ? '' : ' (existing settings kept)'}`,
+    );
     changed++;
   }
   // Settings in .env win here: they are what the processes will run with.
@@ -186,7 +223,8 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
     applied = await migrate({ url: config.db.url });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') throw new CliError(`PostgreSQL is not reachable at ${new URL(config.db.url).host} (set DATABASE_URL)`);
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT')
+      throw new CliError(`PostgreSQL is not reachable at ${new URL(config.db.url).host} (set DATABASE_URL)`);
     throw error;
   }
   io.out(applied.length ? `   migrated (${applied.length} migrations)` : '   up to date: unchanged');
@@ -198,26 +236,42 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
     const directories = new KeyDirectoryService(ds, config, new AuditLog(ds));
     await directories.onModuleInit();
     const published = await directories.current();
-    if (published) io.out(`   serial ${published.serial} is published: unchanged (a new one: \`panah keys directory sign\`, then PUT /v1/keys/directory)`);
+    if (published)
+      io.out(
+        `   serial ${published.serial} is published: unchanged (a new one: \`panah keys directory sign\`, then PUT /v1/keys/directory)`,
+      );
     else {
       for (const line of EXPLAIN_INTAKE) io.out(`   ${line}`);
-      const caseworkerValues = [...opts.caseworkerKey, ...(io.env[SETUP_CASEWORKER_KEYS_ENV] ?? '').split(',').filter((s) => s.trim())];
+      const caseworkerValues = [
+        ...opts.caseworkerKey,
+        ...(io.env[SETUP_CASEWORKER_KEYS_ENV] ?? '').split(',').filter((s) => s.trim()),
+      ];
       let recoveryValue = opts.recoveryKey ?? io.env[SETUP_RECOVERY_KEY_ENV];
       if (caseworkerValues.length === 0 && io.ask) {
-        const answer = await io.ask('   Caseworker public keys (b64u[:label], comma-separated; empty to skip): ');
+        const answer = await io.ask(
+          '   Caseworker public keys (b64u[:label], comma-separated; empty to skip): ',
+        );
         caseworkerValues.push(...answer.split(',').filter((s) => s.trim()));
       }
-      if (!recoveryValue && io.ask && caseworkerValues.length > 0) recoveryValue = (await io.ask('   Recovery public key (b64u[:label]; empty for none): ')) || undefined;
+      if (!recoveryValue && io.ask && caseworkerValues.length > 0)
+        recoveryValue =
+          (await io.ask('   Recovery public key (b64u[:label]; empty for none): ')) || undefined;
       const intake = [
         ...caseworkerValues.map((v, i) => parseIntakeKey(v, 'caseworker', i + 1)),
         ...(recoveryValue ? [parseIntakeKey(recoveryValue, 'recovery', 1)] : []),
       ];
       if (!intake.some((k) => k.role === 'caseworker')) {
-        io.out(`   skipped: no caseworker key given (--caseworker-key or ${SETUP_CASEWORKER_KEYS_ENV}); until a directory is published no report is accepted`);
+        io.out(
+          `   skipped: no caseworker key given (--caseworker-key or ${SETUP_CASEWORKER_KEYS_ENV}); until a directory is published no report is accepted`,
+        );
       } else {
-        if (!recoveryValue) io.out('   note: no recovery key: if every caseworker device is lost, reports cannot be opened');
+        if (!recoveryValue)
+          io.out('   note: no recovery key: if every caseworker device is lost, reports cannot be opened');
         const rootFile = await readJsonFile(opts.rootKey, 'root key file');
-        const root = openRootKey(rootFile, passphrase ?? (await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV)));
+        const root = openRootKey(
+          rootFile,
+          passphrase ?? (await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV)),
+        );
         try {
           const issuedAt = new Date();
           const payload = buildDirectoryPayload({
@@ -229,7 +283,9 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
             intake,
           });
           const result = await directories.publish(signDirectory(payload, root.privateKey), null);
-          io.out(`   published serial ${result.serial}: ${intake.filter((k) => k.role === 'caseworker').length} caseworker key(s)${recoveryValue ? ' and a recovery key' : ''}, valid ${opts.validDays} days`);
+          io.out(
+            `   published serial ${result.serial}: ${intake.filter((k) => k.role === 'caseworker').length} caseworker key(s)${recoveryValue ? ' and a recovery key' : ''}, valid ${opts.validDays} days`,
+          );
           changed++;
         } finally {
           root.privateKey.fill(0);
@@ -240,21 +296,36 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
     // 5. Founding admins.
     io.out('5. Founding admins');
     const state = await bootstrapState(ds);
-    if (state.activeAdmin) io.out('   an active admin exists: unchanged (invite people through the console or POST /v1/admin/invitations)');
+    if (state.activeAdmin)
+      io.out(
+        '   an active admin exists: unchanged (invite people through the console or POST /v1/admin/invitations)',
+      );
     else if (state.pendingLinks > 0) {
-      io.out(`   ${state.pendingLinks} setup link(s) issued earlier are unused, valid until ${state.pendingUntil?.toISOString()}: unchanged`);
+      io.out(
+        `   ${state.pendingLinks} setup link(s) issued earlier are unused, valid until ${state.pendingUntil?.toISOString()}: unchanged`,
+      );
       io.out('   (links are shown once only; `panah admin bootstrap` issues new ones and revokes these)');
     } else {
       const links = await createSetupLinks(ds, config, { count: opts.admins });
-      io.out(`   ${links.tokens.length} one-time setup link(s), valid until ${links.expiresAt.toISOString()}; hand each to a different person, they are not shown again:`);
-      links.tokens.forEach((t, i) => io.out(`     admin ${i + 1}: ${config.publicUrl}/console/#/register/${t.token}`));
-      io.out(`   or on the admin's own device: PANAH_INVITATION_TOKEN=<token> npx panah staff register --api ${config.publicUrl} --login <name>`);
+      io.out(
+        `   ${links.tokens.length} one-time setup link(s), valid until ${links.expiresAt.toISOString()}; hand each to a different person, they are not shown again:`,
+      );
+      links.tokens.forEach((t, i) =>
+        io.out(`     admin ${i + 1}: ${config.publicUrl}/console/#/register/${t.token}`),
+      );
+      io.out(
+        `   or on the admin's own device: PANAH_INVITATION_TOKEN=<token> npx panah staff register --api ${config.publicUrl} --login <name>`,
+      );
       changed++;
     }
   });
 
   io.out('');
-  io.out(changed === 0 ? 'Nothing to do: this deployment is set up (nothing was changed).' : 'Setup done. Next: `bash scripts/start.sh` starts the API and worker with these settings.');
+  io.out(
+    changed === 0
+      ? 'Nothing to do: this deployment is set up (nothing was changed).'
+      : 'Setup done. Next: `bash scripts/start.sh` starts the API and worker with these settings.',
+  );
 }
 
 /** `panah next-step`: one line saying what this deployment needs next (start.sh prints it). */
@@ -267,11 +338,24 @@ export function registerNextStepCommand(program: Command, io: CliIo): void {
       await withDatabase(config, async (ds) => {
         const state = await bootstrapState(ds);
         const directory = await new KeyDirectoryService(ds, config, new AuditLog(ds)).current();
-        if (!config.intake.directoryRootPublicKey) io.out('next: `npx panah setup` (root key, .env, key directory, founding admins), then start again');
-        else if (!state.activeAdmin && state.pendingLinks === 0) io.out('next: `npx panah admin bootstrap` (setup links for the two founding admins)');
-        else if (!state.activeAdmin) io.out(`next: the founding admins register with their setup links (valid until ${state.pendingUntil?.toISOString()})`);
-        else if (!directory) io.out('next: publish a key directory (`npx panah setup --caseworker-key …`, or `panah keys directory sign` then PUT /v1/keys/directory)');
-        else io.out(`ready: admins exist and key directory serial ${directory.serial} is published; staff sign in at ${config.publicUrl}/console/`);
+        if (!config.intake.directoryRootPublicKey)
+          io.out(
+            'next: `npx panah setup` (root key, .env, key directory, founding admins), then start again',
+          );
+        else if (!state.activeAdmin && state.pendingLinks === 0)
+          io.out('next: `npx panah admin bootstrap` (setup links for the two founding admins)');
+        else if (!state.activeAdmin)
+          io.out(
+            `next: the founding admins register with their setup links (valid until ${state.pendingUntil?.toISOString()})`,
+          );
+        else if (!directory)
+          io.out(
+            'next: publish a key directory (`npx panah setup --caseworker-key …`, or `panah keys directory sign` then PUT /v1/keys/directory)',
+          );
+        else
+          io.out(
+            `ready: admins exist and key directory serial ${directory.serial} is published; staff sign in at ${config.publicUrl}/console/`,
+          );
       });
     });
 }

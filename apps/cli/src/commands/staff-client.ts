@@ -24,7 +24,9 @@ export function saveSession(path: string, session: SavedSession): void {
 export function loadSession(path: string): SavedSession | null {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<SavedSession>;
-    return typeof parsed.token === 'string' && typeof parsed.api === 'string' ? (parsed as SavedSession) : null;
+    return typeof parsed.token === 'string' && typeof parsed.api === 'string'
+      ? (parsed as SavedSession)
+      : null;
   } catch {
     return null;
   }
@@ -35,7 +37,12 @@ export function apiBase(io: CliIo, given?: string): string {
 }
 
 /** One JSON call to the API; a non-2xx answer becomes a CliError with the server's code and message. */
-export async function callApi<T>(base: string, method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<T> {
+export async function callApi<T>(
+  base: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${base}/v1${path}`, {
@@ -52,9 +59,16 @@ export async function callApi<T>(base: string, method: string, path: string, opt
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const e = (json ?? {}) as { code?: string; reason?: string; message?: string; fields?: { path: string; message: string }[] };
+    const e = (json ?? {}) as {
+      code?: string;
+      reason?: string;
+      message?: string;
+      fields?: { path: string; message: string }[];
+    };
     const fields = e.fields?.map((f) => ` ${f.path}: ${f.message}`).join(';') ?? '';
-    throw new CliError(`${res.status} ${e.reason ?? e.code ?? ''} ${e.message ?? ''}${fields}`.replace(/\s+/g, ' ').trim());
+    throw new CliError(
+      `${res.status} ${e.reason ?? e.code ?? ''} ${e.message ?? ''}${fields}`.replace(/\s+/g, ' ').trim(),
+    );
   }
   return json as T;
 }

@@ -19,13 +19,15 @@ const MIN_PASSWORD = 12;
 
 function checkLogin(login: string): string {
   const normalised = login.toLowerCase();
-  if (!LOGIN_PATTERN.test(normalised)) throw new CliError('--login must be 3-32 lowercase letters, digits, . _ -');
+  if (!LOGIN_PATTERN.test(normalised))
+    throw new CliError('--login must be 3-32 lowercase letters, digits, . _ -');
   return normalised;
 }
 
 async function password(io: CliIo): Promise<string> {
   const pw = await io.readSecret('Password', 'PANAH_STAFF_PASSWORD');
-  if (pw.length < MIN_PASSWORD) throw new CliError(`the password must have at least ${MIN_PASSWORD} characters`);
+  if (pw.length < MIN_PASSWORD)
+    throw new CliError(`the password must have at least ${MIN_PASSWORD} characters`);
   return pw;
 }
 
@@ -35,11 +37,15 @@ async function password(io: CliIo): Promise<string> {
  * hidden prompt, never from arguments.
  */
 export function registerStaffCommands(program: Command, io: CliIo): void {
-  const staff = program.command('staff').description('staff client: register with an invitation, sign in, show who you are');
+  const staff = program
+    .command('staff')
+    .description('staff client: register with an invitation, sign in, show who you are');
 
   staff
     .command('totp-secret')
-    .description('print a fresh TOTP secret and its otpauth URI, for registering without a terminal (PANAH_TOTP_SECRET)')
+    .description(
+      'print a fresh TOTP secret and its otpauth URI, for registering without a terminal (PANAH_TOTP_SECRET)',
+    )
     .option('--login <name>', 'the login name the authenticator app shows', 'panah')
     .action((opts: { login: string }) => {
       const secret = newTotpSecret();
@@ -49,7 +55,9 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
 
   staff
     .command('register')
-    .description('register with an invitation or setup token (PANAH_INVITATION_TOKEN), enrol TOTP, print recovery codes once')
+    .description(
+      'register with an invitation or setup token (PANAH_INVITATION_TOKEN), enrol TOTP, print recovery codes once',
+    )
     .requiredOption('--login <name>', 'the login name you will sign in with')
     .option('--api <url>', 'API base URL (default PANAH_API_URL)')
     .action(async (opts: { login: string; api?: string }) => {
@@ -62,7 +70,12 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const kdfSalt = generateStaffKdfSalt();
       const { authKey, encKey } = deriveStaffKeys(pw, kdfSalt);
       const keys = generateStaffKeys();
-      const protectedSecret = protectStaffSecret(keys.boxKeyPair.privateKey, signSeedOf(keys.signKeyPair.privateKey), staffId, encKey);
+      const protectedSecret = protectStaffSecret(
+        keys.boxKeyPair.privateKey,
+        signSeedOf(keys.signKeyPair.privateKey),
+        staffId,
+        encKey,
+      );
       encKey.fill(0);
       keys.boxKeyPair.privateKey.fill(0);
       keys.signKeyPair.privateKey.fill(0);
@@ -78,12 +91,18 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
         );
       }
       const totpSecret = io.env.PANAH_TOTP_SECRET ?? newTotpSecret();
-      if (!TOTP_SECRET_PATTERN.test(totpSecret)) throw new CliError('PANAH_TOTP_SECRET must be 32 base32 characters');
+      if (!TOTP_SECRET_PATTERN.test(totpSecret))
+        throw new CliError('PANAH_TOTP_SECRET must be 32 base32 characters');
       io.out('Add this account to your authenticator app (scan the URI as a QR code, or type the secret):');
       io.out(`  ${totpUri(login, totpSecret)}`);
       io.out(`  secret: ${totpSecret}`);
       const totpCode = await io.readSecret('Current 6-digit code from the app', 'PANAH_TOTP_CODE');
-      const result = await callApi<{ staffId: string; role: string; status: string; recoveryCodes: string[] }>(base, 'POST', '/staff/register', {
+      const result = await callApi<{
+        staffId: string;
+        role: string;
+        status: string;
+        recoveryCodes: string[];
+      }>(base, 'POST', '/staff/register', {
         body: {
           invitationToken,
           staffId,
@@ -99,8 +118,11 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       });
       authKey.fill(0);
       io.out(`registered ${login} (${result.role}), staff id ${result.staffId}, status ${result.status}`);
-      if (result.status === 'pending_vetting') io.out('You can sign in once an admin other than the one who invited you has approved the account.');
-      io.out('Recovery codes (each works once instead of a TOTP code; keep them offline, they are not shown again):');
+      if (result.status === 'pending_vetting')
+        io.out('You can sign in once an admin other than the one who invited you has approved the account.');
+      io.out(
+        'Recovery codes (each works once instead of a TOTP code; keep them offline, they are not shown again):',
+      );
       for (const code of result.recoveryCodes) io.out(`  ${code}`);
     });
 
@@ -109,7 +131,10 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
     .description('sign in (PANAH_STAFF_PASSWORD, PANAH_TOTP_CODE) and keep the session in an owner-only file')
     .requiredOption('--login <name>', 'your login name')
     .option('--api <url>', 'API base URL (default PANAH_API_URL)')
-    .option('--session-file <path>', 'where to keep the session (default PANAH_SESSION_FILE or ~/.panah/session.json)')
+    .option(
+      '--session-file <path>',
+      'where to keep the session (default PANAH_SESSION_FILE or ~/.panah/session.json)',
+    )
     .option('--recovery', 'use a recovery code (PANAH_RECOVERY_CODE) instead of a TOTP code')
     .action(async (opts: { login: string; api?: string; sessionFile?: string; recovery?: boolean }) => {
       const login = checkLogin(opts.login);
@@ -122,13 +147,25 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const second = opts.recovery
         ? { recoveryCode: await io.readSecret('Recovery code', 'PANAH_RECOVERY_CODE') }
         : { totpCode: await io.readSecret('Current 6-digit code from the app', 'PANAH_TOTP_CODE') };
-      const result = await callApi<{ token: string; staffId: string; role: string; expiresAt: string }>(base, 'POST', '/staff/login', {
-        body: { login, authKey: toB64u(authKey), ...second },
-      });
+      const result = await callApi<{ token: string; staffId: string; role: string; expiresAt: string }>(
+        base,
+        'POST',
+        '/staff/login',
+        {
+          body: { login, authKey: toB64u(authKey), ...second },
+        },
+      );
       authKey.fill(0);
       const file = sessionFilePath(io, opts.sessionFile);
-      saveSession(file, { api: base, staffId: result.staffId, token: result.token, expiresAt: result.expiresAt });
-      io.out(`signed in as ${login} (${result.role}); session saved to ${file} (idle timeout 30 min, at most 12 h)`);
+      saveSession(file, {
+        api: base,
+        staffId: result.staffId,
+        token: result.token,
+        expiresAt: result.expiresAt,
+      });
+      io.out(
+        `signed in as ${login} (${result.role}); session saved to ${file} (idle timeout 30 min, at most 12 h)`,
+      );
     });
 
   staff
@@ -141,7 +178,13 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const token = io.env.PANAH_SESSION_TOKEN ?? saved?.token;
       if (!token) throw new CliError('not signed in: run `panah staff login` or set PANAH_SESSION_TOKEN');
       const base = apiBase(io, opts.api ?? saved?.api);
-      const me = await callApi<{ staffId: string; login: string; role: string; status: string; teams: { name: string }[] }>(base, 'GET', '/staff/me', { token });
+      const me = await callApi<{
+        staffId: string;
+        login: string;
+        role: string;
+        status: string;
+        teams: { name: string }[];
+      }>(base, 'GET', '/staff/me', { token });
       io.out(`${me.login} (${me.role}, ${me.status}), staff id ${me.staffId}`);
       io.out(`teams: ${me.teams.length ? me.teams.map((t) => t.name).join(', ') : '(none)'}`);
     });

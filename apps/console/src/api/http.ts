@@ -52,11 +52,23 @@ export function setApiHooks(next: Hooks): void {
 }
 
 /** The typed client (openapi-fetch over the committed document); same origin, never cached. */
-const client = createApiClient({ baseUrl: location.origin, fetch: (request) => fetch(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }) });
-type RawRequest = (method: string, url: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+const client = createApiClient({
+  baseUrl: location.origin,
+  fetch: (request) =>
+    fetch(request, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }),
+});
+type RawRequest = (
+  method: string,
+  url: string,
+  init: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 const request = client.request as unknown as RawRequest;
 
-async function send(method: Method, template: ApiPath | PlannedPath, options: CallOptions): Promise<{ data: unknown; response: Response }> {
+async function send(
+  method: Method,
+  template: ApiPath | PlannedPath,
+  options: CallOptions,
+): Promise<{ data: unknown; response: Response }> {
   const token = options.token === undefined ? hooks.token() : options.token;
   const query: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') query[k] = v;
@@ -74,33 +86,65 @@ async function send(method: Method, template: ApiPath | PlannedPath, options: Ca
   const { response } = result;
   if (response.status === 401 && token) hooks.onUnauthorized();
   if (!response.ok) {
-    const body = (isApiErrorBody(result.error) ? result.error : {}) as { code?: string; message?: string; fields?: FieldProblem[]; reason?: string };
-    throw new ApiError(response.status, body.code ?? `http_${response.status}`, body.message ?? response.statusText, body.fields ?? [], body.reason);
+    const body = (isApiErrorBody(result.error) ? result.error : {}) as {
+      code?: string;
+      message?: string;
+      fields?: FieldProblem[];
+      reason?: string;
+    };
+    throw new ApiError(
+      response.status,
+      body.code ?? `http_${response.status}`,
+      body.message ?? response.statusText,
+      body.fields ?? [],
+      body.reason,
+    );
   }
   if (token) hooks.onActivity();
   return { data: result.data, response };
 }
 
 /** A JSON call through the typed client: `call('GET', '/v1/cases/{id}', { path: { id } })`. */
-export async function call<T>(method: Method, template: ApiPath | PlannedPath, options: CallOptions = {}): Promise<T> {
+export async function call<T>(
+  method: Method,
+  template: ApiPath | PlannedPath,
+  options: CallOptions = {},
+): Promise<T> {
   const { data, response } = await send(method, template, options);
   if (response.status === 204 || typeof data !== 'string' || data === '') return undefined as T;
   return JSON.parse(data) as T;
 }
 
 /** A binary answer (attachment blobs) as a stream, so large files are never held twice. */
-export async function callStream(template: ApiPath, path: Record<string, string>): Promise<ReadableStream<Uint8Array>> {
+export async function callStream(
+  template: ApiPath,
+  path: Record<string, string>,
+): Promise<ReadableStream<Uint8Array>> {
   const token = hooks.token();
   let result: Awaited<ReturnType<RawRequest>>;
   try {
-    result = await request('get', template, { params: { path }, headers: token ? { authorization: `Bearer ${token}` } : {}, parseAs: 'stream' });
+    result = await request('get', template, {
+      params: { path },
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      parseAs: 'stream',
+    });
   } catch {
     throw new ApiError(0, 'network', 'network');
   }
   if (result.response.status === 401) hooks.onUnauthorized();
   if (!result.response.ok || !result.data) {
-    const body = (isApiErrorBody(result.error) ? result.error : {}) as { code?: string; message?: string; reason?: string };
-    throw new ApiError(result.response.status, body.code ?? `http_${result.response.status}`, body.message ?? '', [], body.reason);
+    const body = (isApiErrorBody(result.error) ? result.error : {}) as {
+      code?: string;
+      message?: string;
+      reason?: string;
+    };
+    throw new ApiError(
+      result.response.status,
+      body.code ?? `http_${result.response.status}`,
+      body.message ?? '',
+      [],
+      body.reason,
+    );
   }
   hooks.onActivity();
   return result.data as ReadableStream<Uint8Array>;

@@ -77,20 +77,45 @@ export interface StaffKey {
 }
 
 export type TimelineEntry = { at: string } & (
-  | { type: 'report'; reportId: string; envelope: unknown; hints: Record<string, unknown> | null; attachments: { id: string; size: number }[] }
+  | {
+      type: 'report';
+      reportId: string;
+      envelope: unknown;
+      hints: Record<string, unknown> | null;
+      attachments: { id: string; size: number }[];
+    }
   | { type: 'attachment'; [k: string]: unknown }
-  | { type: 'message'; messageId: string; from: 'staff' | 'reporter'; authorStaffId: string | null; envelope: unknown }
+  | {
+      type: 'message';
+      messageId: string;
+      from: 'staff' | 'reporter';
+      authorStaffId: string | null;
+      envelope: unknown;
+    }
   | { type: 'note'; noteId: string; authorStaffId: string; envelope: unknown }
   | { type: 'checkin'; kind: string }
   | { type: 'escalation'; kind: string; step: number; round: number; actorId: string | null }
   | { type: 'notification'; recipientId: string; channel: string; status: string; notificationKind: string }
   | { type: 'assignment'; assigneeId: string; byStaffId: string }
-  | { type: 'handover'; fromTeamId: string | null; teamId: string; assigneeId: string | null; byStaffId: string }
+  | {
+      type: 'handover';
+      fromTeamId: string | null;
+      teamId: string;
+      assigneeId: string | null;
+      byStaffId: string;
+    }
 );
 
 export interface CaseDetail extends CaseListItem {
   resolvedAt: string | null;
-  escalation: { id: string; state: string; acknowledgedBy: string | null; acknowledgedAt: string | null; step: number; round: number } | null;
+  escalation: {
+    id: string;
+    state: string;
+    acknowledgedBy: string | null;
+    acknowledgedAt: string | null;
+    step: number;
+    round: number;
+  } | null;
   reporter: { id: string; boxKid: string; boxPk: string; signKeys: { kid: string; signPk: string }[] };
   grants: Grant[];
   timeline: TimelineEntry[];
@@ -140,10 +165,18 @@ export interface PolicyView {
   definition: PolicyDefinition;
 }
 
-export type Target = { type: 'staff'; staffId: string } | { type: 'team' | 'on_call' | 'supervisors'; teamId: string };
+export type Target =
+  { type: 'staff'; staffId: string } | { type: 'team' | 'on_call' | 'supervisors'; teamId: string };
 export type Step =
   | { type: 'notify'; targets: Target[]; mode?: 'all' | 'round_robin' }
-  | { type: 'notify_if'; condition: { type: 'severity_at_least'; severity: Severity } | { type: 'local_time_between'; from: string; to: string }; targets: Target[]; mode?: 'all' | 'round_robin' }
+  | {
+      type: 'notify_if';
+      condition:
+        | { type: 'severity_at_least'; severity: Severity }
+        | { type: 'local_time_between'; from: string; to: string };
+      targets: Target[];
+      mode?: 'all' | 'round_robin';
+    }
   | { type: 'wait'; seconds: number }
   | { type: 'repeat'; fromStep: number; times: number }
   | { type: 'mark_overdue' };

@@ -17,7 +17,11 @@ export function Countdown({ deadline }: { readonly deadline: string | null | und
   const s = Math.floor((abs % 60_000) / 1000);
   const span = h > 0 ? t('duration.hm', { h, m }) : t('duration.ms', { m, s });
   return (
-    <time class={`deadline${left < 0 ? ' overdue' : ''}`} dateTime={deadline} title={formatDateTime(deadline)}>
+    <time
+      class={`deadline${left < 0 ? ' overdue' : ''}`}
+      dateTime={deadline}
+      title={formatDateTime(deadline)}
+    >
       {left < 0 ? t('deadline.overdue', { span }) : t('deadline.left', { span })}
     </time>
   );

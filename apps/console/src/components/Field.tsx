@@ -19,7 +19,8 @@ interface FieldProps {
 /** A labelled input whose error sits under it, announced and tied with aria-describedby. */
 export function Field({ label, value, onValue, error, hint, multiline, ...rest }: FieldProps) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : '', error ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   const common = {
     id,
     value,
@@ -63,7 +64,14 @@ export function Select({ label, value, onValue, options, error, name }: SelectPr
   return (
     <div class={`field${error ? ' field-error' : ''}`}>
       <label for={id}>{label}</label>
-      <select id={id} name={name} value={value} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}>
+      <select
+        id={id}
+        name={name}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        onChange={(e) => onValue((e.currentTarget as HTMLSelectElement).value)}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

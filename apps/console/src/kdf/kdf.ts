@@ -15,9 +15,16 @@ export interface DerivedKeys {
  * `onProgress` gets a fraction that follows the elapsed time against the last measured duration
  * (held below 95 % until the worker answers): honest about "working", never a frozen page.
  */
-export function deriveInWorker(password: string, kdfSalt: Uint8Array, onProgress: (fraction: number) => void): Promise<DerivedKeys> {
+export function deriveInWorker(
+  password: string,
+  kdfSalt: Uint8Array,
+  onProgress: (fraction: number) => void,
+): Promise<DerivedKeys> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./kdf.worker.ts', import.meta.url), { type: 'module', name: 'argon2id' });
+    const worker = new Worker(new URL('./kdf.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'argon2id',
+    });
     let started = 0;
     let timer: ReturnType<typeof setInterval> | undefined;
     const finish = () => {
@@ -30,7 +37,10 @@ export function deriveInWorker(password: string, kdfSalt: Uint8Array, onProgress
       switch (msg.type) {
         case 'ready':
           started = performance.now();
-          timer = setInterval(() => onProgress(Math.min(0.95, (performance.now() - started) / estimateMs)), 100);
+          timer = setInterval(
+            () => onProgress(Math.min(0.95, (performance.now() - started) / estimateMs)),
+            100,
+          );
           break;
         case 'done':
           finish();

@@ -33,6 +33,9 @@ scope.onmessage = async (event: MessageEvent<KdfRequest>) => {
     const reply: KdfReply = { type: 'done', authKey, encKey, ms: performance.now() - started };
     scope.postMessage(reply, [authKey.buffer as ArrayBuffer, encKey.buffer as ArrayBuffer]);
   } catch (error) {
-    scope.postMessage({ type: 'error', message: error instanceof Error ? error.name : 'error' } satisfies KdfReply);
+    scope.postMessage({
+      type: 'error',
+      message: error instanceof Error ? error.name : 'error',
+    } satisfies KdfReply);
   }
 };

@@ -5,7 +5,19 @@ import { ProgressBar } from './Progress';
  * Fires only after being held down for `holdMs` (pointer or keyboard), so a pocket or a stray tap
  * does not press it. Releasing early cancels.
  */
-export function HoldButton({ holdMs, label, holdingLabel, onFire, testId }: { holdMs: number; label: string; holdingLabel: string; onFire: () => void; testId: string }) {
+export function HoldButton({
+  holdMs,
+  label,
+  holdingLabel,
+  onFire,
+  testId,
+}: {
+  holdMs: number;
+  label: string;
+  holdingLabel: string;
+  onFire: () => void;
+  testId: string;
+}) {
   const [held, setHeld] = useState(0);
   const start = useRef<number | null>(null);
   const frame = useRef<number | null>(null);

@@ -9,7 +9,12 @@ import { forgetLocally, NEUTRAL_SITE } from '../session';
  */
 export function quickExit(token: string | null): void {
   if (token) {
-    void fetch('/v1/reporters/sessions/current', { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, keepalive: true, credentials: 'omit' }).catch(() => undefined);
+    void fetch('/v1/reporters/sessions/current', {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+      keepalive: true,
+      credentials: 'omit',
+    }).catch(() => undefined);
   }
   forgetLocally();
   document.title = '';
@@ -20,7 +25,13 @@ export function quickExit(token: string | null): void {
 export function QuickExit() {
   const { tr } = useApp();
   return (
-    <button type="button" class="quick-exit" data-testid="quick-exit" onClick={() => quickExit(sessionToken())} aria-label={tr.t('exit.label')}>
+    <button
+      type="button"
+      class="quick-exit"
+      data-testid="quick-exit"
+      onClick={() => quickExit(sessionToken())}
+      aria-label={tr.t('exit.label')}
+    >
       {tr.t('exit.button')}
     </button>
   );

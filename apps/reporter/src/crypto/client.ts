@@ -1,6 +1,13 @@
 /** The page's side of the crypto worker: one promise per request, progress through a callback. */
 import type { Envelope, SignedDirectory } from '@panah/crypto';
-import type { AttachmentRef, DerivedIdentity, DirectoryInfo, OpenedMessage, Request, Response } from './protocol';
+import type {
+  AttachmentRef,
+  DerivedIdentity,
+  DirectoryInfo,
+  OpenedMessage,
+  Request,
+  Response,
+} from './protocol';
 
 export type Progress = (fraction: number, phase: string) => void;
 
@@ -16,11 +23,17 @@ export class CryptoError extends Error {
 class CryptoWorker {
   private worker: Worker | undefined;
   private next = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: Progress }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: Progress }
+  >();
 
   private get w(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'panah-crypto' });
+      this.worker = new Worker(new URL('./worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'panah-crypto',
+      });
       this.worker.onmessage = (event: MessageEvent<Response>) => {
         const msg = event.data;
         const p = this.pending.get(msg.id);
@@ -58,15 +71,27 @@ export const crypto = {
   init: (deploymentId: string, rootPk: string) => worker.call<null>({ op: 'init', deploymentId, rootPk }),
   newCodes: () => worker.call<{ code: string; duress: string }>({ op: 'newCodes' }),
   normalise: (code: string) => worker.call<string>({ op: 'normalise', code }),
-  derive: (code: string, slot: 'primary' | 'duress', progress?: Progress) => worker.call<DerivedIdentity>({ op: 'derive', code, slot }, progress),
-  solvePow: (challenge: string, difficulty: number, progress?: Progress) => worker.call<string>({ op: 'solvePow', challenge, difficulty }, progress),
+  derive: (code: string, slot: 'primary' | 'duress', progress?: Progress) =>
+    worker.call<DerivedIdentity>({ op: 'derive', code, slot }, progress),
+  solvePow: (challenge: string, difficulty: number, progress?: Progress) =>
+    worker.call<string>({ op: 'solvePow', challenge, difficulty }, progress),
   signChallenge: (challenge: string) => worker.call<string>({ op: 'signChallenge', challenge }),
   verifyDirectory: (doc: SignedDirectory) => worker.call<DirectoryInfo>({ op: 'verifyDirectory', doc }),
-  seal: (kind: 'report' | 'message', id: string, plaintext: string) => worker.call<Envelope>({ op: 'seal', kind, id, plaintext }),
-  encryptAttachment: (id: string, file: { name: string; mime: string; bytes: ArrayBuffer }, progress?: Progress) =>
-    worker.call<{ ref: AttachmentRef; blob: ArrayBuffer }>({ op: 'encryptAttachment', id, ...file }, progress),
-  openMessages: (items: readonly { id: string; envelope: Envelope; from: string }[]) => worker.call<OpenedMessage[]>({ op: 'openMessages', items }),
-  signSignal: (kind: 'checkin' | 'panic', id: string, at: string) => worker.call<{ kid: string; signature: string }>({ op: 'signSignal', kind, id, at }),
+  seal: (kind: 'report' | 'message', id: string, plaintext: string) =>
+    worker.call<Envelope>({ op: 'seal', kind, id, plaintext }),
+  encryptAttachment: (
+    id: string,
+    file: { name: string; mime: string; bytes: ArrayBuffer },
+    progress?: Progress,
+  ) =>
+    worker.call<{ ref: AttachmentRef; blob: ArrayBuffer }>(
+      { op: 'encryptAttachment', id, ...file },
+      progress,
+    ),
+  openMessages: (items: readonly { id: string; envelope: Envelope; from: string }[]) =>
+    worker.call<OpenedMessage[]>({ op: 'openMessages', items }),
+  signSignal: (kind: 'checkin' | 'panic', id: string, at: string) =>
+    worker.call<{ kid: string; signature: string }>({ op: 'signSignal', kind, id, at }),
   forget: async () => {
     await worker.call<null>({ op: 'forget' }).catch(() => null);
     worker.terminate();

@@ -50,4 +50,7 @@ export type Request =
   | { op: 'signSignal'; kind: 'checkin' | 'panic'; id: string; at: string }
   | { op: 'forget' };
 
-export type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string; field?: string } | { id: number; progress: number; phase: string };
+export type Response =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string; field?: string }
+  | { id: number; progress: number; phase: string };

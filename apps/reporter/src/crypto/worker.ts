@@ -53,10 +53,18 @@ function post(message: Response, transfer: Transferable[] = []): void {
 }
 
 /** Argon2id gives no progress of its own: report elapsed time against a typical phone's run. */
-async function withTimedProgress<T>(id: number, phase: string, expectedMs: number, work: () => Promise<T>): Promise<T> {
+async function withTimedProgress<T>(
+  id: number,
+  phase: string,
+  expectedMs: number,
+  work: () => Promise<T>,
+): Promise<T> {
   const start = performance.now();
   post({ id, progress: 0, phase });
-  const timer = setInterval(() => post({ id, progress: Math.min(0.95, (performance.now() - start) / expectedMs), phase }), 200);
+  const timer = setInterval(
+    () => post({ id, progress: Math.min(0.95, (performance.now() - start) / expectedMs), phase }),
+    200,
+  );
   try {
     return await work();
   } finally {
@@ -124,28 +132,47 @@ async function handle(id: number, req: Request): Promise<unknown> {
     case 'normalise':
       return normaliseAccessCode(req.code);
     case 'derive': {
-      const k = await withTimedProgress(id, 'argon2id', 4000, () => deriveReporterKeysWith(req.code, deploymentId, hashWasmArgon2id));
+      const k = await withTimedProgress(id, 'argon2id', 4000, () =>
+        deriveReporterKeysWith(req.code, deploymentId, hashWasmArgon2id),
+      );
       const derived: Keys = { sign: k.signKeyPair, box: k.boxKeyPair, reporterId: k.reporterId };
       keys[req.slot] = derived;
       if (req.slot === 'primary') active = derived;
-      const out: DerivedIdentity = { reporterId: derived.reporterId, signPk: toB64u(derived.sign.publicKey), boxPk: toB64u(derived.box.publicKey) };
+      const out: DerivedIdentity = {
+        reporterId: derived.reporterId,
+        signPk: toB64u(derived.sign.publicKey),
+        boxPk: toB64u(derived.box.publicKey),
+      };
       return out;
     }
     case 'solvePow':
       return solvePow(id, req.challenge, req.difficulty);
     case 'signChallenge':
-      return toB64u(signChallenge(fromB64u(req.challenge, 'challenge'), need(active, 'keys').sign.privateKey));
+      return toB64u(
+        signChallenge(fromB64u(req.challenge, 'challenge'), need(active, 'keys').sign.privateKey),
+      );
     case 'verifyDirectory': {
-      if (rootPk === null) throw Object.assign(new Error('no pinned root key'), { field: 'directory/no_root_key' });
+      if (rootPk === null)
+        throw Object.assign(new Error('no pinned root key'), { field: 'directory/no_root_key' });
       try {
-        directory = verifyDirectory(req.doc, rootPk, { now: new Date(), deploymentId, minSerial: directory?.serial });
+        directory = verifyDirectory(req.doc, rootPk, {
+          now: new Date(),
+          deploymentId,
+          minSerial: directory?.serial,
+        });
       } catch (error) {
         directory = undefined;
-        throw Object.assign(new Error('directory refused'), { field: `directory/${(error as { reason?: string }).reason ?? 'bad'}` });
+        throw Object.assign(new Error('directory refused'), {
+          field: `directory/${(error as { reason?: string }).reason ?? 'bad'}`,
+        });
       }
       // The staff list (spec §9) rides in the same signed payload; read it from the verified bytes.
       const raw = JSON.parse(fromUtf8(fromB64u(req.doc.payload, 'payload'))) as { staff?: unknown };
-      directoryStaff = Array.isArray(raw.staff) ? (raw.staff as { kid: string; signPk: string; label: string }[]).filter((s) => typeof s?.kid === 'string' && typeof s?.signPk === 'string') : [];
+      directoryStaff = Array.isArray(raw.staff)
+        ? (raw.staff as { kid: string; signPk: string; label: string }[]).filter(
+            (s) => typeof s?.kid === 'string' && typeof s?.signPk === 'string',
+          )
+        : [];
       const fp = toB64u(rootPk).slice(0, 20);
       return {
         fingerprint: (fp.match(/.{1,4}/g) as string[]).join(' '),
@@ -157,8 +184,15 @@ async function handle(id: number, req: Request): Promise<unknown> {
     }
     case 'seal': {
       const dir = need(directory, 'verified directory');
-      if (Date.parse(dir.expiresAt) <= Date.now()) throw Object.assign(new Error('directory expired'), { field: 'directory/expired' });
-      return sealEnvelope({ kind: req.kind, id: req.id, plaintext: utf8(req.plaintext), recipientPublicKeys: intakePublicKeys(dir), authorSignSecretKey: need(active, 'keys').sign.privateKey });
+      if (Date.parse(dir.expiresAt) <= Date.now())
+        throw Object.assign(new Error('directory expired'), { field: 'directory/expired' });
+      return sealEnvelope({
+        kind: req.kind,
+        id: req.id,
+        plaintext: utf8(req.plaintext),
+        recipientPublicKeys: intakePublicKeys(dir),
+        authorSignSecretKey: need(active, 'keys').sign.privateKey,
+      });
     }
     case 'encryptAttachment': {
       const plain = new Uint8Array(req.bytes);
@@ -186,7 +220,14 @@ async function handle(id: number, req: Request): Promise<unknown> {
         blob.set(p, at);
         at += p.length;
       }
-      const ref = { id: req.id, key: toB64u(key), name: req.name, mime: req.mime, size: plain.length, hash: toB64u(attachmentHash(plain)) };
+      const ref = {
+        id: req.id,
+        key: toB64u(key),
+        name: req.name,
+        mime: req.mime,
+        size: plain.length,
+        hash: toB64u(attachmentHash(plain)),
+      };
       return { ref, blob: blob.buffer };
     }
     case 'openMessages': {
@@ -212,8 +253,12 @@ async function handle(id: number, req: Request): Promise<unknown> {
         }
         let text: string | null = null;
         try {
-          const plain = JSON.parse(fromUtf8(openEnvelope(item.envelope, me.box))) as { text?: unknown; body?: unknown };
-          text = typeof plain.text === 'string' ? plain.text : typeof plain.body === 'string' ? plain.body : null;
+          const plain = JSON.parse(fromUtf8(openEnvelope(item.envelope, me.box))) as {
+            text?: unknown;
+            body?: unknown;
+          };
+          text =
+            typeof plain.text === 'string' ? plain.text : typeof plain.body === 'string' ? plain.body : null;
         } catch {
           text = null; // my own messages are sealed to the directory, not to me
         }
@@ -222,7 +267,10 @@ async function handle(id: number, req: Request): Promise<unknown> {
     }
     case 'signSignal': {
       const me = need(active, 'keys');
-      return { kid: kid(me.sign.publicKey), signature: signSignal(req.kind, req.id, req.at, me.sign.privateKey) };
+      return {
+        kid: kid(me.sign.publicKey),
+        signature: signSignal(req.kind, req.id, req.at, me.sign.privateKey),
+      };
     }
     case 'forget':
       for (const k of [keys.primary, keys.duress]) {
@@ -243,9 +291,16 @@ self.onmessage = (event: MessageEvent<{ id: number; req: Request }>) => {
   const { id, req } = event.data;
   handle(id, req).then(
     (value) => {
-      const transfer = value && typeof value === 'object' && 'blob' in value ? [(value as { blob: ArrayBuffer }).blob] : [];
+      const transfer =
+        value && typeof value === 'object' && 'blob' in value ? [(value as { blob: ArrayBuffer }).blob] : [];
       post({ id, ok: true, value }, transfer);
     },
-    (error: unknown) => post({ id, ok: false, error: error instanceof Error ? error.constructor.name : 'Error', field: (error as { field?: string }).field }),
+    (error: unknown) =>
+      post({
+        id,
+        ok: false,
+        error: error instanceof Error ? error.constructor.name : 'Error',
+        field: (error as { field?: string }).field,
+      }),
   );
 };

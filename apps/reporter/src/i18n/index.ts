@@ -12,7 +12,13 @@ export type Lang = 'en' | 'prs' | 'ps' | 'fa';
 type Entry = string | Record<string, string>;
 type Catalog = Record<string, Entry | unknown>;
 
-export const LANGUAGES: readonly { code: Lang; name: string; dir: 'ltr' | 'rtl'; htmlLang: string; intl: string }[] = [
+export const LANGUAGES: readonly {
+  code: Lang;
+  name: string;
+  dir: 'ltr' | 'rtl';
+  htmlLang: string;
+  intl: string;
+}[] = [
   { code: 'prs', name: 'دری', dir: 'rtl', htmlLang: 'fa-AF', intl: 'fa-AF' },
   { code: 'ps', name: 'پښتو', dir: 'rtl', htmlLang: 'ps', intl: 'ps' },
   { code: 'fa', name: 'فارسی', dir: 'rtl', htmlLang: 'fa', intl: 'fa' },

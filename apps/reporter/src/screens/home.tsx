@@ -23,15 +23,19 @@ export function HomeScreen() {
         setReports(r.items);
         setMessages(m.items);
         const now = Date.now();
-        setReminders(rem.items.filter((x) => Date.parse(x.remindAt) <= now && Date.parse(x.deadline) > now - 3600_000));
+        setReminders(
+          rem.items.filter((x) => Date.parse(x.remindAt) <= now && Date.parse(x.deadline) > now - 3600_000),
+        );
       },
       (e: unknown) => setError(explain(tr, e)),
     );
   }, []);
 
   // Caseworkers write on the case (reportId null), reporters answer on a report: a report's thread shows both.
-  const fromStaff = (reportId: string) => messages.filter((m) => (m.reportId === reportId || m.reportId === null) && m.from === 'staff').length;
-  const loose = reports !== null && reports.length === 0 ? messages.filter((m) => m.reportId === null).length : 0;
+  const fromStaff = (reportId: string) =>
+    messages.filter((m) => (m.reportId === reportId || m.reportId === null) && m.from === 'staff').length;
+  const loose =
+    reports !== null && reports.length === 0 ? messages.filter((m) => m.reportId === null).length : 0;
 
   return (
     <Page title={tr.t('home.title')} testId="home">
@@ -46,7 +50,19 @@ export function HomeScreen() {
           class="primary big"
           data-testid="new-report"
           onClick={() => {
-            state.draft ??= { reportId: uuid(), what: '', who: '', where: '', when: '', needs: '', category: '', imminence: '', namedOnList: '', country: '', files: [] };
+            state.draft ??= {
+              reportId: uuid(),
+              what: '',
+              who: '',
+              where: '',
+              when: '',
+              needs: '',
+              category: '',
+              imminence: '',
+              namedOnList: '',
+              country: '',
+              files: [],
+            };
             go({ name: 'report' });
           }}
         >
@@ -62,7 +78,12 @@ export function HomeScreen() {
       <ul class="list" data-testid="reports">
         {reports?.map((r) => (
           <li key={r.id}>
-            <button type="button" class="row" data-testid="report-row" onClick={() => go({ name: 'thread', reportId: r.id })}>
+            <button
+              type="button"
+              class="row"
+              data-testid="report-row"
+              onClick={() => go({ name: 'thread', reportId: r.id })}
+            >
               <span class="ref" dir="ltr">
                 {r.id.slice(0, 8)}
               </span>
@@ -70,7 +91,11 @@ export function HomeScreen() {
               <span class="status" data-testid="report-status" data-status={r.status}>
                 {tr.t(STATUS_KEYS[r.status])}
               </span>
-              {fromStaff(r.id) > 0 && <span class="badge" data-testid="reply-count">{tr.n('home.replies', fromStaff(r.id))}</span>}
+              {fromStaff(r.id) > 0 && (
+                <span class="badge" data-testid="reply-count">
+                  {tr.n('home.replies', fromStaff(r.id))}
+                </span>
+              )}
             </button>
           </li>
         ))}

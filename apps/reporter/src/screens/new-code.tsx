@@ -47,7 +47,8 @@ export function NewCodeScreen() {
     if (!codes) return;
     setError(null);
     const steps = withDuress ? 4 : 3;
-    const at = (step: number, label: string) => (f: number) => setProgress({ value: (step + f) / steps, label });
+    const at = (step: number, label: string) => (f: number) =>
+      setProgress({ value: (step + f) / steps, label });
     try {
       at(0, tr.t('work.pow'))(0);
       const pow = await api.powChallenge();
@@ -59,7 +60,12 @@ export function NewCodeScreen() {
       }
       const me = await crypto.derive(codes.code, 'primary', at(steps - 2, tr.t('work.keys')));
       at(steps - 1, tr.t('work.register'))(0);
-      await api.register({ signPk: me.signPk, boxPk: me.boxPk, ...(duress ? { duress } : {}), pow: { challenge: pow.challenge, nonce } });
+      await api.register({
+        signPk: me.signPk,
+        boxPk: me.boxPk,
+        ...(duress ? { duress } : {}),
+        pow: { challenge: pow.challenge, nonce },
+      });
       await signInWithDerivedKeys(me.reporterId);
       setCodes(null);
       go({ name: 'home' });
@@ -79,23 +85,43 @@ export function NewCodeScreen() {
           <p class="small">{tr.t('code.lost')}</p>
           <fieldset class="box">
             <label class="check">
-              <input type="checkbox" data-testid="want-duress" checked={withDuress} onChange={(e) => setWithDuress((e.target as HTMLInputElement).checked)} />
+              <input
+                type="checkbox"
+                data-testid="want-duress"
+                checked={withDuress}
+                onChange={(e) => setWithDuress((e.target as HTMLInputElement).checked)}
+              />
               <span>{tr.t('code.duressWant')}</span>
             </label>
             <p class="small">{tr.t('code.duressExplain')}</p>
             {withDuress && <CodeGroups code={codes.duress} tr={tr} testId="duress-code" />}
           </fieldset>
           <label class="check">
-            <input type="checkbox" data-testid="written" checked={written} onChange={(e) => setWritten((e.target as HTMLInputElement).checked)} />
+            <input
+              type="checkbox"
+              data-testid="written"
+              checked={written}
+              onChange={(e) => setWritten((e.target as HTMLInputElement).checked)}
+            />
             <span>{tr.t('code.written')}</span>
           </label>
         </>
       )}
       {progress && <ProgressBar value={progress.value} label={progress.label} />}
       {progress && <p class="small">{tr.t('work.slow')}</p>}
-      {error && <Notice kind="error" testId="error">{error}</Notice>}
+      {error && (
+        <Notice kind="error" testId="error">
+          {error}
+        </Notice>
+      )}
       <div class="actions">
-        <button type="button" class="primary big" data-testid="register" disabled={!codes || !written || progress !== null} onClick={() => void register()}>
+        <button
+          type="button"
+          class="primary big"
+          data-testid="register"
+          disabled={!codes || !written || progress !== null}
+          onClick={() => void register()}
+        >
           {tr.t('code.continue')}
         </button>
         <button type="button" onClick={() => go({ name: 'welcome' })} disabled={progress !== null}>

@@ -6,7 +6,16 @@ import { crypto } from '../crypto/client';
 import type { AttachmentRef } from '../crypto/protocol';
 import { state, uuid, type Draft } from '../session';
 
-const CATEGORIES = ['kill_list', 'direct_threat', 'surveillance', 'family_threatened', 'abduction_attempt', 'deportation_risk', 'online_harassment', 'other'] as const;
+const CATEGORIES = [
+  'kill_list',
+  'direct_threat',
+  'surveillance',
+  'family_threatened',
+  'abduction_attempt',
+  'deportation_risk',
+  'online_harassment',
+  'other',
+] as const;
 const IMMINENCE = ['now', 'days', 'weeks', 'unknown'] as const;
 
 /** What a retried send re-uses: the same ids, the same envelope, the same encrypted bytes. */
@@ -24,15 +33,39 @@ function retryable(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function Text({ k, value, onInput, area, testId }: { k: MessageKey; value: string; onInput: (v: string) => void; area?: boolean; testId: string }) {
+function Text({
+  k,
+  value,
+  onInput,
+  area,
+  testId,
+}: {
+  k: MessageKey;
+  value: string;
+  onInput: (v: string) => void;
+  area?: boolean;
+  testId: string;
+}) {
   const { tr } = useApp();
   return (
     <label class="field">
       <span>{tr.t(k)}</span>
       {area ? (
-        <textarea rows={4} dir="auto" data-testid={testId} value={value} onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)} />
+        <textarea
+          rows={4}
+          dir="auto"
+          data-testid={testId}
+          value={value}
+          onInput={(e) => onInput((e.target as HTMLTextAreaElement).value)}
+        />
       ) : (
-        <input type="text" dir="auto" data-testid={testId} value={value} onInput={(e) => onInput((e.target as HTMLInputElement).value)} />
+        <input
+          type="text"
+          dir="auto"
+          data-testid={testId}
+          value={value}
+          onInput={(e) => onInput((e.target as HTMLInputElement).value)}
+        />
       )}
     </label>
   );
@@ -87,8 +120,14 @@ export function ReportScreen() {
     const blobs: Sealed['blobs'] = [];
     for (const [i, f] of draft.files.entries()) {
       const label = tr.t('send.encrypting', { name: f.file.name });
-      const { ref, blob } = await crypto.encryptAttachment(f.id, { name: f.file.name, mime: f.file.type || 'application/octet-stream', bytes: await f.file.arrayBuffer() }, (p) =>
-        setProgress({ value: (0.3 * (i + p)) / Math.max(1, draft.files.length), label }),
+      const { ref, blob } = await crypto.encryptAttachment(
+        f.id,
+        {
+          name: f.file.name,
+          mime: f.file.type || 'application/octet-stream',
+          bytes: await f.file.arrayBuffer(),
+        },
+        (p) => setProgress({ value: (0.3 * (i + p)) / Math.max(1, draft.files.length), label }),
       );
       refs.push(ref);
       blobs.push({ id: f.id, name: f.file.name, blob, done: false });
@@ -114,7 +153,12 @@ export function ReportScreen() {
       needs: draft.needs,
       attachments: refs,
     });
-    const sealed: Sealed = { envelope: await crypto.seal('report', draft.reportId, plaintext), hints: hints(), blobs, reportDone: false };
+    const sealed: Sealed = {
+      envelope: await crypto.seal('report', draft.reportId, plaintext),
+      hints: hints(),
+      blobs,
+      reportDone: false,
+    };
     sealedDrafts.set(draft, sealed);
     return sealed;
   };
@@ -136,7 +180,11 @@ export function ReportScreen() {
       for (const [i, b] of sealed.blobs.entries()) {
         if (b.done) continue;
         const label = tr.t('send.attachment', { name: b.name });
-        await persist(() => api.putAttachment(draft.reportId, b.id, b.blob, (p) => setProgress({ value: 0.4 + (0.6 * (i + p)) / sealed.blobs.length, label })));
+        await persist(() =>
+          api.putAttachment(draft.reportId, b.id, b.blob, (p) =>
+            setProgress({ value: 0.4 + (0.6 * (i + p)) / sealed.blobs.length, label }),
+          ),
+        );
         b.done = true;
       }
       const id = draft.reportId;
@@ -170,7 +218,12 @@ export function ReportScreen() {
             data-testid="attach"
             onChange={(e) => {
               const input = e.target as HTMLInputElement;
-              set({ files: [...draft.files, ...Array.from(input.files ?? []).map((file) => ({ id: uuid(), file }))] });
+              set({
+                files: [
+                  ...draft.files,
+                  ...Array.from(input.files ?? []).map((file) => ({ id: uuid(), file })),
+                ],
+              });
               input.value = '';
             }}
           />
@@ -179,8 +232,13 @@ export function ReportScreen() {
           <ul class="files" data-testid="files">
             {draft.files.map((f) => (
               <li key={f.id}>
-                <span dir="auto">{f.file.name}</span> <span class="small">{tr.n('report.kb', Math.max(1, Math.round(f.file.size / 1024)))}</span>{' '}
-                <button type="button" class="link" onClick={() => set({ files: draft.files.filter((x) => x.id !== f.id) })}>
+                <span dir="auto">{f.file.name}</span>{' '}
+                <span class="small">{tr.n('report.kb', Math.max(1, Math.round(f.file.size / 1024)))}</span>{' '}
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => set({ files: draft.files.filter((x) => x.id !== f.id) })}
+                >
                   {tr.t('report.remove')}
                 </button>
               </li>
@@ -196,7 +254,11 @@ export function ReportScreen() {
           <span>
             {tr.t('report.category')} {shared}
           </span>
-          <select data-testid="hint-category" value={draft.category} onChange={(e) => set({ category: (e.target as HTMLSelectElement).value })}>
+          <select
+            data-testid="hint-category"
+            value={draft.category}
+            onChange={(e) => set({ category: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{tr.t('report.notShared')}</option>
             {CATEGORIES.map((c) => (
               <option key={c} value={c}>
@@ -209,7 +271,11 @@ export function ReportScreen() {
           <span>
             {tr.t('report.imminence')} {shared}
           </span>
-          <select data-testid="hint-imminence" value={draft.imminence} onChange={(e) => set({ imminence: (e.target as HTMLSelectElement).value })}>
+          <select
+            data-testid="hint-imminence"
+            value={draft.imminence}
+            onChange={(e) => set({ imminence: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{tr.t('report.notShared')}</option>
             {IMMINENCE.map((c) => (
               <option key={c} value={c}>
@@ -222,7 +288,13 @@ export function ReportScreen() {
           <span>
             {tr.t('report.namedOnList')} {shared}
           </span>
-          <select data-testid="hint-list" value={draft.namedOnList} onChange={(e) => set({ namedOnList: (e.target as HTMLSelectElement).value as Draft['namedOnList'] })}>
+          <select
+            data-testid="hint-list"
+            value={draft.namedOnList}
+            onChange={(e) =>
+              set({ namedOnList: (e.target as HTMLSelectElement).value as Draft['namedOnList'] })
+            }
+          >
             <option value="">{tr.t('report.notShared')}</option>
             <option value="yes">{tr.t('common.yes')}</option>
             <option value="no">{tr.t('common.no')}</option>
@@ -232,10 +304,21 @@ export function ReportScreen() {
           <span>
             {tr.t('report.country')} {shared}
           </span>
-          <input type="text" maxLength={2} dir="ltr" data-testid="hint-country" value={draft.country} onInput={(e) => set({ country: (e.target as HTMLInputElement).value })} />
+          <input
+            type="text"
+            maxLength={2}
+            dir="ltr"
+            data-testid="hint-country"
+            value={draft.country}
+            onInput={(e) => set({ country: (e.target as HTMLInputElement).value })}
+          />
         </label>
         <label class="check">
-          <input type="checkbox" checked={shareLanguage} onChange={(e) => setShareLanguage((e.target as HTMLInputElement).checked)} />
+          <input
+            type="checkbox"
+            checked={shareLanguage}
+            onChange={(e) => setShareLanguage((e.target as HTMLInputElement).checked)}
+          />
           <span>
             {tr.t('report.shareLanguage')} {shared}
           </span>
@@ -243,10 +326,24 @@ export function ReportScreen() {
       </fieldset>
 
       {progress && <ProgressBar value={progress.value} label={progress.label} />}
-      {offline && <Notice kind="warn" testId="offline">{tr.t('send.offline')}</Notice>}
-      {error && <Notice kind="error" testId="error">{error}</Notice>}
+      {offline && (
+        <Notice kind="warn" testId="offline">
+          {tr.t('send.offline')}
+        </Notice>
+      )}
+      {error && (
+        <Notice kind="error" testId="error">
+          {error}
+        </Notice>
+      )}
       <div class="actions">
-        <button type="button" class="primary big" data-testid="send" disabled={sending || draft.what.trim() === ''} onClick={() => void send()}>
+        <button
+          type="button"
+          class="primary big"
+          data-testid="send"
+          disabled={sending || draft.what.trim() === ''}
+          onClick={() => void send()}
+        >
           {tr.t('report.send')}
         </button>
         <button type="button" disabled={sending} onClick={() => go({ name: 'home' })}>

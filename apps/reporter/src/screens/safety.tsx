@@ -6,14 +6,20 @@ import { crypto } from '../crypto/client';
 import { state, uuid } from '../session';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const DIGITS: Record<string, string> = Object.fromEntries([...'۰۱۲۳۴۵۶۷۸۹', ...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i % 10)]));
+const DIGITS: Record<string, string> = Object.fromEntries(
+  [...'۰۱۲۳۴۵۶۷۸۹', ...'٠١٢٣٤٥٦٧٨٩'].map((d, i) => [d, String(i % 10)]),
+);
 const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d).replace(/[٫,]/g, '.');
 
 /**
  * Sends a signed check-in or panic, retrying (same id, freshly signed time) until the server
  * accepts it: a panic pressed with no signal goes out when the phone is back online.
  */
-async function deliver(kind: 'checkin' | 'panic', id: string, onWait: (waiting: boolean) => void): Promise<void> {
+async function deliver(
+  kind: 'checkin' | 'panic',
+  id: string,
+  onWait: (waiting: boolean) => void,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const at = new Date().toISOString();
@@ -38,13 +44,19 @@ export function SafetyScreen() {
   const [maxPauseDays, setMaxPauseDays] = useState('3');
   const [graceMinutes, setGraceMinutes] = useState('15');
   const [pauseHours, setPauseHours] = useState('12');
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'warn'; text: string; testId: string } | null>(null);
+  const [message, setMessage] = useState<{
+    kind: 'ok' | 'error' | 'warn';
+    text: string;
+    testId: string;
+  } | null>(null);
   const [panicState, setPanicState] = useState<'idle' | 'sending' | 'waiting' | 'sent'>('idle');
   const [checking, setChecking] = useState(false);
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
   useEffect(() => {
-    api.plan().then(setPlan, (e: unknown) => setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' }));
+    api
+      .plan()
+      .then(setPlan, (e: unknown) => setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' }));
   }, []);
 
   const savePlan = async (): Promise<void> => {
@@ -52,9 +64,21 @@ export function SafetyScreen() {
     const schedule: Schedule =
       kind === 'interval'
         ? { kind: 'interval', everySeconds: Math.round(Number(asciiDigits(hours)) * 3600) }
-        : { kind: 'daily', times: asciiDigits(times).split(/[\s,،]+/).filter(Boolean), timeZone };
+        : {
+            kind: 'daily',
+            times: asciiDigits(times)
+              .split(/[\s,،]+/)
+              .filter(Boolean),
+            timeZone,
+          };
     try {
-      setPlan(await api.putPlan({ schedule, graceSeconds: Math.round(Number(asciiDigits(graceMinutes)) * 60), maxPauseSeconds: Math.round(Number(asciiDigits(maxPauseDays)) * 86400) }));
+      setPlan(
+        await api.putPlan({
+          schedule,
+          graceSeconds: Math.round(Number(asciiDigits(graceMinutes)) * 60),
+          maxPauseSeconds: Math.round(Number(asciiDigits(maxPauseDays)) * 86400),
+        }),
+      );
       setMessage({ kind: 'ok', text: tr.t('safety.saved'), testId: 'plan-saved' });
     } catch (e) {
       setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
@@ -65,7 +89,11 @@ export function SafetyScreen() {
     setChecking(true);
     setMessage(null);
     try {
-      await deliver('checkin', uuid(), (w) => w && setMessage({ kind: 'warn', text: tr.t('send.offline'), testId: 'offline' }));
+      await deliver(
+        'checkin',
+        uuid(),
+        (w) => w && setMessage({ kind: 'warn', text: tr.t('send.offline'), testId: 'offline' }),
+      );
       setMessage({ kind: 'ok', text: tr.t('safety.checkedIn'), testId: 'checked-in' });
       setPlan(await api.plan());
     } catch (e) {
@@ -105,13 +133,25 @@ export function SafetyScreen() {
 
   return (
     <Page title={tr.t('safety.title')} testId="safety">
-      {message && <Notice kind={message.kind} testId={message.testId}>{message.text}</Notice>}
+      {message && (
+        <Notice kind={message.kind} testId={message.testId}>
+          {message.text}
+        </Notice>
+      )}
       {plan && (
         <>
           <p data-testid="plan-status">
-            {plan.status === 'paused' && plan.pausedUntil ? tr.t('safety.pausedUntil', { time: tr.time(plan.pausedUntil) }) : tr.t('safety.next', { time: tr.time(plan.nextDeadline) })}
+            {plan.status === 'paused' && plan.pausedUntil
+              ? tr.t('safety.pausedUntil', { time: tr.time(plan.pausedUntil) })
+              : tr.t('safety.next', { time: tr.time(plan.nextDeadline) })}
           </p>
-          <button type="button" class="safe huge" data-testid="i-am-safe" disabled={checking} onClick={() => void checkIn()}>
+          <button
+            type="button"
+            class="safe huge"
+            data-testid="i-am-safe"
+            disabled={checking}
+            onClick={() => void checkIn()}
+          >
             {tr.t('safety.iAmSafe')}
           </button>
         </>
@@ -121,32 +161,71 @@ export function SafetyScreen() {
       <fieldset class="box">
         <legend>{tr.t('safety.plan')}</legend>
         <label class="check">
-          <input type="radio" name="kind" checked={kind === 'interval'} onChange={() => setKind('interval')} data-testid="plan-interval" />
+          <input
+            type="radio"
+            name="kind"
+            checked={kind === 'interval'}
+            onChange={() => setKind('interval')}
+            data-testid="plan-interval"
+          />
           <span>{tr.t('safety.every')}</span>
         </label>
         {kind === 'interval' && (
           <label class="field">
             <span>{tr.t('safety.hours')}</span>
-            <input type="text" inputMode="numeric" dir="ltr" data-testid="plan-hours" value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} />
+            <input
+              type="text"
+              inputMode="numeric"
+              dir="ltr"
+              data-testid="plan-hours"
+              value={hours}
+              onInput={(e) => setHours((e.target as HTMLInputElement).value)}
+            />
           </label>
         )}
         <label class="check">
-          <input type="radio" name="kind" checked={kind === 'daily'} onChange={() => setKind('daily')} data-testid="plan-daily" />
+          <input
+            type="radio"
+            name="kind"
+            checked={kind === 'daily'}
+            onChange={() => setKind('daily')}
+            data-testid="plan-daily"
+          />
           <span>{tr.t('safety.daily')}</span>
         </label>
         {kind === 'daily' && (
           <label class="field">
             <span>{tr.t('safety.times', { tz: timeZone })}</span>
-            <input type="text" dir="ltr" data-testid="plan-times" value={times} onInput={(e) => setTimes((e.target as HTMLInputElement).value)} />
+            <input
+              type="text"
+              dir="ltr"
+              data-testid="plan-times"
+              value={times}
+              onInput={(e) => setTimes((e.target as HTMLInputElement).value)}
+            />
           </label>
         )}
         <label class="field">
           <span>{tr.t('safety.grace')}</span>
-          <input type="text" inputMode="decimal" dir="ltr" data-testid="plan-grace" value={graceMinutes} onInput={(e) => setGraceMinutes((e.target as HTMLInputElement).value)} />
+          <input
+            type="text"
+            inputMode="decimal"
+            dir="ltr"
+            data-testid="plan-grace"
+            value={graceMinutes}
+            onInput={(e) => setGraceMinutes((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label class="field">
           <span>{tr.t('safety.maxPause')}</span>
-          <input type="text" inputMode="numeric" dir="ltr" data-testid="plan-max-pause" value={maxPauseDays} onInput={(e) => setMaxPauseDays((e.target as HTMLInputElement).value)} />
+          <input
+            type="text"
+            inputMode="numeric"
+            dir="ltr"
+            data-testid="plan-max-pause"
+            value={maxPauseDays}
+            onInput={(e) => setMaxPauseDays((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="button" class="primary" data-testid="save-plan" onClick={() => void savePlan()}>
           {tr.t('safety.save')}
@@ -163,8 +242,17 @@ export function SafetyScreen() {
           ) : (
             <>
               <label class="field">
-                <span>{tr.t('safety.pauseFor', { max: tr.num(Math.floor(plan.maxPauseSeconds / 3600)) })}</span>
-                <input type="text" inputMode="numeric" dir="ltr" data-testid="pause-hours" value={pauseHours} onInput={(e) => setPauseHours((e.target as HTMLInputElement).value)} />
+                <span>
+                  {tr.t('safety.pauseFor', { max: tr.num(Math.floor(plan.maxPauseSeconds / 3600)) })}
+                </span>
+                <input
+                  type="text"
+                  inputMode="numeric"
+                  dir="ltr"
+                  data-testid="pause-hours"
+                  value={pauseHours}
+                  onInput={(e) => setPauseHours((e.target as HTMLInputElement).value)}
+                />
               </label>
               <button type="button" data-testid="pause" onClick={() => void pause()}>
                 {tr.t('safety.pauseButton')}
@@ -177,10 +265,24 @@ export function SafetyScreen() {
       <fieldset class="box panic">
         <legend>{tr.t('panic.title')}</legend>
         <p class="small">{tr.t('panic.explain')}</p>
-        <HoldButton holdMs={2500} label={tr.t('panic.hold')} holdingLabel={tr.t('panic.holding')} onFire={panic} testId="panic" />
+        <HoldButton
+          holdMs={2500}
+          label={tr.t('panic.hold')}
+          holdingLabel={tr.t('panic.holding')}
+          onFire={panic}
+          testId="panic"
+        />
         {panicState === 'sending' && <Notice kind="warn">{tr.t('panic.sending')}</Notice>}
-        {panicState === 'waiting' && <Notice kind="warn" testId="panic-waiting">{tr.t('panic.waiting')}</Notice>}
-        {panicState === 'sent' && <Notice kind="ok" testId="panic-sent">{tr.t('panic.sent')}</Notice>}
+        {panicState === 'waiting' && (
+          <Notice kind="warn" testId="panic-waiting">
+            {tr.t('panic.waiting')}
+          </Notice>
+        )}
+        {panicState === 'sent' && (
+          <Notice kind="ok" testId="panic-sent">
+            {tr.t('panic.sent')}
+          </Notice>
+        )}
       </fieldset>
       <div class="actions">
         <button type="button" data-testid="home" onClick={() => go({ name: 'home' })}>

@@ -4,7 +4,9 @@ export function SentScreen({ reportId }: { reportId: string }) {
   const { tr, go } = useApp();
   return (
     <Page title={tr.t('sent.title')} testId="sent">
-      <Notice kind="ok" testId="report-sent">{tr.t('sent.body')}</Notice>
+      <Notice kind="ok" testId="report-sent">
+        {tr.t('sent.body')}
+      </Notice>
       <p>
         {tr.t('sent.ref')}{' '}
         <strong dir="ltr" data-testid="report-ref">

@@ -55,9 +55,18 @@ export function SignInScreen() {
           <span class="small">{tr.t('signin.hint')}</span>
         </label>
         {progress !== null && <ProgressBar value={progress} label={tr.t('work.keys')} />}
-        {error && <Notice kind="error" testId="error">{error}</Notice>}
+        {error && (
+          <Notice kind="error" testId="error">
+            {error}
+          </Notice>
+        )}
         <div class="actions">
-          <button type="submit" class="primary big" data-testid="sign-in" disabled={progress !== null || code.trim() === ''}>
+          <button
+            type="submit"
+            class="primary big"
+            data-testid="sign-in"
+            disabled={progress !== null || code.trim() === ''}
+          >
             {tr.t('signin.button')}
           </button>
           <button type="button" onClick={() => go({ name: 'welcome' })} disabled={progress !== null}>

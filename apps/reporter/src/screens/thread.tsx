@@ -27,7 +27,9 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
   const load = async (): Promise<void> => {
     const [{ items: all }, reports] = await Promise.all([api.messages(), api.reports()]);
     const mine = all.filter((m) => m.reportId === null || m.reportId === reportId).reverse();
-    const opened = await crypto.openMessages(mine.map((m) => ({ id: m.id, envelope: m.envelope, from: m.from })));
+    const opened = await crypto.openMessages(
+      mine.map((m) => ({ id: m.id, envelope: m.envelope, from: m.from })),
+    );
     setItems(mine.map((m) => ({ ...m, opened: opened.find((o) => o.id === m.id) })));
     const report = reports.items.find((r) => r.id === reportId);
     setStatus(report ? tr.t(STATUS_KEYS[report.status]) : null);
@@ -44,7 +46,11 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
     const id = pendingId ?? uuid();
     setPendingId(id); // a resend after a lost answer reuses the id
     try {
-      const envelope = await crypto.seal('message', id, JSON.stringify({ schema: 'panah/message/v1', text: reply }));
+      const envelope = await crypto.seal(
+        'message',
+        id,
+        JSON.stringify({ schema: 'panah/message/v1', text: reply }),
+      );
       for (let attempt = 0; ; attempt++) {
         try {
           await api.putMessage(reportId, id, envelope);
@@ -72,8 +78,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
     <Page title={tr.t('thread.title')} testId="thread">
       {reportId !== '' && (
         <p>
-          {tr.t('thread.report')}{' '}
-          <strong dir="ltr">{reportId.slice(0, 8)}</strong>
+          {tr.t('thread.report')} <strong dir="ltr">{reportId.slice(0, 8)}</strong>
         </p>
       )}
       {status && (
@@ -81,7 +86,11 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
           {status}
         </p>
       )}
-      {error && <Notice kind="error" testId="error">{error}</Notice>}
+      {error && (
+        <Notice kind="error" testId="error">
+          {error}
+        </Notice>
+      )}
       {items && items.length === 0 && <p class="small">{tr.t('thread.none')}</p>}
       <ol class="messages" data-testid="messages">
         {items?.map((m) => {
@@ -89,12 +98,18 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
           return (
             <li key={m.id} class={`msg ${author}`} data-testid="message" data-author={author}>
               <p class="who">
-                {author === 'organisation' ? tr.t('thread.fromOrg') : author === 'me' ? tr.t('thread.fromMe') : tr.t('thread.unverified')}
+                {author === 'organisation'
+                  ? tr.t('thread.fromOrg')
+                  : author === 'me'
+                    ? tr.t('thread.fromMe')
+                    : tr.t('thread.unverified')}
                 {author === 'organisation' && m.opened?.label ? ` · ${m.opened.label}` : ''}
               </p>
               {author === 'unverified' && <p class="small warn">{tr.t('thread.unverifiedExplain')}</p>}
               <p class="text" dir="auto" data-testid="message-text">
-                {m.opened?.text ?? state.sentTexts.get(m.id) ?? (m.from === 'reporter' ? tr.t('thread.sealedToStaff') : tr.t('thread.cannotOpen'))}
+                {m.opened?.text ??
+                  state.sentTexts.get(m.id) ??
+                  (m.from === 'reporter' ? tr.t('thread.sealedToStaff') : tr.t('thread.cannotOpen'))}
               </p>
               <p class="small">{tr.time(m.createdAt)}</p>
             </li>
@@ -105,12 +120,29 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
         <div class="box">
           <label class="field">
             <span>{tr.t('thread.reply')}</span>
-            <textarea rows={3} dir="auto" data-testid="reply" value={reply} disabled={sending} onInput={(e) => setReply((e.target as HTMLTextAreaElement).value)} />
+            <textarea
+              rows={3}
+              dir="auto"
+              data-testid="reply"
+              value={reply}
+              disabled={sending}
+              onInput={(e) => setReply((e.target as HTMLTextAreaElement).value)}
+            />
           </label>
           {offline && <Notice kind="warn">{tr.t('send.offline')}</Notice>}
-          {sent && <Notice kind="ok" testId="reply-sent">{tr.t('thread.sent')}</Notice>}
+          {sent && (
+            <Notice kind="ok" testId="reply-sent">
+              {tr.t('thread.sent')}
+            </Notice>
+          )}
           <div class="actions">
-            <button type="button" class="primary" data-testid="send-reply" disabled={sending || reply.trim() === ''} onClick={() => void send()}>
+            <button
+              type="button"
+              class="primary"
+              data-testid="send-reply"
+              disabled={sending || reply.trim() === ''}
+              onClick={() => void send()}
+            >
               {tr.t('thread.send')}
             </button>
           </div>

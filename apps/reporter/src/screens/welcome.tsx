@@ -13,12 +13,28 @@ export function WelcomeScreen() {
       <p>{tr.t('welcome.intro')}</p>
       <p class="small">{tr.t('welcome.trace')}</p>
       {error && <Notice kind="error">{error}</Notice>}
-      {state.directoryError && <Notice kind="warn" testId="directory-warning">{tr.t('directory.refused')}</Notice>}
+      {state.directoryError && (
+        <Notice kind="warn" testId="directory-warning">
+          {tr.t('directory.refused')}
+        </Notice>
+      )}
       <div class="actions">
-        <button type="button" class="primary big" data-testid="new-code" disabled={state.deploymentId === null} onClick={() => go({ name: 'newCode' })}>
+        <button
+          type="button"
+          class="primary big"
+          data-testid="new-code"
+          disabled={state.deploymentId === null}
+          onClick={() => go({ name: 'newCode' })}
+        >
           {tr.t('welcome.new')}
         </button>
-        <button type="button" class="big" data-testid="have-code" disabled={state.deploymentId === null} onClick={() => go({ name: 'signIn' })}>
+        <button
+          type="button"
+          class="big"
+          data-testid="have-code"
+          disabled={state.deploymentId === null}
+          onClick={() => go({ name: 'signIn' })}
+        >
           {tr.t('welcome.have')}
         </button>
       </div>

@@ -27,7 +27,11 @@ export class CheckinSweepProcessor extends PanahWorkerHost implements JobProcess
     const found = await this.deadlines.sweep();
     const duress = await this.duress.sweep();
     // Counts only; a non-zero number means Redis lost something, which operators should see.
-    if (found.alerts + found.reminders > 0) this.logger.warn({ alerts: found.alerts, reminders: found.reminders }, 'sweeper fired timers whose jobs were lost');
+    if (found.alerts + found.reminders > 0)
+      this.logger.warn(
+        { alerts: found.alerts, reminders: found.reminders },
+        'sweeper fired timers whose jobs were lost',
+      );
     return { ...found, duress };
   }
 }

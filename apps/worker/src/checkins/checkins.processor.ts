@@ -27,7 +27,10 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {
     super();
-    this.alerts = new MicroBatcher((ids) => this.deadlines.fireAlerts(ids), { maxBatch: 50, mode: { kind: 'wait', maxWaitMs: 5 } });
+    this.alerts = new MicroBatcher((ids) => this.deadlines.fireAlerts(ids), {
+      maxBatch: 50,
+      mode: { kind: 'wait', maxWaitMs: 5 },
+    });
   }
 
   onModuleInit(): void {
@@ -41,7 +44,11 @@ export class CheckinsProcessor extends PanahWorkerHost implements JobProcessor, 
         const { planId } = parseJobPayload(JobName.CheckinDeadline, job.data);
         const result = await this.alerts.submit(planId);
         // Fired a little early (clocks of the relay and this worker differ): wait for the deadline.
-        if (result.kind === 'not_due' && token && result.alertAt.getTime() - Date.now() < EARLY_TOLERANCE_MS) {
+        if (
+          result.kind === 'not_due' &&
+          token &&
+          result.alertAt.getTime() - Date.now() < EARLY_TOLERANCE_MS
+        ) {
           const expected = jobAlertAt(job.id);
           if (expected !== null && expected === result.alertAt.getTime()) {
             await job.moveToDelayed(expected + 1, token);

@@ -13,7 +13,10 @@ import { PanahWorkerHost, WORKER_LOCKS } from '../processor-events';
  * case.opened events that arrive while a start runs share the next transaction, as in triage.
  */
 @Processor(QueueName.CaseEvents, WORKER_LOCKS)
-export class EscalationCaseEventsProcessor extends PanahWorkerHost implements JobProcessor, OnApplicationBootstrap {
+export class EscalationCaseEventsProcessor
+  extends PanahWorkerHost
+  implements JobProcessor, OnApplicationBootstrap
+{
   readonly queue = QueueName.CaseEvents;
   readonly handles = [JobName.CaseOpened, JobName.CaseUpdated] as const;
 
@@ -24,7 +27,10 @@ export class EscalationCaseEventsProcessor extends PanahWorkerHost implements Jo
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
   ) {
     super();
-    this.starts = new MicroBatcher((ids) => this.engine.startForCases(ids), { maxBatch: 32, mode: { kind: 'demand', maxInFlight: 2 } });
+    this.starts = new MicroBatcher((ids) => this.engine.startForCases(ids), {
+      maxBatch: 32,
+      mode: { kind: 'demand', maxInFlight: 2 },
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -37,16 +43,23 @@ export class EscalationCaseEventsProcessor extends PanahWorkerHost implements Jo
     switch (name) {
       case JobName.CaseOpened:
         return { outcome: await this.starts.submit(parseJobPayload(JobName.CaseOpened, job.data).caseId) };
-      case JobName.CaseUpdated:
-      {
+      case JobName.CaseUpdated: {
         const p = parseJobPayload(JobName.CaseUpdated, job.data);
-        return { outcome: await this.engine.caseUpdated(p.caseId, new Date(), { version: p.version, signal: p.signal ?? null }) };
+        return {
+          outcome: await this.engine.caseUpdated(p.caseId, new Date(), {
+            version: p.version,
+            signal: p.signal ?? null,
+          }),
+        };
       }
     }
   }
 
   protected override async onFinalFailure(job: Job): Promise<void> {
     // The case row stays open with no run: the case list shows it, and an admin must look now.
-    this.logger.error({ job: job.name, jobId: job.id, alert: 'escalation_not_started' }, 'ALERT: a case has no escalation');
+    this.logger.error(
+      { job: job.name, jobId: job.id, alert: 'escalation_not_started' },
+      'ALERT: a case has no escalation',
+    );
   }
 }

@@ -34,6 +34,9 @@ export class EscalationStepProcessor extends PanahWorkerHost implements JobProce
 
   protected override async onFinalFailure(job: Job): Promise<void> {
     // The run's next_step_at stays in the past, so the sweeper will wake it again; say so loudly.
-    this.logger.error({ job: job.name, jobId: job.id, alert: 'escalation_step_failed' }, 'ALERT: an escalation step failed; the sweeper will retry it');
+    this.logger.error(
+      { job: job.name, jobId: job.id, alert: 'escalation_step_failed' },
+      'ALERT: an escalation step failed; the sweeper will retry it',
+    );
   }
 }

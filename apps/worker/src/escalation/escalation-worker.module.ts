@@ -20,7 +20,12 @@ import { READINESS_CHECKS, type ReadinessCheck } from '@panah/observability';
         async () => {
           const limit = Math.max(15_000, config.escalation.sweepEveryMs * 5);
           const since = await sweeper.sinceLastSweep().catch(() => null);
-          return { escalationSweeper: { status: since !== null && since <= limit ? 'up' : 'down', sinceLastSweepMs: since } };
+          return {
+            escalationSweeper: {
+              status: since !== null && since <= limit ? 'up' : 'down',
+              sinceLastSweepMs: since,
+            },
+          };
         },
       ],
     },

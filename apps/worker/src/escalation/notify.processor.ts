@@ -36,6 +36,9 @@ export class NotifyProcessor extends PanahWorkerHost implements JobProcessor, On
 
   protected override async onFinalFailure(job: Job): Promise<void> {
     // The row stays pending with an expired lease or due time; the sweeper hands it out again.
-    this.logger.error({ job: job.name, jobId: job.id, alert: 'notification_job_failed' }, 'ALERT: a notification job failed; the sweeper will retry it');
+    this.logger.error(
+      { job: job.name, jobId: job.id, alert: 'notification_job_failed' },
+      'ALERT: a notification job failed; the sweeper will retry it',
+    );
   }
 }

@@ -38,12 +38,17 @@ export class TriageReconcileProcessor extends PanahWorkerHost implements JobProc
             await existing.retry('failed');
             retried++;
           } else if (!existing) {
-            await this.triageQueue.add(JobName.ReportSubmitted, { reportId }, { ...jobOptions[JobName.ReportSubmitted], jobId });
+            await this.triageQueue.add(
+              JobName.ReportSubmitted,
+              { reportId },
+              { ...jobOptions[JobName.ReportSubmitted], jobId },
+            );
             requeued++;
           }
         }
         const swept = await this.reconciler.sweepAbandonedUploads();
-        if (requeued + retried > 0) this.logger.warn({ requeued, retried }, 'reconciler re-enqueued reports stuck in received');
+        if (requeued + retried > 0)
+          this.logger.warn({ requeued, retried }, 'reconciler re-enqueued reports stuck in received');
         return { requeued, retried, swept };
       }
     }

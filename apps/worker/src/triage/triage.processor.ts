@@ -24,7 +24,10 @@ export class TriageProcessor extends PanahWorkerHost implements JobProcessor {
 
   constructor(private readonly triage: TriageService) {
     super();
-    this.batches = new MicroBatcher((ids) => this.triage.triageReports(ids), { maxBatch: 32, mode: { kind: 'demand', maxInFlight: 2 } });
+    this.batches = new MicroBatcher((ids) => this.triage.triageReports(ids), {
+      maxBatch: 32,
+      mode: { kind: 'demand', maxInFlight: 2 },
+    });
   }
 
   async process(job: Job): Promise<{ caseId: string; outcome: string }> {
@@ -36,7 +39,8 @@ export class TriageProcessor extends PanahWorkerHost implements JobProcessor {
           return await this.batches.submit(reportId);
         } catch (error) {
           // Retrying cannot make undecryptable or malformed stored hints readable.
-          if (error instanceof CryptoError) throw new UnrecoverableError(`stored hints unreadable: ${error.code}`);
+          if (error instanceof CryptoError)
+            throw new UnrecoverableError(`stored hints unreadable: ${error.code}`);
           throw error;
         }
       }
@@ -47,7 +51,10 @@ export class TriageProcessor extends PanahWorkerHost implements JobProcessor {
     const parsed = parseJobPayloadSafe(job.data);
     if (!parsed) return; // a payload without a report id names nothing to rescue
     const result = await this.triage.failReport(parsed, error.name);
-    this.logger.error({ job: job.name, jobId: job.id, reportId: parsed, caseId: result.caseId }, 'triage failed for good; report opened as a critical triage_failed case');
+    this.logger.error(
+      { job: job.name, jobId: job.id, reportId: parsed, caseId: result.caseId },
+      'triage failed for good; report opened as a critical triage_failed case',
+    );
   }
 }
 

@@ -1,5 +1,8 @@
 import { Duplex } from 'node:stream';
-import type { ReadableStream as NodeReadableStream, WritableStream as NodeWritableStream } from 'node:stream/web';
+import type {
+  ReadableStream as NodeReadableStream,
+  WritableStream as NodeWritableStream,
+} from 'node:stream/web';
 import { createAttachmentDecryptStream, createAttachmentEncryptStream } from '../attachment';
 
 /**

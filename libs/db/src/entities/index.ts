@@ -4,7 +4,16 @@ import { escalationEntities } from './escalation';
 import { Case, TriageRuleSetVersion } from './triage';
 import { checkinEntities } from './checkins';
 import { caseworkEntities } from './casework';
-import { AttachmentChunk, KeyDirectory, Report, ReportAttachment, Reporter, ReporterKey, ReporterMessage, ReporterSession } from './intake';
+import {
+  AttachmentChunk,
+  KeyDirectory,
+  Report,
+  ReportAttachment,
+  Reporter,
+  ReporterKey,
+  ReporterMessage,
+  ReporterSession,
+} from './intake';
 
 export { OutboxMessage };
 export * from './intake';
@@ -15,4 +24,20 @@ export * from './checkins';
 export * from './casework';
 
 /** Every entity, registered with the one DataSource. Add new entities here. */
-export const entities = [OutboxMessage, Reporter, ReporterKey, ReporterSession, KeyDirectory, Report, ReportAttachment, AttachmentChunk, ReporterMessage, ...identityEntities, Case, TriageRuleSetVersion, ...escalationEntities, ...checkinEntities, ...caseworkEntities];
+export const entities = [
+  OutboxMessage,
+  Reporter,
+  ReporterKey,
+  ReporterSession,
+  KeyDirectory,
+  Report,
+  ReportAttachment,
+  AttachmentChunk,
+  ReporterMessage,
+  ...identityEntities,
+  Case,
+  TriageRuleSetVersion,
+  ...escalationEntities,
+  ...checkinEntities,
+  ...caseworkEntities,
+];

@@ -17,7 +17,9 @@ export class Outbox1763900000000 implements MigrationInterface {
         CONSTRAINT "PK_outbox" PRIMARY KEY ("id")
       )`);
     await q.query(`CREATE INDEX "outbox_pending_idx" ON "outbox" ("id") WHERE relayed_at IS NULL`);
-    await q.query(`CREATE INDEX "outbox_relayed_at_idx" ON "outbox" ("relayed_at") WHERE relayed_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX "outbox_relayed_at_idx" ON "outbox" ("relayed_at") WHERE relayed_at IS NOT NULL`,
+    );
     // Wake the relay the moment a transaction that wrote to the outbox commits (NOTIFY is
     // transactional: nothing is sent for a rolled-back insert).
     await q.query(`

@@ -28,7 +28,9 @@ export class Intake1763900200000 implements MigrationInterface {
       "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL,
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_reporter_sessions" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "reporter_sessions_token_digest_key" ON "reporter_sessions" ("token_digest")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "reporter_sessions_token_digest_key" ON "reporter_sessions" ("token_digest")`,
+    );
     await q.query(`CREATE INDEX "reporter_sessions_expires_idx" ON "reporter_sessions" ("expires_at")`);
     await q.query(`CREATE TABLE "key_directories" (
       "serial" bigint NOT NULL,
@@ -52,7 +54,9 @@ export class Intake1763900200000 implements MigrationInterface {
       CONSTRAINT "reports_status_check" CHECK (status IN ('received', 'triaged', 'in_progress', 'closed')),
       CONSTRAINT "PK_reports" PRIMARY KEY ("id"))`);
     // The reconciler's scan: only reports still waiting for triage.
-    await q.query(`CREATE INDEX "reports_received_idx" ON "reports" ("received_at") WHERE status = 'received'`);
+    await q.query(
+      `CREATE INDEX "reports_received_idx" ON "reports" ("received_at") WHERE status = 'received'`,
+    );
     await q.query(`CREATE INDEX "reports_reporter_idx" ON "reports" ("reporter_id", "received_at", "id")`);
     await q.query(`CREATE TABLE "report_attachments" (
       "report_id" uuid NOT NULL,
@@ -62,7 +66,9 @@ export class Intake1763900200000 implements MigrationInterface {
       "sha256" text NOT NULL,
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_report_attachments" PRIMARY KEY ("report_id", "id"))`);
-    await q.query(`CREATE UNIQUE INDEX "report_attachments_upload_key" ON "report_attachments" ("upload_id")`);
+    await q.query(
+      `CREATE UNIQUE INDEX "report_attachments_upload_key" ON "report_attachments" ("upload_id")`,
+    );
     await q.query(`CREATE TABLE "attachment_chunks" (
       "upload_id" uuid NOT NULL,
       "seq" integer NOT NULL,
@@ -79,21 +85,55 @@ export class Intake1763900200000 implements MigrationInterface {
       "envelope" jsonb NOT NULL,
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_reporter_messages" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE INDEX "reporter_messages_reporter_idx" ON "reporter_messages" ("reporter_id", "created_at", "id")`);
-    const fk = (table: string, name: string, column: string, target: string, key: string, onDelete: string): Promise<unknown> =>
-      q.query(`ALTER TABLE "${table}" ADD CONSTRAINT "${name}" FOREIGN KEY ("${column}") REFERENCES "${target}"("${key}") ON DELETE ${onDelete} ON UPDATE NO ACTION`);
+    await q.query(
+      `CREATE INDEX "reporter_messages_reporter_idx" ON "reporter_messages" ("reporter_id", "created_at", "id")`,
+    );
+    const fk = (
+      table: string,
+      name: string,
+      column: string,
+      target: string,
+      key: string,
+      onDelete: string,
+    ): Promise<unknown> =>
+      q.query(
+        `ALTER TABLE "${table}" ADD CONSTRAINT "${name}" FOREIGN KEY ("${column}") REFERENCES "${target}"("${key}") ON DELETE ${onDelete} ON UPDATE NO ACTION`,
+      );
     await fk('reporter_keys', 'reporter_keys_reporter_fk', 'reporter_id', 'reporters', 'id', 'CASCADE');
-    await fk('reporter_sessions', 'reporter_sessions_reporter_fk', 'reporter_id', 'reporters', 'id', 'CASCADE');
+    await fk(
+      'reporter_sessions',
+      'reporter_sessions_reporter_fk',
+      'reporter_id',
+      'reporters',
+      'id',
+      'CASCADE',
+    );
     await fk('reporter_sessions', 'reporter_sessions_key_fk', 'key_kid', 'reporter_keys', 'kid', 'CASCADE');
     // A reporter with reports is never deleted by accident.
     await fk('reports', 'reports_reporter_fk', 'reporter_id', 'reporters', 'id', 'RESTRICT');
     await fk('report_attachments', 'report_attachments_report_fk', 'report_id', 'reports', 'id', 'CASCADE');
-    await fk('reporter_messages', 'reporter_messages_reporter_fk', 'reporter_id', 'reporters', 'id', 'CASCADE');
+    await fk(
+      'reporter_messages',
+      'reporter_messages_reporter_fk',
+      'reporter_id',
+      'reporters',
+      'id',
+      'CASCADE',
+    );
     await fk('reporter_messages', 'reporter_messages_report_fk', 'report_id', 'reports', 'id', 'CASCADE');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['reporter_messages', 'attachment_chunks', 'report_attachments', 'reports', 'key_directories', 'reporter_sessions', 'reporter_keys', 'reporters']) {
+    for (const table of [
+      'reporter_messages',
+      'attachment_chunks',
+      'report_attachments',
+      'reports',
+      'key_directories',
+      'reporter_sessions',
+      'reporter_keys',
+      'reporters',
+    ]) {
       await q.query(`DROP TABLE "${table}"`);
     }
   }

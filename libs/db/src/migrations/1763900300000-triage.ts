@@ -23,7 +23,9 @@ export class Triage1763900300000 implements MigrationInterface {
       CONSTRAINT "cases_state_check" CHECK (state IN ('open', 'acknowledged', 'resolved')),
       CONSTRAINT "PK_cases" PRIMARY KEY ("id"))`);
     // The invariant every signal relies on: one unresolved case per reporter.
-    await q.query(`CREATE UNIQUE INDEX "cases_one_open_per_reporter" ON "cases" ("reporter_id") WHERE state <> 'resolved'`);
+    await q.query(
+      `CREATE UNIQUE INDEX "cases_one_open_per_reporter" ON "cases" ("reporter_id") WHERE state <> 'resolved'`,
+    );
     // Supervisor lists (keyset on deadline, id), overall and per team.
     await q.query(`CREATE INDEX "cases_list_idx" ON "cases" ("state", "deadline_at", "id")`);
     await q.query(`CREATE INDEX "cases_team_idx" ON "cases" ("team_id", "state", "deadline_at", "id")`);
@@ -36,13 +38,21 @@ export class Triage1763900300000 implements MigrationInterface {
       "activated_by" uuid,
       "activated_at" TIMESTAMP WITH TIME ZONE,
       CONSTRAINT "PK_triage_rule_sets" PRIMARY KEY ("version"))`);
-    await q.query(`CREATE UNIQUE INDEX "triage_rule_sets_one_active" ON "triage_rule_sets" ("active") WHERE active`);
+    await q.query(
+      `CREATE UNIQUE INDEX "triage_rule_sets_one_active" ON "triage_rule_sets" ("active") WHERE active`,
+    );
     await q.query(`ALTER TABLE "reports" ADD "case_id" uuid`);
     await q.query(`CREATE INDEX "reports_case_idx" ON "reports" ("case_id")`);
-    await q.query(`ALTER TABLE "cases" ADD CONSTRAINT "cases_reporter_fk" FOREIGN KEY ("reporter_id") REFERENCES "reporters"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "cases" ADD CONSTRAINT "cases_reporter_fk" FOREIGN KEY ("reporter_id") REFERENCES "reporters"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
     // A team with cases cannot be deleted out from under them.
-    await q.query(`ALTER TABLE "cases" ADD CONSTRAINT "cases_team_fk" FOREIGN KEY ("team_id") REFERENCES "teams"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "reports" ADD CONSTRAINT "reports_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "cases" ADD CONSTRAINT "cases_team_fk" FOREIGN KEY ("team_id") REFERENCES "teams"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "reports" ADD CONSTRAINT "reports_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

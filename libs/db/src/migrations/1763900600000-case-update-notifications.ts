@@ -11,7 +11,9 @@ export class CaseUpdateNotifications1763900600000 implements MigrationInterface 
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "escalation_notifications" ADD "case_id" uuid`);
-    await q.query(`UPDATE "escalation_notifications" n SET "case_id" = r."case_id" FROM "escalation_runs" r WHERE r."id" = n."run_id"`);
+    await q.query(
+      `UPDATE "escalation_notifications" n SET "case_id" = r."case_id" FROM "escalation_runs" r WHERE r."id" = n."run_id"`,
+    );
     await q.query(`ALTER TABLE "escalation_notifications" ALTER COLUMN "case_id" SET NOT NULL`);
     await q.query(`ALTER TABLE "escalation_notifications" ADD "kind" text NOT NULL DEFAULT 'escalation'`);
     await q.query(`ALTER TABLE "escalation_notifications" ADD "event_key" text`);
@@ -30,8 +32,12 @@ export class CaseUpdateNotifications1763900600000 implements MigrationInterface 
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX "escalation_notifications_event_uq"`);
-    await q.query(`ALTER TABLE "escalation_notifications" DROP CONSTRAINT "escalation_notifications_kind_check"`);
-    await q.query(`DELETE FROM "escalation_notification_attempts" a USING "escalation_notifications" n WHERE a."notification_id" = n."id" AND n."kind" <> 'escalation'`);
+    await q.query(
+      `ALTER TABLE "escalation_notifications" DROP CONSTRAINT "escalation_notifications_kind_check"`,
+    );
+    await q.query(
+      `DELETE FROM "escalation_notification_attempts" a USING "escalation_notifications" n WHERE a."notification_id" = n."id" AND n."kind" <> 'escalation'`,
+    );
     await q.query(`DELETE FROM "escalation_notifications" WHERE "kind" <> 'escalation'`);
     await q.query(`ALTER TABLE "escalation_notifications" ALTER COLUMN "round" SET NOT NULL`);
     await q.query(`ALTER TABLE "escalation_notifications" ALTER COLUMN "step" SET NOT NULL`);

@@ -9,8 +9,12 @@ export class CaseAssignee1764000000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "cases" ADD "assignee_id" uuid`);
-    await q.query(`CREATE INDEX "cases_assignee_idx" ON "cases" ("assignee_id", "state", "deadline_at", "id")`);
-    await q.query(`ALTER TABLE "cases" ADD CONSTRAINT "cases_assignee_fk" FOREIGN KEY ("assignee_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `CREATE INDEX "cases_assignee_idx" ON "cases" ("assignee_id", "state", "deadline_at", "id")`,
+    );
+    await q.query(
+      `ALTER TABLE "cases" ADD CONSTRAINT "cases_assignee_fk" FOREIGN KEY ("assignee_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -16,9 +16,15 @@ export class CaseWork1764100000000 implements MigrationInterface {
     await q.query(
       `ALTER TABLE "reporter_messages" ADD CONSTRAINT "reporter_messages_author_check" CHECK ((author_type = 'staff' AND author_staff_id IS NOT NULL) OR (author_type = 'reporter' AND author_staff_id IS NULL))`,
     );
-    await q.query(`CREATE INDEX "reporter_messages_case_idx" ON "reporter_messages" ("case_id", "created_at", "id")`);
-    await q.query(`ALTER TABLE "reporter_messages" ADD CONSTRAINT "reporter_messages_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "reporter_messages" ADD CONSTRAINT "reporter_messages_author_fk" FOREIGN KEY ("author_staff_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `CREATE INDEX "reporter_messages_case_idx" ON "reporter_messages" ("case_id", "created_at", "id")`,
+    );
+    await q.query(
+      `ALTER TABLE "reporter_messages" ADD CONSTRAINT "reporter_messages_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "reporter_messages" ADD CONSTRAINT "reporter_messages_author_fk" FOREIGN KEY ("author_staff_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
 
     await q.query(`CREATE TABLE "case_notes" (
       "id" uuid NOT NULL,
@@ -29,8 +35,12 @@ export class CaseWork1764100000000 implements MigrationInterface {
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_case_notes" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "case_notes_case_idx" ON "case_notes" ("case_id", "created_at", "id")`);
-    await q.query(`ALTER TABLE "case_notes" ADD CONSTRAINT "case_notes_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "case_notes" ADD CONSTRAINT "case_notes_author_fk" FOREIGN KEY ("author_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "case_notes" ADD CONSTRAINT "case_notes_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "case_notes" ADD CONSTRAINT "case_notes_author_fk" FOREIGN KEY ("author_id") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
 
     await q.query(`CREATE TABLE "case_grants" (
       "envelope_id" uuid NOT NULL,
@@ -43,8 +53,12 @@ export class CaseWork1764100000000 implements MigrationInterface {
       "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
       CONSTRAINT "PK_case_grants" PRIMARY KEY ("envelope_id", "kid"))`);
     await q.query(`CREATE INDEX "case_grants_case_idx" ON "case_grants" ("case_id", "kid")`);
-    await q.query(`ALTER TABLE "case_grants" ADD CONSTRAINT "case_grants_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "case_grants" ADD CONSTRAINT "case_grants_granted_by_fk" FOREIGN KEY ("granted_by") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "case_grants" ADD CONSTRAINT "case_grants_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "case_grants" ADD CONSTRAINT "case_grants_granted_by_fk" FOREIGN KEY ("granted_by") REFERENCES "staff"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
 
     await q.query(`CREATE TABLE "case_events" (
       "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -56,7 +70,9 @@ export class CaseWork1764100000000 implements MigrationInterface {
       CONSTRAINT "case_events_kind_check" CHECK (kind IN ('assigned', 'handed_over')),
       CONSTRAINT "PK_case_events" PRIMARY KEY ("id"))`);
     await q.query(`CREATE INDEX "case_events_case_idx" ON "case_events" ("case_id", "at")`);
-    await q.query(`ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_fk" FOREIGN KEY ("case_id") REFERENCES "cases"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -67,6 +83,7 @@ export class CaseWork1764100000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "reporter_messages" DROP CONSTRAINT "reporter_messages_case_fk"`);
     await q.query(`DROP INDEX "reporter_messages_case_idx"`);
     await q.query(`ALTER TABLE "reporter_messages" DROP CONSTRAINT "reporter_messages_author_check"`);
-    for (const column of ['request_digest', 'author_staff_id', 'author_type', 'case_id']) await q.query(`ALTER TABLE "reporter_messages" DROP COLUMN "${column}"`);
+    for (const column of ['request_digest', 'author_staff_id', 'author_type', 'case_id'])
+      await q.query(`ALTER TABLE "reporter_messages" DROP COLUMN "${column}"`);
   }
 }

@@ -10,4 +10,15 @@ import { CaseWork1764100000000 } from './1764100000000-case-work';
 import { TeamRequests1764200000000 } from './1764200000000-team-requests';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
-export const migrations = [Outbox1763900000000, Identity1763900100000, Intake1763900200000, Triage1763900300000, Escalation1763900400000, Checkins1763900500000, CaseUpdateNotifications1763900600000, CaseAssignee1764000000000, CaseWork1764100000000, TeamRequests1764200000000];
+export const migrations = [
+  Outbox1763900000000,
+  Identity1763900100000,
+  Intake1763900200000,
+  Triage1763900300000,
+  Escalation1763900400000,
+  Checkins1763900500000,
+  CaseUpdateNotifications1763900600000,
+  CaseAssignee1764000000000,
+  CaseWork1764100000000,
+  TeamRequests1764200000000,
+];

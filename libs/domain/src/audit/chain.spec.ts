@@ -1,4 +1,11 @@
-import { AUDIT_GENESIS_HASH, AuditChainVerifier, auditEntryProblem, auditHash, AuditRow, canonicalAuditEntry } from './chain';
+import {
+  AUDIT_GENESIS_HASH,
+  AuditChainVerifier,
+  auditEntryProblem,
+  auditHash,
+  AuditRow,
+  canonicalAuditEntry,
+} from './chain';
 
 function chain(n: number): AuditRow[] {
   const rows: AuditRow[] = [];
@@ -60,11 +67,21 @@ describe('audit chain', () => {
   it('finds a row re-hashed after editing through the next link', () => {
     const edited = { ...rows[1], action: 'staff.rejected' };
     const rehashed = { ...edited, hash: auditHash(edited.prevHash, edited) };
-    expect(verify([rows[0], rehashed, ...rows.slice(2)], head)).toEqual({ seq: '3', problem: 'prev_hash_mismatch' });
+    expect(verify([rows[0], rehashed, ...rows.slice(2)], head)).toEqual({
+      seq: '3',
+      problem: 'prev_hash_mismatch',
+    });
   });
 
   it('refuses entries that could carry content', () => {
-    const base = { actorType: 'staff' as const, actorId: 'a', action: 'case.read', targetType: 'case', targetId: 'c', details: {} };
+    const base = {
+      actorType: 'staff' as const,
+      actorId: 'a',
+      action: 'case.read',
+      targetType: 'case',
+      targetId: 'c',
+      details: {},
+    };
     expect(auditEntryProblem(base)).toBeNull();
     expect(auditEntryProblem({ ...base, action: 'Read case' })).not.toBeNull();
     expect(auditEntryProblem({ ...base, details: { note: 'x'.repeat(500) } })).not.toBeNull();

@@ -44,7 +44,8 @@ export function auditEntryProblem(e: Omit<AuditEntryFields, 'seq' | 'at'>): stri
   for (const k of keys) {
     if (!DETAIL_KEY.test(k)) return `detail key ${k} is not allowed`;
     const v = e.details[k];
-    if (typeof v === 'string' && v.length > MAX_DETAIL_STRING) return `detail ${k} is too long (ids and enums only)`;
+    if (typeof v === 'string' && v.length > MAX_DETAIL_STRING)
+      return `detail ${k} is too long (ids and enums only)`;
     if (typeof v === 'number' && !Number.isFinite(v)) return `detail ${k} is not a finite number`;
   }
   return null;
@@ -76,7 +77,10 @@ export function canonicalAuditEntry(e: AuditEntryFields): string {
 }
 
 export function auditHash(prevHash: string, e: AuditEntryFields): string {
-  return createHash('blake2b512').update(Buffer.from(prevHash, 'hex')).update(canonicalAuditEntry(e), 'utf8').digest('hex');
+  return createHash('blake2b512')
+    .update(Buffer.from(prevHash, 'hex'))
+    .update(canonicalAuditEntry(e), 'utf8')
+    .digest('hex');
 }
 
 export type AuditChainProblem = 'seq_gap' | 'prev_hash_mismatch' | 'hash_mismatch' | 'head_mismatch';
@@ -109,7 +113,8 @@ export class AuditChainVerifier {
   /** The head row records the last seq and hash at every append; a truncated tail shows here. */
   finish(head: { lastSeq: string; lastHash: string }): AuditChainBreak | null {
     const last = String(this.expectedSeq - 1n);
-    if (head.lastSeq !== last || head.lastHash !== this.prev) return { seq: String(this.expectedSeq), problem: 'head_mismatch' };
+    if (head.lastSeq !== last || head.lastHash !== this.prev)
+      return { seq: String(this.expectedSeq), problem: 'head_mismatch' };
     return null;
   }
 

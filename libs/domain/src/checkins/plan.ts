@@ -34,7 +34,9 @@ export const MAX_REMINDERS = 5;
 const DEFAULT_GRACE_SECONDS = 15 * 60;
 const DEFAULT_MAX_PAUSE_SECONDS = 7 * 86_400;
 
-export type PlanValidation = { readonly ok: true; readonly spec: CheckinPlanSpec } | { readonly ok: false; readonly problems: readonly FieldProblem[] };
+export type PlanValidation =
+  | { readonly ok: true; readonly spec: CheckinPlanSpec }
+  | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -48,14 +50,20 @@ export function validatePlanSpec(input: unknown, limits: PlanLimits = DEFAULT_PL
   const problems: FieldProblem[] = [];
   const bad = (path: string, message: string): void => void problems.push({ path, message });
   if (!isObj(input)) return { ok: false, problems: [{ path: '(root)', message: 'must be an object' }] };
-  unknownFields(input, ['schedule', 'graceSeconds', 'remindersSecondsBefore', 'maxPauseSeconds', 'missSeverity'], '', bad);
+  unknownFields(
+    input,
+    ['schedule', 'graceSeconds', 'remindersSecondsBefore', 'maxPauseSeconds', 'missSeverity'],
+    '',
+    bad,
+  );
 
   const schedule = validateSchedule(input.schedule, limits, bad);
   const graceSeconds = input.graceSeconds ?? Math.min(DEFAULT_GRACE_SECONDS, limits.maxGraceSeconds);
   if (!isInt(graceSeconds) || graceSeconds < 0 || graceSeconds > limits.maxGraceSeconds) {
     bad('graceSeconds', `must be an integer from 0 to ${limits.maxGraceSeconds}`);
   }
-  const maxPauseSeconds = input.maxPauseSeconds ?? Math.min(DEFAULT_MAX_PAUSE_SECONDS, limits.maxPauseSeconds);
+  const maxPauseSeconds =
+    input.maxPauseSeconds ?? Math.min(DEFAULT_MAX_PAUSE_SECONDS, limits.maxPauseSeconds);
   if (!isInt(maxPauseSeconds) || maxPauseSeconds < 0 || maxPauseSeconds > limits.maxPauseSeconds) {
     bad('maxPauseSeconds', `must be an integer from 0 to ${limits.maxPauseSeconds}`);
   }
@@ -69,7 +77,11 @@ export function validatePlanSpec(input: unknown, limits: PlanLimits = DEFAULT_PL
   } else {
     const shortest = schedule ? shortestGapSeconds(schedule) : Infinity;
     reminders.forEach((r: unknown, i) => {
-      if (!isInt(r) || r < 1 || r >= shortest) bad(`remindersSecondsBefore[${i}]`, `must be an integer from 1 to ${shortest - 1} (less than the time between deadlines)`);
+      if (!isInt(r) || r < 1 || r >= shortest)
+        bad(
+          `remindersSecondsBefore[${i}]`,
+          `must be an integer from 1 to ${shortest - 1} (less than the time between deadlines)`,
+        );
       else if (reminders.indexOf(r) !== i) bad(`remindersSecondsBefore[${i}]`, 'is listed twice');
     });
   }
@@ -86,7 +98,11 @@ export function validatePlanSpec(input: unknown, limits: PlanLimits = DEFAULT_PL
   };
 }
 
-function validateSchedule(input: unknown, limits: PlanLimits, bad: (path: string, message: string) => void): CheckinSchedule | null {
+function validateSchedule(
+  input: unknown,
+  limits: PlanLimits,
+  bad: (path: string, message: string) => void,
+): CheckinSchedule | null {
   if (!isObj(input)) {
     bad('schedule', 'must be an object with kind "interval" or "daily"');
     return null;
@@ -96,7 +112,10 @@ function validateSchedule(input: unknown, limits: PlanLimits, bad: (path: string
       unknownFields(input, ['kind', 'everySeconds'], 'schedule.', bad);
       const every = input.everySeconds;
       if (!isInt(every) || every < limits.minIntervalSeconds || every > limits.maxIntervalSeconds) {
-        bad('schedule.everySeconds', `must be an integer from ${limits.minIntervalSeconds} to ${limits.maxIntervalSeconds}`);
+        bad(
+          'schedule.everySeconds',
+          `must be an integer from ${limits.minIntervalSeconds} to ${limits.maxIntervalSeconds}`,
+        );
         return null;
       }
       return { kind: 'interval', everySeconds: every };
@@ -141,12 +160,20 @@ function validateSchedule(input: unknown, limits: PlanLimits, bad: (path: string
 /** The shortest time between two deadlines, by the wall clock (DST shifts are ignored here). */
 export function shortestGapSeconds(schedule: CheckinSchedule): number {
   if (schedule.kind === 'interval') return schedule.everySeconds;
-  const minutes = schedule.times.map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))).sort((a, b) => a - b);
+  const minutes = schedule.times
+    .map((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5)))
+    .sort((a, b) => a - b);
   let gap = 24 * 60 - minutes[minutes.length - 1] + minutes[0];
   for (let i = 1; i < minutes.length; i += 1) gap = Math.min(gap, minutes[i] - minutes[i - 1]);
   return gap * 60;
 }
 
-function unknownFields(obj: Obj, known: readonly string[], prefix: string, bad: (path: string, message: string) => void): void {
-  for (const key of Object.keys(obj)) if (!known.includes(key)) bad(`${prefix}${key}`, 'is not a known field');
+function unknownFields(
+  obj: Obj,
+  known: readonly string[],
+  prefix: string,
+  bad: (path: string, message: string) => void,
+): void {
+  for (const key of Object.keys(obj))
+    if (!known.includes(key)) bad(`${prefix}${key}`, 'is not a known field');
 }

@@ -42,8 +42,12 @@ describe('daily deadlines across DST', () => {
   });
 
   it('follows a reporter who moves from Berlin to Toronto: the next deadline is 09:00 in Toronto', () => {
-    const berlin = validatePlanSpec({ schedule: { kind: 'daily', times: ['09:00'], timeZone: 'Europe/Berlin' } });
-    const toronto = validatePlanSpec({ schedule: { kind: 'daily', times: ['09:00'], timeZone: 'America/Toronto' } });
+    const berlin = validatePlanSpec({
+      schedule: { kind: 'daily', times: ['09:00'], timeZone: 'Europe/Berlin' },
+    });
+    const toronto = validatePlanSpec({
+      schedule: { kind: 'daily', times: ['09:00'], timeZone: 'America/Toronto' },
+    });
     if (!berlin.ok || !toronto.ok) throw new Error('valid specs');
     const now = new Date('2026-06-10T06:00:00Z'); // 08:00 in Berlin, 02:00 in Toronto
     const before = startPlan(berlin.spec, now);
@@ -54,7 +58,9 @@ describe('daily deadlines across DST', () => {
 
   it('counts an interval in elapsed time, so DST never stretches "every 24 h"', () => {
     const from = new Date('2026-03-28T12:00:00Z');
-    expect(deadlineFrom({ kind: 'interval', everySeconds: 86_400 }, from).getTime() - from.getTime()).toBe(86_400_000);
+    expect(deadlineFrom({ kind: 'interval', everySeconds: 86_400 }, from).getTime() - from.getTime()).toBe(
+      86_400_000,
+    );
   });
 
   it('picks the earliest of several daily times, including one after midnight in the zone', () => {
@@ -63,7 +69,10 @@ describe('daily deadlines across DST', () => {
   });
 
   it('a daily check-in just before a spring-forward deadline moves to the next day', () => {
-    const v = validatePlanSpec({ schedule: { kind: 'daily', times: ['02:30'], timeZone: 'Europe/Berlin' }, graceSeconds: 600 });
+    const v = validatePlanSpec({
+      schedule: { kind: 'daily', times: ['02:30'], timeZone: 'Europe/Berlin' },
+      graceSeconds: 600,
+    });
     if (!v.ok) throw new Error('valid');
     const state = startPlan(v.spec, new Date('2026-03-28T12:00:00Z'));
     const { state: next, outcome } = applyCheckin(v.spec, state, new Date('2026-03-29T01:00:00Z'));

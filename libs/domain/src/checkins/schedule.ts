@@ -21,7 +21,11 @@ export function isKnownTimeZone(zone: string): boolean {
  * hour later than promised; a time that does not exist (spring-forward gap) is read with the
  * offset before the gap, i.e. pushed forward by the gap's length (02:30 → 03:30 in Berlin).
  */
-export function resolveWallTime(date: { year: number; month: number; day: number }, hhmm: string, zone: string): Date {
+export function resolveWallTime(
+  date: { year: number; month: number; day: number },
+  hhmm: string,
+  zone: string,
+): Date {
   const m = DAILY_TIME.exec(hhmm);
   if (!m) throw new Error(`not an HH:mm time: ${hhmm}`);
   const hour = Number(m[1]);
@@ -35,7 +39,12 @@ export function resolveWallTime(date: { year: number; month: number; day: number
   for (const probe of [guess.minus({ hours: 6 }), guess.plus({ hours: 6 })]) {
     const instant = wallAsUtc - probe.offset * 60_000;
     const back = DateTime.fromMillis(instant, { zone });
-    const same = back.year === date.year && back.month === date.month && back.day === date.day && back.hour === hour && back.minute === minute;
+    const same =
+      back.year === date.year &&
+      back.month === date.month &&
+      back.day === date.day &&
+      back.hour === hour &&
+      back.minute === minute;
     if (same && instant < best) best = instant;
   }
   return new Date(best);

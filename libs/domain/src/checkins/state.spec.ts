@@ -6,12 +6,22 @@ const T0 = new Date('2026-06-01T00:00:00Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
 function spec(input: unknown): CheckinPlanSpec {
-  const v = validatePlanSpec(input, { minIntervalSeconds: 1, maxIntervalSeconds: 86_400 * 30, maxGraceSeconds: 86_400, maxPauseSeconds: 86_400 * 30 });
+  const v = validatePlanSpec(input, {
+    minIntervalSeconds: 1,
+    maxIntervalSeconds: 86_400 * 30,
+    maxGraceSeconds: 86_400,
+    maxPauseSeconds: 86_400 * 30,
+  });
   if (!v.ok) throw new Error(JSON.stringify(v.problems));
   return v.spec;
 }
 
-const hourly = spec({ schedule: { kind: 'interval', everySeconds: 3600 }, graceSeconds: 600, remindersSecondsBefore: [300, 900], maxPauseSeconds: 7200 });
+const hourly = spec({
+  schedule: { kind: 'interval', everySeconds: 3600 },
+  graceSeconds: 600,
+  remindersSecondsBefore: [300, 900],
+  maxPauseSeconds: 7200,
+});
 
 describe('plan validation', () => {
   it('defaults to a critical miss, a grace period and a bounded pause', () => {
@@ -36,14 +46,25 @@ describe('plan validation', () => {
     expect(v.ok).toBe(false);
     const paths = v.ok ? [] : v.problems.map((p) => p.path).sort();
     expect(paths).toEqual(
-      ['graceSeconds', 'location', 'missSeverity', 'remindersSecondsBefore[0]', 'schedule.timeZone', 'schedule.times[0]', 'schedule.times[2]'].sort(),
+      [
+        'graceSeconds',
+        'location',
+        'missSeverity',
+        'remindersSecondsBefore[0]',
+        'schedule.timeZone',
+        'schedule.times[0]',
+        'schedule.times[2]',
+      ].sort(),
     );
   });
 
   it('refuses intervals below the deployment minimum and reminders longer than the interval', () => {
     const v = validatePlanSpec({ schedule: { kind: 'interval', everySeconds: 60 } });
     expect(!v.ok && v.problems[0].path).toBe('schedule.everySeconds');
-    const r = validatePlanSpec({ schedule: { kind: 'interval', everySeconds: 3600 }, remindersSecondsBefore: [3600] });
+    const r = validatePlanSpec({
+      schedule: { kind: 'interval', everySeconds: 3600 },
+      remindersSecondsBefore: [3600],
+    });
     expect(!r.ok && r.problems[0].path).toBe('remindersSecondsBefore[0]');
   });
 
@@ -98,7 +119,10 @@ describe('check-in state machine', () => {
   });
 
   it('two check-ins at 08:00 answer the 09:00 deadline but not the 21:00 one', () => {
-    const daily = spec({ schedule: { kind: 'daily', times: ['09:00', '21:00'], timeZone: 'UTC' }, graceSeconds: 60 });
+    const daily = spec({
+      schedule: { kind: 'daily', times: ['09:00', '21:00'], timeZone: 'UTC' },
+      graceSeconds: 60,
+    });
     const s0 = startPlan(daily, new Date('2026-06-01T07:00:00Z'));
     const a = applyCheckin(daily, s0, new Date('2026-06-01T08:00:00Z'));
     expect(a.state.nextDeadline.toISOString()).toBe('2026-06-01T21:00:00.000Z');

@@ -35,22 +35,35 @@ export function alertAtFor(spec: CheckinPlanSpec, deadline: Date): Date {
 
 /** A new plan (or a changed one: schedule and time zone take effect from now). */
 export function startPlan(spec: CheckinPlanSpec, now: Date, previous?: PlanState): PlanState {
-  return { ...scheduleFrom(spec, now), pausedUntil: null, missedAt: previous?.missedAt ?? null, lastCheckinAt: previous?.lastCheckinAt ?? null };
+  return {
+    ...scheduleFrom(spec, now),
+    pausedUntil: null,
+    missedAt: previous?.missedAt ?? null,
+    lastCheckinAt: previous?.lastCheckinAt ?? null,
+  };
 }
 
 /** A (non-duress) check-in at `at`. */
-export function applyCheckin(spec: CheckinPlanSpec, state: PlanState, at: Date): { state: PlanState; outcome: CheckinOutcome } {
+export function applyCheckin(
+  spec: CheckinPlanSpec,
+  state: PlanState,
+  at: Date,
+): { state: PlanState; outcome: CheckinOutcome } {
   const t = at.getTime();
   if (state.missedAt !== null) {
     // The alert is out and the case is open: start afresh from now, and let the case say so.
-    return { state: { ...state, ...scheduleFrom(spec, at), missedAt: null, lastCheckinAt: at }, outcome: 'after_alert' };
+    return {
+      state: { ...state, ...scheduleFrom(spec, at), missedAt: null, lastCheckinAt: at },
+      outcome: 'after_alert',
+    };
   }
   if (state.pausedUntil !== null && state.pausedUntil.getTime() > t) {
     return { state: { ...state, lastCheckinAt: at }, outcome: 'recorded' };
   }
   const deadline = state.nextDeadline.getTime();
   const opens = windowStart(spec.schedule, state.nextDeadline);
-  if (opens !== null && t <= opens.getTime()) return { state: { ...state, lastCheckinAt: at }, outcome: 'recorded' };
+  if (opens !== null && t <= opens.getTime())
+    return { state: { ...state, lastCheckinAt: at }, outcome: 'recorded' };
   // An interval counts from the check-in; daily times move to the first one after this deadline.
   const from = spec.schedule.kind === 'interval' ? at : new Date(Math.max(deadline, t));
   return {
@@ -63,7 +76,12 @@ export type AlertDecision =
   /** Not due (a check-in moved the deadline, or the job fired early): nothing happens. */
   | { readonly kind: 'not_due' }
   /** Missed: raise the case; the plan moves to the next deadline so continued silence raises again. */
-  | { readonly kind: 'missed'; readonly deadline: Date; readonly firstMiss: boolean; readonly state: PlanState };
+  | {
+      readonly kind: 'missed';
+      readonly deadline: Date;
+      readonly firstMiss: boolean;
+      readonly state: PlanState;
+    };
 
 /**
  * The alert timer (a delayed job or the sweeper) fired at `now`. Deadlines missed while the
@@ -84,7 +102,9 @@ export function decideAlert(spec: CheckinPlanSpec, state: PlanState, now: Date):
   };
 }
 
-export type PauseDecision = { readonly ok: true; readonly state: PlanState } | { readonly ok: false; readonly reason: 'too_long' | 'in_past' };
+export type PauseDecision =
+  | { readonly ok: true; readonly state: PlanState }
+  | { readonly ok: false; readonly reason: 'too_long' | 'in_past' };
 
 /** Pausing moves the deadline to after the pause: nothing else in the engine needs to know. */
 export function pausePlan(spec: CheckinPlanSpec, state: PlanState, now: Date, until: Date): PauseDecision {
@@ -96,7 +116,8 @@ export function pausePlan(spec: CheckinPlanSpec, state: PlanState, now: Date, un
 
 /** Resuming early starts the schedule from now (a pause never lasts longer than it says). */
 export function resumePlan(spec: CheckinPlanSpec, state: PlanState, now: Date): PlanState {
-  if (state.pausedUntil === null || state.pausedUntil.getTime() <= now.getTime()) return { ...state, pausedUntil: null };
+  if (state.pausedUntil === null || state.pausedUntil.getTime() <= now.getTime())
+    return { ...state, pausedUntil: null };
   return { ...state, ...scheduleFrom(spec, now), pausedUntil: null };
 }
 

@@ -14,15 +14,27 @@ describe('notificationText', () => {
   const link = 'https://panah.example/ack#t=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde';
 
   it('says only the fixed sentence, padded to one length for every severity', () => {
-    const texts = (['low', 'medium', 'high', 'critical'] as const).map((severity) => notificationText({ severity, shortRef: 'A1B2C3D4', link }));
+    const texts = (['low', 'medium', 'high', 'critical'] as const).map((severity) =>
+      notificationText({ severity, shortRef: 'A1B2C3D4', link }),
+    );
     expect(texts[3].trimEnd()).toBe(`Panah: critical case A1B2C3D4 needs acknowledgement — ${link}`);
     for (const t of texts) expect(t).toHaveLength(NOTIFICATION_TEXT_LENGTH);
   });
 
   it('refuses anything that is not a severity, a short reference or a plain link', () => {
-    expect(() => notificationText({ severity: 'critical', shortRef: 'Ahmad Karimi', link })).toThrow('reference');
-    expect(() => notificationText({ severity: 'critical', shortRef: 'A1B2C3D4', link: 'https://x.example/ack?name=Karimi Berlin' })).toThrow('link');
-    expect(() => notificationText({ severity: 'urgent' as 'high', shortRef: 'A1B2C3D4', link })).toThrow('severity');
+    expect(() => notificationText({ severity: 'critical', shortRef: 'Ahmad Karimi', link })).toThrow(
+      'reference',
+    );
+    expect(() =>
+      notificationText({
+        severity: 'critical',
+        shortRef: 'A1B2C3D4',
+        link: 'https://x.example/ack?name=Karimi Berlin',
+      }),
+    ).toThrow('link');
+    expect(() => notificationText({ severity: 'urgent' as 'high', shortRef: 'A1B2C3D4', link })).toThrow(
+      'severity',
+    );
   });
 
   it('derives short references from ids and checks that links fit', () => {
@@ -44,8 +56,12 @@ describe('caseUpdateText', () => {
 
   it('refuses the same inputs the escalation text refuses', () => {
     expect(() => caseUpdateText({ severity: 'critical', shortRef: 'Kabul', link })).toThrow('reference');
-    expect(() => caseUpdateText({ severity: 'critical', shortRef: '0C9E6F0A', link: `${link}?who=Karimi` })).toThrow('link');
-    expect(() => caseUpdateText({ severity: 'checked-in' as 'low', shortRef: '0C9E6F0A', link })).toThrow('severity');
+    expect(() =>
+      caseUpdateText({ severity: 'critical', shortRef: '0C9E6F0A', link: `${link}?who=Karimi` }),
+    ).toThrow('link');
+    expect(() => caseUpdateText({ severity: 'checked-in' as 'low', shortRef: '0C9E6F0A', link })).toThrow(
+      'severity',
+    );
   });
 
   it('fits every link that fits the escalation text', () => {
@@ -55,7 +71,9 @@ describe('caseUpdateText', () => {
       const l = `https://${'x'.repeat(n)}.example/case#ABC`;
       if (!linkFits(l)) continue;
       fitting += 1;
-      expect(caseUpdateText({ severity: 'critical', shortRef: longestRef, link: l })).toHaveLength(NOTIFICATION_TEXT_LENGTH);
+      expect(caseUpdateText({ severity: 'critical', shortRef: longestRef, link: l })).toHaveLength(
+        NOTIFICATION_TEXT_LENGTH,
+      );
     }
     expect(fitting).toBeGreaterThan(50);
   });
@@ -72,8 +90,14 @@ describe('notificationMessage', () => {
   });
 
   it('asks for acknowledgement only in escalation messages', () => {
-    expect(notificationMessage('escalation', facts)).toEqual({ subject: NOTIFICATION_SUBJECT, text: notificationText(facts) });
-    expect(notificationMessage('case_update', facts)).toEqual({ subject: CASE_UPDATE_SUBJECT, text: caseUpdateText(facts) });
+    expect(notificationMessage('escalation', facts)).toEqual({
+      subject: NOTIFICATION_SUBJECT,
+      text: notificationText(facts),
+    });
+    expect(notificationMessage('case_update', facts)).toEqual({
+      subject: CASE_UPDATE_SUBJECT,
+      text: caseUpdateText(facts),
+    });
     expect(notificationMessage('case_update', facts).text).not.toContain('acknowledge');
   });
 });

@@ -53,7 +53,10 @@ export function caseUpdateText(facts: NotificationFacts): string {
 }
 
 /** Subject and text of a notification of the given kind (the only two messages Panah sends staff). */
-export function notificationMessage(kind: NotificationKind, facts: NotificationFacts): { subject: string; text: string } {
+export function notificationMessage(
+  kind: NotificationKind,
+  facts: NotificationFacts,
+): { subject: string; text: string } {
   switch (kind) {
     case 'escalation':
       return { subject: NOTIFICATION_SUBJECT, text: notificationText(facts) };
@@ -67,7 +70,8 @@ export function isNotificationKind(value: unknown): value is NotificationKind {
 }
 
 function checkFacts(facts: NotificationFacts): void {
-  if (!(ALERT_SEVERITIES as readonly string[]).includes(facts.severity)) throw new NotificationContentError('severity');
+  if (!(ALERT_SEVERITIES as readonly string[]).includes(facts.severity))
+    throw new NotificationContentError('severity');
   if (!SHORT_REF.test(facts.shortRef)) throw new NotificationContentError('reference');
   if (!LINK.test(facts.link)) throw new NotificationContentError('link');
 }

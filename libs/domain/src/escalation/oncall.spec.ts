@@ -1,6 +1,12 @@
 import { onCallAt, withinLocalTime, type OnCallSchedule } from './oncall';
 
-const berlin: OnCallSchedule = { timeZone: 'Europe/Berlin', handoffTime: '09:00', rotationStart: '2025-03-03', members: ['a', 'b', 'c'], overrides: [] };
+const berlin: OnCallSchedule = {
+  timeZone: 'Europe/Berlin',
+  handoffTime: '09:00',
+  rotationStart: '2025-03-03',
+  members: ['a', 'b', 'c'],
+  overrides: [],
+};
 const at = (iso: string) => new Date(iso);
 
 describe('onCallAt', () => {
@@ -26,7 +32,13 @@ describe('onCallAt', () => {
   });
 
   it('moves a handoff inside the spring-forward gap to the first valid instant (New York, 02:30)', () => {
-    const ny: OnCallSchedule = { timeZone: 'America/New_York', handoffTime: '02:30', rotationStart: '2025-03-02', members: ['a', 'b'], overrides: [] };
+    const ny: OnCallSchedule = {
+      timeZone: 'America/New_York',
+      handoffTime: '02:30',
+      rotationStart: '2025-03-02',
+      members: ['a', 'b'],
+      overrides: [],
+    };
     // 9 March 2025: 02:00-03:00 local does not exist; 02:30 becomes 03:30 EDT = 07:30Z.
     expect(onCallAt(ny, at('2025-03-09T07:29:59Z'))).toBe('a');
     expect(onCallAt(ny, at('2025-03-09T07:30:00Z'))).toBe('b');
@@ -39,8 +51,18 @@ describe('onCallAt', () => {
     const s: OnCallSchedule = {
       ...berlin,
       overrides: [
-        { staffId: 'x', startsAt: at('2025-03-04T00:00:00Z'), endsAt: at('2025-03-05T00:00:00Z'), createdAt: at('2025-03-01T00:00:00Z') },
-        { staffId: 'y', startsAt: at('2025-03-04T12:00:00Z'), endsAt: at('2025-03-04T13:00:00Z'), createdAt: at('2025-03-02T00:00:00Z') },
+        {
+          staffId: 'x',
+          startsAt: at('2025-03-04T00:00:00Z'),
+          endsAt: at('2025-03-05T00:00:00Z'),
+          createdAt: at('2025-03-01T00:00:00Z'),
+        },
+        {
+          staffId: 'y',
+          startsAt: at('2025-03-04T12:00:00Z'),
+          endsAt: at('2025-03-04T13:00:00Z'),
+          createdAt: at('2025-03-02T00:00:00Z'),
+        },
       ],
     };
     expect(onCallAt(s, at('2025-03-04T11:00:00Z'))).toBe('x');

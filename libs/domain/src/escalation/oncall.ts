@@ -41,7 +41,12 @@ export function onCallAt(schedule: OnCallSchedule, at: Date): string | null {
   const t = at.getTime();
   let override: OnCallOverride | null = null;
   for (const o of schedule.overrides) {
-    if (o.startsAt.getTime() <= t && t < o.endsAt.getTime() && (!override || o.createdAt > override.createdAt)) override = o;
+    if (
+      o.startsAt.getTime() <= t &&
+      t < o.endsAt.getTime() &&
+      (!override || o.createdAt > override.createdAt)
+    )
+      override = o;
   }
   if (override) return override.staffId;
   if (schedule.members.length === 0) return null;

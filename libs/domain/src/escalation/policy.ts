@@ -68,7 +68,9 @@ const condition = z.discriminatedUnion('type', [
 const step = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notify'), targets, mode }).strict(),
   z.object({ type: z.literal('notify_if'), condition, targets, mode }).strict(),
-  z.object({ type: z.literal('wait'), seconds: z.number().int().min(1).max(POLICY_LIMITS.maxWaitSeconds) }).strict(),
+  z
+    .object({ type: z.literal('wait'), seconds: z.number().int().min(1).max(POLICY_LIMITS.maxWaitSeconds) })
+    .strict(),
   z
     .object({
       type: z.literal('repeat'),
@@ -102,7 +104,8 @@ export type PolicyValidation =
 /** `steps[2].targets[0].staffId`-style path from a zod issue path. */
 export function problemPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out ? `.${String(part)}` : String(part);
   return out;
 }
 
@@ -115,10 +118,14 @@ export function validatePolicy(input: unknown, known: KnownTargets, prefix = '')
   const parsed = policyDefinitionSchema.safeParse(input);
   if (!parsed.success) {
     // Messages come from the schema, never the submitted values (which may be anything).
-    return { ok: false, problems: parsed.error.issues.map((i) => ({ path: problemPath(prefix, i.path), message: i.message })) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((i) => ({ path: problemPath(prefix, i.path), message: i.message })),
+    };
   }
   const policy = parsed.data as PolicyDefinition;
-  const at = (i: number, field?: string): string => problemPath(prefix, field ? ['steps', i, field] : ['steps', i]);
+  const at = (i: number, field?: string): string =>
+    problemPath(prefix, field ? ['steps', i, field] : ['steps', i]);
   const problems: FieldProblem[] = [];
   policy.steps.forEach((s, i) => {
     if (s.type === 'repeat') {
@@ -130,22 +137,34 @@ export function validatePolicy(input: unknown, known: KnownTargets, prefix = '')
     if (s.type === 'mark_overdue' && i < policy.steps.length - 1) {
       problems.push({ path: at(i + 1), message: 'is unreachable: mark_overdue ends the escalation' });
     }
-    if (s.type === 'notify_if' && s.condition.type === 'local_time_between' && s.condition.from === s.condition.to) {
+    if (
+      s.type === 'notify_if' &&
+      s.condition.type === 'local_time_between' &&
+      s.condition.from === s.condition.to
+    ) {
       problems.push({ path: at(i, 'condition'), message: 'from and to must differ' });
     }
     if (s.type === 'notify' || s.type === 'notify_if') {
       s.targets.forEach((t, j) => {
-        const path = problemPath(prefix, ['steps', i, 'targets', j, t.type === 'staff' ? 'staffId' : 'teamId']);
+        const path = problemPath(prefix, [
+          'steps',
+          i,
+          'targets',
+          j,
+          t.type === 'staff' ? 'staffId' : 'teamId',
+        ]);
         switch (t.type) {
           case 'staff':
-            if (!known.staffIds.has(t.staffId)) problems.push({ path, message: 'unknown or inactive staff member' });
+            if (!known.staffIds.has(t.staffId))
+              problems.push({ path, message: 'unknown or inactive staff member' });
             break;
           case 'team':
           case 'supervisors':
             if (!known.teamIds.has(t.teamId)) problems.push({ path, message: 'unknown team' });
             break;
           case 'on_call':
-            if (!known.onCallTeamIds.has(t.teamId)) problems.push({ path, message: 'team has no on-call schedule' });
+            if (!known.onCallTeamIds.has(t.teamId))
+              problems.push({ path, message: 'team has no on-call schedule' });
             break;
         }
       });
@@ -155,7 +174,10 @@ export function validatePolicy(input: unknown, known: KnownTargets, prefix = '')
     problems.push({ path: problemPath(prefix, ['steps']), message: 'notifies nobody' });
   }
   if (problems.length === 0 && expandedLength(policy) > POLICY_LIMITS.maxExpandedSteps) {
-    problems.push({ path: problemPath(prefix, ['steps']), message: `expands to more than ${POLICY_LIMITS.maxExpandedSteps} steps` });
+    problems.push({
+      path: problemPath(prefix, ['steps']),
+      message: `expands to more than ${POLICY_LIMITS.maxExpandedSteps} steps`,
+    });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, policy };
 }

@@ -22,7 +22,10 @@ export const EscalationReason = {
 } as const;
 export type EscalationReason = (typeof EscalationReason)[keyof typeof EscalationReason];
 
-export type RunCommand = { readonly kind: 'acknowledge' } | { readonly kind: 'resolve' } | { readonly kind: 'snooze'; readonly seconds: number; readonly maxSeconds: number };
+export type RunCommand =
+  | { readonly kind: 'acknowledge' }
+  | { readonly kind: 'resolve' }
+  | { readonly kind: 'snooze'; readonly seconds: number; readonly maxSeconds: number };
 
 export type RunDecision =
   | { readonly ok: true; readonly next: RunState; readonly changed: boolean }
@@ -42,10 +45,18 @@ export function decideRunCommand(state: RunState, command: RunCommand): RunDecis
       return { ok: true, next: 'resolved', changed: true };
     case 'snooze':
       if (state !== 'active' && state !== 'snoozed') {
-        return { ok: false, reason: EscalationReason.NotSnoozable, message: `An ${state} escalation cannot be snoozed` };
+        return {
+          ok: false,
+          reason: EscalationReason.NotSnoozable,
+          message: `An ${state} escalation cannot be snoozed`,
+        };
       }
       if (command.seconds > command.maxSeconds) {
-        return { ok: false, reason: EscalationReason.SnoozeTooLong, message: `Snooze is limited to ${command.maxSeconds} seconds by the policy` };
+        return {
+          ok: false,
+          reason: EscalationReason.SnoozeTooLong,
+          message: `Snooze is limited to ${command.maxSeconds} seconds by the policy`,
+        };
       }
       return { ok: true, next: 'snoozed', changed: true };
   }
@@ -86,7 +97,8 @@ export interface SignalDecision {
  * or exhausted run is already alerting people; a resolved run's case is closed.
  */
 export function decideSignalOnRun(state: RunState, signal: CaseSignalKind | null): SignalDecision {
-  if (signal === null || (state !== 'acknowledged' && state !== 'snoozed')) return { notifyAssignee: false, unacknowledge: false };
+  if (signal === null || (state !== 'acknowledged' && state !== 'snoozed'))
+    return { notifyAssignee: false, unacknowledge: false };
   return { notifyAssignee: true, unacknowledge: signal !== 'report' };
 }
 

@@ -14,7 +14,14 @@ export interface SimulationInput {
 }
 
 export type SimulatedEvent =
-  | { readonly at: Date; readonly kind: 'notify'; readonly step: number; readonly round: number; readonly staffId: string; readonly channel: string | null }
+  | {
+      readonly at: Date;
+      readonly kind: 'notify';
+      readonly step: number;
+      readonly round: number;
+      readonly staffId: string;
+      readonly channel: string | null;
+    }
   | { readonly at: Date; readonly kind: 'overdue'; readonly step: number; readonly round: number }
   | { readonly at: Date; readonly kind: 'exhausted' }
   | { readonly at: Date; readonly kind: 'acknowledged'; readonly by: string }
@@ -27,7 +34,11 @@ export interface Simulation {
 
 const MAX_EVENTS = 5_000;
 
-export function simulate(policy: PolicyDefinition, directory: DirectorySnapshot, input: SimulationInput): Simulation {
+export function simulate(
+  policy: PolicyDefinition,
+  directory: DirectorySnapshot,
+  input: SimulationInput,
+): Simulation {
   const acks = [...input.acknowledgements].sort((a, b) => a.at.getTime() - b.at.getTime());
   const events: SimulatedEvent[] = [];
   let cursor = START_CURSOR;
@@ -49,7 +60,14 @@ export function simulate(policy: PolicyDefinition, directory: DirectorySnapshot,
       for (const e of r.effects) {
         events.push(
           e.kind === 'notify'
-            ? { at: t, kind: 'notify', step: e.step, round: e.round, staffId: e.staffId, channel: e.contact?.channel ?? null }
+            ? {
+                at: t,
+                kind: 'notify',
+                step: e.step,
+                round: e.round,
+                staffId: e.staffId,
+                channel: e.contact?.channel ?? null,
+              }
             : { at: t, kind: 'overdue', step: e.step, round: e.round },
         );
       }

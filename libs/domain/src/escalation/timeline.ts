@@ -38,7 +38,13 @@ export interface ContactRef {
 }
 
 export type TimelineEffect =
-  | { readonly kind: 'notify'; readonly step: number; readonly round: number; readonly staffId: string; readonly contact: ContactRef | null }
+  | {
+      readonly kind: 'notify';
+      readonly step: number;
+      readonly round: number;
+      readonly staffId: string;
+      readonly contact: ContactRef | null;
+    }
   | { readonly kind: 'mark_overdue'; readonly step: number; readonly round: number };
 
 export interface Advance {
@@ -71,22 +77,38 @@ export function advance(policy: PolicyDefinition, cursor: RunCursor, ctx: Advanc
         if (condition && !severityAllows(condition, ctx.severity)) break;
         let people = resolveTargets(s.targets, ctx);
         if (condition?.type === 'local_time_between') {
-          people = people.filter((p) => withinLocalTime(ctx.at, ctx.directory.timeZones[p] ?? 'UTC', condition.from, condition.to));
+          people = people.filter((p) =>
+            withinLocalTime(ctx.at, ctx.directory.timeZones[p] ?? 'UTC', condition.from, condition.to),
+          );
         }
         if (s.mode === 'round_robin' && people.length > 0) people = [people[round % people.length]];
         for (const staffId of people) {
-          effects.push({ kind: 'notify', step, round, staffId, contact: ctx.directory.contacts[staffId]?.[0] ?? null });
+          effects.push({
+            kind: 'notify',
+            step,
+            round,
+            staffId,
+            contact: ctx.directory.contacts[staffId]?.[0] ?? null,
+          });
         }
         break;
       }
       case 'wait':
-        return { effects, next: { cursor: { step: step + 1, round, repeats }, dueAt: new Date(ctx.at.getTime() + s.seconds * 1000) }, overdue: false };
+        return {
+          effects,
+          next: {
+            cursor: { step: step + 1, round, repeats },
+            dueAt: new Date(ctx.at.getTime() + s.seconds * 1000),
+          },
+          overdue: false,
+        };
       case 'repeat': {
         const used = repeats[String(step)] ?? 0;
         if (used < s.times) {
           repeats[String(step)] = used + 1;
           // Inner repeats start afresh on every pass of an outer loop.
-          for (const k of Object.keys(repeats)) if (Number(k) >= s.fromStep && Number(k) < step) delete repeats[k];
+          for (const k of Object.keys(repeats))
+            if (Number(k) >= s.fromStep && Number(k) < step) delete repeats[k];
           step = s.fromStep;
           round += 1;
           continue;
@@ -95,7 +117,13 @@ export function advance(policy: PolicyDefinition, cursor: RunCursor, ctx: Advanc
       }
       case 'mark_overdue':
         for (const staffId of ctx.directory.admins) {
-          effects.push({ kind: 'notify', step, round, staffId, contact: ctx.directory.contacts[staffId]?.[0] ?? null });
+          effects.push({
+            kind: 'notify',
+            step,
+            round,
+            staffId,
+            contact: ctx.directory.contacts[staffId]?.[0] ?? null,
+          });
         }
         effects.push({ kind: 'mark_overdue', step, round });
         return { effects, next: null, overdue: true };

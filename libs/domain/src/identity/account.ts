@@ -55,7 +55,12 @@ export interface ActorFacts {
 
 export type AccountDecision =
   | { readonly ok: true; readonly next: StaffStatus }
-  | { readonly ok: false; readonly kind: 'forbidden' | 'conflict'; readonly reason: IdentityReason; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly kind: 'forbidden' | 'conflict';
+      readonly reason: IdentityReason;
+      readonly message: string;
+    };
 
 const FROM: Record<AccountAction, readonly StaffStatus[]> = {
   approve: [StaffStatus.PendingVetting],
@@ -87,12 +92,26 @@ function nextStatus(action: AccountAction, current: StaffStatus): StaffStatus {
  * (no self-approval, no self-promotion, no locking oneself or the last admin out), and the admin
  * who invited someone can never be the one who vets them.
  */
-export function decideAccountAction(action: AccountAction, actor: ActorFacts, target: AccountFacts): AccountDecision {
+export function decideAccountAction(
+  action: AccountAction,
+  actor: ActorFacts,
+  target: AccountFacts,
+): AccountDecision {
   if (actor.role !== StaffRole.Admin) {
-    return { ok: false, kind: 'forbidden', reason: IdentityReason.NotAdmin, message: 'Only admins manage staff accounts' };
+    return {
+      ok: false,
+      kind: 'forbidden',
+      reason: IdentityReason.NotAdmin,
+      message: 'Only admins manage staff accounts',
+    };
   }
   if (actor.id === target.id) {
-    return { ok: false, kind: 'forbidden', reason: IdentityReason.SelfAction, message: 'Admins cannot act on their own account' };
+    return {
+      ok: false,
+      kind: 'forbidden',
+      reason: IdentityReason.SelfAction,
+      message: 'Admins cannot act on their own account',
+    };
   }
   if (action === 'approve' && target.invitedBy === actor.id) {
     return {

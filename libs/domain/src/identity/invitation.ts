@@ -16,11 +16,16 @@ export const SETUP_DEFAULT_TTL_MINUTES = 60;
 
 export type InvitationUsability =
   | { readonly usable: true }
-  | { readonly usable: false; readonly reason: IdentityReason; readonly kind: 'unauthenticated' | 'conflict' };
+  | {
+      readonly usable: false;
+      readonly reason: IdentityReason;
+      readonly kind: 'unauthenticated' | 'conflict';
+    };
 
 /** Single use, expiring, revocable. A revoked invitation looks like an unknown one. */
 export function invitationUsability(inv: InvitationFacts | null, now: Date): InvitationUsability {
-  if (!inv || inv.revokedAt) return { usable: false, reason: IdentityReason.InvitationInvalid, kind: 'unauthenticated' };
+  if (!inv || inv.revokedAt)
+    return { usable: false, reason: IdentityReason.InvitationInvalid, kind: 'unauthenticated' };
   if (inv.usedAt) return { usable: false, reason: IdentityReason.InvitationUsed, kind: 'conflict' };
   if (inv.expiresAt.getTime() <= now.getTime()) {
     return { usable: false, reason: IdentityReason.InvitationExpired, kind: 'unauthenticated' };

@@ -36,7 +36,9 @@ describe('staff sessions', () => {
   });
 
   it('end at once when revoked', () => {
-    expect(sessionState({ createdAt: created, lastSeenAt: created, revokedAt: created }, created)).toBe('revoked');
+    expect(sessionState({ createdAt: created, lastSeenAt: created, revokedAt: created }, created)).toBe(
+      'revoked',
+    );
   });
 });
 

@@ -19,5 +19,7 @@ export function sessionState(s: SessionFacts, now: Date): SessionState {
 
 /** When a live session ends if it stays unused from now on. */
 export function sessionExpiresAt(s: SessionFacts): Date {
-  return new Date(Math.min(s.createdAt.getTime() + SESSION_ABSOLUTE_MS, s.lastSeenAt.getTime() + SESSION_IDLE_MS));
+  return new Date(
+    Math.min(s.createdAt.getTime() + SESSION_ABSOLUTE_MS, s.lastSeenAt.getTime() + SESSION_IDLE_MS),
+  );
 }

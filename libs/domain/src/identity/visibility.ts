@@ -24,7 +24,9 @@ export function canSeeCase(viewer: Viewer, c: CaseRouting): boolean {
     case StaffRole.Supervisor:
       return c.teamId !== null && viewer.teamIds.includes(c.teamId);
     case StaffRole.Caseworker:
-      return (c.teamId !== null && viewer.teamIds.includes(c.teamId)) || c.assigneeIds.includes(viewer.staffId);
+      return (
+        (c.teamId !== null && viewer.teamIds.includes(c.teamId)) || c.assigneeIds.includes(viewer.staffId)
+      );
   }
 }
 

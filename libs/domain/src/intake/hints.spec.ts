@@ -4,7 +4,14 @@ import { leadingZeroBits } from './pow';
 
 describe('validateHints', () => {
   it('accepts a full set of hints and returns them in canonical order', () => {
-    const result = validateHints({ language: 'prs', namedOnList: true, country: 'DE', category: 'kill_list', imminence: 'days', perpetrator: 'regime_intelligence' });
+    const result = validateHints({
+      language: 'prs',
+      namedOnList: true,
+      country: 'DE',
+      category: 'kill_list',
+      imminence: 'days',
+      perpetrator: 'regime_intelligence',
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(canonicalHintsJson(result.hints)).toBe(
@@ -13,15 +20,26 @@ describe('validateHints', () => {
   });
 
   it('treats absent, null and empty hints alike as "no hints given"', () => {
-    for (const input of [undefined, null, {}]) expect(validateHints(input)).toEqual({ ok: true, hints: null });
+    for (const input of [undefined, null, {}])
+      expect(validateHints(input)).toEqual({ ok: true, hints: null });
   });
 
   it('names every unknown value by its path without echoing it', () => {
-    const result = validateHints({ category: 'secret-canary', country: 'de', namedOnList: 'yes', language: 'xx' });
+    const result = validateHints({
+      category: 'secret-canary',
+      country: 'de',
+      namedOnList: 'yes',
+      language: 'xx',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.reason).toBe(HintsReason.UnknownValue);
-    expect(result.problems.map((p) => p.path)).toEqual(['hints.category', 'hints.country', 'hints.namedOnList', 'hints.language']);
+    expect(result.problems.map((p) => p.path)).toEqual([
+      'hints.category',
+      'hints.country',
+      'hints.namedOnList',
+      'hints.language',
+    ]);
     expect(JSON.stringify(result.problems)).not.toContain('secret-canary');
   });
 

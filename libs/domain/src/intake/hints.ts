@@ -22,7 +22,13 @@ export type HintCategory = (typeof HINT_CATEGORIES)[number];
 export const HINT_IMMINENCE = ['now', 'days', 'weeks', 'unknown'] as const;
 export type HintImminence = (typeof HINT_IMMINENCE)[number];
 
-export const HINT_PERPETRATORS = ['regime_intelligence', 'regime_other', 'host_state', 'criminal', 'unknown'] as const;
+export const HINT_PERPETRATORS = [
+  'regime_intelligence',
+  'regime_other',
+  'host_state',
+  'criminal',
+  'unknown',
+] as const;
 export type HintPerpetrator = (typeof HINT_PERPETRATORS)[number];
 
 /**
@@ -31,8 +37,30 @@ export type HintPerpetrator = (typeof HINT_PERPETRATORS)[number];
  * that a team's languages and a report's language are always spelled the same way.
  */
 export const HINT_LANGUAGES = [
-  'prs', 'ps', 'fa', 'haz', 'uz', 'tk', 'tg', 'bal', 'ku', 'ar', 'ur', 'en', 'de', 'fr', 'nl',
-  'sv', 'nb', 'da', 'it', 'es', 'el', 'pl', 'tr', 'ru',
+  'prs',
+  'ps',
+  'fa',
+  'haz',
+  'uz',
+  'tk',
+  'tg',
+  'bal',
+  'ku',
+  'ar',
+  'ur',
+  'en',
+  'de',
+  'fr',
+  'nl',
+  'sv',
+  'nb',
+  'da',
+  'it',
+  'es',
+  'el',
+  'pl',
+  'tr',
+  'ru',
 ] as const;
 export type HintLanguage = (typeof HINT_LANGUAGES)[number];
 
@@ -46,7 +74,14 @@ export interface TriageHints {
   readonly language?: HintLanguage;
 }
 
-export const HINT_FIELDS = ['category', 'imminence', 'country', 'perpetrator', 'namedOnList', 'language'] as const;
+export const HINT_FIELDS = [
+  'category',
+  'imminence',
+  'country',
+  'perpetrator',
+  'namedOnList',
+  'language',
+] as const;
 export type HintField = (typeof HINT_FIELDS)[number];
 
 /** Stable reason codes for refused hints (part of the API contract). */
@@ -71,7 +106,11 @@ const oneOf = <T extends string>(list: readonly T[], value: unknown): value is T
 export function validateHints(input: unknown, prefix = 'hints'): HintsValidation {
   if (input === undefined || input === null) return { ok: true, hints: null };
   if (typeof input !== 'object' || Array.isArray(input)) {
-    return { ok: false, reason: HintsReason.NotAnObject, problems: [{ path: prefix, message: 'must be an object' }] };
+    return {
+      ok: false,
+      reason: HintsReason.NotAnObject,
+      problems: [{ path: prefix, message: 'must be an object' }],
+    };
   }
   const raw = input as Record<string, unknown>;
   const problems: FieldProblem[] = [];
@@ -88,7 +127,11 @@ export function validateHints(input: unknown, prefix = 'hints'): HintsValidation
   check('category', oneOf(HINT_CATEGORIES, raw.category), `must be one of ${HINT_CATEGORIES.join(', ')}`);
   check('imminence', oneOf(HINT_IMMINENCE, raw.imminence), `must be one of ${HINT_IMMINENCE.join(', ')}`);
   check('country', isCountryCode(raw.country), 'must be an ISO 3166-1 alpha-2 code in upper case');
-  check('perpetrator', oneOf(HINT_PERPETRATORS, raw.perpetrator), `must be one of ${HINT_PERPETRATORS.join(', ')}`);
+  check(
+    'perpetrator',
+    oneOf(HINT_PERPETRATORS, raw.perpetrator),
+    `must be one of ${HINT_PERPETRATORS.join(', ')}`,
+  );
   check('namedOnList', typeof raw.namedOnList === 'boolean', 'must be true or false');
   check('language', oneOf(HINT_LANGUAGES, raw.language), `must be one of ${HINT_LANGUAGES.join(', ')}`);
   if (problems.length > 0) return { ok: false, reason, problems };

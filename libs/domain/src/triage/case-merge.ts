@@ -63,7 +63,8 @@ export function openCaseChange(demand: CaseDemand): CaseChange {
 export function raiseCaseChange(open: OpenCaseState, demand: CaseDemand): CaseChange {
   let severity = maxSeverity(open.severity, demand.severity);
   if (demand.repeat) severity = raiseSeverity(severity);
-  const deadlineAt = demand.deadlineAt.getTime() < open.deadlineAt.getTime() ? demand.deadlineAt : open.deadlineAt;
+  const deadlineAt =
+    demand.deadlineAt.getTime() < open.deadlineAt.getTime() ? demand.deadlineAt : open.deadlineAt;
   return {
     severity,
     deadlineAt,

@@ -19,15 +19,21 @@ export interface TriageDecision {
 const LIST_FIELDS = ['category', 'imminence', 'country', 'perpetrator', 'language'] as const;
 
 /** Whether `when` matches, and why not (the first failing field) for explanations. */
-export function matchCondition(when: TriageCondition, hints: TriageHints | null): { match: boolean; because: string } {
-  if (when.noHints === true && hints !== null) return { match: false, because: 'requires no hints, but hints were given' };
-  if (when.noHints === false && hints === null) return { match: false, because: 'requires hints, but none were given' };
+export function matchCondition(
+  when: TriageCondition,
+  hints: TriageHints | null,
+): { match: boolean; because: string } {
+  if (when.noHints === true && hints !== null)
+    return { match: false, because: 'requires no hints, but hints were given' };
+  if (when.noHints === false && hints === null)
+    return { match: false, because: 'requires hints, but none were given' };
   for (const field of LIST_FIELDS) {
     const wanted = when[field] as readonly string[] | undefined;
     if (wanted === undefined) continue;
     const value = hints?.[field];
     if (value === undefined) return { match: false, because: `${field} not given` };
-    if (!wanted.includes(value)) return { match: false, because: `${field} is ${value}, not one of ${wanted.join(', ')}` };
+    if (!wanted.includes(value))
+      return { match: false, because: `${field} is ${value}, not one of ${wanted.join(', ')}` };
   }
   if (when.namedOnList !== undefined) {
     const value = hints?.namedOnList;
@@ -52,7 +58,12 @@ export function describeCondition(when: TriageCondition): string {
  * Routing: a fixed team, or the first team (by name) whose regions include the reporter's
  * country, else whose languages include their language, else the rule set's default team.
  */
-export function routeCase(r: TriageRoute, hints: TriageHints | null, teams: readonly TeamRouting[], defaultTeamId: string | null): { teamId: string | null; routedBy: TriageDecision['routedBy'] } {
+export function routeCase(
+  r: TriageRoute,
+  hints: TriageHints | null,
+  teams: readonly TeamRouting[],
+  defaultTeamId: string | null,
+): { teamId: string | null; routedBy: TriageDecision['routedBy'] } {
   if (r.kind === 'team') return { teamId: r.teamId, routedBy: 'team' };
   const ordered = [...teams].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   const country = hints?.country;
@@ -61,11 +72,17 @@ export function routeCase(r: TriageRoute, hints: TriageHints | null, teams: read
   const language = hints?.language;
   const byLanguage = language ? ordered.find((t) => t.languages.includes(language)) : undefined;
   if (byLanguage) return { teamId: byLanguage.id, routedBy: 'language' };
-  return defaultTeamId ? { teamId: defaultTeamId, routedBy: 'default_team' } : { teamId: null, routedBy: 'none' };
+  return defaultTeamId
+    ? { teamId: defaultTeamId, routedBy: 'default_team' }
+    : { teamId: null, routedBy: 'none' };
 }
 
 /** First match wins; the default applies when nothing matches. Pure: also the dry run. */
-export function evaluateTriage(ruleSet: TriageRuleSet, hints: TriageHints | null, teams: readonly TeamRouting[]): TriageDecision {
+export function evaluateTriage(
+  ruleSet: TriageRuleSet,
+  hints: TriageHints | null,
+  teams: readonly TeamRouting[],
+): TriageDecision {
   const explanation: string[] = [];
   let outcome: TriageOutcome = ruleSet.default;
   let matched: number | 'default' = 'default';
@@ -87,7 +104,9 @@ export function evaluateTriage(ruleSet: TriageRuleSet, hints: TriageHints | null
     explanation.push(`raised to ${NO_HINTS_FLOOR}: a report without hints is never deprioritised`);
   }
   const routed = routeCase(outcome.route, hints, teams, ruleSet.defaultTeamId);
-  explanation.push(`routed by ${routed.routedBy.replace('_', ' ')}${routed.teamId ? ` to team ${routed.teamId}` : ' (no team)'}`);
+  explanation.push(
+    `routed by ${routed.routedBy.replace('_', ' ')}${routed.teamId ? ` to team ${routed.teamId}` : ' (no team)'}`,
+  );
   return {
     severity,
     teamId: routed.teamId,

@@ -12,9 +12,26 @@ const teams: TeamRouting[] = [
 
 const ruleSet: TriageRuleSet = {
   rules: [
-    { name: 'kill list', when: { category: ['kill_list'] }, then: { severity: 'critical', route: { kind: 'team', teamId: 'team-de' }, policyId: null, deadlineMinutes: 10 } },
-    { name: 'named', when: { namedOnList: true, perpetrator: ['regime_intelligence'] }, then: { severity: 'high', route: { kind: 'by_region' }, policyId: null, deadlineMinutes: 30 } },
-    { name: 'silent', when: { noHints: true }, then: { severity: 'critical', route: { kind: 'by_region' }, policyId: null, deadlineMinutes: 20 } },
+    {
+      name: 'kill list',
+      when: { category: ['kill_list'] },
+      then: {
+        severity: 'critical',
+        route: { kind: 'team', teamId: 'team-de' },
+        policyId: null,
+        deadlineMinutes: 10,
+      },
+    },
+    {
+      name: 'named',
+      when: { namedOnList: true, perpetrator: ['regime_intelligence'] },
+      then: { severity: 'high', route: { kind: 'by_region' }, policyId: null, deadlineMinutes: 30 },
+    },
+    {
+      name: 'silent',
+      when: { noHints: true },
+      then: { severity: 'critical', route: { kind: 'by_region' }, policyId: null, deadlineMinutes: 20 },
+    },
   ],
   default: { severity: 'low', route: { kind: 'by_region' }, policyId: null, deadlineMinutes: 600 },
   defaultTeamId: 'team-default',
@@ -22,20 +39,39 @@ const ruleSet: TriageRuleSet = {
 
 describe('evaluateTriage', () => {
   it('applies the first matching rule and explains why earlier ones did not match', () => {
-    const d = evaluateTriage(ruleSet, { category: 'surveillance', namedOnList: true, perpetrator: 'regime_intelligence', country: 'AT' }, teams);
-    expect(d).toMatchObject({ severity: 'high', teamId: 'team-de', routedBy: 'region', matched: 1, ruleName: 'named', deadlineMinutes: 30 });
+    const d = evaluateTriage(
+      ruleSet,
+      { category: 'surveillance', namedOnList: true, perpetrator: 'regime_intelligence', country: 'AT' },
+      teams,
+    );
+    expect(d).toMatchObject({
+      severity: 'high',
+      teamId: 'team-de',
+      routedBy: 'region',
+      matched: 1,
+      ruleName: 'named',
+      deadlineMinutes: 30,
+    });
     expect(d.explanation[0]).toContain('rules[0] "kill list" did not match: category is surveillance');
     expect(d.explanation[1]).toContain('rules[1] "named" matched');
   });
 
   it('routes by region, then language, then the default team', () => {
     expect(evaluateTriage(ruleSet, { category: 'other', country: 'DE' }, teams).teamId).toBe('team-de');
-    expect(evaluateTriage(ruleSet, { category: 'other', country: 'SE', language: 'prs' }, teams)).toMatchObject({ teamId: 'team-dari', routedBy: 'language' });
-    expect(evaluateTriage(ruleSet, { category: 'other', country: 'SE' }, teams)).toMatchObject({ teamId: 'team-default', routedBy: 'default_team' });
+    expect(
+      evaluateTriage(ruleSet, { category: 'other', country: 'SE', language: 'prs' }, teams),
+    ).toMatchObject({ teamId: 'team-dari', routedBy: 'language' });
+    expect(evaluateTriage(ruleSet, { category: 'other', country: 'SE' }, teams)).toMatchObject({
+      teamId: 'team-default',
+      routedBy: 'default_team',
+    });
   });
 
   it('falls back to the default outcome when nothing matches', () => {
-    expect(evaluateTriage(ruleSet, { category: 'online_harassment' }, teams)).toMatchObject({ matched: 'default', severity: 'low' });
+    expect(evaluateTriage(ruleSet, { category: 'online_harassment' }, teams)).toMatchObject({
+      matched: 'default',
+      severity: 'low',
+    });
   });
 
   it('never treats a report without hints below high, even under a low default', () => {
@@ -56,14 +92,20 @@ describe('cases and repeated reports', () => {
   const at = (m: number): Date => new Date(Date.UTC(2026, 0, 1, 0, m));
 
   it('raises a new case one level when the reporter warned within the window', () => {
-    expect(openCaseChange({ severity: 'medium', deadlineAt: at(60), reason: 'report', repeat: true })).toMatchObject({ severity: 'high', reasons: ['report', 'repeat_report'] });
+    expect(
+      openCaseChange({ severity: 'medium', deadlineAt: at(60), reason: 'report', repeat: true }),
+    ).toMatchObject({ severity: 'high', reasons: ['report', 'repeat_report'] });
     expect(raiseSeverity('critical')).toBe('critical');
   });
 
   it('never lowers an open case and takes the earlier deadline', () => {
     const open = { severity: 'high' as const, deadlineAt: at(30), reasons: ['report' as const] };
-    expect(raiseCaseChange(open, { severity: 'low', deadlineAt: at(600), reason: 'report', repeat: false })).toMatchObject({ severity: 'high', deadlineAt: at(30), escalated: false });
-    expect(raiseCaseChange(open, { severity: 'low', deadlineAt: at(10), reason: 'report', repeat: true })).toMatchObject({ severity: 'critical', deadlineAt: at(10), escalated: true });
+    expect(
+      raiseCaseChange(open, { severity: 'low', deadlineAt: at(600), reason: 'report', repeat: false }),
+    ).toMatchObject({ severity: 'high', deadlineAt: at(30), escalated: false });
+    expect(
+      raiseCaseChange(open, { severity: 'low', deadlineAt: at(10), reason: 'report', repeat: true }),
+    ).toMatchObject({ severity: 'critical', deadlineAt: at(10), escalated: true });
   });
 });
 
@@ -77,16 +119,71 @@ describe('validateRuleSet', () => {
 
   it.each([
     ['an unknown field', { ...valid, extra: 1 }, 'extra', TriageReason.InvalidRuleSet],
-    ['an unknown condition field', { ...valid, rules: [{ ...valid.rules[0], when: { colour: ['red'] } }] }, 'rules[0].when.colour', TriageReason.InvalidRuleSet],
-    ['an unknown hint value', { ...valid, rules: [{ ...valid.rules[0], when: { category: ['kill_list', 'pizza'] } }] }, 'rules[0].when.category[1]', TriageReason.InvalidRuleSet],
-    ['a missing default', { rules: valid.rules, defaultTeamId: 'team-default' }, 'default', TriageReason.MissingDefault],
-    ['an empty list', { ...valid, rules: [{ ...valid.rules[0], when: { country: [] } }] }, 'rules[0].when.country', TriageReason.InvalidRuleSet],
-    ['noHints with a hint condition', { ...valid, rules: [{ ...valid.rules[0], when: { noHints: true, category: ['kill_list'] } }] }, 'rules[0].when.category', TriageReason.ImpossibleCondition],
-    ['an unreachable rule', { ...valid, rules: [{ ...valid.rules[0], when: {} }, valid.rules[1]] }, 'rules[1]', TriageReason.UnreachableRule],
-    ['a low severity for silent reporters', { ...valid, rules: [{ ...valid.rules[2], then: { ...valid.rules[2].then, severity: 'low' } }] }, 'rules[0].then.severity', TriageReason.DeprioritisesSilence],
-    ['an unknown team', { ...valid, rules: [{ ...valid.rules[0], then: { ...valid.rules[0].then, route: { kind: 'team', teamId: 'nope' } } }] }, 'rules[0].then.route.teamId', TriageReason.UnknownTeam],
-    ['an unknown policy', { ...valid, default: { ...valid.default, policyId: 'p1' } }, 'default.policyId', TriageReason.UnknownPolicy],
-    ['an unknown default team', { ...valid, defaultTeamId: 'nope' }, 'defaultTeamId', TriageReason.UnknownTeam],
+    [
+      'an unknown condition field',
+      { ...valid, rules: [{ ...valid.rules[0], when: { colour: ['red'] } }] },
+      'rules[0].when.colour',
+      TriageReason.InvalidRuleSet,
+    ],
+    [
+      'an unknown hint value',
+      { ...valid, rules: [{ ...valid.rules[0], when: { category: ['kill_list', 'pizza'] } }] },
+      'rules[0].when.category[1]',
+      TriageReason.InvalidRuleSet,
+    ],
+    [
+      'a missing default',
+      { rules: valid.rules, defaultTeamId: 'team-default' },
+      'default',
+      TriageReason.MissingDefault,
+    ],
+    [
+      'an empty list',
+      { ...valid, rules: [{ ...valid.rules[0], when: { country: [] } }] },
+      'rules[0].when.country',
+      TriageReason.InvalidRuleSet,
+    ],
+    [
+      'noHints with a hint condition',
+      { ...valid, rules: [{ ...valid.rules[0], when: { noHints: true, category: ['kill_list'] } }] },
+      'rules[0].when.category',
+      TriageReason.ImpossibleCondition,
+    ],
+    [
+      'an unreachable rule',
+      { ...valid, rules: [{ ...valid.rules[0], when: {} }, valid.rules[1]] },
+      'rules[1]',
+      TriageReason.UnreachableRule,
+    ],
+    [
+      'a low severity for silent reporters',
+      { ...valid, rules: [{ ...valid.rules[2], then: { ...valid.rules[2].then, severity: 'low' } }] },
+      'rules[0].then.severity',
+      TriageReason.DeprioritisesSilence,
+    ],
+    [
+      'an unknown team',
+      {
+        ...valid,
+        rules: [
+          { ...valid.rules[0], then: { ...valid.rules[0].then, route: { kind: 'team', teamId: 'nope' } } },
+        ],
+      },
+      'rules[0].then.route.teamId',
+      TriageReason.UnknownTeam,
+    ],
+    [
+      'an unknown policy',
+      { ...valid, default: { ...valid.default, policyId: 'p1' } },
+      'default.policyId',
+      TriageReason.UnknownPolicy,
+    ],
+    [
+      'an unknown default team',
+      { ...valid, defaultTeamId: 'nope' },
+      'defaultTeamId',
+      TriageReason.UnknownTeam,
+    ],
   ])('refuses %s with the path of the bad field', (_what, input, path, reason) => {
     const result = validateRuleSet(input, refs);
     expect(result.ok).toBe(false);

@@ -17,8 +17,13 @@ export const TriageReason = {
   UnknownPolicy: 'triage/unknown_policy',
 } as const;
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
-const list = <T extends string>(values: readonly [T, ...T[]]) => z.array(z.enum(values)).min(1, 'must not be empty (it could never match)').max(300);
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+const list = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.array(z.enum(values)).min(1, 'must not be empty (it could never match)').max(300);
 
 const condition = z
   .object({
@@ -49,7 +54,9 @@ const outcome = z
 const ruleSetSchema = z
   .object({
     rules: z
-      .array(z.object({ name: z.string().min(1).max(120).optional(), when: condition, then: outcome }).strict())
+      .array(
+        z.object({ name: z.string().min(1).max(120).optional(), when: condition, then: outcome }).strict(),
+      )
       .max(MAX_RULES),
     default: outcome,
     defaultTeamId: id,
@@ -83,7 +90,8 @@ export function validateRuleSet(input: unknown, refs: RuleSetReferences): RuleSe
     let reason: string = TriageReason.InvalidRuleSet;
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push({ path: ruleSetPath([...issue.path, key]), message: 'is not a known field' });
+        for (const key of issue.keys)
+          problems.push({ path: ruleSetPath([...issue.path, key]), message: 'is not a known field' });
         continue;
       }
       const path = ruleSetPath(issue.path);
@@ -100,20 +108,34 @@ export function validateRuleSet(input: unknown, refs: RuleSetReferences): RuleSe
   let catchAll: number | null = null;
   ruleSet.rules.forEach((rule, i) => {
     const at = `rules[${i}]`;
-    impossibility(rule.when).forEach((p) => add(TriageReason.ImpossibleCondition, `${at}.when.${p.field}`, p.message));
-    if (catchAll !== null) add(TriageReason.UnreachableRule, at, `is unreachable: rules[${catchAll}] matches every report`);
+    impossibility(rule.when).forEach((p) =>
+      add(TriageReason.ImpossibleCondition, `${at}.when.${p.field}`, p.message),
+    );
+    if (catchAll !== null)
+      add(TriageReason.UnreachableRule, at, `is unreachable: rules[${catchAll}] matches every report`);
     if (isCatchAll(rule.when) && catchAll === null) catchAll = i;
     if (rule.when.noHints === true && severityRank(rule.then.severity) < severityRank(NO_HINTS_FLOOR)) {
-      add(TriageReason.DeprioritisesSilence, `${at}.then.severity`, `must be at least ${NO_HINTS_FLOOR} for reports without hints`);
+      add(
+        TriageReason.DeprioritisesSilence,
+        `${at}.then.severity`,
+        `must be at least ${NO_HINTS_FLOOR} for reports without hints`,
+      );
     }
   });
-  const outcomes = [...ruleSet.rules.map((r, i) => ({ at: `rules[${i}].then`, o: r.then })), { at: 'default', o: ruleSet.default }];
+  const outcomes = [
+    ...ruleSet.rules.map((r, i) => ({ at: `rules[${i}].then`, o: r.then })),
+    { at: 'default', o: ruleSet.default },
+  ];
   for (const { at, o } of outcomes) {
-    if (o.route.kind === 'team' && !refs.teamExists(o.route.teamId)) add(TriageReason.UnknownTeam, `${at}.route.teamId`, 'names no existing team');
-    if (o.policyId !== null && !refs.policyExists(o.policyId)) add(TriageReason.UnknownPolicy, `${at}.policyId`, 'names no existing escalation policy');
+    if (o.route.kind === 'team' && !refs.teamExists(o.route.teamId))
+      add(TriageReason.UnknownTeam, `${at}.route.teamId`, 'names no existing team');
+    if (o.policyId !== null && !refs.policyExists(o.policyId))
+      add(TriageReason.UnknownPolicy, `${at}.policyId`, 'names no existing escalation policy');
   }
-  if (ruleSet.defaultTeamId === null || !refs.teamExists(ruleSet.defaultTeamId)) add(TriageReason.UnknownTeam, 'defaultTeamId', 'names no existing team');
-  if (problems.length > 0) return { ok: false, reason: problems[0].reason, problems: problems.map((p) => p.problem) };
+  if (ruleSet.defaultTeamId === null || !refs.teamExists(ruleSet.defaultTeamId))
+    add(TriageReason.UnknownTeam, 'defaultTeamId', 'names no existing team');
+  if (problems.length > 0)
+    return { ok: false, reason: problems[0].reason, problems: problems.map((p) => p.problem) };
   return { ok: true, ruleSet };
 }
 
@@ -121,8 +143,16 @@ export function validateRuleSet(input: unknown, refs: RuleSetReferences): RuleSe
 function impossibility(when: TriageCondition): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];
   if (when.noHints === true) {
-    for (const field of ['category', 'imminence', 'country', 'perpetrator', 'namedOnList', 'language'] as const) {
-      if (when[field] !== undefined) out.push({ field, message: 'can never match together with noHints: true' });
+    for (const field of [
+      'category',
+      'imminence',
+      'country',
+      'perpetrator',
+      'namedOnList',
+      'language',
+    ] as const) {
+      if (when[field] !== undefined)
+        out.push({ field, message: 'can never match together with noHints: true' });
     }
   }
   for (const field of ['category', 'imminence', 'country', 'perpetrator', 'language'] as const) {

@@ -9,26 +9,77 @@ const refusedUrl = async (guard: OutboundGuard, url: string): Promise<string | n
 
 describe('outbound address policy', () => {
   it('refuses loopback, private, shared, link-local, unique-local, multicast, unspecified and reserved addresses', () => {
-    for (const a of ['127.0.0.1', '127.255.255.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.1', '239.255.255.250', '255.255.255.255', '240.0.0.1', '198.18.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.255.255.254',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '224.0.0.1',
+      '239.255.255.250',
+      '255.255.255.255',
+      '240.0.0.1',
+      '198.18.0.1',
+    ]) {
       expect({ a, range: forbiddenRange(a) }).toEqual({ a, range: expect.any(String) });
     }
-    for (const a of ['::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', 'fec0::1', '0:0:0:0:0:0:0:1', '0000:0000:0000:0000:0000:0000:0000:0001', '[::1]']) {
+    for (const a of [
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12:3456::1',
+      'ff02::1',
+      'fec0::1',
+      '0:0:0:0:0:0:0:1',
+      '0000:0000:0000:0000:0000:0000:0000:0001',
+      '[::1]',
+    ]) {
       expect({ a, range: forbiddenRange(a) }).toEqual({ a, range: expect.any(String) });
     }
   });
 
   it('refuses IPv6 forms that embed a forbidden IPv4 address (mapped, compatible, NAT64, 6to4)', () => {
-    for (const a of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::FFFF:7F00:0001', '0:0:0:0:0:ffff:7f00:1', '::ffff:10.0.0.1', '::127.0.0.1', '::7f00:1', '64:ff9b::7f00:1', '64:ff9b::10.0.0.1', '2002:7f00:1::', '2002:c0a8:101::1', '::ffff:0:7f00:1', '::ffff:169.254.169.254']) {
+    for (const a of [
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::FFFF:7F00:0001',
+      '0:0:0:0:0:ffff:7f00:1',
+      '::ffff:10.0.0.1',
+      '::127.0.0.1',
+      '::7f00:1',
+      '64:ff9b::7f00:1',
+      '64:ff9b::10.0.0.1',
+      '2002:7f00:1::',
+      '2002:c0a8:101::1',
+      '::ffff:0:7f00:1',
+      '::ffff:169.254.169.254',
+    ]) {
       expect({ a, range: forbiddenRange(a) }).toEqual({ a, range: expect.any(String) });
     }
   });
 
   it('lets public addresses through, in IPv4 and IPv6 (mapped public IPv4 too)', () => {
-    for (const a of ['93.184.216.34', '8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001:81c::200e', '172.32.0.1', '100.128.0.1']) expect({ a, range: forbiddenRange(a) }).toEqual({ a, range: null });
+    for (const a of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '1.1.1.1',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '2a00:1450:4001:81c::200e',
+      '172.32.0.1',
+      '100.128.0.1',
+    ])
+      expect({ a, range: forbiddenRange(a) }).toEqual({ a, range: null });
   });
 
   it('refuses anything that is not an address', () => {
-    for (const a of ['localhost', '127.1', '2130706433', '0x7f000001', '', 'fe80::1%eth0', '1.2.3']) expect(forbiddenRange(a)).not.toBeNull();
+    for (const a of ['localhost', '127.1', '2130706433', '0x7f000001', '', 'fe80::1%eth0', '1.2.3'])
+      expect(forbiddenRange(a)).not.toBeNull();
   });
 
   it('allows only the named ranges an operator lists', () => {
@@ -51,7 +102,16 @@ describe('OutboundGuard.check (URL spellings and resolution)', () => {
       if (!addresses) throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
       return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     };
-  const guard = new OutboundGuard([], resolvesTo({ 'hooks.example': ['93.184.216.34'], 'evil.example': ['127.0.0.1'], 'mixed.example': ['93.184.216.34', '10.0.0.5'], 'v6.example': ['::1'], 'localhost': ['127.0.0.1', '::1'] }));
+  const guard = new OutboundGuard(
+    [],
+    resolvesTo({
+      'hooks.example': ['93.184.216.34'],
+      'evil.example': ['127.0.0.1'],
+      'mixed.example': ['93.184.216.34', '10.0.0.5'],
+      'v6.example': ['::1'],
+      localhost: ['127.0.0.1', '::1'],
+    }),
+  );
 
   it('refuses every numeric spelling of loopback and private hosts', async () => {
     for (const url of [

@@ -64,7 +64,10 @@ export function addressBytes(address: string): Uint8Array | null {
   const [head, rest] = text.split('::') as [string, string | undefined];
   const left = head ? head.split(':') : [];
   const right = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const groups =
+    rest === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   if (groups.length !== 8) return null;
   const out = new Uint8Array(16);
   groups.forEach((g, i) => {
@@ -96,7 +99,8 @@ function inCidr(bytes: Uint8Array, cidr: Cidr): boolean {
   return true;
 }
 
-const compile = (ranges: readonly Range[]) => ranges.map(([cidr, label]) => ({ cidr: parseCidr(cidr) as Cidr, label }));
+const compile = (ranges: readonly Range[]) =>
+  ranges.map(([cidr, label]) => ({ cidr: parseCidr(cidr) as Cidr, label }));
 const V4 = compile(FORBIDDEN_V4);
 const V6 = compile(FORBIDDEN_V6);
 const EMBEDDING: readonly { cidr: Cidr; offset: number; otherwise: string | null }[] = [

@@ -26,7 +26,11 @@ export interface CheckedTarget {
 export type Resolver = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses),
+    ),
+  );
 
 /**
  * The guard for every request the server makes to a URL a staff member chose: used when a
@@ -47,8 +51,10 @@ export class OutboundGuard {
     } catch {
       throw new OutboundRefused('not_http', 'must be an http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundRefused('not_http', 'must be an http(s) URL');
-    if (url.username || url.password) throw new OutboundRefused('credentials', 'must not carry a user name or password');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundRefused('not_http', 'must be an http(s) URL');
+    if (url.username || url.password)
+      throw new OutboundRefused('credentials', 'must not carry a user name or password');
     // WHATWG URL parsing already turned 127.1, 2130706433, 0x7f000001 and 0177.0.0.1 into
     // 127.0.0.1, and bracketed IPv6 into its compressed form.
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -71,16 +77,27 @@ export class OutboundGuard {
   }
 
   /** Checks `raw`, then sends one request to the checked address; resolves with the status. */
-  async send(raw: string, init: { method: string; headers: Record<string, string>; body: string }, timeoutMs: number): Promise<number> {
+  async send(
+    raw: string,
+    init: { method: string; headers: Record<string, string>; body: string },
+    timeoutMs: number,
+  ): Promise<number> {
     const target = await this.check(raw);
     return sendTo(target, init, timeoutMs);
   }
 }
 
 /** One request to a checked target: the socket connects to `target.address`, TLS still checks the name. */
-export function sendTo(target: CheckedTarget, init: { method: string; headers: Record<string, string>; body: string }, timeoutMs: number): Promise<number> {
+export function sendTo(
+  target: CheckedTarget,
+  init: { method: string; headers: Record<string, string>; body: string },
+  timeoutMs: number,
+): Promise<number> {
   const pinned: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as (e: null, a: LookupAddress[]) => void)(null, [{ address: target.address, family: target.family }]);
+    if ((options as { all?: boolean }).all)
+      (callback as (e: null, a: LookupAddress[]) => void)(null, [
+        { address: target.address, family: target.family },
+      ]);
     else callback(null, target.address, target.family);
   };
   const options: RequestOptions = {
@@ -92,7 +109,10 @@ export function sendTo(target: CheckedTarget, init: { method: string; headers: R
   };
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })), timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      timeoutMs,
+    );
     const req = send(target.url, options, (res) => {
       clearTimeout(timer);
       res.resume(); // the answer's content is not needed (nor logged)

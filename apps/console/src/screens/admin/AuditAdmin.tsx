@@ -10,7 +10,13 @@ export function AuditAdmin() {
   const t = useT();
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const page = useLoad(() => call<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', '/v1/admin/audit', { query: { cursor, limit: 25 } }), [cursor]);
+  const page = useLoad(
+    () =>
+      call<{ entries: AuditEntry[]; nextCursor: string | null }>('GET', '/v1/admin/audit', {
+        query: { cursor, limit: 25 },
+      }),
+    [cursor],
+  );
   const head = cursors.length === 0 ? page.data?.entries[0] : undefined;
   return (
     <div class="stack">

@@ -28,7 +28,8 @@ export function KeysAdmin() {
       {dir.data && (
         <section class="card" data-testid="directory">
           <p>
-            {t('keys.serial')} <strong>{dir.data.serial}</strong> · {t('keys.expires')} {formatDateTime(dir.data.expiresAt)} · {t('keys.root')} <code>{dir.data.root}</code>
+            {t('keys.serial')} <strong>{dir.data.serial}</strong> · {t('keys.expires')}{' '}
+            {formatDateTime(dir.data.expiresAt)} · {t('keys.root')} <code>{dir.data.root}</code>
           </p>
           <h2>{t('keys.intake')}</h2>
           <ul class="rows">
@@ -55,7 +56,9 @@ export function KeysAdmin() {
       <section class="card">
         <h2>{t('keys.next')}</h2>
         <p>{t('keys.howTo')}</p>
-        <pre dir="ltr">npx panah keys directory sign --serial {(dir.data?.serial ?? 0) + 1} …{'\n'}PUT /v1/keys/directory</pre>
+        <pre dir="ltr">
+          npx panah keys directory sign --serial {(dir.data?.serial ?? 0) + 1} …{'\n'}PUT /v1/keys/directory
+        </pre>
       </section>
     </div>
   );

@@ -29,10 +29,16 @@ export function PolicyEditor() {
   const t = useT();
   const policies = useLoad(() => call<PolicyView[]>('GET', '/v1/admin/escalation-policies'));
   const teams = useLoad(() => call<Team[]>('GET', '/v1/admin/teams'));
-  const staff = useLoad(() => call<StaffRow[]>('GET', '/v1/admin/staff', { query: { status: 'active' } }).catch(() => [] as StaffRow[]));
+  const staff = useLoad(() =>
+    call<StaffRow[]>('GET', '/v1/admin/staff', { query: { status: 'active' } }).catch(() => [] as StaffRow[]),
+  );
   const [editing, setEditing] = useState<PolicyView | null>(null);
   const [name, setName] = useState('');
-  const [def, setDef] = useState<PolicyDefinition>({ steps: [], ackTimeoutSeconds: null, maxSnoozeSeconds: 3600 });
+  const [def, setDef] = useState<PolicyDefinition>({
+    steps: [],
+    ackTimeoutSeconds: null,
+    maxSnoozeSeconds: 3600,
+  });
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<PolicyView | null>(null);
@@ -43,7 +49,8 @@ export function PolicyEditor() {
 
   const firstTeam = teams.data?.[0]?.id ?? '';
   const err = (path: string) => problems[`definition.${path}`] ?? problems[path];
-  const setStep = (i: number, step: Step) => setDef((d) => ({ ...d, steps: d.steps.map((s, j) => (j === i ? step : s)) }));
+  const setStep = (i: number, step: Step) =>
+    setDef((d) => ({ ...d, steps: d.steps.map((s, j) => (j === i ? step : s)) }));
   const move = (i: number, by: number) =>
     setDef((d) => {
       const steps = [...d.steps];
@@ -73,8 +80,13 @@ export function PolicyEditor() {
     setProblems({});
     try {
       const res = editing
-        ? await call<PolicyView>('PUT', '/v1/admin/escalation-policies/{id}', { path: { id: editing.id }, body: { definition: def, expectedVersion: editing.version } })
-        : await call<PolicyView>('POST', '/v1/admin/escalation-policies', { body: { name, definition: def } });
+        ? await call<PolicyView>('PUT', '/v1/admin/escalation-policies/{id}', {
+            path: { id: editing.id },
+            body: { definition: def, expectedVersion: editing.version },
+          })
+        : await call<PolicyView>('POST', '/v1/admin/escalation-policies', {
+            body: { name, definition: def },
+          });
       setSaved(res);
       setEditing(res);
       policies.reload();
@@ -90,9 +102,17 @@ export function PolicyEditor() {
     setError(null);
     const start = new Date();
     const minutes = Number(asciiDigits(ackAfter));
-    const acknowledgements = ackAfter && ackBy && minutes > 0 ? [{ at: new Date(start.getTime() + minutes * 60_000).toISOString(), by: ackBy }] : [];
+    const acknowledgements =
+      ackAfter && ackBy && minutes > 0
+        ? [{ at: new Date(start.getTime() + minutes * 60_000).toISOString(), by: ackBy }]
+        : [];
     try {
-      setSim(await call<Simulation>('POST', '/v1/admin/escalation-policies/{id}/simulate', { path: { id: saved.id }, body: { severity, startAt: start.toISOString(), acknowledgements } }));
+      setSim(
+        await call<Simulation>('POST', '/v1/admin/escalation-policies/{id}/simulate', {
+          path: { id: saved.id },
+          body: { severity, startAt: start.toISOString(), acknowledgements },
+        }),
+      );
     } catch (e2) {
       setError(e2);
     }
@@ -109,7 +129,10 @@ export function PolicyEditor() {
           label={t('policy.targetType')}
           value={target.type}
           onValue={(v) => {
-            const next: Target = v === 'staff' ? { type: 'staff', staffId: staffOptions[0]?.value ?? '' } : { type: v as 'team', teamId: firstTeam };
+            const next: Target =
+              v === 'staff'
+                ? { type: 'staff', staffId: staffOptions[0]?.value ?? '' }
+                : { type: v as 'team', teamId: firstTeam };
             setStep(i, { ...step, targets: step.targets.map((x, k) => (k === j ? next : x)) });
           }}
           options={TARGET_TYPES.map((x) => ({ value: x, label: t(`policy.target.${x}`) }))}
@@ -119,7 +142,12 @@ export function PolicyEditor() {
             label={t('policy.person')}
             value={target.staffId}
             error={err(`steps[${i}].targets[${j}].staffId`)}
-            onValue={(v) => setStep(i, { ...step, targets: step.targets.map((x, k) => (k === j ? { type: 'staff', staffId: v } : x)) })}
+            onValue={(v) =>
+              setStep(i, {
+                ...step,
+                targets: step.targets.map((x, k) => (k === j ? { type: 'staff', staffId: v } : x)),
+              })
+            }
             options={staffOptions}
           />
         ) : (
@@ -127,11 +155,20 @@ export function PolicyEditor() {
             label={t('policy.team')}
             value={target.teamId}
             error={err(`steps[${i}].targets[${j}].teamId`)}
-            onValue={(v) => setStep(i, { ...step, targets: step.targets.map((x, k) => (k === j ? { type: target.type, teamId: v } : x)) })}
+            onValue={(v) =>
+              setStep(i, {
+                ...step,
+                targets: step.targets.map((x, k) => (k === j ? { type: target.type, teamId: v } : x)),
+              })
+            }
             options={teamOptions}
           />
         )}
-        <button type="button" aria-label={t('policy.removeTarget')} onClick={() => setStep(i, { ...step, targets: step.targets.filter((_, k) => k !== j) })}>
+        <button
+          type="button"
+          aria-label={t('policy.removeTarget')}
+          onClick={() => setStep(i, { ...step, targets: step.targets.filter((_, k) => k !== j) })}
+        >
           ✕
         </button>
       </div>
@@ -162,8 +199,20 @@ export function PolicyEditor() {
 
       {(def.steps.length > 0 || editing) && (
         <form class="card" onSubmit={save} aria-labelledby="policy-form" noValidate>
-          <h2 id="policy-form">{editing ? t('policy.editing', { name: editing.name, version: editing.version }) : t('policy.new')}</h2>
-          {!editing && <Field label={t('policy.name')} value={name} onValue={setName} name="policy-name" error={problems.name} />}
+          <h2 id="policy-form">
+            {editing
+              ? t('policy.editing', { name: editing.name, version: editing.version })
+              : t('policy.new')}
+          </h2>
+          {!editing && (
+            <Field
+              label={t('policy.name')}
+              value={name}
+              onValue={setName}
+              name="policy-name"
+              error={problems.name}
+            />
+          )}
           <ol class="steps">
             {def.steps.map((step, i) => (
               <li key={i} class="step" aria-label={t('policy.stepN', { n: i + 1 })}>
@@ -176,13 +225,27 @@ export function PolicyEditor() {
                     options={STEP_TYPES.map((x) => ({ value: x, label: t(`policy.step.${x}`) }))}
                   />
                   <span class="buttons">
-                    <button type="button" disabled={i === 0} aria-label={t('policy.up')} onClick={() => move(i, -1)}>
+                    <button
+                      type="button"
+                      disabled={i === 0}
+                      aria-label={t('policy.up')}
+                      onClick={() => move(i, -1)}
+                    >
                       ↑
                     </button>
-                    <button type="button" disabled={i === def.steps.length - 1} aria-label={t('policy.down')} onClick={() => move(i, 1)}>
+                    <button
+                      type="button"
+                      disabled={i === def.steps.length - 1}
+                      aria-label={t('policy.down')}
+                      onClick={() => move(i, 1)}
+                    >
                       ↓
                     </button>
-                    <button type="button" aria-label={t('policy.removeStep')} onClick={() => setDef((d) => ({ ...d, steps: d.steps.filter((_, j) => j !== i) }))}>
+                    <button
+                      type="button"
+                      aria-label={t('policy.removeStep')}
+                      onClick={() => setDef((d) => ({ ...d, steps: d.steps.filter((_, j) => j !== i) }))}
+                    >
                       ✕
                     </button>
                   </span>
@@ -193,20 +256,42 @@ export function PolicyEditor() {
                     inputMode="numeric"
                     value={String(step.seconds / 60)}
                     error={err(`steps[${i}].seconds`)}
-                    onValue={(v) => setStep(i, { type: 'wait', seconds: Math.round(Number(asciiDigits(v) || 0) * 60) })}
+                    onValue={(v) =>
+                      setStep(i, { type: 'wait', seconds: Math.round(Number(asciiDigits(v) || 0) * 60) })
+                    }
                   />
                 )}
                 {step.type === 'repeat' && (
                   <div class="row">
-                    <Field label={t('policy.fromStep')} inputMode="numeric" value={String(step.fromStep + 1)} error={err(`steps[${i}].fromStep`)} onValue={(v) => setStep(i, { ...step, fromStep: Number(asciiDigits(v) || 1) - 1 })} />
-                    <Field label={t('policy.times')} inputMode="numeric" value={String(step.times)} error={err(`steps[${i}].times`)} onValue={(v) => setStep(i, { ...step, times: Number(asciiDigits(v) || 0) })} />
+                    <Field
+                      label={t('policy.fromStep')}
+                      inputMode="numeric"
+                      value={String(step.fromStep + 1)}
+                      error={err(`steps[${i}].fromStep`)}
+                      onValue={(v) => setStep(i, { ...step, fromStep: Number(asciiDigits(v) || 1) - 1 })}
+                    />
+                    <Field
+                      label={t('policy.times')}
+                      inputMode="numeric"
+                      value={String(step.times)}
+                      error={err(`steps[${i}].times`)}
+                      onValue={(v) => setStep(i, { ...step, times: Number(asciiDigits(v) || 0) })}
+                    />
                   </div>
                 )}
                 {(step.type === 'notify' || step.type === 'notify_if') && (
                   <div class="targets">
                     {targetEditor(i, step)}
                     {err(`steps[${i}].targets`) && <p class="error-text">{err(`steps[${i}].targets`)}</p>}
-                    <button type="button" onClick={() => setStep(i, { ...step, targets: [...step.targets, { type: 'team', teamId: firstTeam }] })}>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setStep(i, {
+                          ...step,
+                          targets: [...step.targets, { type: 'team', teamId: firstTeam }],
+                        })
+                      }
+                    >
                       {t('policy.addTarget')}
                     </button>
                   </div>
@@ -214,7 +299,11 @@ export function PolicyEditor() {
               </li>
             ))}
           </ol>
-          <button type="button" onClick={() => setDef((d) => ({ ...d, steps: [...d.steps, blankStep('wait', firstTeam)] }))} data-testid="add-step">
+          <button
+            type="button"
+            onClick={() => setDef((d) => ({ ...d, steps: [...d.steps, blankStep('wait', firstTeam)] }))}
+            data-testid="add-step"
+          >
             {t('policy.addStep')}
           </button>
           <Field
@@ -222,7 +311,9 @@ export function PolicyEditor() {
             inputMode="numeric"
             value={String(def.maxSnoozeSeconds / 60)}
             error={err('maxSnoozeSeconds')}
-            onValue={(v) => setDef((d) => ({ ...d, maxSnoozeSeconds: Math.round(Number(asciiDigits(v) || 0) * 60) }))}
+            onValue={(v) =>
+              setDef((d) => ({ ...d, maxSnoozeSeconds: Math.round(Number(asciiDigits(v) || 0) * 60) }))
+            }
           />
           <Problem error={error} />
           <button type="submit" class="primary" data-testid="save-policy">
@@ -235,9 +326,28 @@ export function PolicyEditor() {
         <form class="card" onSubmit={simulate} aria-labelledby="sim-title">
           <h2 id="sim-title">{t('policy.simulate', { name: saved.name })}</h2>
           <div class="row">
-            <Select label={t('cases.severity')} value={severity} onValue={setSeverity} options={['critical', 'high', 'medium', 'low'].map((s) => ({ value: s, label: t(`severity.${s}`) }))} />
-            <Field label={t('policy.ackAfter')} inputMode="numeric" value={ackAfter} onValue={setAckAfter} hint={t('policy.ackAfterHint')} />
-            <Select label={t('policy.ackBy')} value={ackBy} onValue={setAckBy} options={[{ value: '', label: t('policy.nobody') }, ...staffOptions]} />
+            <Select
+              label={t('cases.severity')}
+              value={severity}
+              onValue={setSeverity}
+              options={['critical', 'high', 'medium', 'low'].map((s) => ({
+                value: s,
+                label: t(`severity.${s}`),
+              }))}
+            />
+            <Field
+              label={t('policy.ackAfter')}
+              inputMode="numeric"
+              value={ackAfter}
+              onValue={setAckAfter}
+              hint={t('policy.ackAfterHint')}
+            />
+            <Select
+              label={t('policy.ackBy')}
+              value={ackBy}
+              onValue={setAckBy}
+              options={[{ value: '', label: t('policy.nobody') }, ...staffOptions]}
+            />
           </div>
           <button type="submit" class="primary" data-testid="run-simulation">
             {t('policy.runSimulation')}

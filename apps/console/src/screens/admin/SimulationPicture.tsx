@@ -7,14 +7,26 @@ import { formatTime, useT } from '../../i18n';
  * directions of text (time runs left to right on every clock face the team uses); the list under
  * it says the same in words for screen readers.
  */
-export function SimulationPicture({ sim, nameOf }: { readonly sim: Simulation; readonly nameOf: (id: string) => string }) {
+export function SimulationPicture({
+  sim,
+  nameOf,
+}: {
+  readonly sim: Simulation;
+  readonly nameOf: (id: string) => string;
+}) {
   const t = useT();
   const events = sim.events;
   if (events.length === 0) return <p>{t('policy.noEvents')}</p>;
   const times = events.map((e) => new Date(e.at).getTime());
   const t0 = Math.min(...times);
   const t1 = Math.max(...times, t0 + 60_000);
-  const people = [...new Set(events.filter((e): e is Extract<SimEvent, { kind: 'notify' }> => e.kind === 'notify').map((e) => e.staffId))];
+  const people = [
+    ...new Set(
+      events
+        .filter((e): e is Extract<SimEvent, { kind: 'notify' }> => e.kind === 'notify')
+        .map((e) => e.staffId),
+    ),
+  ];
   const laneH = 28;
   const left = 110;
   const width = 640;
@@ -44,14 +56,28 @@ export function SimulationPicture({ sim, nameOf }: { readonly sim: Simulation; r
         {events.map((e, k) => {
           switch (e.kind) {
             case 'notify':
-              return <circle key={k} cx={x(e.at)} cy={top + people.indexOf(e.staffId) * laneH} r={6} class="dot-notify" />;
+              return (
+                <circle
+                  key={k}
+                  cx={x(e.at)}
+                  cy={top + people.indexOf(e.staffId) * laneH}
+                  r={6}
+                  class="dot-notify"
+                />
+              );
             case 'acknowledged':
-              return <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-ack" />;
+              return (
+                <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-ack" />
+              );
             case 'overdue':
             case 'exhausted':
-              return <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-end" />;
+              return (
+                <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-end" />
+              );
             case 'reactivated':
-              return <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-re" />;
+              return (
+                <line key={k} x1={x(e.at)} x2={x(e.at)} y1={top - 14} y2={height - 22} class="mark-re" />
+              );
           }
         })}
       </svg>
@@ -59,9 +85,14 @@ export function SimulationPicture({ sim, nameOf }: { readonly sim: Simulation; r
         <ol class="sim-list">
           {events.map((e, k) => (
             <li key={k}>
-              <time dateTime={e.at}>{formatTime(e.at)}</time> (+{t('duration.minutesShort', { count: minutes(e.at) })}){' '}
+              <time dateTime={e.at}>{formatTime(e.at)}</time> (+
+              {t('duration.minutesShort', { count: minutes(e.at) })}){' '}
               {e.kind === 'notify'
-                ? t('policy.ev.notify', { who: nameOf(e.staffId), channel: e.channel ?? t('policy.noChannel'), step: e.step + 1 })
+                ? t('policy.ev.notify', {
+                    who: nameOf(e.staffId),
+                    channel: e.channel ?? t('policy.noChannel'),
+                    step: e.step + 1,
+                  })
                 : e.kind === 'acknowledged'
                   ? t('policy.ev.acknowledged', { who: nameOf(e.by) })
                   : t(`policy.ev.${e.kind}`)}

@@ -29,7 +29,9 @@ export function StaffAdmin() {
     setError(null);
     setFieldErrors({});
     try {
-      const res = await call<{ token: string; expiresAt: string }>('POST', '/v1/admin/invitations', { body: { label, role, teamIds } });
+      const res = await call<{ token: string; expiresAt: string }>('POST', '/v1/admin/invitations', {
+        body: { label, role, teamIds },
+      });
       setCreated(res);
       setLabel('');
       invitations.reload();
@@ -72,8 +74,22 @@ export function StaffAdmin() {
       <Problem error={error ?? staff.error ?? teams.error} />
       <form class="card" onSubmit={invite} aria-labelledby="invite-title">
         <h2 id="invite-title">{t('staff.invite')}</h2>
-        <Field label={t('staff.label')} value={label} onValue={setLabel} name="label" error={fieldErrors.label} hint={t('staff.labelHint')} />
-        <Select label={t('staff.role')} value={role} onValue={(v) => setRole(v as Role)} name="role" error={fieldErrors.role} options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        <Field
+          label={t('staff.label')}
+          value={label}
+          onValue={setLabel}
+          name="label"
+          error={fieldErrors.label}
+          hint={t('staff.labelHint')}
+        />
+        <Select
+          label={t('staff.role')}
+          value={role}
+          onValue={(v) => setRole(v as Role)}
+          name="role"
+          error={fieldErrors.role}
+          options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        />
         <fieldset>
           <legend>{t('staff.teams')}</legend>
           {(teams.data ?? []).map((team) => (
@@ -81,7 +97,13 @@ export function StaffAdmin() {
               <input
                 type="checkbox"
                 checked={teamIds.includes(team.id)}
-                onChange={(e) => setTeamIds((ids) => ((e.currentTarget as HTMLInputElement).checked ? [...ids, team.id] : ids.filter((x) => x !== team.id)))}
+                onChange={(e) =>
+                  setTeamIds((ids) =>
+                    (e.currentTarget as HTMLInputElement).checked
+                      ? [...ids, team.id]
+                      : ids.filter((x) => x !== team.id),
+                  )
+                }
               />
               {team.name}
             </label>
@@ -158,7 +180,9 @@ export function StaffAdmin() {
                           type="checkbox"
                           checked={row.teamIds.includes(team.id)}
                           disabled={row.status !== 'active' && row.status !== 'pending_vetting'}
-                          onChange={(e) => setMembership(row, team.id, (e.currentTarget as HTMLInputElement).checked)}
+                          onChange={(e) =>
+                            setMembership(row, team.id, (e.currentTarget as HTMLInputElement).checked)
+                          }
                         />
                         {teamName(team.id)}
                       </label>

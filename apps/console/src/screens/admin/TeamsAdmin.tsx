@@ -9,12 +9,24 @@ import { useLoad } from './useLoad';
 const DAY = 86_400_000;
 
 /** Who is on call at each of the next seven handoffs: the week view. */
-function WeekView({ teamId, nameOf }: { readonly teamId: string; readonly nameOf: (id: string | null) => string }) {
+function WeekView({
+  teamId,
+  nameOf,
+}: {
+  readonly teamId: string;
+  readonly nameOf: (id: string | null) => string;
+}) {
   const t = useT();
   const week = useLoad(async () => {
     const now = Date.now();
     const out: { at: string; staffId: string | null }[] = [];
-    for (let d = 0; d < 7; d++) out.push(await call<{ at: string; staffId: string | null }>('GET', '/v1/admin/teams/{teamId}/on-call', { path: { teamId }, query: { at: new Date(now + d * DAY).toISOString() } }));
+    for (let d = 0; d < 7; d++)
+      out.push(
+        await call<{ at: string; staffId: string | null }>('GET', '/v1/admin/teams/{teamId}/on-call', {
+          path: { teamId },
+          query: { at: new Date(now + d * DAY).toISOString() },
+        }),
+      );
     return out;
   }, [teamId]);
   if (week.error) return <Problem error={week.error} />;
@@ -26,7 +38,12 @@ function WeekView({ teamId, nameOf }: { readonly teamId: string; readonly nameOf
         <tr>
           {week.data.map((d, i) => (
             <th scope="col" key={d.at}>
-              {i === 0 ? t('teams.now') : new Intl.DateTimeFormat(document.documentElement.lang, { weekday: 'short', day: 'numeric' }).format(new Date(d.at))}
+              {i === 0
+                ? t('teams.now')
+                : new Intl.DateTimeFormat(document.documentElement.lang, {
+                    weekday: 'short',
+                    day: 'numeric',
+                  }).format(new Date(d.at))}
             </th>
           ))}
         </tr>
@@ -68,7 +85,9 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('POST', '/v1/admin/teams', { body: { name, regions: list(regions).map((r) => r.toUpperCase()), languages: list(languages) } });
+      await call('POST', '/v1/admin/teams', {
+        body: { name, regions: list(regions).map((r) => r.toUpperCase()), languages: list(languages) },
+      });
       setName('');
       teams.reload();
     } catch (err) {
@@ -79,7 +98,10 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('PUT', '/v1/admin/teams/{teamId}/on-call', { path: { teamId: selected }, body: { timeZone: tz, handoffTime: handoff, rotationStart, members } });
+      await call('PUT', '/v1/admin/teams/{teamId}/on-call', {
+        path: { teamId: selected },
+        body: { timeZone: tz, handoffTime: handoff, rotationStart, members },
+      });
       setN((x) => x + 1);
     } catch (err) {
       setError(err);
@@ -89,13 +111,21 @@ export function TeamsAdmin() {
     e.preventDefault();
     setError(null);
     try {
-      await call('POST', '/v1/admin/teams/{teamId}/on-call/overrides', { path: { teamId: selected }, body: { staffId: ovStaff, startsAt: new Date(ovFrom).toISOString(), endsAt: new Date(ovTo).toISOString() } });
+      await call('POST', '/v1/admin/teams/{teamId}/on-call/overrides', {
+        path: { teamId: selected },
+        body: {
+          staffId: ovStaff,
+          startsAt: new Date(ovFrom).toISOString(),
+          endsAt: new Date(ovTo).toISOString(),
+        },
+      });
       setN((x) => x + 1);
     } catch (err) {
       setError(err);
     }
   };
-  const nameOf = (id: string | null) => (id ? (staff.data?.find((s) => s.id === id)?.login ?? id.slice(0, 8)) : t('teams.nobody'));
+  const nameOf = (id: string | null) =>
+    id ? (staff.data?.find((s) => s.id === id)?.login ?? id.slice(0, 8)) : t('teams.nobody');
   const staffOptions = (staff.data ?? []).map((s) => ({ value: s.id, label: s.login }));
 
   return (
@@ -107,7 +137,9 @@ export function TeamsAdmin() {
           {(teams.data ?? []).map((team) => (
             <li key={team.id}>
               <span>
-                <strong>{team.name}</strong> <span class="hint">{[...team.regions, ...team.languages].join(' · ')}</span> — {t('teams.members', { count: team.members })}
+                <strong>{team.name}</strong>{' '}
+                <span class="hint">{[...team.regions, ...team.languages].join(' · ')}</span> —{' '}
+                {t('teams.members', { count: team.members })}
               </span>
               <button type="button" onClick={() => setSelected(team.id)} aria-pressed={selected === team.id}>
                 {t('teams.onCall')}
@@ -118,21 +150,39 @@ export function TeamsAdmin() {
       </section>
       {selected && (
         <section class="card" aria-labelledby="oncall-title">
-          <h2 id="oncall-title">{t('teams.onCallOf', { name: teams.data?.find((x) => x.id === selected)?.name ?? '' })}</h2>
+          <h2 id="oncall-title">
+            {t('teams.onCallOf', { name: teams.data?.find((x) => x.id === selected)?.name ?? '' })}
+          </h2>
           <WeekView key={`${selected}-${n}`} teamId={selected} nameOf={nameOf} />
           <form onSubmit={saveSchedule}>
             <h3>{t('teams.rotation')}</h3>
             <div class="row">
               <Field label={t('teams.timeZone')} value={tz} onValue={setTz} />
               <Field label={t('teams.handoff')} value={handoff} onValue={setHandoff} type="time" />
-              <Field label={t('teams.rotationStart')} value={rotationStart} onValue={setRotationStart} type="date" />
+              <Field
+                label={t('teams.rotationStart')}
+                value={rotationStart}
+                onValue={setRotationStart}
+                type="date"
+              />
             </div>
             <fieldset>
               <legend>{t('teams.order')}</legend>
               {staffOptions.map((s) => (
                 <label class="check" key={s.value}>
-                  <input type="checkbox" checked={members.includes(s.value)} onChange={(e) => setMembers((m) => ((e.currentTarget as HTMLInputElement).checked ? [...m, s.value] : m.filter((x) => x !== s.value)))} />
-                  {s.label} {members.includes(s.value) && <span class="hint">#{members.indexOf(s.value) + 1}</span>}
+                  <input
+                    type="checkbox"
+                    checked={members.includes(s.value)}
+                    onChange={(e) =>
+                      setMembers((m) =>
+                        (e.currentTarget as HTMLInputElement).checked
+                          ? [...m, s.value]
+                          : m.filter((x) => x !== s.value),
+                      )
+                    }
+                  />
+                  {s.label}{' '}
+                  {members.includes(s.value) && <span class="hint">#{members.indexOf(s.value) + 1}</span>}
                 </label>
               ))}
             </fieldset>
@@ -143,7 +193,12 @@ export function TeamsAdmin() {
           <form onSubmit={addOverride}>
             <h3>{t('teams.override')}</h3>
             <div class="row">
-              <Select label={t('policy.person')} value={ovStaff} onValue={setOvStaff} options={[{ value: '', label: '—' }, ...staffOptions]} />
+              <Select
+                label={t('policy.person')}
+                value={ovStaff}
+                onValue={setOvStaff}
+                options={[{ value: '', label: '—' }, ...staffOptions]}
+              />
               <Field label={t('teams.from')} value={ovFrom} onValue={setOvFrom} type="datetime-local" />
               <Field label={t('teams.to')} value={ovTo} onValue={setOvTo} type="datetime-local" />
             </div>

@@ -35,7 +35,10 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
       const next =
         what === 'acknowledge' && ackToken
           ? await call<RunView>('POST', '/v1/escalation-links/acknowledge', { body: { token: ackToken } })
-          : await call<RunView>('POST', `/v1/escalations/{id}/${what}`, { path: { id: run.id }, ...(what === 'snooze' ? { body: { seconds: snooze } } : {}) });
+          : await call<RunView>('POST', `/v1/escalations/{id}/${what}`, {
+              path: { id: run.id },
+              ...(what === 'snooze' ? { body: { seconds: snooze } } : {}),
+            });
       onChange(next);
     } catch (err) {
       setError(err);
@@ -66,7 +69,13 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
       {run && (
         <div class="actions">
           {open && (
-            <button type="button" class="primary ack" onClick={() => act('acknowledge')} disabled={busy !== null} data-testid="acknowledge">
+            <button
+              type="button"
+              class="primary ack"
+              onClick={() => act('acknowledge')}
+              disabled={busy !== null}
+              data-testid="acknowledge"
+            >
               {busy === 'acknowledge' ? t('alert.acking') : t('alert.acknowledge')}
             </button>
           )}
@@ -79,7 +88,11 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
             <div class="secondary-actions">
               <label class="inline">
                 <span class="visually-hidden">{t('alert.snoozeFor')}</span>
-                <select value={snooze} onChange={(e) => setSnooze(Number((e.currentTarget as HTMLSelectElement).value))} aria-label={t('alert.snoozeFor')}>
+                <select
+                  value={snooze}
+                  onChange={(e) => setSnooze(Number((e.currentTarget as HTMLSelectElement).value))}
+                  aria-label={t('alert.snoozeFor')}
+                >
                   {SNOOZES.map((s) => (
                     <option key={s} value={s}>
                       {t('duration.minutes', { count: s / 60 })}
@@ -90,7 +103,12 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
               <button type="button" onClick={() => act('snooze')} disabled={busy !== null}>
                 {t('alert.snooze')}
               </button>
-              <button type="button" class="danger" onClick={() => (confirm(t('alert.resolveConfirm')) ? act('resolve') : undefined)} disabled={busy !== null}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => (confirm(t('alert.resolveConfirm')) ? act('resolve') : undefined)}
+                disabled={busy !== null}
+              >
                 {t('alert.resolve')}
               </button>
             </div>

@@ -19,7 +19,10 @@ export function Attachment({ caseId, ref_ }: { readonly caseId: string; readonly
     setState('working');
     setError(null);
     try {
-      const body = await callStream('/v1/cases/{id}/attachments/{attachmentId}', { id: caseId, attachmentId: ref_.id });
+      const body = await callStream('/v1/cases/{id}/attachments/{attachmentId}', {
+        id: caseId,
+        attachmentId: ref_.id,
+      });
       const key = fromB64u(ref_.key, 'key');
       const reader = body.pipeThrough(createAttachmentDecryptStream(key)).getReader();
       const parts: Uint8Array[] = [];

@@ -30,7 +30,9 @@ function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string)
     case 'report':
       return t('case.report');
     case 'message':
-      return e.from === 'reporter' ? t('case.fromReporter') : t('case.toReporter', { who: nameOf(e.authorStaffId) });
+      return e.from === 'reporter'
+        ? t('case.fromReporter')
+        : t('case.toReporter', { who: nameOf(e.authorStaffId) });
     case 'note':
       return t('case.noteBy', { who: nameOf(e.authorStaffId) });
     case 'checkin':
@@ -38,7 +40,11 @@ function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string)
     case 'escalation':
       return t('case.escalation', { kind: word('esc', e.kind), who: nameOf(e.actorId) });
     case 'notification':
-      return t('case.notification', { who: nameOf(e.recipientId), channel: e.channel, status: word('delivery', e.status) });
+      return t('case.notification', {
+        who: nameOf(e.recipientId),
+        channel: e.channel,
+        status: word('delivery', e.status),
+      });
     case 'assignment':
       return t('case.assigned', { who: nameOf(e.assigneeId), by: nameOf(e.byStaffId) });
     case 'handover':
@@ -64,13 +70,21 @@ export function CasePage({ id }: { readonly id: string }) {
     setError(null);
     void (async () => {
       try {
-        const [d, r, keys] = await Promise.all([loadCase(id), loadRun(id), loadStaffKeys().catch(() => [] as StaffKey[])]);
+        const [d, r, keys] = await Promise.all([
+          loadCase(id),
+          loadRun(id),
+          loadStaffKeys().catch(() => [] as StaffKey[]),
+        ]);
         if (!live) return;
         // Authors no longer in the active list (offboarded colleagues) are looked up one by one.
         const known = new Set(keys.map((k) => k.signKid));
-        const missing = [...new Set(d.timeline.filter((e) => e.type === 'note' || (e.type === 'message' && e.from === 'staff')).map((e) => authorKidOf((e as { envelope: unknown }).envelope)))].filter(
-          (k): k is string => !!k && !known.has(k),
-        );
+        const missing = [
+          ...new Set(
+            d.timeline
+              .filter((e) => e.type === 'note' || (e.type === 'message' && e.from === 'staff'))
+              .map((e) => authorKidOf((e as { envelope: unknown }).envelope)),
+          ),
+        ].filter((k): k is string => !!k && !known.has(k));
         const extra: Record<string, StaffKey | null> = {};
         for (const k of missing) extra[k] = await staffKeyByKid(k);
         if (!live) return;
@@ -134,12 +148,24 @@ export function CasePage({ id }: { readonly id: string }) {
 
   if (error) return <Problem error={error} />;
   if (!detail || !s) return <p role="status">{t('common.loading')}</p>;
-  const envelopes = detail.timeline.flatMap((e) => (e.type === 'report' || e.type === 'message' || e.type === 'note' ? [e.envelope] : []));
+  const envelopes = detail.timeline.flatMap((e) =>
+    e.type === 'report' || e.type === 'message' || e.type === 'note' ? [e.envelope] : [],
+  );
   return (
     <div class="stack">
-      <AlertActions run={run} shortRef={run?.shortRef ?? detail.shortRef ?? detail.id.slice(0, 8)} severity={run?.severity ?? detail.severity} deadline={detail.deadlineAt} onChange={setRun} />
+      <AlertActions
+        run={run}
+        shortRef={run?.shortRef ?? detail.shortRef ?? detail.id.slice(0, 8)}
+        severity={run?.severity ?? detail.severity}
+        deadline={detail.deadlineAt}
+        onChange={setRun}
+      />
       <p class="hint">
-        {t('case.meta', { state: t(`caseState.${detail.state}`), reasons: detail.reasons.map((r) => t(`reason.${r}`)).join(', '), assignee: detail.assigneeId ? nameOf(detail.assigneeId) : t('case.nobody') })}
+        {t('case.meta', {
+          state: t(`caseState.${detail.state}`),
+          reasons: detail.reasons.map((r) => t(`reason.${r}`)).join(', '),
+          assignee: detail.assigneeId ? nameOf(detail.assigneeId) : t('case.nobody'),
+        })}
       </p>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">{t('case.timeline')}</h2>
@@ -147,7 +173,8 @@ export function CasePage({ id }: { readonly id: string }) {
           {items.map((item) => (
             <li key={item.key} class={`tl tl-${item.entry.type}`}>
               <header>
-                <strong>{describe(t, item.entry, nameOf)}</strong> <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
+                <strong>{describe(t, item.entry, nameOf)}</strong>{' '}
+                <time dateTime={item.at}>{formatDateTime(item.at)}</time>{' '}
                 {item.opened && (
                   <span class={`verify verify-${item.opened.verification}`}>
                     {t(`verify.${item.opened.verification}`)}
@@ -160,9 +187,17 @@ export function CasePage({ id }: { readonly id: string }) {
                   {item.opened.text}
                 </div>
               ) : (
-                item.opened && <p class="problem">{t(item.opened.verification === 'bad_signature' ? 'case.badSignature' : 'case.cannotOpen')}</p>
+                item.opened && (
+                  <p class="problem">
+                    {t(
+                      item.opened.verification === 'bad_signature' ? 'case.badSignature' : 'case.cannotOpen',
+                    )}
+                  </p>
+                )
               )}
-              {item.opened?.attachments.map((a) => <Attachment key={a.id} caseId={id} ref_={a} />)}
+              {item.opened?.attachments.map((a) => (
+                <Attachment key={a.id} caseId={id} ref_={a} />
+              ))}
             </li>
           ))}
         </ol>
@@ -171,7 +206,13 @@ export function CasePage({ id }: { readonly id: string }) {
         <>
           <Composer caseId={id} kind="message" onSent={() => setN((x) => x + 1)} />
           <Composer caseId={id} kind="note" onSent={() => setN((x) => x + 1)} />
-          <Handover detail={detail} envelopes={envelopes} ctx={ctx!} staffKeys={staffKeys} onDone={() => setN((x) => x + 1)} />
+          <Handover
+            detail={detail}
+            envelopes={envelopes}
+            ctx={ctx!}
+            staffKeys={staffKeys}
+            onDone={() => setN((x) => x + 1)}
+          />
         </>
       )}
     </div>

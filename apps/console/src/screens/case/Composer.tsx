@@ -13,7 +13,15 @@ import { useStore } from '../../store';
  * lists for this case, signed with the staff sign key. The draft and its id live in the session
  * module, so an expired session or a network failure loses nothing and a retry cannot duplicate.
  */
-export function Composer({ caseId, kind, onSent }: { readonly caseId: string; readonly kind: 'message' | 'note'; readonly onSent: () => void }) {
+export function Composer({
+  caseId,
+  kind,
+  onSent,
+}: {
+  readonly caseId: string;
+  readonly kind: 'message' | 'note';
+  readonly onSent: () => void;
+}) {
   const t = useT();
   const s = useStore(session);
   const key = `${kind}:${caseId}`;
@@ -39,7 +47,9 @@ export function Composer({ caseId, kind, onSent }: { readonly caseId: string; re
         id = crypto.randomUUID();
         setDraft(`${key}:id`, id);
       }
-      const recipients = await call<CaseRecipients>('GET', '/v1/cases/{id}/recipients', { path: { id: caseId } });
+      const recipients = await call<CaseRecipients>('GET', '/v1/cases/{id}/recipients', {
+        path: { id: caseId },
+      });
       const envelope = sealEnvelope({
         kind,
         id,
@@ -47,8 +57,16 @@ export function Composer({ caseId, kind, onSent }: { readonly caseId: string; re
         recipientPublicKeys: recipients[kind].map((r) => fromB64u(r.pk, 'pk')),
         authorSignSecretKey: s.keys.signKeyPair.privateKey,
       });
-      if (kind === 'message') await call('PUT', '/v1/cases/{id}/messages/{messageId}', { path: { id: caseId, messageId: id }, body: { envelope } });
-      else await call('PUT', '/v1/cases/{id}/notes/{noteId}', { path: { id: caseId, noteId: id }, body: { envelope } });
+      if (kind === 'message')
+        await call('PUT', '/v1/cases/{id}/messages/{messageId}', {
+          path: { id: caseId, messageId: id },
+          body: { envelope },
+        });
+      else
+        await call('PUT', '/v1/cases/{id}/notes/{noteId}', {
+          path: { id: caseId, noteId: id },
+          body: { envelope },
+        });
       setDraft(key, '');
       setDraft(`${key}:id`, '');
       setText('');
@@ -64,7 +82,14 @@ export function Composer({ caseId, kind, onSent }: { readonly caseId: string; re
   return (
     <form class="card composer" onSubmit={send} aria-labelledby={`${key}-title`}>
       <h2 id={`${key}-title`}>{t(kind === 'message' ? 'case.replyTitle' : 'case.noteTitle')}</h2>
-      <Field label={t(kind === 'message' ? 'case.replyLabel' : 'case.noteLabel')} value={text} onValue={update} multiline name={kind} hint={t(kind === 'message' ? 'case.replyHint' : 'case.noteHint')} />
+      <Field
+        label={t(kind === 'message' ? 'case.replyLabel' : 'case.noteLabel')}
+        value={text}
+        onValue={update}
+        multiline
+        name={kind}
+        hint={t(kind === 'message' ? 'case.replyHint' : 'case.noteHint')}
+      />
       <Problem error={error} />
       {sent && (
         <p class="notice" role="status">

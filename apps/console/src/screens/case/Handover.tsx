@@ -13,7 +13,19 @@ import type { OpenContext } from './casecrypto';
  * Assign and hand over. The browser re-wraps every envelope key of the case for the new assignee
  * (spec §10 grants, signed with this staff member's key); the server never sees K.
  */
-export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readonly detail: CaseDetail; readonly envelopes: readonly unknown[]; readonly ctx: OpenContext; readonly staffKeys: readonly StaffKey[]; readonly onDone: () => void }) {
+export function Handover({
+  detail,
+  envelopes,
+  ctx,
+  staffKeys,
+  onDone,
+}: {
+  readonly detail: CaseDetail;
+  readonly envelopes: readonly unknown[];
+  readonly ctx: OpenContext;
+  readonly staffKeys: readonly StaffKey[];
+  readonly onDone: () => void;
+}) {
   const t = useT();
   const s = useStore(session);
   const [assignee, setAssignee] = useState('');
@@ -31,7 +43,16 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
     const out: Grant[] = [];
     for (const envelope of envelopes) {
       try {
-        out.push(createGrant({ envelope, opener: s.keys.boxKeyPair, grants: ctx.grants, trustedGranter: ctx.granterKey, recipientPublicKey: pk, granterSignSecretKey: s.keys.signKeyPair.privateKey }));
+        out.push(
+          createGrant({
+            envelope,
+            opener: s.keys.boxKeyPair,
+            grants: ctx.grants,
+            trustedGranter: ctx.granterKey,
+            recipientPublicKey: pk,
+            granterSignSecretKey: s.keys.signKeyPair.privateKey,
+          }),
+        );
       } catch {
         // an envelope we cannot open ourselves cannot be passed on; the server names what is missing
       }
@@ -45,7 +66,10 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
     setNotice('');
     const who = assignee || s.me.staffId;
     try {
-      await call('POST', '/v1/cases/{id}/assign', { path: { id: detail.id }, body: { assigneeId: who, grants: grantsFor(who) } });
+      await call('POST', '/v1/cases/{id}/assign', {
+        path: { id: detail.id },
+        body: { assigneeId: who, grants: grantsFor(who) },
+      });
       setNotice(t('case.assignedNotice'));
       onDone();
     } catch (err) {
@@ -57,7 +81,13 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
     setError(null);
     setNotice('');
     try {
-      await call('POST', '/v1/cases/{id}/handover', { path: { id: detail.id }, body: { teamId: teamId.trim(), ...(assignee ? { assigneeId: assignee, grants: grantsFor(assignee) } : {}) } });
+      await call('POST', '/v1/cases/{id}/handover', {
+        path: { id: detail.id },
+        body: {
+          teamId: teamId.trim(),
+          ...(assignee ? { assigneeId: assignee, grants: grantsFor(assignee) } : {}),
+        },
+      });
       setNotice(t('case.handedOverNotice'));
       onDone();
     } catch (err) {
@@ -73,7 +103,14 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
           label={t('case.assignee')}
           value={assignee}
           onValue={setAssignee}
-          options={[{ value: '', label: t('case.me') }, ...(role === 'supervisor' ? candidates.filter((k) => k.staffId !== s.me.staffId).map((k) => ({ value: k.staffId, label: `${k.label} (${t(`role.${k.role}`)})` })) : [])]}
+          options={[
+            { value: '', label: t('case.me') },
+            ...(role === 'supervisor'
+              ? candidates
+                  .filter((k) => k.staffId !== s.me.staffId)
+                  .map((k) => ({ value: k.staffId, label: `${k.label} (${t(`role.${k.role}`)})` }))
+              : []),
+          ]}
         />
         <button type="submit" data-testid="assign">
           {t('case.assign')}
@@ -86,7 +123,12 @@ export function Handover({ detail, envelopes, ctx, staffKeys, onDone }: { readon
             label={t('case.toTeam')}
             value={teamId}
             onValue={setTeamId}
-            options={[{ value: '', label: '—' }, ...s.me.teams.filter((x) => x.id !== detail.teamId).map((x) => ({ value: x.id, label: x.name }))]}
+            options={[
+              { value: '', label: '—' },
+              ...s.me.teams
+                .filter((x) => x.id !== detail.teamId)
+                .map((x) => ({ value: x.id, label: x.name })),
+            ]}
           />
           <Field label={t('case.teamId')} value={teamId} onValue={setTeamId} hint={t('case.teamIdHint')} />
           <button type="submit">{t('case.handover')}</button>

@@ -2,7 +2,14 @@
  * Everything the case page decrypts, in the browser, through libs/crypto. Nothing decrypted is
  * ever sent back: the results stay in this tab's memory.
  */
-import { fromB64u, fromUtf8, openEnvelopeWithGrants, verifyAuthor, type Grant, type StaffKeyPairs } from '@panah/crypto';
+import {
+  fromB64u,
+  fromUtf8,
+  openEnvelopeWithGrants,
+  verifyAuthor,
+  type Grant,
+  type StaffKeyPairs,
+} from '@panah/crypto';
 
 export type Verification = 'verified' | 'unverified' | 'bad_signature';
 
@@ -24,20 +31,27 @@ export interface Opened {
   readonly attachments: readonly AttachmentRef[];
 }
 
-export const authorKidOf = (envelope: unknown): string | null => (envelope as { author?: { kid?: string } } | null)?.author?.kid ?? null;
+export const authorKidOf = (envelope: unknown): string | null =>
+  (envelope as { author?: { kid?: string } } | null)?.author?.kid ?? null;
 
 function attachmentsOf(json: Record<string, unknown> | null): AttachmentRef[] {
   const list = json?.attachments;
   if (!Array.isArray(list)) return [];
   return list.filter(
-    (a): a is AttachmentRef => typeof a === 'object' && a !== null && typeof (a as AttachmentRef).id === 'string' && typeof (a as AttachmentRef).key === 'string' && typeof (a as AttachmentRef).hash === 'string',
+    (a): a is AttachmentRef =>
+      typeof a === 'object' &&
+      a !== null &&
+      typeof (a as AttachmentRef).id === 'string' &&
+      typeof (a as AttachmentRef).key === 'string' &&
+      typeof (a as AttachmentRef).hash === 'string',
   );
 }
 
 /** The human text of a decrypted plaintext: the report narrative, a message's text, or the raw text. */
 export function bodyText(json: Record<string, unknown> | null, raw: string): string {
   if (!json) return raw;
-  for (const k of ['narrative', 'text', 'body', 'message', 'note']) if (typeof json[k] === 'string') return json[k] as string;
+  for (const k of ['narrative', 'text', 'body', 'message', 'note'])
+    if (typeof json[k] === 'string') return json[k] as string;
   return raw;
 }
 
@@ -55,7 +69,14 @@ export interface OpenContext {
  */
 export function openForMe(envelope: unknown, ctx: OpenContext, authorSignPk: string | null): Opened {
   const authorKid = authorKidOf(envelope);
-  const failed = (verification: Verification): Opened => ({ ok: false, text: '', json: null, verification, authorKid, attachments: [] });
+  const failed = (verification: Verification): Opened => ({
+    ok: false,
+    text: '',
+    json: null,
+    verification,
+    authorKid,
+    attachments: [],
+  });
   let verification: Verification = 'unverified';
   if (authorSignPk) {
     try {
@@ -76,9 +97,17 @@ export function openForMe(envelope: unknown, ctx: OpenContext, authorSignPk: str
   let json: Record<string, unknown> | null = null;
   try {
     const parsed = JSON.parse(raw) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      json = parsed as Record<string, unknown>;
   } catch {
     // plain text
   }
-  return { ok: true, text: bodyText(json, raw), json, verification, authorKid, attachments: attachmentsOf(json) };
+  return {
+    ok: true,
+    text: bodyText(json, raw),
+    json,
+    verification,
+    authorKid,
+    attachments: attachmentsOf(json),
+  };
 }

@@ -1,13 +1,26 @@
 import { ApiError, call } from '../../api/http';
 import type { CaseDetail, RunView, StaffKey } from '../../api/types';
 
-type OlderView = { reports?: { id: string; envelope: unknown; hints: Record<string, unknown> | null; receivedAt: string }[] };
+type OlderView = {
+  reports?: { id: string; envelope: unknown; hints: Record<string, unknown> | null; receivedAt: string }[];
+};
 
 /** The case with its whole timeline; a refusal (another team's case) arrives as a 404 ApiError. */
 export async function loadCase(caseId: string): Promise<CaseDetail> {
-  const d = await call<Partial<CaseDetail> & OlderView & { id: string }>('GET', '/v1/cases/{id}', { path: { id: caseId } });
+  const d = await call<Partial<CaseDetail> & OlderView & { id: string }>('GET', '/v1/cases/{id}', {
+    path: { id: caseId },
+  });
   // An API without the case-work routes answers reports only: show those as the timeline.
-  const timeline = d.timeline ?? (d.reports ?? []).map((r) => ({ type: 'report' as const, at: r.receivedAt, reportId: r.id, envelope: r.envelope, hints: r.hints, attachments: [] }));
+  const timeline =
+    d.timeline ??
+    (d.reports ?? []).map((r) => ({
+      type: 'report' as const,
+      at: r.receivedAt,
+      reportId: r.id,
+      envelope: r.envelope,
+      hints: r.hints,
+      attachments: [],
+    }));
   return {
     state: 'open',
     severity: 'high',

@@ -26,7 +26,13 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
     setError(null);
     try {
       const page = await call<Page<CaseListItem>>('GET', '/v1/cases', {
-        query: { assigneeId: scope === 'mine' ? session.get()?.me.staffId : undefined, severity: severity || undefined, state: state || undefined, cursor: from ?? undefined, limit: 25 },
+        query: {
+          assigneeId: scope === 'mine' ? session.get()?.me.staffId : undefined,
+          severity: severity || undefined,
+          state: state || undefined,
+          cursor: from ?? undefined,
+          limit: 25,
+        },
       });
       setItems((prev) => (from ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
@@ -45,14 +51,26 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
     <section aria-labelledby="list-title" class="stack">
       <h1 id="list-title">{scope === 'mine' ? t('nav.mine') : t('nav.queue')}</h1>
       <div class="filters">
-        <Select label={t('cases.severity')} value={severity} onValue={setSeverity} options={SEVERITIES.map((s) => ({ value: s, label: s ? t(`severity.${s}`) : t('cases.any') }))} />
-        <Select label={t('cases.state')} value={state} onValue={setState} options={STATES.map((s) => ({ value: s, label: s ? t(`caseState.${s}`) : t('cases.any') }))} />
+        <Select
+          label={t('cases.severity')}
+          value={severity}
+          onValue={setSeverity}
+          options={SEVERITIES.map((s) => ({ value: s, label: s ? t(`severity.${s}`) : t('cases.any') }))}
+        />
+        <Select
+          label={t('cases.state')}
+          value={state}
+          onValue={setState}
+          options={STATES.map((s) => ({ value: s, label: s ? t(`caseState.${s}`) : t('cases.any') }))}
+        />
       </div>
       <Problem error={error} />
       {items.length === 0 && !loading && !error && <p>{t('cases.empty')}</p>}
       <ul class="case-list">
         {items.map((c) => {
-          const overdue = c.overdue || (c.deadlineAt !== null && new Date(c.deadlineAt).getTime() < Date.now() && c.state === 'open');
+          const overdue =
+            c.overdue ||
+            (c.deadlineAt !== null && new Date(c.deadlineAt).getTime() < Date.now() && c.state === 'open');
           return (
             <li key={c.id} class={overdue ? 'overdue' : ''}>
               <a
@@ -62,8 +80,10 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
                   navigate({ name: 'case', id: c.id });
                 }}
               >
-                <span class="ref">{c.shortRef ?? c.id.slice(0, 8)}</span> <SeverityBadge severity={c.severity} /> <span class="state">{t(`caseState.${c.state}`)}</span>{' '}
-                <span class="reason">{(c.reasons ?? []).map((r) => t(`reason.${r}`)).join(', ')}</span> <Countdown deadline={c.deadlineAt} />
+                <span class="ref">{c.shortRef ?? c.id.slice(0, 8)}</span>{' '}
+                <SeverityBadge severity={c.severity} /> <span class="state">{t(`caseState.${c.state}`)}</span>{' '}
+                <span class="reason">{(c.reasons ?? []).map((r) => t(`reason.${r}`)).join(', ')}</span>{' '}
+                <Countdown deadline={c.deadlineAt} />
               </a>
             </li>
           );

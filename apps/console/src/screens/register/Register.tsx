@@ -1,4 +1,11 @@
-import { cryptoReady, generateStaffKdfSalt, generateStaffKeys, protectStaffSecret, signSeedOf, toB64u } from '@panah/crypto';
+import {
+  cryptoReady,
+  generateStaffKdfSalt,
+  generateStaffKeys,
+  protectStaffSecret,
+  signSeedOf,
+  toB64u,
+} from '@panah/crypto';
 import { useState } from 'preact/hooks';
 import { call } from '../../api/http';
 import { Field } from '../../components/Field';
@@ -59,7 +66,8 @@ export function Register({ token: linkToken }: { readonly token: string }) {
     const problems: Record<string, string> = {};
     if (!/^p[ia]_[A-Za-z0-9_-]{43}$/.test(token.trim())) problems.token = t('register.badToken');
     if (!LOGIN.test(login.trim().toLowerCase())) problems.login = t('register.badLogin');
-    if (password.length < MIN_PASSWORD) problems.password = t('register.shortPassword', { count: MIN_PASSWORD });
+    if (password.length < MIN_PASSWORD)
+      problems.password = t('register.shortPassword', { count: MIN_PASSWORD });
     if (confirm !== password) problems.confirm = t('register.mismatch');
     setErrors(problems);
     if (Object.keys(problems).length) return;
@@ -71,7 +79,12 @@ export function Register({ token: linkToken }: { readonly token: string }) {
       const kdfSalt = generateStaffKdfSalt();
       const { authKey, encKey } = await deriveInWorker(password, kdfSalt, setProgress);
       const keys = generateStaffKeys();
-      const protectedSecret = protectStaffSecret(keys.boxKeyPair.privateKey, signSeedOf(keys.signKeyPair.privateKey), staffId, encKey);
+      const protectedSecret = protectStaffSecret(
+        keys.boxKeyPair.privateKey,
+        signSeedOf(keys.signKeyPair.privateKey),
+        staffId,
+        encKey,
+      );
       encKey.fill(0);
       keys.boxKeyPair.privateKey.fill(0);
       keys.signKeyPair.privateKey.fill(0);
@@ -109,10 +122,14 @@ export function Register({ token: linkToken }: { readonly token: string }) {
     setBusy(true);
     setError(null);
     try {
-      const result = await call<{ status: string; role: string; recoveryCodes: string[] }>('POST', '/v1/staff/register', {
-        body: { ...prepared.body, totpCode: asciiDigits(code).replace(/\s+/g, '') },
-        token: null,
-      });
+      const result = await call<{ status: string; role: string; recoveryCodes: string[] }>(
+        'POST',
+        '/v1/staff/register',
+        {
+          body: { ...prepared.body, totpCode: asciiDigits(code).replace(/\s+/g, '') },
+          token: null,
+        },
+      );
       setDone(result);
       setPrepared(null);
     } catch (err) {
@@ -150,9 +167,20 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         <p>{t('register.totpScan')}</p>
         <QrCode text={prepared.uri} label={t('register.qrLabel')} />
         <p>
-          {t('register.totpType')} <code class="secret" data-testid="totp-secret" dir="ltr">{prepared.totpSecret}</code>
+          {t('register.totpType')}{' '}
+          <code class="secret" data-testid="totp-secret" dir="ltr">
+            {prepared.totpSecret}
+          </code>
         </p>
-        <Field label={t('signin.totp')} value={code} onValue={setCode} name="totp" inputMode="numeric" autoComplete="one-time-code" required />
+        <Field
+          label={t('signin.totp')}
+          value={code}
+          onValue={setCode}
+          name="totp"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          required
+        />
         <Problem error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('register.submit')}
@@ -165,10 +193,43 @@ export function Register({ token: linkToken }: { readonly token: string }) {
     <form class="card" onSubmit={prepare} aria-labelledby="reg-title" noValidate>
       <h1 id="reg-title">{t('register.title')}</h1>
       <p>{t('register.intro')}</p>
-      <Field label={t('register.token')} value={token} onValue={setToken} name="token" error={errors.token} autoComplete="off" spellcheck={false} />
-      <Field label={t('signin.login')} value={login} onValue={setLogin} name="login" error={errors.login} hint={t('register.loginHint')} autoComplete="username" autoCapitalize="none" />
-      <Field label={t('signin.password')} value={password} onValue={setPassword} name="password" type="password" error={errors.password} autoComplete="new-password" />
-      <Field label={t('register.confirm')} value={confirm} onValue={setConfirm} name="confirm" type="password" error={errors.confirm} autoComplete="new-password" />
+      <Field
+        label={t('register.token')}
+        value={token}
+        onValue={setToken}
+        name="token"
+        error={errors.token}
+        autoComplete="off"
+        spellcheck={false}
+      />
+      <Field
+        label={t('signin.login')}
+        value={login}
+        onValue={setLogin}
+        name="login"
+        error={errors.login}
+        hint={t('register.loginHint')}
+        autoComplete="username"
+        autoCapitalize="none"
+      />
+      <Field
+        label={t('signin.password')}
+        value={password}
+        onValue={setPassword}
+        name="password"
+        type="password"
+        error={errors.password}
+        autoComplete="new-password"
+      />
+      <Field
+        label={t('register.confirm')}
+        value={confirm}
+        onValue={setConfirm}
+        name="confirm"
+        type="password"
+        error={errors.confirm}
+        autoComplete="new-password"
+      />
       <KdfProgress fraction={progress} />
       <Problem error={error} />
       <button type="submit" class="primary" disabled={busy}>

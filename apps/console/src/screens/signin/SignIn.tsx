@@ -25,7 +25,11 @@ export function SignIn() {
     try {
       const normal = asciiDigits(code).replace(/\s+/g, '');
       await signIn(
-        { login: login.trim().toLowerCase(), password, ...(useRecovery ? { recoveryCode: code.trim().toUpperCase() } : { totpCode: normal }) },
+        {
+          login: login.trim().toLowerCase(),
+          password,
+          ...(useRecovery ? { recoveryCode: code.trim().toUpperCase() } : { totpCode: normal }),
+        },
         setProgress,
       );
       setPassword('');
@@ -41,9 +45,30 @@ export function SignIn() {
   return (
     <form class="card signin" onSubmit={submit} aria-labelledby="signin-title">
       <h1 id="signin-title">{t('signin.title')}</h1>
-      {reason !== 'none' && reason !== 'signed_out' && <p class="notice" role="status">{t(`signin.reason.${reason}`)}</p>}
-      <Field label={t('signin.login')} value={login} onValue={setLogin} name="login" autoComplete="username" autoCapitalize="none" spellcheck={false} required />
-      <Field label={t('signin.password')} value={password} onValue={setPassword} name="password" type="password" autoComplete="current-password" required />
+      {reason !== 'none' && reason !== 'signed_out' && (
+        <p class="notice" role="status">
+          {t(`signin.reason.${reason}`)}
+        </p>
+      )}
+      <Field
+        label={t('signin.login')}
+        value={login}
+        onValue={setLogin}
+        name="login"
+        autoComplete="username"
+        autoCapitalize="none"
+        spellcheck={false}
+        required
+      />
+      <Field
+        label={t('signin.password')}
+        value={password}
+        onValue={setPassword}
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+      />
       <Field
         label={useRecovery ? t('signin.recovery') : t('signin.totp')}
         value={code}
@@ -54,7 +79,11 @@ export function SignIn() {
         required
       />
       <label class="check">
-        <input type="checkbox" checked={useRecovery} onChange={(e) => setUseRecovery((e.currentTarget as HTMLInputElement).checked)} />
+        <input
+          type="checkbox"
+          checked={useRecovery}
+          onChange={(e) => setUseRecovery((e.currentTarget as HTMLInputElement).checked)}
+        />
         {t('signin.useRecovery')}
       </label>
       <KdfProgress fraction={progress} />

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Reporter } from '../intake/reporter.entity';
 import { Case } from '../triage/case.entity';
 
@@ -58,7 +68,10 @@ export class DuressAlert {
  */
 @Entity('case_safety_events')
 @Index('case_safety_events_case_idx', ['caseId', 'occurredAt'])
-@Check('case_safety_events_kind_check', `kind IN ('missed_checkin', 'checked_in_after_alert', 'panic', 'duress_signin', 'duress_checkin')`)
+@Check(
+  'case_safety_events_kind_check',
+  `kind IN ('missed_checkin', 'checked_in_after_alert', 'panic', 'duress_signin', 'duress_checkin')`,
+)
 export class CaseSafetyEvent {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

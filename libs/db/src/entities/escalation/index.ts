@@ -1,4 +1,9 @@
-import { ContactMethod, OnCallOverrideRow, OnCallScheduleRow, StaffNotificationSettings } from './contact.entity';
+import {
+  ContactMethod,
+  OnCallOverrideRow,
+  OnCallScheduleRow,
+  StaffNotificationSettings,
+} from './contact.entity';
 import { EscalationNotification, EscalationNotificationAttempt } from './notification.entity';
 import { EscalationPolicy, EscalationPolicyVersion } from './policy.entity';
 import { EscalationAckLink, EscalationRun, EscalationRunEvent } from './run.entity';

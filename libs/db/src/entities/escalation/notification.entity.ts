@@ -7,8 +7,13 @@ import { Check, Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } f
  * once. `status`: pending | sending | delivered | failed.
  */
 @Entity('escalation_notifications')
-@Index('escalation_notifications_key_uq', ['runId', 'step', 'round', 'recipientId', 'methodRef'], { unique: true })
-@Index('escalation_notifications_event_uq', ['caseId', 'eventKey', 'recipientId', 'methodRef'], { unique: true, where: `event_key IS NOT NULL` })
+@Index('escalation_notifications_key_uq', ['runId', 'step', 'round', 'recipientId', 'methodRef'], {
+  unique: true,
+})
+@Index('escalation_notifications_event_uq', ['caseId', 'eventKey', 'recipientId', 'methodRef'], {
+  unique: true,
+  where: `event_key IS NOT NULL`,
+})
 @Index('escalation_notifications_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'sending')` })
 @Check(
   'escalation_notifications_kind_check',

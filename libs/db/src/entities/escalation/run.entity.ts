@@ -7,7 +7,9 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
  */
 @Entity('escalation_runs')
 @Index('escalation_runs_case_uq', ['caseId'], { unique: true })
-@Index('escalation_runs_due_idx', ['nextStepAt'], { where: `state IN ('active', 'snoozed', 'acknowledged') AND next_step_at IS NOT NULL` })
+@Index('escalation_runs_due_idx', ['nextStepAt'], {
+  where: `state IN ('active', 'snoozed', 'acknowledged') AND next_step_at IS NOT NULL`,
+})
 export class EscalationRun {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

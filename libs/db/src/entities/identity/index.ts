@@ -7,7 +7,27 @@ import { StaffTeam } from './staff-team.entity';
 import { StaffTeamRequest } from './staff-team-request.entity';
 import { Team } from './team.entity';
 
-export { AuditChainHead, AuditEntry, Staff, StaffInvitation, StaffRecoveryCode, StaffSession, StaffTeam, StaffTeamRequest, Team };
+export {
+  AuditChainHead,
+  AuditEntry,
+  Staff,
+  StaffInvitation,
+  StaffRecoveryCode,
+  StaffSession,
+  StaffTeam,
+  StaffTeamRequest,
+  Team,
+};
 
 /** Staff identity and the audit log. */
-export const identityEntities = [Team, Staff, StaffTeam, StaffTeamRequest, StaffInvitation, StaffSession, StaffRecoveryCode, AuditEntry, AuditChainHead];
+export const identityEntities = [
+  Team,
+  Staff,
+  StaffTeam,
+  StaffTeamRequest,
+  StaffInvitation,
+  StaffSession,
+  StaffRecoveryCode,
+  AuditEntry,
+  AuditChainHead,
+];

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Staff } from '../identity/staff.entity';
 import { Case } from '../triage/case.entity';
 import { Reporter } from './reporter.entity';
@@ -116,7 +126,10 @@ export class AttachmentChunk {
 @Entity('reporter_messages')
 @Index('reporter_messages_reporter_idx', ['reporterId', 'createdAt', 'id'])
 @Index('reporter_messages_case_idx', ['caseId', 'createdAt', 'id'])
-@Check('reporter_messages_author_check', `(author_type = 'staff' AND author_staff_id IS NOT NULL) OR (author_type = 'reporter' AND author_staff_id IS NULL)`)
+@Check(
+  'reporter_messages_author_check',
+  `(author_type = 'staff' AND author_staff_id IS NOT NULL) OR (author_type = 'reporter' AND author_staff_id IS NULL)`,
+)
 export class ReporterMessage {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
