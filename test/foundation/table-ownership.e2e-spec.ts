@@ -62,7 +62,6 @@ const rules: OwnershipRules = {
     'libs/identity/src/staff-sessions.service.ts',
     'libs/identity/src/teams.service.ts',
     'libs/intake/src/attachment.service.ts',
-    'libs/intake/src/key-directory.service.ts',
     'libs/intake/src/reporter-auth.service.ts',
     'libs/queue/src/outbox-relay.ts',
     'libs/queue/src/outbox.ts',

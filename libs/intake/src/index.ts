@@ -1,6 +1,7 @@
 export { IntakeModule } from './intake.module';
 export { HINTS_CIPHER, hintsCipherProvider } from './hints-cipher.provider';
 export { KeyDirectoryService, type CurrentDirectory } from './key-directory.service';
+export { KeyDirectoryRepository, type KeyDirectoryRow } from './key-directory.repository';
 export { ReporterAuthService, type Registration, type PublicKeys } from './reporter-auth.service';
 export { ReportService, type ReportView, type SubmitResult } from './report.service';
 export { AttachmentService, MAX_ATTACHMENTS_PER_REPORT, CHUNK_ROW_BYTES } from './attachment.service';

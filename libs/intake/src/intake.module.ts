@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { AttachmentService } from './attachment.service';
 import { hintsCipherProvider, HINTS_CIPHER } from './hints-cipher.provider';
+import { KeyDirectoryRepository } from './key-directory.repository';
 import { KeyDirectoryService } from './key-directory.service';
 import { MessageService } from './message.service';
 import { OneTimeStore } from './one-time.store';
@@ -18,6 +19,7 @@ import { ReporterAuthService } from './reporter-auth.service';
   providers: [
     hintsCipherProvider,
     OneTimeStore,
+    KeyDirectoryRepository,
     KeyDirectoryService,
     ReporterAuthService,
     ReportRepository,

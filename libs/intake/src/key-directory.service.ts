@@ -6,6 +6,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { cryptoReady, DirectoryError, fromB64uExact, SignedDirectory, verifyDirectory } from '@panah/crypto';
 import { IntakeReason } from '@panah/domain';
 import { badRequest, conflict } from './errors';
+import { KeyDirectoryRepository } from './key-directory.repository';
 
 export interface CurrentDirectory {
   readonly serial: string;
@@ -28,6 +29,7 @@ export class KeyDirectoryService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly audit: AuditLog,
+    private readonly directories: KeyDirectoryRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -43,10 +45,7 @@ export class KeyDirectoryService implements OnModuleInit {
 
   /** The directory with the highest serial, or null before the first upload. */
   async current(): Promise<CurrentDirectory | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT serial, document, intake_kids, expires_at FROM key_directories ORDER BY serial DESC LIMIT 1`,
-    )) as { serial: string; document: SignedDirectory; intake_kids: string[]; expires_at: Date }[];
-    const row = rows[0];
+    const row = await this.directories.latest(this.dataSource.manager);
     return row
       ? {
           serial: String(row.serial),
@@ -88,14 +87,8 @@ export class KeyDirectoryService implements OnModuleInit {
     const stored: SignedDirectory = { v: 1, payload: doc.payload, sig: doc.sig };
     return this.dataSource.transaction(async (manager) => {
       // One publisher at a time: the serial comparison and the insert must see the same state.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('panah.key_directories'))`);
-      const latest = (await manager.query(
-        `SELECT serial, document FROM key_directories ORDER BY serial DESC LIMIT 1`,
-      )) as {
-        serial: string;
-        document: SignedDirectory;
-      }[];
-      const top = latest[0];
+      await this.directories.lockForPublish(manager);
+      const top = await this.directories.latest(manager);
       if (top && Number(top.serial) === payload.serial) {
         if (top.document.payload === stored.payload && top.document.sig === stored.sig)
           return { serial: String(top.serial), created: false };
@@ -112,16 +105,13 @@ export class KeyDirectoryService implements OnModuleInit {
           [{ path: 'directory.serial', message: 'must be higher than the current serial' }],
         );
       }
-      await manager.query(
-        `INSERT INTO key_directories (serial, document, intake_kids, expires_at, published_by) VALUES ($1, $2, $3, $4, $5)`,
-        [
-          payload.serial,
-          JSON.stringify(stored),
-          payload.intake.map((e) => e.kid),
-          payload.expiresAt,
-          publishedBy,
-        ],
-      );
+      await this.directories.insert(manager, {
+        serial: payload.serial,
+        document: stored,
+        intakeKids: payload.intake.map((e) => e.kid),
+        expiresAt: payload.expiresAt,
+        publishedBy,
+      });
       await this.audit.append(manager, {
         actorType: publishedBy ? 'staff' : 'system',
         actorId: publishedBy,

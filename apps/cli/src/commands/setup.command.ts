@@ -18,7 +18,7 @@ import {
 } from '@panah/crypto';
 import { migrate } from '@panah/db';
 import { bootstrapState, createSetupLinks } from '@panah/identity';
-import { KeyDirectoryService } from '@panah/intake';
+import { KeyDirectoryRepository, KeyDirectoryService } from '@panah/intake';
 import { withDatabase } from '../database';
 import { CliError, CliIo } from '../io';
 import { readJsonFile, readNewSecret, ROOT_PASSPHRASE_ENV, writeSecretFile } from './keys.command';
@@ -233,7 +233,7 @@ async function runSetup(opts: SetupOptions, io: CliIo): Promise<void> {
   await withDatabase(config, async (ds) => {
     // 4. The first signed key directory.
     io.out('4. Key directory');
-    const directories = new KeyDirectoryService(ds, config, new AuditLog(ds));
+    const directories = new KeyDirectoryService(ds, config, new AuditLog(ds), new KeyDirectoryRepository());
     await directories.onModuleInit();
     const published = await directories.current();
     if (published)
@@ -337,7 +337,12 @@ export function registerNextStepCommand(program: Command, io: CliIo): void {
       const config = loadConfig(io.env);
       await withDatabase(config, async (ds) => {
         const state = await bootstrapState(ds);
-        const directory = await new KeyDirectoryService(ds, config, new AuditLog(ds)).current();
+        const directory = await new KeyDirectoryService(
+          ds,
+          config,
+          new AuditLog(ds),
+          new KeyDirectoryRepository(),
+        ).current();
         if (!config.intake.directoryRootPublicKey)
           io.out(
             'next: `npx panah setup` (root key, .env, key directory, founding admins), then start again',
