@@ -13,13 +13,9 @@ import {
   NotificationChannels,
   OutboundRefused,
 } from '@panah/notify';
+import { ContactMethodRepository, type ContactMethodRow } from './contact-method.repository';
 
-export interface ContactMethodView {
-  readonly id: string;
-  readonly channel: string;
-  readonly priority: number;
-  readonly enabled: boolean;
-}
+export type ContactMethodView = ContactMethodRow;
 
 /**
  * Staff choose and order their own contact methods; details are encrypted before they are
@@ -33,13 +29,11 @@ export class ContactMethods {
     private readonly cipher: ContactCipher,
     private readonly audit: AuditLog,
     private readonly channels: NotificationChannels,
+    private readonly methods: ContactMethodRepository,
   ) {}
 
-  async list(staffId: string): Promise<ContactMethodView[]> {
-    return (await this.dataSource.query(
-      `SELECT id, channel, priority, enabled FROM contact_methods WHERE staff_id = $1 ORDER BY priority, created_at, id`,
-      [staffId],
-    )) as ContactMethodView[];
+  list(staffId: string): Promise<ContactMethodView[]> {
+    return this.methods.listForStaff(this.dataSource.manager, staffId);
   }
 
   /** Adds a method at the end of the person's order. Returns the webhook secret once, if any. */
@@ -69,14 +63,8 @@ export class ContactMethods {
     const stored = { channel: kind, ...parsed.data, ...(secret ? { secret } : {}) } as ContactDetail;
     const ciphertext = await this.cipher.encrypt(id, stored);
     return this.dataSource.transaction(async (m) => {
-      const [{ next }] = (await m.query(
-        `SELECT COALESCE(max(priority), 0) + 1 AS next FROM contact_methods WHERE staff_id = $1`,
-        [staffId],
-      )) as { next: number }[];
-      await m.query(
-        `INSERT INTO contact_methods (id, staff_id, channel, priority, detail_ciphertext) VALUES ($1, $2, $3, $4, $5)`,
-        [id, staffId, kind, next, ciphertext],
-      );
+      const next = await this.methods.nextPriority(m, staffId);
+      await this.methods.insert(m, { id, staffId, channel: kind, priority: next, ciphertext });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId: staffId,
@@ -97,11 +85,8 @@ export class ContactMethods {
 
   async remove(staffId: string, id: string): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      const [, count] = (await m.query(`DELETE FROM contact_methods WHERE id = $1 AND staff_id = $2`, [
-        id,
-        staffId,
-      ])) as [unknown, number];
-      if (count === 0) throw new DomainError(ErrorCode.NotFound, 'No such contact method');
+      if (!(await this.methods.remove(m, staffId, id)))
+        throw new DomainError(ErrorCode.NotFound, 'No such contact method');
       await this.audit.append(m, {
         actorType: 'staff',
         actorId: staffId,
@@ -124,12 +109,7 @@ export class ContactMethods {
         { path: 'ids', message: 'must list each of your contact methods exactly once' },
       ]);
     await this.dataSource.transaction(async (m) => {
-      for (const [i, id] of ids.entries())
-        await m.query(`UPDATE contact_methods SET priority = $3 WHERE id = $1 AND staff_id = $2`, [
-          id,
-          staffId,
-          i + 1,
-        ]);
+      for (const [i, id] of ids.entries()) await this.methods.setPriority(m, staffId, id, i + 1);
     });
     return this.list(staffId);
   }
@@ -137,10 +117,6 @@ export class ContactMethods {
   async setTimeZone(staffId: string, timeZone: string): Promise<void> {
     if (!isTimeZone(timeZone))
       throw validationError([{ path: 'timeZone', message: 'must be an IANA time zone like Europe/Berlin' }]);
-    await this.dataSource.query(
-      `INSERT INTO staff_notification_settings (staff_id, time_zone) VALUES ($1, $2)
-       ON CONFLICT (staff_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, updated_at = now()`,
-      [staffId, timeZone],
-    );
+    await this.methods.setTimeZone(this.dataSource.manager, staffId, timeZone);
   }
 }

@@ -16,6 +16,8 @@ import {
   validatePolicy,
 } from '@panah/domain';
 import { loadDirectory, policyTargets } from './directory.repository';
+import { OnCallScheduleRepository } from './oncall-schedule.repository';
+import { PolicyRepository } from './policy.repository';
 
 export interface PolicyView {
   readonly id: string;
@@ -36,25 +38,19 @@ export class EscalationPolicies {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly staffRows: StaffRepository,
+    private readonly policies: PolicyRepository,
+    private readonly schedules: OnCallScheduleRepository,
   ) {}
 
   async create(name: string, definition: unknown, actorId: string): Promise<PolicyView> {
     return this.dataSource.transaction(async (m) => {
       const policy = await this.validate(m, definition);
       const id = randomUUID();
-      const taken = (await m.query(`SELECT 1 FROM escalation_policies WHERE name = $1`, [name])) as unknown[];
-      if (taken.length > 0)
+      if (await this.policies.nameTaken(m, name))
         throw new DomainError(ErrorCode.Conflict, 'A policy with this name exists', [
           { path: 'name', message: 'is taken' },
         ]);
-      await m.query(`INSERT INTO escalation_policies (id, name, current_version) VALUES ($1, $2, 1)`, [
-        id,
-        name,
-      ]);
-      await m.query(
-        `INSERT INTO escalation_policy_versions (policy_id, version, definition, created_by) VALUES ($1, 1, $2, $3)`,
-        [id, JSON.stringify(policy), actorId],
-      );
+      await this.policies.insert(m, { id, name, definition: policy, createdBy: actorId });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId,
@@ -75,12 +71,8 @@ export class EscalationPolicies {
     expectedVersion?: number,
   ): Promise<PolicyView> {
     return this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(
-        `SELECT current_version FROM escalation_policies WHERE id = $1 FOR UPDATE`,
-        [id],
-      )) as { current_version: number }[];
-      if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such policy');
-      const current = rows[0].current_version;
+      const current = await this.policies.lockCurrentVersion(m, id);
+      if (current === null) throw new DomainError(ErrorCode.NotFound, 'No such policy');
       if (expectedVersion !== undefined && expectedVersion !== current) {
         throw new DomainError(
           ErrorCode.Conflict,
@@ -91,14 +83,7 @@ export class EscalationPolicies {
       }
       const policy = await this.validate(m, definition);
       const version = current + 1;
-      await m.query(
-        `INSERT INTO escalation_policy_versions (policy_id, version, definition, created_by) VALUES ($1, $2, $3, $4)`,
-        [id, version, JSON.stringify(policy), actorId],
-      );
-      await m.query(`UPDATE escalation_policies SET current_version = $2, updated_at = now() WHERE id = $1`, [
-        id,
-        version,
-      ]);
+      await this.policies.addVersion(m, { policyId: id, version, definition: policy, createdBy: actorId });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId,
@@ -116,10 +101,8 @@ export class EscalationPolicies {
   }
 
   async list(): Promise<PolicyView[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id FROM escalation_policies ORDER BY name LIMIT 500`,
-    )) as { id: string }[];
-    return Promise.all(rows.map((r) => this.view(this.dataSource.manager, r.id)));
+    const ids = await this.policies.listIds(this.dataSource.manager);
+    return Promise.all(ids.map((id) => this.view(this.dataSource.manager, id)));
   }
 
   /** The exact timeline the engine would follow, from the same `advance` and the live directory. */
@@ -163,12 +146,13 @@ export class EscalationPolicies {
       m,
       [...targets.teamIds, ...targets.onCallTeamIds].filter((x) => uuid.test(x)),
     );
-    const oncall = (await m.query(`SELECT team_id FROM oncall_schedules WHERE team_id = ANY($1::uuid[])`, [
+    const onCallTeamIds = await this.schedules.teamsWithSchedule(
+      m,
       targets.onCallTeamIds.filter((x) => uuid.test(x)),
-    ])) as { team_id: string }[];
+    );
     const result = validatePolicy(
       definition,
-      { staffIds: staff, teamIds: teams, onCallTeamIds: new Set(oncall.map((o) => o.team_id)) },
+      { staffIds: staff, teamIds: teams, onCallTeamIds },
       'definition',
     );
     if (!result.ok)
@@ -182,19 +166,8 @@ export class EscalationPolicies {
   }
 
   private async view(m: EntityManager, id: string): Promise<PolicyView> {
-    const rows = (await m.query(
-      `SELECT p.id, p.name, p.current_version, p.updated_at, v.definition FROM escalation_policies p
-         JOIN escalation_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version WHERE p.id = $1`,
-      [id],
-    )) as {
-      id: string;
-      name: string;
-      current_version: number;
-      updated_at: Date;
-      definition: PolicyDefinition;
-    }[];
-    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such policy');
-    const r = rows[0];
+    const r = await this.policies.current(m, id);
+    if (!r) throw new DomainError(ErrorCode.NotFound, 'No such policy');
     return {
       id: r.id,
       name: r.name,

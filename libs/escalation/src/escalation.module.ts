@@ -17,6 +17,9 @@ import { EscalationSweeper } from './escalation-sweeper.service';
 import { CaseEventSweepRepository } from './case-event-sweep.repository';
 import { CaseEventSweeper } from './case-event-sweeper';
 import { CaseUpdatesModule } from './case-updates.module';
+import { ContactMethodRepository } from './contact-method.repository';
+import { OnCallScheduleRepository } from './oncall-schedule.repository';
+import { PolicyRepository } from './policy.repository';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
@@ -43,6 +46,9 @@ import { CaseUpdatesModule } from './case-updates.module';
     ContactMethods,
     OnCallSchedules,
     EscalationHistory,
+    ContactMethodRepository,
+    OnCallScheduleRepository,
+    PolicyRepository,
   ],
   exports: [
     EscalationEngine,

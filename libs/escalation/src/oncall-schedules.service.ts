@@ -13,6 +13,7 @@ import {
   StaffRole,
   validationError,
 } from '@panah/domain';
+import { OnCallScheduleRepository } from './oncall-schedule.repository';
 
 /** Who changes a schedule: an admin, or a supervisor of that team. */
 export interface OnCallActor {
@@ -34,6 +35,7 @@ export class OnCallSchedules {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly staff: StaffRepository,
+    private readonly schedules: OnCallScheduleRepository,
   ) {}
 
   /**
@@ -76,12 +78,7 @@ export class OnCallSchedules {
             message: 'is not an active member of the team (admins are never on call)',
           })),
         );
-      const rows = (await m.query(
-        `INSERT INTO oncall_schedules (id, team_id, time_zone, handoff_time, rotation_start, members) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (team_id) DO UPDATE SET time_zone = EXCLUDED.time_zone, handoff_time = EXCLUDED.handoff_time,
-           rotation_start = EXCLUDED.rotation_start, members = EXCLUDED.members, updated_at = now() RETURNING id`,
-        [randomUUID(), teamId, input.timeZone, input.handoffTime, input.rotationStart, input.members],
-      )) as { id: string }[];
+      const id = await this.schedules.upsert(m, { id: randomUUID(), teamId, ...input });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId,
@@ -90,7 +87,7 @@ export class OnCallSchedules {
         targetId: teamId,
         details: { members: input.members.length },
       });
-      return { id: rows[0].id };
+      return { id };
     });
   }
 
@@ -104,20 +101,15 @@ export class OnCallSchedules {
       throw validationError([{ path: 'endsAt', message: 'must be after startsAt' }]);
     return this.dataSource.transaction(async (m) => {
       await this.mayManage(m, teamId, actor);
-      const s = (await m.query(`SELECT id FROM oncall_schedules WHERE team_id = $1`, [teamId])) as {
-        id: string;
-      }[];
-      if (s.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
+      const scheduleId = await this.schedules.idForTeam(m, teamId);
+      if (scheduleId === null) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
       if (!(await this.eligible(m, teamId, [input.staffId])).has(input.staffId)) {
         throw validationError([
           { path: 'staffId', message: 'is not an active member of the team (admins are never on call)' },
         ]);
       }
       const id = randomUUID();
-      await m.query(
-        `INSERT INTO oncall_overrides (id, schedule_id, staff_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5)`,
-        [id, s[0].id, input.staffId, input.startsAt, input.endsAt],
-      );
+      await this.schedules.insertOverride(m, { id, scheduleId, ...input });
       await this.audit.append(m, {
         actorType: 'staff',
         actorId,
@@ -132,41 +124,8 @@ export class OnCallSchedules {
 
   /** Who is on call for the team at `at`. */
   async whoIsOnCall(teamId: string, at: Date): Promise<string | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, time_zone, handoff_time, rotation_start, members FROM oncall_schedules WHERE team_id = $1`,
-      [teamId],
-    )) as {
-      id: string;
-      time_zone: string;
-      handoff_time: string;
-      rotation_start: string;
-      members: string[];
-    }[];
-    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
-    const overrides = (await this.dataSource.query(
-      `SELECT staff_id, starts_at, ends_at, created_at FROM oncall_overrides WHERE schedule_id = $1 AND ends_at > $2`,
-      [rows[0].id, at],
-    )) as {
-      staff_id: string;
-      starts_at: Date;
-      ends_at: Date;
-      created_at: Date;
-    }[];
-    const r = rows[0];
-    return onCallAt(
-      {
-        timeZone: r.time_zone,
-        handoffTime: r.handoff_time,
-        rotationStart: r.rotation_start,
-        members: r.members,
-        overrides: overrides.map((o) => ({
-          staffId: o.staff_id,
-          startsAt: o.starts_at,
-          endsAt: o.ends_at,
-          createdAt: o.created_at,
-        })),
-      },
-      at,
-    );
+    const schedule = await this.schedules.scheduleOf(this.dataSource.manager, teamId, at);
+    if (!schedule) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
+    return onCallAt(schedule, at);
   }
 }

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type PolicyDefinition, policyDefinitionSchema } from '@panah/domain';
 import { prepared } from '@panah/db';
@@ -66,4 +67,81 @@ export async function currentPolicyRef(manager: EntityManager, policyId: string 
   return rows.length > 0
     ? { policyId, version: rows[0].current_version }
     : { policyId: FALLBACK_POLICY_ID, version: FALLBACK_POLICY_VERSION };
+}
+
+/** A policy with its current version's definition (the admin's view). */
+export interface PolicyRow {
+  readonly id: string;
+  readonly name: string;
+  readonly current_version: number;
+  readonly updated_at: Date;
+  readonly definition: PolicyDefinition;
+}
+
+/**
+ * Owner of `escalation_policies` and `escalation_policy_versions` for the admin's edits: a policy
+ * and its immutable versions. (Runs read their version through loadPolicyVersion above.)
+ */
+@Injectable()
+export class PolicyRepository {
+  async nameTaken(m: EntityManager, name: string): Promise<boolean> {
+    const rows = (await m.query(`SELECT 1 FROM escalation_policies WHERE name = $1`, [name])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** A new policy at version 1 with its first definition. */
+  async insert(
+    m: EntityManager,
+    p: { id: string; name: string; definition: PolicyDefinition; createdBy: string },
+  ): Promise<void> {
+    await m.query(`INSERT INTO escalation_policies (id, name, current_version) VALUES ($1, $2, 1)`, [
+      p.id,
+      p.name,
+    ]);
+    await m.query(
+      `INSERT INTO escalation_policy_versions (policy_id, version, definition, created_by) VALUES ($1, 1, $2, $3)`,
+      [p.id, JSON.stringify(p.definition), p.createdBy],
+    );
+  }
+
+  /** The policy's current version, locked against a concurrent edit; null when there is no such policy. */
+  async lockCurrentVersion(m: EntityManager, id: string): Promise<number | null> {
+    const rows = (await m.query(`SELECT current_version FROM escalation_policies WHERE id = $1 FOR UPDATE`, [
+      id,
+    ])) as { current_version: number }[];
+    return rows[0]?.current_version ?? null;
+  }
+
+  /** Writes a new version and makes it the current one. */
+  async addVersion(
+    m: EntityManager,
+    v: { policyId: string; version: number; definition: PolicyDefinition; createdBy: string },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO escalation_policy_versions (policy_id, version, definition, created_by) VALUES ($1, $2, $3, $4)`,
+      [v.policyId, v.version, JSON.stringify(v.definition), v.createdBy],
+    );
+    await m.query(`UPDATE escalation_policies SET current_version = $2, updated_at = now() WHERE id = $1`, [
+      v.policyId,
+      v.version,
+    ]);
+  }
+
+  /** The policy with its current definition, or null. */
+  async current(m: EntityManager, id: string): Promise<PolicyRow | null> {
+    const rows = (await m.query(
+      `SELECT p.id, p.name, p.current_version, p.updated_at, v.definition FROM escalation_policies p
+         JOIN escalation_policy_versions v ON v.policy_id = p.id AND v.version = p.current_version WHERE p.id = $1`,
+      [id],
+    )) as PolicyRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Every policy's id, by name. */
+  async listIds(m: EntityManager): Promise<string[]> {
+    const rows = (await m.query(`SELECT id FROM escalation_policies ORDER BY name LIMIT 500`)) as {
+      id: string;
+    }[];
+    return rows.map((r) => r.id);
+  }
 }
