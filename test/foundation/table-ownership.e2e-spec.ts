@@ -39,7 +39,6 @@ const rules: OwnershipRules = {
   legacySqlFiles: [
     'apps/cli/src/commands/doctor.command.ts', // a `SELECT 1` connectivity probe, no table
     'libs/db/src/data-source.ts', // creates the database before migrations, no table
-    'libs/audit/src/audit-log.ts',
     'libs/checkins/src/checkin-history.service.ts',
     'libs/checkins/src/checkin.service.ts',
     'libs/checkins/src/deadline.service.ts',
@@ -60,8 +59,6 @@ const rules: OwnershipRules = {
     'libs/identity/src/teams.service.ts',
     'libs/intake/src/attachment.service.ts',
     'libs/intake/src/reporter-auth.service.ts',
-    'libs/queue/src/outbox-relay.ts',
-    'libs/queue/src/outbox.ts',
   ],
 };
 

@@ -10,6 +10,13 @@ import {
   AuditRow,
   Principal,
 } from '@panah/domain';
+import {
+  auditEntriesAfter,
+  auditEntriesBefore,
+  insertAuditEntry,
+  lockAuditChainHead,
+  readAuditChainHead,
+} from './audit.repository';
 
 /** What a caller records: who did what to which ids. `seq`, time and hashes are assigned here. */
 export interface NewAuditEntry {
@@ -30,36 +37,6 @@ export interface AuditPage {
 export type AuditVerification =
   | { readonly ok: true; readonly entries: number; readonly headHash: string }
   | { readonly ok: false; readonly entries: number; readonly broken: AuditChainBreak };
-
-interface DbAuditRow {
-  seq: string;
-  at: Date;
-  actor_type: AuditActorType;
-  actor_id: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  details: AuditDetails;
-  prev_hash: string;
-  hash: string;
-}
-
-const COLUMNS = 'seq, at, actor_type, actor_id, action, target_type, target_id, details, prev_hash, hash';
-
-function toRow(r: DbAuditRow): AuditRow {
-  return {
-    seq: String(r.seq),
-    at: r.at,
-    actorType: r.actor_type,
-    actorId: r.actor_id,
-    action: r.action,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    details: r.details ?? {},
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
-}
 
 /** The audit actor for an authenticated principal. */
 export function actorOf(principal: Principal): Pick<NewAuditEntry, 'actorType' | 'actorId'> {
@@ -92,32 +69,12 @@ export class AuditLog {
     };
     const problem = auditEntryProblem(fields);
     if (problem) throw new Error(`invalid audit entry ${entry.action}: ${problem}`);
-    const [head] = (await manager.query(
-      'SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
-    )) as { last_seq: string; last_hash: string }[];
+    const head = await lockAuditChainHead(manager);
     if (!head) throw new Error('audit chain head is missing (database not migrated?)');
-    const seq = String(BigInt(head.last_seq) + 1n);
-    const row = { ...fields, seq, at: new Date(), prevHash: head.last_hash, hash: '' };
+    const seq = String(BigInt(head.lastSeq) + 1n);
+    const row = { ...fields, seq, at: new Date(), prevHash: head.lastHash, hash: '' };
     row.hash = auditHash(row.prevHash, row);
-    await manager.query(
-      `INSERT INTO audit_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        row.seq,
-        row.at,
-        row.actorType,
-        row.actorId,
-        row.action,
-        row.targetType,
-        row.targetId,
-        JSON.stringify(row.details),
-        row.prevHash,
-        row.hash,
-      ],
-    );
-    await manager.query('UPDATE audit_chain_head SET last_seq = $1, last_hash = $2 WHERE id = 1', [
-      row.seq,
-      row.hash,
-    ]);
+    await insertAuditEntry(manager, row);
     return row;
   }
 
@@ -129,11 +86,8 @@ export class AuditLog {
   /** Newest first, keyset-paginated by seq. */
   async page(options: { cursor?: string; limit: number }): Promise<AuditPage> {
     const limit = Math.min(Math.max(options.limit, 1), 200);
-    const rows = (await this.ds.query(
-      `SELECT ${COLUMNS} FROM audit_log WHERE ($1::bigint IS NULL OR seq < $1::bigint) ORDER BY seq DESC LIMIT $2`,
-      [options.cursor ?? null, limit + 1],
-    )) as DbAuditRow[];
-    const entries = rows.slice(0, limit).map(toRow);
+    const rows = await auditEntriesBefore(this.ds.manager, options.cursor ?? null, limit + 1);
+    const entries = rows.slice(0, limit);
     const more = rows.length > limit;
     return { entries, nextCursor: more ? entries[entries.length - 1].seq : null };
   }
@@ -151,24 +105,18 @@ export async function verifyAuditLog(ds: DataSource, batchSize = 1000): Promise<
     const verifier = new AuditChainVerifier();
     let after = '0';
     for (;;) {
-      const rows = (await runner.query(
-        `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [after, batchSize],
-      )) as DbAuditRow[];
+      const rows = await auditEntriesAfter(runner.manager, after, batchSize);
       for (const r of rows) {
-        const broken = verifier.push(toRow(r));
+        const broken = verifier.push(r);
         if (broken) return { ok: false, entries: verifier.verified, broken };
       }
       if (rows.length < batchSize) break;
-      after = String(rows[rows.length - 1].seq);
+      after = rows[rows.length - 1].seq;
     }
-    const [head] = (await runner.query('SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1')) as {
-      last_seq: string;
-      last_hash: string;
-    }[];
+    const head = await readAuditChainHead(runner.manager);
     const broken = verifier.finish({
-      lastSeq: String(head?.last_seq ?? 'missing'),
-      lastHash: head?.last_hash ?? '',
+      lastSeq: head?.lastSeq ?? 'missing',
+      lastHash: head?.lastHash ?? '',
     });
     if (broken) return { ok: false, entries: verifier.verified, broken };
     return { ok: true, entries: verifier.verified, headHash: verifier.headHash };

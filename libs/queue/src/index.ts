@@ -9,9 +9,9 @@ export {
   type OutboxOptions,
 } from './outbox';
 export { ProducerQueues } from './producer-queues';
-export { OutboxRelay, OUTBOX_CHANNEL } from './outbox-relay';
+export { OutboxRelay } from './outbox-relay';
 export { ProducerQueuesModule, OutboxRelayModule } from './queue.module';
 export { RedisPolicyCheck } from './redis-policy.check';
 export { withTimeout } from './timeout';
 export { eachAloneIfBatchFails, MicroBatcher, type BatchOptions } from './micro-batcher';
-export { pruneRelayedOutbox, outboxBacklog } from './outbox.repository';
+export { pruneRelayedOutbox, outboxBacklog, OUTBOX_CHANNEL } from './outbox.repository';

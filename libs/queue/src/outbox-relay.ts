@@ -12,19 +12,10 @@ import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { ALL_JOB_NAMES, isJobName, jobOptions, jobQueue, QueueName } from './jobs';
 import { outboxJobId } from './outbox';
+import { claimPendingOutbox, listenForOutbox, markOutboxRelayed } from './outbox.repository';
 import { ProducerQueues } from './producer-queues';
 import { withTimeout } from './timeout';
-import { prepared } from '@panah/db';
 
-interface PendingRow {
-  id: string;
-  job_name: string;
-  payload: Record<string, unknown>;
-  job_id: string | null;
-  not_before: Date | null;
-}
-
-export const OUTBOX_CHANNEL = 'panah_outbox';
 const REDIS_TIMEOUT_MS = 5_000;
 
 /**
@@ -137,12 +128,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async relayBatch(): Promise<string[]> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        prepared(`SELECT id, job_name, payload, job_id, not_before FROM outbox
-          WHERE relayed_at IS NULL AND job_name = ANY($2::text[])
-          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`),
-        [this.config.outbox.batchSize, ALL_JOB_NAMES],
-      )) as PendingRow[];
+      const rows = await claimPendingOutbox(manager, this.config.outbox.batchSize, ALL_JOB_NAMES);
       if (rows.length === 0) return [];
       const now = Date.now();
       const byQueue = new Map<QueueName, Parameters<ReturnType<ProducerQueues['get']>['addBulk']>[0]>();
@@ -167,12 +153,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       for (const [queue, jobs] of byQueue)
         await withTimeout(this.queues.get(queue).addBulk(jobs), REDIS_TIMEOUT_MS, 'Redis');
       const ids = rows.map((r) => String(r.id));
-      await manager.query(
-        prepared(
-          `UPDATE outbox SET relayed_at = now(), relay_attempts = relay_attempts + 1 WHERE id = ANY($1::bigint[])`,
-        ),
-        [ids],
-      );
+      await markOutboxRelayed(manager, ids);
       return ids;
     });
   }
@@ -205,7 +186,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await listenForOutbox(client);
       if (this.stopped) {
         await client.end();
         return;

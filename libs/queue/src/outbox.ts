@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { JobMessage, JobName, JobPayload, jobPayloadSchemas } from './jobs';
-import { prepared } from '@panah/db';
+import { insertOutboxRow } from './outbox.repository';
 
 export interface OutboxOptions {
   /** BullMQ job id derived from the entity (e.g. `triage-<reportId>`), so duplicates collapse. */
@@ -21,13 +21,7 @@ export async function enqueueInTransaction<J extends JobName>(
   payload: JobPayload<J>,
   options: OutboxOptions = {},
 ): Promise<string> {
-  const rows = (await manager.query(
-    prepared(
-      `INSERT INTO outbox (job_name, payload, job_id, not_before) VALUES ($1, $2, $3, $4) RETURNING id`,
-    ),
-    outboxRowValues(name, payload, options),
-  )) as { id: string }[];
-  return String(rows[0].id);
+  return insertOutboxRow(manager, outboxRowValues(name, payload, options));
 }
 
 /**
