@@ -39,12 +39,6 @@ const rules: OwnershipRules = {
   legacySqlFiles: [
     'apps/cli/src/commands/doctor.command.ts', // a `SELECT 1` connectivity probe, no table
     'libs/db/src/data-source.ts', // creates the database before migrations, no table
-    'libs/checkins/src/checkin-history.service.ts',
-    'libs/checkins/src/checkin.service.ts',
-    'libs/checkins/src/deadline.service.ts',
-    'libs/checkins/src/duress.service.ts',
-    'libs/checkins/src/panic.service.ts',
-    'libs/checkins/src/safety-case.service.ts',
     'libs/escalation/src/case-update-notifier.service.ts',
     'libs/escalation/src/escalation-commands.service.ts',
     'libs/escalation/src/notification-delivery.service.ts',

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { CaseRepository } from '@panah/cases';
 import { canSeeCase, DomainError, ErrorCode, type StaffRole } from '@panah/domain';
 import { StaffTeamRepository } from '@panah/identity';
+import { CheckinRepository } from './checkin.repository';
 import { CheckinReason } from './errors';
+import { SafetyEventRepository } from './safety-event.repository';
 
 export interface CheckinHistoryItem {
   readonly id: string;
@@ -31,6 +33,8 @@ export class CheckinHistoryService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CaseRepository,
     private readonly staffTeams: StaffTeamRepository,
+    private readonly checkins: CheckinRepository,
+    private readonly safetyEvents: SafetyEventRepository,
   ) {}
 
   async forCase(
@@ -41,18 +45,10 @@ export class CheckinHistoryService {
   ): Promise<{ checkins: CheckinHistoryItem[]; events: CaseSafetyItem[]; nextCursor: string | null }> {
     const reporterId = await this.visibleReporter(viewer, caseId);
     const after = cursor === undefined ? null : decodeCursor(cursor);
-    const rows = (await this.dataSource.query(
-      `SELECT id, checked_in_at, outcome, envelope IS NOT NULL AS has_note FROM checkins
-        WHERE reporter_id = $1 AND ($2::timestamptz IS NULL OR (checked_in_at, id) < ($2::timestamptz, $3::uuid))
-        ORDER BY checked_in_at DESC, id DESC LIMIT $4`,
-      [reporterId, after?.at ?? null, after?.id ?? null, limit + 1],
-    )) as { id: string; checked_in_at: Date; outcome: string; has_note: boolean }[];
+    const rows = await this.checkins.pageForReporter(this.dataSource.manager, reporterId, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    const events = (await this.dataSource.query(
-      `SELECT kind, occurred_at FROM case_safety_events WHERE case_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT 200`,
-      [caseId],
-    )) as { kind: string; occurred_at: Date }[];
+    const events = await this.safetyEvents.latestForCase(this.dataSource.manager, caseId, 200);
     return {
       checkins: page.map((r) => ({
         id: r.id,

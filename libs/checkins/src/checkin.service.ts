@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import {
   applyCheckin,
@@ -15,8 +15,10 @@ import {
   validatePlanSpec,
 } from '@panah/domain';
 import { ReporterRepository } from '@panah/intake';
+import { CheckinRepository } from './checkin.repository';
 import { CheckinReason, idTaken, invalid, noPlan } from './errors';
 import { PlanRecord, PlanRepository } from './plan.repository';
+import { ReminderRepository } from './reminder.repository';
 import { SafetyCaseService } from './safety-case.service';
 import { SignalVerifier, type SignedSignalInput } from './signal-verifier.service';
 
@@ -56,6 +58,8 @@ export class CheckinService {
     private readonly verifier: SignalVerifier,
     private readonly safety: SafetyCaseService,
     private readonly reporters: ReporterRepository,
+    private readonly checkins: CheckinRepository,
+    private readonly reminderRows: ReminderRepository,
   ) {}
 
   async getPlan(who: ReporterRef): Promise<PlanView> {
@@ -160,15 +164,14 @@ export class CheckinService {
         const shown = plan
           ? applyCheckin(plan.spec, { ...plan.state, missedAt: null }, now).state.nextDeadline
           : null;
-        await this.insert(
-          manager,
-          signal.id,
-          who.reporterId,
-          now,
-          plan?.state.nextDeadline ?? null,
-          'duress',
+        await this.checkins.insert(manager, {
+          id: signal.id,
+          reporterId: who.reporterId,
+          at: now,
+          deadline: plan?.state.nextDeadline ?? null,
+          outcome: 'duress',
           envelope,
-        );
+        });
         await this.safety.raise(manager, {
           reporterId: who.reporterId,
           reason: CaseReason.Duress,
@@ -186,14 +189,28 @@ export class CheckinService {
         };
       }
       if (!plan) {
-        await this.insert(manager, signal.id, who.reporterId, now, null, 'recorded', envelope);
+        await this.checkins.insert(manager, {
+          id: signal.id,
+          reporterId: who.reporterId,
+          at: now,
+          deadline: null,
+          outcome: 'recorded',
+          envelope,
+        });
         return {
           checkin: { id: signal.id, checkedInAt: now.toISOString(), nextDeadline: null },
           created: true,
         };
       }
       const { state, outcome } = applyCheckin(plan.spec, plan.state, now);
-      await this.insert(manager, signal.id, who.reporterId, now, plan.state.nextDeadline, outcome, envelope);
+      await this.checkins.insert(manager, {
+        id: signal.id,
+        reporterId: who.reporterId,
+        at: now,
+        deadline: plan.state.nextDeadline,
+        outcome,
+        envelope,
+      });
       if (outcome === 'after_alert')
         await this.safety.recordLateCheckin(manager, who.reporterId, signal.id, now);
       await this.plans.save(
@@ -217,10 +234,7 @@ export class CheckinService {
     who: ReporterRef,
     limit: number,
   ): Promise<{ items: { deadline: string; remindAt: string }[] }> {
-    const rows = (await this.dataSource.query(
-      `SELECT deadline, remind_at FROM checkin_reminders WHERE reporter_id = $1 ORDER BY remind_at DESC, id DESC LIMIT $2`,
-      [who.reporterId, limit],
-    )) as { deadline: Date; remind_at: Date }[];
+    const rows = await this.reminderRows.listForReporter(this.dataSource.manager, who.reporterId, limit);
     return {
       items: rows.map((r) => ({ deadline: r.deadline.toISOString(), remindAt: r.remind_at.toISOString() })),
     };
@@ -261,31 +275,14 @@ export class CheckinService {
   }
 
   private async existing(
-    manager: DataSource['manager'],
+    manager: EntityManager,
     id: string,
     reporterId: string,
   ): Promise<Omit<CheckinView, 'nextDeadline'> | null> {
-    const rows = (await manager.query(`SELECT reporter_id, checked_in_at FROM checkins WHERE id = $1`, [
-      id,
-    ])) as { reporter_id: string; checked_in_at: Date }[];
-    if (!rows[0]) return null;
-    if (rows[0].reporter_id !== reporterId) throw idTaken('id');
-    return { id, checkedInAt: rows[0].checked_in_at.toISOString() };
-  }
-
-  private async insert(
-    manager: DataSource['manager'],
-    id: string,
-    reporterId: string,
-    at: Date,
-    deadline: Date | null,
-    outcome: string,
-    envelope: unknown,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO checkins (id, reporter_id, checked_in_at, deadline, outcome, envelope) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, reporterId, at, deadline, outcome, envelope === null ? null : JSON.stringify(envelope)],
-    );
+    const row = await this.checkins.find(manager, id);
+    if (!row) return null;
+    if (row.reporter_id !== reporterId) throw idTaken('id');
+    return { id, checkedInAt: row.checked_in_at.toISOString() };
   }
 }
 

@@ -5,12 +5,17 @@ import { StaffTeamRepository } from '@panah/identity';
 import { IntakeModule, REPORTER_DURESS_PORT, ReporterRepository } from '@panah/intake';
 import { RuleSetRepository } from '@panah/triage';
 import { CheckinHistoryService } from './checkin-history.service';
+import { CheckinRepository } from './checkin.repository';
 import { CheckinService } from './checkin.service';
 import { DeadlineService } from './deadline.service';
+import { DuressRepository } from './duress.repository';
 import { DuressService } from './duress.service';
+import { PanicRepository } from './panic.repository';
 import { PanicService } from './panic.service';
 import { PlanRepository } from './plan.repository';
+import { ReminderRepository } from './reminder.repository';
 import { SafetyCaseService } from './safety-case.service';
+import { SafetyEventRepository } from './safety-event.repository';
 import { SignalVerifier } from './signal-verifier.service';
 
 /**
@@ -29,6 +34,11 @@ import { SignalVerifier } from './signal-verifier.service';
     StaffTeamRepository,
     ReporterRepository,
     PlanRepository,
+    CheckinRepository,
+    ReminderRepository,
+    SafetyEventRepository,
+    PanicRepository,
+    DuressRepository,
     SafetyCaseService,
     SignalVerifier,
     CheckinService,

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, decideAlert, nextReminderAt } from '@panah/domain';
 import { PlanRecord, PlanRepository } from './plan.repository';
+import { ReminderRepository } from './reminder.repository';
 import { SafetyCaseService } from './safety-case.service';
-import { prepared } from '@panah/db';
 
 export type AlertResult =
   | { readonly kind: 'gone' | 'busy' }
@@ -30,6 +30,7 @@ export class DeadlineService {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly plans: PlanRepository,
     private readonly safety: SafetyCaseService,
+    private readonly reminders: ReminderRepository,
   ) {}
 
   async fireAlert(planId: string, options: { skipLocked?: boolean } = {}): Promise<AlertResult> {
@@ -129,12 +130,12 @@ export class DeadlineService {
       const now = new Date();
       const due = plan.nextReminderAt;
       if (!due || due.getTime() > now.getTime()) return 'not_due';
-      await manager.query(
-        prepared(
-          `INSERT INTO checkin_reminders (reporter_id, plan_id, deadline, remind_at) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, remind_at) DO NOTHING`,
-        ),
-        [plan.reporterId, plan.id, plan.state.nextDeadline, due],
-      );
+      await this.reminders.insert(manager, {
+        reporterId: plan.reporterId,
+        planId: plan.id,
+        deadline: plan.state.nextDeadline,
+        remindAt: due,
+      });
       await this.plans.save(
         manager,
         { ...plan, nextReminderAt: nextReminderAt(plan.spec, plan.state, now) },
@@ -184,17 +185,7 @@ export class DeadlineService {
    */
   async failSafeAlert(planId: string): Promise<'raised' | 'gone' | 'not_due'> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        prepared(
-          `SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`,
-        ),
-        [planId],
-      )) as {
-        reporter_id: string;
-        alert_at: Date;
-        severity: string | null;
-      }[];
-      const plan = rows[0];
+      const plan = await this.plans.lockForFailSafe(manager, planId);
       if (!plan) return 'gone';
       const now = new Date();
       if (plan.alert_at.getTime() > now.getTime()) return 'not_due';
@@ -209,12 +200,7 @@ export class DeadlineService {
         event: 'missed_checkin',
         at: now,
       });
-      await manager.query(
-        prepared(
-          `UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`,
-        ),
-        [planId, new Date(now.getTime() + FAIL_SAFE_REPEAT_MS), now],
-      );
+      await this.plans.postponeAlert(manager, planId, new Date(now.getTime() + FAIL_SAFE_REPEAT_MS), now);
       return 'raised';
     });
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseReason } from '@panah/domain';
 import { ReporterRepository, type ReporterDuressPort, type SignInEvent } from '@panah/intake';
+import { DuressRepository } from './duress.repository';
 import { SafetyCaseService } from './safety-case.service';
 
 const SWEEP_BATCH = 200;
@@ -23,6 +24,7 @@ export class DuressService implements ReporterDuressPort {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly safety: SafetyCaseService,
     private readonly reporters: ReporterRepository,
+    private readonly duress: DuressRepository,
   ) {}
 
   signedIn(event: SignInEvent): void {
@@ -46,7 +48,7 @@ export class DuressService implements ReporterDuressPort {
       if (!session?.duress) return 'none';
       // The reporter row lock orders us with any other signal of this reporter.
       await this.reporters.lockOne(manager, session.reporter_id);
-      if (await this.alreadyRaised(manager, sessionId)) return 'already';
+      if (await this.duress.alreadyRaised(manager, sessionId)) return 'already';
       const outcome = await this.safety.raise(manager, {
         reporterId: session.reporter_id,
         reason: CaseReason.Duress,
@@ -54,10 +56,7 @@ export class DuressService implements ReporterDuressPort {
         event: 'duress_signin',
         at: session.created_at,
       });
-      await manager.query(
-        `INSERT INTO duress_alerts (session_id, reporter_id, case_id) VALUES ($1, $2, $3)`,
-        [sessionId, session.reporter_id, outcome.caseId],
-      );
+      await this.duress.recordAlert(manager, sessionId, session.reporter_id, outcome.caseId);
       return 'raised';
     });
   }
@@ -66,14 +65,9 @@ export class DuressService implements ReporterDuressPort {
   async sweep(): Promise<number> {
     // Duress sessions of the last hour are few: read them all (capped), keep those not raised yet.
     const recent = await this.reporters.recentDuressSessionIds(this.dataSource.manager, SWEEP_CANDIDATES);
-    const raisedAlready =
-      recent.length === 0
-        ? []
-        : ((await this.dataSource.query(
-            `SELECT session_id FROM duress_alerts WHERE session_id = ANY($1::uuid[])`,
-            [recent],
-          )) as { session_id: string }[]);
-    const done = new Set(raisedAlready.map((r) => r.session_id));
+    const done = new Set(
+      recent.length === 0 ? [] : await this.duress.raisedAmong(this.dataSource.manager, recent),
+    );
     let raised = 0;
     for (const id of recent.filter((s) => !done.has(s)).slice(0, SWEEP_BATCH))
       if ((await this.raiseForSession(id)) === 'raised') raised += 1;
@@ -84,25 +78,11 @@ export class DuressService implements ReporterDuressPort {
   async showsReports(sessionId: string): Promise<boolean> {
     const session = await this.reporters.session(this.dataSource.manager, sessionId);
     if (!session?.duress) return true;
-    const rows = (await this.dataSource.query(
-      `SELECT show_reports FROM reporter_duress_settings WHERE reporter_id = $1`,
-      [session.reporter_id],
-    )) as { show_reports: boolean }[];
-    return rows[0]?.show_reports === true;
+    return this.duress.showsReports(this.dataSource.manager, session.reporter_id);
   }
 
   /** Stores the choice made at registration, in the registration's transaction. */
   async duressRegistered(manager: EntityManager, reporterId: string, showReports: boolean): Promise<void> {
-    await manager.query(
-      `INSERT INTO reporter_duress_settings (reporter_id, show_reports) VALUES ($1, $2) ON CONFLICT (reporter_id) DO UPDATE SET show_reports = EXCLUDED.show_reports`,
-      [reporterId, showReports],
-    );
-  }
-
-  private async alreadyRaised(manager: EntityManager, sessionId: string): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM duress_alerts WHERE session_id = $1`, [
-      sessionId,
-    ])) as unknown[];
-    return rows.length > 0;
+    await this.duress.saveShowsReports(manager, reporterId, showReports);
   }
 }

@@ -25,6 +25,16 @@ interface PlanRow {
   last_checkin_at: Date | null;
 }
 
+/**
+ * What the fail-safe reads of a plan it cannot evaluate: only columns that need no parsing
+ * (the spec's severity as text, whatever else of the spec is broken).
+ */
+export interface RawPlanRow {
+  reporter_id: string;
+  alert_at: Date;
+  severity: string | null;
+}
+
 const COLUMNS =
   'id, reporter_id, spec, next_deadline, alert_at, next_reminder_at, paused_until, missed_at, last_checkin_at';
 
@@ -54,36 +64,36 @@ export class PlanRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findByReporter(reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<PlanRow[]>(
       prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1`),
       [reporterId],
-    )) as PlanRow[];
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   async lockByReporter(manager: EntityManager, reporterId: string): Promise<PlanRecord | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<PlanRow[]>(
       prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`),
       [reporterId],
-    )) as PlanRow[];
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** With `skipLocked`, a plan another worker is handling right now is left to it (the sweeper). */
   async lockById(manager: EntityManager, id: string, skipLocked = false): Promise<PlanRecord | null> {
-    const rows = (await manager.query(
+    const rows = await manager.query<PlanRow[]>(
       `SELECT ${COLUMNS} FROM checkin_plans WHERE id = $1 FOR UPDATE${skipLocked ? ' SKIP LOCKED' : ''}`,
       [id],
-    )) as PlanRow[];
+    );
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
   /** Locks several plans in id order (so concurrent batches cannot deadlock on each other). */
   async lockMany(manager: EntityManager, ids: readonly string[]): Promise<PlanRecord[]> {
-    const rows = (await manager.query(
+    const rows = await manager.query<PlanRow[]>(
       prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`),
       [ids],
-    )) as PlanRow[];
+    );
     return rows.map(toRecord);
   }
 
@@ -153,22 +163,43 @@ export class PlanRepository {
     await manager.query(prepared(`DELETE FROM checkin_plans WHERE id = $1`), [id]);
   }
 
+  /** Locks a plan for the fail-safe alert, reading no more of its spec than the severity. */
+  async lockForFailSafe(manager: EntityManager, id: string): Promise<RawPlanRow | null> {
+    const rows = await manager.query<RawPlanRow[]>(
+      prepared(
+        `SELECT reporter_id, alert_at, spec->>'missSeverity' AS severity FROM checkin_plans WHERE id = $1 FOR UPDATE`,
+      ),
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** After a fail-safe alert: the next one no sooner than `alertAt`; the plan is overdue since `missedAt`. */
+  async postponeAlert(manager: EntityManager, id: string, alertAt: Date, missedAt: Date): Promise<void> {
+    await manager.query(
+      prepared(
+        `UPDATE checkin_plans SET alert_at = $2, missed_at = coalesce(missed_at, $3), updated_at = now() WHERE id = $1`,
+      ),
+      [id, alertAt, missedAt],
+    );
+  }
+
   /** Plans whose alert is due but still unhandled: their job was lost, late or failed. */
   async overdueAlerts(before: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       prepared(`SELECT id FROM checkin_plans WHERE alert_at <= $1 ORDER BY alert_at LIMIT $2`),
       [before, limit],
-    )) as { id: string }[];
+    );
     return rows.map((r) => r.id);
   }
 
   async overdueReminders(before: Date, limit: number): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ id: string }[]>(
       prepared(
         `SELECT id FROM checkin_plans WHERE next_reminder_at IS NOT NULL AND next_reminder_at <= $1 ORDER BY next_reminder_at LIMIT $2`,
       ),
       [before, limit],
-    )) as { id: string }[];
+    );
     return rows.map((r) => r.id);
   }
 

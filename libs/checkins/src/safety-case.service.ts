@@ -5,11 +5,7 @@ import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { CaseReason, type Severity } from '@panah/domain';
 import { CaseUpdateNotifier } from '@panah/escalation';
 import { RuleSetRepository } from '@panah/triage';
-import { prepared } from '@panah/db';
-
-/** What happened, as written on the case's safety timeline (times and kinds only). */
-export type SafetyEventKind =
-  'missed_checkin' | 'checked_in_after_alert' | 'panic' | 'duress_signin' | 'duress_checkin';
+import { type SafetyEventKind, SafetyEventRepository } from './safety-event.repository';
 
 export interface SafetySignal {
   readonly reporterId: string;
@@ -40,6 +36,7 @@ export class SafetyCaseService {
     private readonly rules: RuleSetRepository,
     private readonly updates: CaseUpdateNotifier,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly events: SafetyEventRepository,
   ) {}
 
   /** Where a new safety case goes: read once per transaction (a batch of alerts shares it). */
@@ -74,7 +71,7 @@ export class SafetyCaseService {
         routedBy: 'default_team',
       },
     });
-    await this.record(manager, outcome.caseId, signal.event, signal.at);
+    await this.events.record(manager, outcome.caseId, signal.event, signal.at);
     return outcome;
   }
 
@@ -92,24 +89,12 @@ export class SafetyCaseService {
   ): Promise<string | null> {
     const caseId = await this.caseRows.latestForReporter(manager, reporterId);
     if (!caseId) return null;
-    await this.record(manager, caseId, 'checked_in_after_alert', at);
+    await this.events.record(manager, caseId, 'checked_in_after_alert', at);
     await this.updates.notifyParticipants(manager, {
       caseId,
       event: 'checked_in_after_alert',
       eventId: checkinId,
     });
     return caseId;
-  }
-
-  private async record(
-    manager: EntityManager,
-    caseId: string,
-    kind: SafetyEventKind,
-    at: Date,
-  ): Promise<void> {
-    await manager.query(
-      prepared(`INSERT INTO case_safety_events (case_id, kind, occurred_at) VALUES ($1, $2, $3)`),
-      [caseId, kind, at],
-    );
   }
 }

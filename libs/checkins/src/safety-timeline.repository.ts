@@ -18,13 +18,12 @@ export class SafetyTimelineRepository {
     reporterId: string,
     since: Date,
   ): Promise<SafetyTimelineRow[]> {
-    const rows = (await m.query(
+    return m.query<SafetyTimelineRow[]>(
       `SELECT occurred_at AS at, kind FROM case_safety_events WHERE case_id = $1
        UNION ALL
        SELECT checked_in_at AS at, 'checkin' AS kind FROM checkins WHERE reporter_id = $2 AND checked_in_at >= $3
        ORDER BY at LIMIT 1000`,
       [caseId, reporterId, since],
-    )) as { at: Date; kind: string }[];
-    return rows;
+    );
   }
 }
