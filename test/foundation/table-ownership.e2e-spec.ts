@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE_OWNERS } from '@panah/db';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
@@ -84,6 +84,22 @@ describe('table ownership', () => {
     expect(report.scannedFiles).toBeGreaterThan(100);
     expect(report.sqlOutsideRepositories).toEqual([]);
     expect(report.staleExceptions).toEqual([]);
+  });
+
+  it("names each library's tables in README's folder table exactly as TABLE_OWNERS does", () => {
+    // A row of the folder table: | `libs/<name>` | … Tables: `a`, `b`, `c` (…). |
+    const listed: Record<string, string[]> = {};
+    for (const line of readFileSync(join(process.cwd(), 'README.md'), 'utf8').split('\n')) {
+      const row = /^\| `libs\/([a-z-]+)`\s*\|(.*)\|\s*$/.exec(line);
+      if (!row) continue;
+      const tables = /Tables: ((?:`[a-z0-9_]+`(?:, )?)+)/.exec(row[2]);
+      listed[row[1]] = tables ? [...tables[1].matchAll(/`([a-z0-9_]+)`/g)].map((m) => m[1]).sort() : [];
+    }
+    const owned: Record<string, string[]> = {};
+    for (const [table, owner] of Object.entries(TABLE_OWNERS)) (owned[owner] ??= []).push(table);
+    for (const owner of Object.keys(owned)) owned[owner].sort();
+    const withTables = Object.fromEntries(Object.entries(listed).filter(([, tables]) => tables.length > 0));
+    expect(withTables).toEqual(owned);
   });
 
   it("fails on a library that writes or reads another library's table, or runs SQL outside a repository", () => {
