@@ -283,6 +283,33 @@ describe('escalation, end to end (worker, PostgreSQL, Redis, SMTP, webhooks)', (
     expect((await runOf(db, caseId))?.state).toBe('resolved');
   });
 
+  it('audits every read of an escalation history like a case read (G6): who read it, which case, which run; a refused read writes nothing', async () => {
+    const policyId = await createPolicy(api, admin, threeTiers());
+    const caseId = await openCase(db, { severity: 'medium', teamId, policyId });
+    const run = await runFor(caseId);
+    const outsider = await signedInStaff(api, db, { role: 'caseworker', teams: [] });
+    const reads = async () => {
+      const pg = await sql(db.url);
+      const r = await pg.query(
+        `SELECT actor_type, actor_id, target_type, details FROM audit_log
+          WHERE action = 'case.escalation_history_viewed' AND target_id = $1 ORDER BY seq`,
+        [caseId],
+      );
+      await pg.close();
+      return r.rows as { actor_type: string; actor_id: string; target_type: string; details: unknown }[];
+    };
+    expect(await reads()).toEqual([]);
+    expect((await call(api, outsider, 'GET', `/escalations/${run.id}/history`)).status).toBe(404);
+    expect(await reads()).toEqual([]);
+    expect((await call(api, supervisor, 'GET', `/escalations/${run.id}/history`)).status).toBe(200);
+    expect((await call(api, tier1, 'GET', `/escalations/${run.id}/history`)).status).toBe(200);
+    expect(await reads()).toEqual([
+      { actor_type: 'staff', actor_id: supervisor.staffId, target_type: 'case', details: { runId: run.id } },
+      { actor_type: 'staff', actor_id: tier1.staffId, target_type: 'case', details: { runId: run.id } },
+    ]);
+    await call(api, tier1, 'POST', `/escalations/${run.id}/resolve`);
+  });
+
   it('starts a batch of cases in one transaction as it would one by one, and a case.opened racing its case.updated starts one run', async () => {
     const quietTeam = await ensureTeam(db, 'Batch desk');
     const batchSupervisor = await signedInStaff(api, db, { role: 'supervisor', teams: ['Batch desk'] });

@@ -21,7 +21,7 @@ const rules: OwnershipRules = {
       tables: ['staff', 'staff_teams'],
       why: 'the directory an escalation step alerts (team members, schedules, contact order) is one round trip per step (G4 lateness)',
     },
-    'libs/escalation/src/notification-delivery.service.ts': {
+    'libs/escalation/src/notification.repository.ts': {
       tables: ['cases'],
       why: 'claiming a notification reads the case severity in the claiming statement, once per delivery attempt',
     },
@@ -39,13 +39,6 @@ const rules: OwnershipRules = {
   legacySqlFiles: [
     'apps/cli/src/commands/doctor.command.ts', // a `SELECT 1` connectivity probe, no table
     'libs/db/src/data-source.ts', // creates the database before migrations, no table
-    'libs/escalation/src/case-update-notifier.service.ts',
-    'libs/escalation/src/escalation-commands.service.ts',
-    'libs/escalation/src/notification-delivery.service.ts',
-    'libs/escalation/src/escalation-engine.service.ts',
-    'libs/escalation/src/escalation.metrics.ts',
-    'libs/escalation/src/escalation-history.service.ts',
-    'libs/escalation/src/escalation-sweeper.service.ts',
     'libs/identity/src/invitations.service.ts',
     'libs/identity/src/staff-registration.service.ts',
     'libs/identity/src/staff-admin.service.ts',

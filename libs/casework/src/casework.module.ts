@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { CaseEventRepository, CaseGrantRepository, CaseNoteRepository, CasesModule } from '@panah/cases';
 import { SafetyTimelineRepository } from '@panah/checkins';
-import { CaseUpdatesModule, EscalationHistory } from '@panah/escalation';
+import { CaseUpdatesModule } from '@panah/escalation';
 import { StaffKeysRepository } from '@panah/identity';
 import { CaseMaterialRepository, ConversationRepository, IntakeModule } from '@panah/intake';
 import { AssignmentService } from './assignment.service';
@@ -31,7 +31,6 @@ import { NotesService } from './notes.service';
     NotesService,
     CaseFilesService,
     SafetyTimelineRepository,
-    EscalationHistory,
     CaseTimelineService,
     AssignmentService,
   ],

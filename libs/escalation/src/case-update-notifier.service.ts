@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { CaseRepository } from '@panah/cases';
 import { caseUpdateRecipients } from '@panah/domain';
 import { StaffRepository } from '@panah/identity';
-import { insertNotifications } from './notification.repository';
+import { ContactMethodRepository } from './contact-method.repository';
+import { NotificationRepository } from './notification.repository';
+import { RunRepository, type RunSummaryRow } from './run.repository';
 
 /** What happened on a case; with its id it keys the notifications (each recorded once). */
 export type CaseUpdateEvent =
@@ -31,6 +33,9 @@ export class CaseUpdateNotifier {
   constructor(
     private readonly cases: CaseRepository,
     private readonly staff: StaffRepository,
+    private readonly runs: RunRepository,
+    private readonly notifications: NotificationRepository,
+    private readonly contacts: ContactMethodRepository,
   ) {}
 
   /**
@@ -40,17 +45,9 @@ export class CaseUpdateNotifier {
    * the update still reaches someone: the case's team, or failing that the admins.
    */
   async notifyParticipants(m: EntityManager, update: CaseUpdate): Promise<number> {
-    const runs = (await m.query(
-      `SELECT id, acknowledged_by, acknowledged_at FROM escalation_runs WHERE case_id = $1`,
-      [update.caseId],
-    )) as {
-      id: string;
-      acknowledged_by: string | null;
-      acknowledged_at: Date | null;
-    }[];
-    const run = runs[0];
+    const run = await this.runs.summaryForCase(m, update.caseId);
     const participants = run ? await this.participants(m, run) : [];
-    if (participants.length > 0) return this.notify(m, update, run.id, participants);
+    if (run && participants.length > 0) return this.notify(m, update, run.id, participants);
     const teamId = (await this.cases.access(m, update.caseId))?.team_id ?? null;
     const team = teamId === null ? [] : await this.staff.activeCaseStaffOfTeam(m, teamId);
     if (team.length > 0) return this.notify(m, update, run?.id ?? null, team);
@@ -64,25 +61,15 @@ export class CaseUpdateNotifier {
   async notifyAssignee(m: EntityManager, update: CaseUpdate, assigneeId: string | null): Promise<number> {
     if (assigneeId !== null) {
       if (await this.staff.isActiveCaseStaff(m, assigneeId)) {
-        const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [
-          update.caseId,
-        ])) as { id: string }[];
-        return this.notify(m, update, runs[0]?.id ?? null, [assigneeId]);
+        return this.notify(m, update, await this.runs.idForCase(m, update.caseId), [assigneeId]);
       }
     }
     return this.notifyParticipants(m, update);
   }
 
-  private async participants(
-    m: EntityManager,
-    run: { id: string; acknowledged_by: string | null; acknowledged_at: Date | null },
-  ): Promise<string[]> {
+  private async participants(m: EntityManager, run: RunSummaryRow): Promise<string[]> {
     // First attempts only: a fallback to someone's next contact method is not a new alert.
-    const notified = (await m.query(
-      `SELECT recipient_id, min(created_at) AS first_at, max(created_at) AS last_at FROM escalation_notifications
-        WHERE run_id = $1 AND kind = 'escalation' AND fallback_of IS NULL GROUP BY recipient_id`,
-      [run.id],
-    )) as { recipient_id: string; first_at: Date; last_at: Date }[];
+    const notified = await this.notifications.alertedRecipients(m, run.id);
     const candidates = [
       ...new Set([
         ...(run.acknowledged_by ? [run.acknowledged_by] : []),
@@ -101,10 +88,7 @@ export class CaseUpdateNotifier {
   /** Every active admin (a failure of the system itself: admins own the rules and the workers). */
   async notifyAdmins(m: EntityManager, update: CaseUpdate): Promise<number> {
     const admins = await this.staff.activeAdminIds(m);
-    const runs = (await m.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [update.caseId])) as {
-      id: string;
-    }[];
-    return this.notify(m, update, runs[0]?.id ?? null, admins);
+    return this.notify(m, update, await this.runs.idForCase(m, update.caseId), admins);
   }
 
   /** One notification per person, to their first enabled contact method (delivery falls back to the next). */
@@ -118,20 +102,14 @@ export class CaseUpdateNotifier {
       this.logger.warn({ caseId: update.caseId, event: update.event }, 'nobody to tell about a case update');
       return 0;
     }
-    const first = (await m.query(
-      `SELECT p.id AS staff_id, c.id AS method_id, c.channel
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS p(id, ord)
-         LEFT JOIN LATERAL (SELECT id, channel FROM contact_methods WHERE staff_id = p.id AND enabled ORDER BY priority, created_at, id LIMIT 1) c ON true
-        ORDER BY p.ord`,
-      [staffIds],
-    )) as { staff_id: string; method_id: string | null; channel: string | null }[];
+    const first = await this.contacts.firstEnabledOf(m, staffIds);
     const about = {
       kind: 'case_update',
       caseId: update.caseId,
       runId,
       eventKey: `${update.event}:${update.eventId}`,
     } as const;
-    await insertNotifications(
+    await this.notifications.insert(
       m,
       first.map((r) => ({
         about,

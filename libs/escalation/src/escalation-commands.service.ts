@@ -16,8 +16,10 @@ import {
   StaffRole,
 } from '@panah/domain';
 import { ACK_TOKEN_PATTERN, ackTokenDigest } from './ack-links';
-import { type RunRow, recordEvent, scheduleWakeUp } from './escalation-engine.service';
+import { scheduleWakeUp } from './escalation-engine.service';
+import { NotificationRepository, type RunNotificationRow } from './notification.repository';
 import { loadPolicyVersion } from './policy.repository';
+import { type RunEventDetailRow, RunRepository, type RunRow } from './run.repository';
 
 export interface Actor {
   readonly staffId: string;
@@ -38,6 +40,13 @@ export interface RunView {
   readonly overdue: boolean;
 }
 
+/** A run's whole history, as `GET /escalations/{id}/history` returns it. */
+export interface RunHistory {
+  readonly run: RunView;
+  readonly events: RunEventDetailRow[];
+  readonly notifications: RunNotificationRow[];
+}
+
 /**
  * What staff do to an escalation: acknowledge, snooze, resolve, and acknowledge through a
  * notification's link. Each locks the run, bumps its fencing token (so wake-ups scheduled before
@@ -51,6 +60,8 @@ export class EscalationCommands {
     private readonly audit: AuditLog,
     private readonly cases: CaseRepository,
     private readonly staffTeams: StaffTeamRepository,
+    private readonly runs: RunRepository,
+    private readonly notifications: NotificationRepository,
   ) {}
 
   acknowledge(runId: string, actor: Actor): Promise<RunView> {
@@ -100,23 +111,42 @@ export class EscalationCommands {
   }
 
   async byCase(caseId: string, actor: Actor): Promise<RunView> {
-    const rows = (await this.dataSource.query(`SELECT id FROM escalation_runs WHERE case_id = $1`, [
-      caseId,
-    ])) as { id: string }[];
-    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No escalation for this case');
-    return this.get(rows[0].id, actor);
+    const runId = await this.runs.idForCase(this.dataSource.manager, caseId);
+    if (runId === null) throw new DomainError(ErrorCode.NotFound, 'No escalation for this case');
+    return this.get(runId, actor);
+  }
+
+  /**
+   * The run, its events and its notifications with their attempts, for whoever may read the run
+   * (as `get`). Audited like every read of a case (G6): the audit row is written in the reading
+   * transaction, so a history is never read without one.
+   */
+  async history(runId: string, actor: Actor): Promise<RunHistory> {
+    return this.dataSource.transaction(async (m) => {
+      const run = await this.lockRun(m, runId, actor, false, false);
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: actor.staffId,
+        action: 'case.escalation_history_viewed',
+        targetType: 'case',
+        targetId: run.case_id,
+        details: { runId: run.id },
+      });
+      return {
+        run: view(run),
+        events: await this.runs.eventsWithDetails(m, run.id),
+        notifications: await this.notifications.forRunWithAttempts(m, run.id),
+      };
+    });
   }
 
   private async linkFor(token: string): Promise<{ run_id: string; recipient_id: string }> {
-    const rows = ACK_TOKEN_PATTERN.test(token)
-      ? ((await this.dataSource.query(
-          `SELECT run_id, recipient_id FROM escalation_ack_links WHERE token_digest = $1`,
-          [ackTokenDigest(this.config.tokenKey, token)],
-        )) as { run_id: string; recipient_id: string }[])
-      : [];
-    if (rows.length === 0)
+    const link = ACK_TOKEN_PATTERN.test(token)
+      ? await this.runs.linkByDigest(this.dataSource.manager, ackTokenDigest(this.config.tokenKey, token))
+      : null;
+    if (!link)
       throw new DomainError(ErrorCode.NotFound, 'Unknown or expired link', [], EscalationReason.LinkInvalid);
-    return rows[0];
+    return link;
   }
 
   private async apply(runId: string, actor: Actor, command: RunCommand, viaLink = false): Promise<RunView> {
@@ -142,30 +172,24 @@ export class EscalationCommands {
           nextStepAt = policy.ackTimeoutSeconds
             ? new Date(now.getTime() + policy.ackTimeoutSeconds * 1000)
             : null;
-          await m.query(
-            `UPDATE escalation_runs SET acknowledged_at = $2, acknowledged_by = $3 WHERE id = $1`,
-            [run.id, now, actor.staffId],
-          );
+          await this.runs.setAcknowledged(m, run.id, now, actor.staffId);
           await this.cases.acknowledge(m, run.case_id);
           break;
         case 'snooze':
           nextStepAt = new Date(now.getTime() + command.seconds * 1000);
           break;
         case 'resolve':
-          await m.query(`UPDATE escalation_runs SET resolved_at = $2 WHERE id = $1`, [run.id, now]);
+          await this.runs.setResolvedAt(m, run.id, now);
           await this.cases.resolve(m, run.case_id, now);
           break;
       }
-      await m.query(
-        `UPDATE escalation_runs SET state = $2, fence = $3, next_step_at = $4, updated_at = now() WHERE id = $1`,
-        [run.id, decision.next, fence, nextStepAt],
-      );
+      await this.runs.setState(m, run.id, decision.next, fence, nextStepAt);
       if (nextStepAt)
         await scheduleWakeUp(m, { id: run.id, fence, step: run.step, round: run.round }, nextStepAt);
       const kind =
         command.kind === 'acknowledge' ? 'acknowledged' : command.kind === 'snooze' ? 'snoozed' : 'resolved';
       const details: Record<string, number> = command.kind === 'snooze' ? { seconds: command.seconds } : {};
-      await recordEvent(m, run.id, kind, {
+      await this.runs.recordEvent(m, run.id, kind, {
         step: run.step,
         round: run.round,
         actorId: actor.staffId,
@@ -195,13 +219,10 @@ export class EscalationCommands {
     actor: Actor,
     act: boolean,
     lock: boolean,
-  ): Promise<RunRow & { overdue_at: Date | null }> {
-    const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`, [
-      runId,
-    ])) as (RunRow & { overdue_at: Date | null })[];
+  ): Promise<RunRow> {
+    const run = await (lock ? this.runs.lockById(m, runId) : this.runs.byId(m, runId));
     // Not found and not allowed look the same, so run ids cannot be probed.
-    if (rows.length === 0) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
-    const run = rows[0];
+    if (!run) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     const teamIds = await this.staffTeams.teamIdsOf(m, actor.staffId);
     // The case's own routing (its team may have moved since the run started; an assignee sees it too).
     const access = await this.cases.access(m, run.case_id);
@@ -210,14 +231,7 @@ export class EscalationCommands {
       : { teamId: run.team_id, assigneeIds: [] };
     const visible = canSeeCase({ staffId: actor.staffId, role: actor.role, teamIds }, routing);
     if (visible) return run;
-    const notified =
-      actor.role !== StaffRole.Admin &&
-      (
-        (await m.query(`SELECT 1 FROM escalation_ack_links WHERE run_id = $1 AND recipient_id = $2`, [
-          run.id,
-          actor.staffId,
-        ])) as unknown[]
-      ).length > 0;
+    const notified = actor.role !== StaffRole.Admin && (await this.runs.wasAlerted(m, run.id, actor.staffId));
     if (!notified) throw new DomainError(ErrorCode.NotFound, 'No such escalation');
     if (act)
       throw new DomainError(
@@ -230,7 +244,7 @@ export class EscalationCommands {
   }
 }
 
-function view(run: RunRow & { overdue_at: Date | null }): RunView {
+function view(run: RunRow): RunView {
   return {
     id: run.id,
     caseId: run.case_id,

@@ -16,7 +16,6 @@ import {
   isAlertSeverity,
   restartCursor,
   type RunCursor,
-  type RunState,
   shortRefFromId,
   START_CURSOR,
 } from '@panah/domain';
@@ -31,48 +30,14 @@ import { ackToken, ackTokenDigest } from './ack-links';
 import { CaseUpdateNotifier } from './case-update-notifier.service';
 import { loadDirectory } from './directory.repository';
 import { EscalationMetrics } from './escalation.metrics';
-import { insertNotifications, type NotificationToInsert } from './notification.repository';
+import { NotificationRepository, type NotificationToInsert } from './notification.repository';
 import { currentPolicyRef, loadPolicyVersion } from './policy.repository';
-import { prepared } from '@panah/db';
+import { type RunAdvanceWrite, type RunEventWrite, RunRepository, type RunRow } from './run.repository';
 
-export interface RunRow {
-  id: string;
-  case_id: string;
-  policy_id: string;
-  policy_version: number;
-  severity: AlertSeverity;
-  team_id: string | null;
-  short_ref: string;
-  state: RunState;
-  step: number;
-  round: number;
-  repeats: Record<string, number>;
-  fence: number;
-  next_step_at: Date | null;
-}
-
-interface PlannedEvent {
-  kind: 'overdue' | 'step' | 'exhausted';
-  step: number;
-  round: number;
-  details: Record<string, number | string | null>;
-}
-
-/** What one advance of a run will write (see EscalationEngine.planAdvance). */
-interface PlannedAdvance {
-  position: {
-    state: RunState;
-    step: number;
-    round: number;
-    repeats: Record<string, number>;
-    next_step_at: Date | null;
-  };
-  /** Set when the advance passed a deadline. */
-  overdueAt: Date | null;
-  events: PlannedEvent[];
-  notifications: NotificationToInsert[];
-  /** The next wake-up's outbox row (payload as JSON text), or nulls when the run is done. */
-  wakeUp: { job_name: string | null; payload: string | null; job_id: string | null; not_before: Date | null };
+/** What one advance of a run will write (see EscalationEngine.planAdvance), and whom it alerts. */
+interface PlannedAdvance extends RunAdvanceWrite {
+  readonly events: RunEventWrite[];
+  readonly notifications: NotificationToInsert[];
 }
 
 interface NewRun {
@@ -82,33 +47,6 @@ interface NewRun {
 
 export type StepOutcome = 'executed' | 'stale' | 'missing' | 'early';
 export type StartOutcome = 'started' | 'exists' | 'closed';
-
-/** Appends to a run's history (ids, kinds and numbers only). */
-export async function recordEvent(
-  m: EntityManager,
-  runId: string,
-  kind: string,
-  fields: {
-    step?: number;
-    round?: number;
-    actorId?: string | null;
-    details?: Record<string, number | string | null>;
-  } = {},
-): Promise<void> {
-  await m.query(
-    prepared(
-      `INSERT INTO escalation_run_events (run_id, kind, step, round, actor_id, details) VALUES ($1, $2, $3, $4, $5, $6)`,
-    ),
-    [
-      runId,
-      kind,
-      fields.step ?? null,
-      fields.round ?? null,
-      fields.actorId ?? null,
-      JSON.stringify(fields.details ?? {}),
-    ],
-  );
-}
 
 /** Schedules the run's pending wake-up through the outbox (relayed as a delayed BullMQ job). */
 export async function scheduleWakeUp(
@@ -137,6 +75,8 @@ export class EscalationEngine {
     private readonly metrics: EscalationMetrics,
     private readonly cases: CaseRepository,
     private readonly caseUpdates: CaseUpdateNotifier,
+    private readonly runs: RunRepository,
+    private readonly notifications: NotificationRepository,
   ) {}
 
   /** case.opened: start the case's escalation (once; a repeated event finds the run and stops). */
@@ -190,26 +130,18 @@ export class EscalationEngine {
   ): Promise<'started' | 'restarted' | 'resolved' | 'unacknowledged' | 'notified' | 'unchanged'> {
     return this.dataSource.transaction(async (m) => {
       const c = await this.lockCase(m, caseId);
-      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE case_id = $1 FOR UPDATE`, [
-        caseId,
-      ])) as RunRow[];
-      if (rows.length === 0) {
+      const run = await this.runs.lockForCase(m, caseId);
+      if (!run) {
         if (c.state === 'resolved') return 'unchanged';
         // Under the case lock no run can have appeared since the SELECT above; if one did, retry.
         if ((await this.insertRuns(m, [await this.planStart(m, c, now)])).size === 0)
           throw new Error('a run appeared for the case while it was locked');
         return 'started';
       }
-      const run = rows[0];
       if (run.state === 'resolved') return 'unchanged';
       if (c.state === 'resolved') {
-        await m.query(
-          prepared(
-            `UPDATE escalation_runs SET state = 'resolved', resolved_at = $2, next_step_at = NULL, fence = fence + 1, updated_at = now() WHERE id = $1`,
-          ),
-          [run.id, now],
-        );
-        await recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
+        await this.runs.resolveWithCase(m, run.id, now);
+        await this.runs.recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
         return 'resolved';
       }
       const decision = decideSignalOnRun(run.state, event.signal);
@@ -223,10 +155,7 @@ export class EscalationEngine {
         );
       }
       if (decision.unacknowledge) {
-        await m.query(
-          prepared(`UPDATE escalation_runs SET acknowledged_by = NULL, acknowledged_at = NULL WHERE id = $1`),
-          [run.id],
-        );
+        await this.runs.clearAcknowledgement(m, run.id);
         await this.cases.unacknowledge(m, caseId);
       }
       const severity = this.severityOf(c);
@@ -241,13 +170,8 @@ export class EscalationEngine {
         const cursor = restartCursor(this.cursorOf(run));
         const fence = run.fence + 1;
         const at = new Date(now.getTime() + (policy.ackTimeoutSeconds ?? 0) * 1000);
-        await m.query(
-          prepared(
-            `UPDATE escalation_runs SET state = 'active', step = $2, round = $3, repeats = $4, fence = $5, next_step_at = $6, updated_at = now() WHERE id = $1`,
-          ),
-          [run.id, cursor.step, cursor.round, JSON.stringify(cursor.repeats), fence, at],
-        );
-        await recordEvent(m, run.id, 'unacknowledged', {
+        await this.runs.reposition(m, run.id, { state: 'active', ...cursor, fence, nextStepAt: at });
+        await this.runs.recordEvent(m, run.id, 'unacknowledged', {
           step: cursor.step,
           round: cursor.round,
           details: { signal: event.signal, from: run.state },
@@ -266,7 +190,7 @@ export class EscalationEngine {
         state: 'active',
         fence: run.fence + 1,
       };
-      await recordEvent(m, run.id, 'restarted', { details: { from: run.severity, to: severity } });
+      await this.runs.recordEvent(m, run.id, 'restarted', { details: { from: run.severity, to: severity } });
       await this.advanceRun(m, restarted, restartCursor(this.cursorOf(run)), now, 'restart');
       return 'restarted';
     });
@@ -278,11 +202,8 @@ export class EscalationEngine {
     now = new Date(),
   ): Promise<StepOutcome> {
     return this.dataSource.transaction(async (m) => {
-      const rows = (await m.query(`SELECT * FROM escalation_runs WHERE id = $1 FOR UPDATE`, [
-        p.runId,
-      ])) as RunRow[];
-      if (rows.length === 0) return 'missing';
-      const run = rows[0];
+      const run = await this.runs.lockById(m, p.runId);
+      if (!run) return 'missing';
       if (run.fence !== p.fence || run.step !== p.step || run.round !== p.round || !run.next_step_at)
         return 'stale';
       const action = dueAction(run.state);
@@ -299,9 +220,9 @@ export class EscalationEngine {
       let cursor = this.cursorOf(run);
       if (action === 'reactivate') {
         cursor = restartCursor(cursor);
-        await recordEvent(m, run.id, 'reactivated', { step: cursor.step, round: cursor.round });
+        await this.runs.recordEvent(m, run.id, 'reactivated', { step: cursor.step, round: cursor.round });
       } else if (action === 'resume') {
-        await recordEvent(m, run.id, 'resumed', { step: cursor.step, round: cursor.round });
+        await this.runs.recordEvent(m, run.id, 'resumed', { step: cursor.step, round: cursor.round });
       }
       await this.advanceRun(m, { ...run, state: 'active' }, cursor, now, action, run.next_step_at);
       return 'executed';
@@ -349,6 +270,7 @@ export class EscalationEngine {
       repeats: {},
       fence: 0,
       next_step_at: now,
+      overdue_at: null,
     };
     return { run, advance: await this.planAdvance(m, run, START_CURSOR, now, 'start', now, directories) };
   }
@@ -362,52 +284,8 @@ export class EscalationEngine {
    */
   private async insertRuns(m: EntityManager, starts: readonly NewRun[]): Promise<Set<string>> {
     if (starts.length === 0) return new Set();
-    const input = starts.map(({ run, advance: a }, ord) => ({
-      ord,
-      id: run.id,
-      case_id: run.case_id,
-      policy_id: run.policy_id,
-      policy_version: run.policy_version,
-      severity: run.severity,
-      team_id: run.team_id,
-      short_ref: run.short_ref,
-      ...a.position,
-      overdue_at: a.overdueAt,
-      events: [
-        {
-          kind: 'started',
-          step: null,
-          round: null,
-          details: { severity: run.severity, policyVersion: run.policy_version },
-        },
-        ...a.events,
-      ],
-      ...a.wakeUp,
-    }));
-    const rows = (await m.query(
-      prepared(`WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, case_id uuid, policy_id uuid, policy_version int, severity text, team_id uuid, short_ref text,
-                                                          state text, step int, round int, repeats jsonb, next_step_at timestamptz, overdue_at timestamptz, events jsonb,
-                                                          job_name text, payload text, job_id text, not_before timestamptz)
-       ), runs AS (
-         INSERT INTO escalation_runs (id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, fence, next_step_at, overdue_at)
-         SELECT id, case_id, policy_id, policy_version, severity, team_id, short_ref, state, step, round, repeats, 0, next_step_at, overdue_at FROM input ORDER BY ord
-         ON CONFLICT (case_id) DO NOTHING RETURNING id
-       ), recorded AS (
-         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
-         SELECT i.id, e.kind, e.step, e.round, e.details
-           FROM input i JOIN runs USING (id) CROSS JOIN LATERAL jsonb_array_elements(i.events) WITH ORDINALITY AS ev(value, ord)
-           CROSS JOIN LATERAL jsonb_to_record(ev.value) AS e(kind text, step int, round int, details jsonb)
-          ORDER BY i.ord, ev.ord
-       ), announced AS (
-         INSERT INTO outbox (job_name, payload, job_id, not_before)
-         SELECT i.job_name, i.payload::jsonb, i.job_id, i.not_before FROM input i JOIN runs USING (id) WHERE i.job_name IS NOT NULL ORDER BY i.ord RETURNING id
-       )
-       SELECT id FROM runs`),
-      [JSON.stringify(input)],
-    )) as { id: string }[];
-    const inserted = new Set(rows.map((r) => r.id));
-    await insertNotifications(
+    const inserted = await this.runs.insertStarted(m, starts);
+    await this.notifications.insert(
       m,
       starts.flatMap((s) => (inserted.has(s.run.id) ? s.advance.notifications : [])),
     );
@@ -424,41 +302,9 @@ export class EscalationEngine {
     dueAt: Date = now,
   ): Promise<void> {
     const a = await this.planAdvance(m, run, cursor, now, action, dueAt);
-    await insertNotifications(m, a.notifications);
+    await this.notifications.insert(m, a.notifications);
     // The run's new position, its history and the next wake-up in one round trip.
-    await m.query(
-      prepared(`WITH moved AS (
-         UPDATE escalation_runs SET state = $2, step = $3, round = $4, repeats = $5, fence = $6, next_step_at = $7,
-                severity = $8, policy_id = $9, policy_version = $10, team_id = $11, overdue_at = coalesce($12, overdue_at), updated_at = now()
-          WHERE id = $1 RETURNING id
-       ), recorded AS (
-         INSERT INTO escalation_run_events (run_id, kind, step, round, details)
-         SELECT moved.id, e.kind, e.step, e.round, e.details
-           FROM moved CROSS JOIN LATERAL jsonb_array_elements($13::jsonb) WITH ORDINALITY AS ev(value, ord)
-           CROSS JOIN LATERAL jsonb_to_record(ev.value) AS e(kind text, step int, round int, details jsonb)
-          ORDER BY ev.ord
-       )
-       INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $14, $15::jsonb, $16, $17::timestamptz FROM moved WHERE $14::text IS NOT NULL`),
-      [
-        run.id,
-        a.position.state,
-        a.position.step,
-        a.position.round,
-        JSON.stringify(a.position.repeats),
-        run.fence,
-        a.position.next_step_at,
-        run.severity,
-        run.policy_id,
-        run.policy_version,
-        run.team_id,
-        a.overdueAt,
-        JSON.stringify(a.events),
-        a.wakeUp.job_name,
-        a.wakeUp.payload,
-        a.wakeUp.job_id,
-        a.wakeUp.not_before,
-      ],
-    );
+    await this.runs.writeAdvance(m, run, a);
   }
 
   /**
@@ -488,7 +334,7 @@ export class EscalationEngine {
       directories?.set(key, directory);
     }
     const result = advance(policy, cursor, { at: now, severity: run.severity, directory: await directory });
-    const events: PlannedEvent[] = [];
+    const events: RunEventWrite[] = [];
     const notifications: NotificationToInsert[] = [];
     for (const e of result.effects) {
       if (e.kind === 'mark_overdue') {

@@ -13,6 +13,8 @@ import {
   withTimeout,
 } from '@panah/queue';
 import { EscalationMetrics } from './escalation.metrics';
+import { NotificationRepository } from './notification.repository';
+import { RunRepository } from './run.repository';
 
 export const LAST_SWEEP_KEY = 'escalation:last-sweep';
 
@@ -31,6 +33,8 @@ export class EscalationSweeper {
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly queues: ProducerQueues,
     private readonly metrics: EscalationMetrics,
+    private readonly runs: RunRepository,
+    private readonly notifications: NotificationRepository,
   ) {}
 
   async sweep(): Promise<{ runs: number; notifications: number }> {
@@ -52,13 +56,7 @@ export class EscalationSweeper {
    * sweep to the very backlog that made it late.
    */
   private async sweepRuns(graceMs: number): Promise<number> {
-    const candidates = (await this.dataSource.query(
-      `SELECT id, fence, step, round, sweeps FROM escalation_runs
-        WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - make_interval(secs => $1::float / 1000)
-          AND (swept_at IS NULL OR swept_at < now() - make_interval(secs => $1::float / 1000))
-        ORDER BY next_step_at LIMIT 2000`,
-      [graceMs],
-    )) as { id: string; fence: number; step: number; round: number; sweeps: number }[];
+    const candidates = await this.runs.sweepCandidates(this.dataSource.manager, graceMs);
     if (candidates.length === 0) return 0;
     const queue = this.queues.get(QueueName.Escalation);
     const lost = await this.lostOnes(queue, candidates, (r) => {
@@ -67,13 +65,11 @@ export class EscalationSweeper {
     });
     if (lost.length === 0) return 0;
     // Claim them (another worker's sweeper may be looking at the same rows) and only then enqueue.
-    const [claimed] = (await this.dataSource.query(
-      `UPDATE escalation_runs r SET swept_at = now(), sweeps = r.sweeps + 1
-        WHERE r.id = ANY($1::uuid[]) AND (r.swept_at IS NULL OR r.swept_at < now() - make_interval(secs => $2::float / 1000))
-          AND r.state IN ('active', 'snoozed', 'acknowledged') AND r.next_step_at < now()
-        RETURNING r.id, r.fence, r.step, r.round, r.sweeps`,
-      [lost.map((r) => r.id), graceMs],
-    )) as [{ id: string; fence: number; step: number; round: number; sweeps: number }[], number];
+    const claimed = await this.runs.claimForSweep(
+      this.dataSource.manager,
+      lost.map((r) => r.id),
+      graceMs,
+    );
     if (claimed.length === 0) return 0;
     const jobs = claimed.map((r) => {
       const data = { runId: r.id, fence: r.fence, step: r.step, round: r.round };
@@ -90,12 +86,7 @@ export class EscalationSweeper {
 
   /** Overdue notification attempts whose job is gone, and deliveries whose worker died (lease expired). */
   private async sweepNotifications(graceMs: number): Promise<number> {
-    const candidates = (await this.dataSource.query(
-      `SELECT id, status, attempts FROM escalation_notifications
-        WHERE status IN ('pending', 'sending') AND next_attempt_at < now() - make_interval(secs => $1::float / 1000)
-        ORDER BY next_attempt_at LIMIT 2000`,
-      [graceMs],
-    )) as { id: string; status: string; attempts: number }[];
+    const candidates = await this.notifications.sweepCandidates(this.dataSource.manager, graceMs);
     if (candidates.length === 0) return 0;
     const queue = this.queues.get(QueueName.Notify);
     // A `sending` row past its lease has no live job by definition; a pending one may just be queued.
@@ -103,12 +94,11 @@ export class EscalationSweeper {
       n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)],
     );
     if (lost.length === 0) return 0;
-    const [claimed] = (await this.dataSource.query(
-      `UPDATE escalation_notifications n SET next_attempt_at = now() + make_interval(secs => $2::float / 1000)
-        WHERE n.id = ANY($1::uuid[]) AND n.status IN ('pending', 'sending') AND n.next_attempt_at < now() - make_interval(secs => $2::float / 1000)
-        RETURNING n.id, n.attempts, (extract(epoch from now()) * 1000)::bigint AS stamp`,
-      [lost.map((n) => n.id), graceMs],
-    )) as [{ id: string; attempts: number; stamp: string }[], number];
+    const claimed = await this.notifications.claimForSweep(
+      this.dataSource.manager,
+      lost.map((n) => n.id),
+      graceMs,
+    );
     if (claimed.length === 0) return 0;
     const jobs = claimed.map((n) => {
       // A pending row waits for attempt attempts+1; a `sending` row with an expired lease too.

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '@panah/observability';
+import { RunRepository } from './run.repository';
 
 /** Watchdog metrics: how late steps run, how many runs are overdue, how many deliveries fail. */
 @Injectable()
@@ -14,6 +15,7 @@ export class EscalationMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: MetricsService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly runs: RunRepository,
   ) {
     this.stepLateness = new Histogram({
       name: 'panah_escalation_step_lateness_seconds',
@@ -37,18 +39,14 @@ export class EscalationMetrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const dataSource = this.dataSource;
+    const manager = this.dataSource.manager;
+    const runs = this.runs;
     new Gauge({
       name: 'panah_escalation_runs_overdue',
       help: 'Active, snoozed or acknowledged runs whose next step is more than 5 s past due',
       registers: [this.metrics.registry],
       async collect() {
-        const rows = (await dataSource
-          .query(
-            `SELECT count(*)::int AS n FROM escalation_runs WHERE state IN ('active', 'snoozed', 'acknowledged') AND next_step_at < now() - interval '5 seconds'`,
-          )
-          .catch(() => [{ n: -1 }])) as { n: number }[];
-        this.set(rows[0].n);
+        this.set(await runs.overdueCount(manager).catch(() => -1));
       },
     });
   }

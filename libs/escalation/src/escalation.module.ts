@@ -19,7 +19,9 @@ import { CaseEventSweeper } from './case-event-sweeper';
 import { CaseUpdatesModule } from './case-updates.module';
 import { ContactMethodRepository } from './contact-method.repository';
 import { OnCallScheduleRepository } from './oncall-schedule.repository';
+import { NotificationRepository } from './notification.repository';
 import { PolicyRepository } from './policy.repository';
+import { RunRepository } from './run.repository';
 
 /** The escalation capability: engine, delivery, sweeper (worker) and commands, policies, contacts (API). */
 @Module({
@@ -49,6 +51,8 @@ import { PolicyRepository } from './policy.repository';
     ContactMethodRepository,
     OnCallScheduleRepository,
     PolicyRepository,
+    RunRepository,
+    NotificationRepository,
   ],
   exports: [
     EscalationEngine,

@@ -2,13 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import {
-  type AlertSeverity,
-  isAlertSeverity,
-  type NotificationKind,
-  notificationMessage,
-  shortRefFromId,
-} from '@panah/domain';
+import { type AlertSeverity, isAlertSeverity, notificationMessage, shortRefFromId } from '@panah/domain';
 import {
   afterFailure,
   ChannelError,
@@ -20,27 +14,14 @@ import {
 import { enqueueInTransaction, JobName, notificationJobId } from '@panah/queue';
 import { ackLink, ackToken, caseLink } from './ack-links';
 import { EscalationMetrics } from './escalation.metrics';
-import { insertNotification, type NotificationAbout } from './notification.repository';
-import { prepared } from '@panah/db';
+import { ContactMethodRepository } from './contact-method.repository';
+import {
+  type ClaimedNotificationRow,
+  type NotificationAbout,
+  NotificationRepository,
+} from './notification.repository';
 
-interface Claimed {
-  id: string;
-  kind: NotificationKind;
-  case_id: string;
-  run_id: string | null;
-  step: number | null;
-  round: number | null;
-  event_key: string | null;
-  recipient_id: string;
-  method_ref: string;
-  channel: string;
-  attempts: number;
-  run_severity: string | null;
-  case_severity: string;
-  short_ref: string | null;
-  run_state: string | null;
-  detail_ciphertext: string | null;
-}
+type Claimed = ClaimedNotificationRow;
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'fallback' | 'exhausted' | 'cancelled' | 'stale';
 
@@ -61,25 +42,14 @@ export class NotificationDelivery {
     private readonly channels: NotificationChannels,
     private readonly cipher: ContactCipher,
     private readonly metrics: EscalationMetrics,
+    private readonly notifications: NotificationRepository,
+    private readonly contacts: ContactMethodRepository,
   ) {}
 
   async deliver(notificationId: string, attempt: number): Promise<DeliveryOutcome> {
     const leaseMs = this.config.notify.timeoutMs * 2 + 5_000;
-    // One statement (its own transaction): claim the row and read what sending needs (a case has
-    // at most one run, so the left join finds the run of an escalation and of a case update alike).
-    const [rows] = (await this.dataSource.query(
-      prepared(`UPDATE escalation_notifications n
-          SET status = 'sending', attempts = n.attempts + 1, lease_until = now() + make_interval(secs => $3::float / 1000),
-              next_attempt_at = now() + make_interval(secs => $3::float / 1000)
-         FROM cases k LEFT JOIN escalation_runs r ON r.case_id = k.id
-        WHERE n.id = $1 AND k.id = n.case_id AND n.attempts = $2 - 1
-          AND (n.status = 'pending' OR (n.status = 'sending' AND n.lease_until < now()))
-        RETURNING n.id, n.kind, n.case_id, n.run_id, n.step, n.round, n.event_key, n.recipient_id, n.method_ref, n.channel, n.attempts,
-                  r.severity AS run_severity, k.severity AS case_severity, r.short_ref, r.state AS run_state,
-                  (SELECT c.detail_ciphertext FROM contact_methods c WHERE c.id::text = n.method_ref AND c.enabled) AS detail_ciphertext`),
-      [notificationId, attempt, leaseMs],
-    )) as [Claimed[], number];
-    const claimed = rows[0] ?? null;
+    // One statement (its own transaction): claim the row and read what sending needs.
+    const claimed = await this.notifications.claim(this.dataSource.manager, notificationId, attempt, leaseMs);
     if (!claimed) return 'stale';
     const started = new Date();
     if (
@@ -146,26 +116,14 @@ export class NotificationDelivery {
   ): Promise<DeliveryOutcome> {
     if (result !== 'failed' && n.attempts === 1) {
       // The common case in one statement: the outcome and its attempt record together.
-      await this.dataSource.query(
-        prepared(`WITH done AS (
-           UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END,
-                  lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1 RETURNING id)
-         INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-         SELECT id, 1, $3, $4, now(), $2, NULL FROM done ON CONFLICT (notification_id, attempt) DO NOTHING`),
-        [n.id, result, n.channel, started],
-      );
+      await this.notifications.finishFirstAttempt(this.dataSource.manager, n, result, started);
       return result;
     }
     return this.dataSource.transaction(async (m) => {
       let outcome: DeliveryOutcome;
       if (result === 'delivered' || result === 'cancelled') {
         outcome = result;
-        await m.query(
-          prepared(
-            `UPDATE escalation_notifications SET status = $2, delivered_at = CASE WHEN $2 = 'delivered' THEN now() END, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = $1`,
-          ),
-          [n.id, result],
-        );
+        await this.notifications.markDone(m, n.id, result);
       } else {
         this.metrics.notificationFailures.inc({
           channel: n.channel,
@@ -180,12 +138,7 @@ export class NotificationDelivery {
         if (decision.kind === 'retry') {
           outcome = 'retry';
           const at = new Date(Date.now() + decision.delayMs);
-          await m.query(
-            prepared(
-              `UPDATE escalation_notifications SET status = 'pending', lease_until = NULL, next_attempt_at = $2, last_error = $3 WHERE id = $1`,
-            ),
-            [n.id, at, error?.code ?? 'unknown'],
-          );
+          await this.notifications.markRetry(m, n.id, at, error?.code ?? 'unknown');
           await enqueueInTransaction(
             m,
             JobName.NotificationDeliver,
@@ -193,12 +146,7 @@ export class NotificationDelivery {
             { jobId: notificationJobId(n.id, n.attempts + 1), notBefore: at },
           );
         } else {
-          await m.query(
-            prepared(
-              `UPDATE escalation_notifications SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = $2 WHERE id = $1`,
-            ),
-            [n.id, error?.code ?? 'unknown'],
-          );
+          await this.notifications.markFailed(m, n.id, error?.code ?? 'unknown');
           outcome = (await this.fallBack(m, n)) ? 'fallback' : 'exhausted';
           if (outcome === 'exhausted') {
             this.metrics.notificationFailures.inc({ channel: n.channel, outcome: 'exhausted' });
@@ -211,56 +159,33 @@ export class NotificationDelivery {
       }
       if (n.attempts > 1) {
         // The previous attempt's worker died before recording it (lease expired): say so.
-        await m.query(
-          prepared(`INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-           VALUES ($1, $2, $3, $4, $4, 'lost', 'worker_lost') ON CONFLICT (notification_id, attempt) DO NOTHING`),
-          [n.id, n.attempts - 1, n.channel, started],
-        );
+        await this.notifications.recordLostAttempt(m, {
+          notificationId: n.id,
+          attempt: n.attempts - 1,
+          channel: n.channel,
+          at: started,
+        });
       }
-      await m.query(
-        prepared(`INSERT INTO escalation_notification_attempts (notification_id, attempt, channel, started_at, finished_at, outcome, error)
-         VALUES ($1, $2, $3, $4, now(), $5, $6) ON CONFLICT (notification_id, attempt) DO NOTHING`),
-        [
-          n.id,
-          n.attempts,
-          n.channel,
-          started,
-          result === 'failed' ? (outcome === 'retry' ? 'retry' : 'failed') : result,
-          error?.code ?? null,
-        ],
-      );
+      await this.notifications.recordAttempt(m, {
+        notificationId: n.id,
+        attempt: n.attempts,
+        channel: n.channel,
+        startedAt: started,
+        outcome: result === 'failed' ? (outcome === 'retry' ? 'retry' : 'failed') : result,
+        error: error?.code ?? null,
+      });
       return outcome;
     });
   }
 
   /** The recipient's next enabled contact method after this one, as a new notification about the same thing. */
   private async fallBack(m: EntityManager, n: Claimed): Promise<boolean> {
-    const methods = (await m.query(
-      prepared(
-        `SELECT id, channel FROM contact_methods WHERE staff_id = $1 AND enabled ORDER BY priority, created_at, id`,
-      ),
-      [n.recipient_id],
-    )) as { id: string; channel: string }[];
+    const methods = await this.contacts.enabledOf(m, n.recipient_id);
     const about = aboutOf(n);
-    const tried = (await (about.kind === 'escalation'
-      ? m.query(
-          prepared(
-            `SELECT method_ref FROM escalation_notifications WHERE run_id = $1 AND step = $2 AND round = $3 AND recipient_id = $4`,
-          ),
-          [about.runId, about.step, about.round, n.recipient_id],
-        )
-      : m.query(
-          prepared(
-            `SELECT method_ref FROM escalation_notifications WHERE case_id = $1 AND event_key = $2 AND recipient_id = $3`,
-          ),
-          [about.caseId, about.eventKey, n.recipient_id],
-        ))) as {
-      method_ref: string;
-    }[];
-    const used = new Set(tried.map((t) => t.method_ref));
+    const used = await this.notifications.methodsTried(m, about, n.recipient_id);
     const next = methods.find((x) => !used.has(x.id));
     if (!next) return false;
-    await insertNotification(m, {
+    await this.notifications.insertOne(m, {
       about,
       recipientId: n.recipient_id,
       contact: { methodId: next.id, channel: next.channel },

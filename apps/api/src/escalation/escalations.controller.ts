@@ -1,13 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError, ErrorCode, type Principal, StaffRole } from '@panah/domain';
-import {
-  ContactMethods,
-  type ContactMethodView,
-  EscalationCommands,
-  EscalationHistory,
-  type RunView,
-} from '@panah/escalation';
+import { ContactMethods, type ContactMethodView, EscalationCommands, type RunView } from '@panah/escalation';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { uuidParam } from '../identity/params';
 import { ALL_STAFF, staffOf } from '../identity/staff-principal';
@@ -29,10 +23,7 @@ const actor = (p: Principal | null) => {
 @ApiBearerAuth()
 @Controller('escalations')
 export class EscalationsController {
-  constructor(
-    private readonly commands: EscalationCommands,
-    private readonly history: EscalationHistory,
-  ) {}
+  constructor(private readonly commands: EscalationCommands) {}
 
   @Get('by-case/:caseId')
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
@@ -59,12 +50,7 @@ export class EscalationsController {
     @CurrentPrincipal() p: Principal | null,
     @Param('id', uuidParam('id')) id: string,
   ): Promise<{ run: RunView; events: unknown[]; notifications: unknown[] }> {
-    const run = await this.commands.get(id, actor(p));
-    return {
-      run,
-      events: await this.history.events(id),
-      notifications: await this.history.notifications(id),
-    };
+    return this.commands.history(id, actor(p));
   }
 
   @Post(':id/acknowledge')
