@@ -23,7 +23,7 @@ export interface HttpLoadOptions {
   readonly method?: 'GET' | 'PUT' | 'POST';
   readonly headers?: Record<string, string>;
   /** Called for each request; return a body (and optionally a path) so each request can differ. */
-  readonly setupRequest?: () => { path?: string; body?: string };
+  readonly setupRequest?: () => { path?: string; body?: string; headers?: Record<string, string> };
 }
 
 /** Runs autocannon closed-loop (as fast as the connections go) against `url` (loopback only). */

@@ -25,6 +25,7 @@ import {
 import { configEnv, constantRateLoad, httpLoad, percentile, printHttpLoad, spawnApp } from './harness';
 
 const CONNECTIONS = 16;
+const REPORTERS = 64;
 const SECONDS = 10;
 const HINTS = {
   category: 'direct_threat',
@@ -40,14 +41,18 @@ function bodies(
   reporter: TestReporter,
   recipients: Uint8Array[],
   n: number,
-): { path: string; body: string }[] {
+): { path: string; body: string; headers: Record<string, string> }[] {
   const plaintext = JSON.stringify({
     schema: 'report/v1',
     narrative: Buffer.from(randomBytes(3000)).toString('base64'),
   }); // ~4 KiB
   return Array.from({ length: n }, () => {
     const envelope = sealReport(reporter, recipients, plaintext, randomUUID());
-    return { path: `/v1/reports/${envelope.id}`, body: JSON.stringify({ envelope, hints: HINTS }) };
+    return {
+      path: `/v1/reports/${envelope.id}`,
+      body: JSON.stringify({ envelope, hints: HINTS }),
+      headers: { 'content-type': 'application/json', ...reporter.auth },
+    };
   });
 }
 
@@ -55,7 +60,14 @@ export async function run(): Promise<void> {
   await cryptoReady();
   const db = await createTestDatabase();
   const keys = await intakeKeys(3);
-  const config = testConfig(db.url, { ...keys.env, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '20' });
+  // Reports are counted per reporter and day (REPORTER_QUOTA_REPORTS_PER_DAY, a counter row each):
+  // the load comes from REPORTERS reporters under a quota it never reaches.
+  const config = testConfig(db.url, {
+    ...keys.env,
+    LOG_LEVEL: 'warn',
+    DATABASE_POOL_SIZE: '20',
+    REPORTER_QUOTA_REPORTS_PER_DAY: '100000',
+  });
   // The directory is published through an in-process API (its service), then the load goes to
   // the built API running as its own process, as in production.
   const setup = await startApi(config);
@@ -63,10 +75,14 @@ export async function run(): Promise<void> {
   await setup.close();
   const api = await spawnApp('api', configEnv(config, keys.env));
   try {
-    // One reporter: without a worker nothing contends on it, and the session header is fixed.
-    const reporter = await signedInReporter(api.url);
+    // Without a worker nothing contends on a reporter but their own daily counter row.
+    const reporters: TestReporter[] = [];
+    for (let i = 0; i < REPORTERS; i++) reporters.push(await signedInReporter(api.url));
+    const reporter = reporters[0];
     const recipients = keys.staff.map((s) => s.publicKey);
-    const pool = bodies(reporter, recipients, 60_000);
+    const perReporter = reporters.map((r) => bodies(r, recipients, Math.ceil(60_000 / REPORTERS)));
+    // Interleaved, so consecutive requests come from different reporters.
+    const pool = perReporter[0].flatMap((_, i) => perReporter.map((b) => b[i]));
     let next = 0;
     const load = (scenario: string) =>
       httpLoad({
@@ -78,7 +94,7 @@ export async function run(): Promise<void> {
         headers: { 'content-type': 'application/json', ...reporter.auth },
         setupRequest: () => {
           const b = pool[next++ % pool.length];
-          return { path: b.path, body: b.body };
+          return { path: b.path, body: b.body, headers: b.headers };
         },
       });
 
@@ -100,7 +116,7 @@ export async function run(): Promise<void> {
             method: 'PUT',
             path: b.path,
             body: b.body,
-            headers: { 'content-type': 'application/json', ...reporter.auth },
+            headers: b.headers,
           };
         },
       });

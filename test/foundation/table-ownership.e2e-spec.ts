@@ -44,8 +44,6 @@ const rules: OwnershipRules = {
     'libs/identity/src/staff-admin.service.ts',
     'libs/identity/src/staff-sessions.service.ts',
     'libs/identity/src/teams.service.ts',
-    'libs/intake/src/attachment.service.ts',
-    'libs/intake/src/reporter-auth.service.ts',
   ],
 };
 

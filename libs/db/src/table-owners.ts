@@ -18,6 +18,7 @@ export const TABLE_OWNERS = {
   reporters: 'intake',
   reporter_keys: 'intake',
   reporter_sessions: 'intake',
+  reporter_daily_usage: 'intake',
   reporter_messages: 'intake',
   reports: 'intake',
   report_attachments: 'intake',

@@ -5,8 +5,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { attachmentPlaintextSize, isUuid } from '@panah/crypto';
-import { DomainError, ErrorCode, IntakeReason } from '@panah/domain';
-import { badRequest, conflict, reportNotFound } from './errors';
+import { attachmentOverLimit, bytesRemaining, DomainError, ErrorCode, IntakeReason } from '@panah/domain';
+import { AttachmentRepository } from './attachment.repository';
+import { badRequest, conflict, overLimit, reportNotFound } from './errors';
 
 /** Rows of 256 KiB: few enough rows per blob, small enough to stream with little memory. */
 export const CHUNK_ROW_BYTES = 256 * 1024;
@@ -30,6 +31,7 @@ export class AttachmentService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
+    private readonly attachments: AttachmentRepository,
   ) {}
 
   async store(
@@ -46,26 +48,29 @@ export class AttachmentService {
       ]);
     const max = this.config.intake.attachmentMaxBytes;
     if (declaredLength !== null && declaredLength > max) throw tooLarge(max);
-    const owner = (await this.dataSource.query(
-      `SELECT r.reporter_id, (SELECT count(*)::int FROM report_attachments a WHERE a.report_id = r.id) AS n,
-              (SELECT sha256 FROM report_attachments a WHERE a.report_id = r.id AND a.id = $2) AS existing
-         FROM reports r WHERE r.id = $1`,
-      [reportId, attachmentId],
-    )) as { reporter_id: string; n: number; existing: string | null }[];
-    if (!owner[0] || owner[0].reporter_id !== reporterId) throw reportNotFound();
-    if (owner[0].existing === null && owner[0].n >= MAX_ATTACHMENTS_PER_REPORT) {
-      throw badRequest(
-        IntakeReason.AttachmentLimit,
-        `A report holds at most ${MAX_ATTACHMENTS_PER_REPORT} attachments`,
-        [{ path: 'attachmentId', message: 'one attachment too many' }],
+    const m = this.dataSource.manager;
+    const target = await this.attachments.uploadTarget(m, reportId, attachmentId);
+    if (!target || target.reporter_id !== reporterId) throw reportNotFound();
+    // Refused before a byte is staged: a retry of a stored attachment answers below, anything
+    // new must fit every limit (the final transaction checks again, under the reporter's lock).
+    let cap = max;
+    if (target.existing === null) {
+      const usage = await this.attachments.usage(m, reporterId, reportId);
+      const over = attachmentOverLimit(
+        usage,
+        this.config.intake.quota,
+        MAX_ATTACHMENTS_PER_REPORT,
+        declaredLength,
       );
+      if (over) throw overLimit(over);
+      cap = Math.min(max, bytesRemaining(usage, this.config.intake.quota));
     }
 
     const uploadId = randomUUID();
     const hash = createHash('sha256');
     let size = 0;
     try {
-      size = await this.streamChunks(uploadId, body, hash, max);
+      size = await this.streamChunks(uploadId, body, hash, cap, max);
       const sha256 = hash.digest('hex');
       if (attachmentPlaintextSize(size) === null) {
         throw badRequest(
@@ -74,22 +79,19 @@ export class AttachmentService {
           [{ path: 'body', message: 'is not a whole secretstream blob' }],
         );
       }
-      return await this.dataSource.transaction(async (manager) => {
-        const inserted = (await manager.query(
-          `INSERT INTO report_attachments (report_id, id, upload_id, size, sha256) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (report_id, id) DO NOTHING RETURNING id`,
-          [reportId, attachmentId, uploadId, size, sha256],
-        )) as unknown[];
-        if (inserted.length > 0) return { id: attachmentId, size, created: true };
-        const existing = (await manager.query(
-          `SELECT size, sha256 FROM report_attachments WHERE report_id = $1 AND id = $2`,
-          [reportId, attachmentId],
-        )) as {
-          size: string;
-          sha256: string;
-        }[];
-        await manager.query(`DELETE FROM attachment_chunks WHERE upload_id = $1`, [uploadId]);
-        if (existing[0] && existing[0].sha256 === sha256 && Number(existing[0].size) === size)
+      return await this.dataSource.transaction(async (tx) => {
+        // Parallel uploads of one reporter take turns here, so none can each see room for one more.
+        await this.attachments.lockReporterUploads(tx, reporterId);
+        const existing = await this.attachments.find(tx, reportId, attachmentId);
+        if (!existing) {
+          const usage = await this.attachments.usage(tx, reporterId, reportId);
+          const over = attachmentOverLimit(usage, this.config.intake.quota, MAX_ATTACHMENTS_PER_REPORT, size);
+          if (over) throw overLimit(over);
+          if (await this.attachments.insert(tx, { reportId, id: attachmentId, uploadId, size, sha256 }))
+            return { id: attachmentId, size, created: true };
+        }
+        await this.attachments.deleteUpload(tx, uploadId);
+        if (existing && existing.sha256 === sha256 && Number(existing.size) === size)
           return { id: attachmentId, size, created: false };
         throw conflict(
           IntakeReason.AttachmentConflict,
@@ -99,27 +101,22 @@ export class AttachmentService {
       });
     } catch (error) {
       // Whatever went wrong, no staged bytes stay behind (best effort; the reconciler sweeps the rest).
-      await this.dataSource
-        .query(`DELETE FROM attachment_chunks WHERE upload_id = $1`, [uploadId])
-        .catch(() => undefined);
+      await this.attachments.deleteUpload(m, uploadId).catch(() => undefined);
       throw error;
     }
   }
 
   /** The stored blob, in order (for staff download and tests). */
   async read(reportId: string, attachmentId: string): Promise<Buffer | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT c.data FROM report_attachments a JOIN attachment_chunks c ON c.upload_id = a.upload_id
-        WHERE a.report_id = $1 AND a.id = $2 ORDER BY c.seq`,
-      [reportId, attachmentId],
-    )) as { data: Buffer }[];
-    return rows.length > 0 ? Buffer.concat(rows.map((r) => r.data)) : null;
+    const chunks = await this.attachments.chunksOf(this.dataSource.manager, reportId, attachmentId);
+    return chunks.length > 0 ? Buffer.concat(chunks) : null;
   }
 
   private async streamChunks(
     uploadId: string,
     body: Readable,
     hash: ReturnType<typeof createHash>,
+    cap: number,
     max: number,
   ): Promise<number> {
     let pending: Buffer[] = [];
@@ -131,15 +128,15 @@ export class AttachmentService {
       const data = Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await this.dataSource.query(
-        `INSERT INTO attachment_chunks (upload_id, seq, data) VALUES ($1, $2, $3)`,
-        [uploadId, seq++, data],
-      );
+      await this.attachments.insertChunk(this.dataSource.manager, uploadId, seq++, data);
     };
     try {
       for await (const piece of body as AsyncIterable<Buffer>) {
         size += piece.length;
         if (size > max) throw tooLarge(max);
+        // Past the reporter's remaining quota: cut off now, not after staging the rest.
+        if (size > cap)
+          throw overLimit({ limit: 'bytes', max: this.config.intake.quota.bytes, remaining: cap });
         hash.update(piece);
         pending.push(piece);
         pendingBytes += piece.length;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
+import { AttachmentRepository } from './attachment.repository';
 import { AttachmentService } from './attachment.service';
 import { hintsCipherProvider, HINTS_CIPHER } from './hints-cipher.provider';
 import { KeyDirectoryRepository } from './key-directory.repository';
@@ -9,6 +10,7 @@ import { OneTimeStore } from './one-time.store';
 import { ReportRepository } from './report.repository';
 import { ReportService } from './report.service';
 import { ReporterAuthService } from './reporter-auth.service';
+import { ReporterRepository } from './reporter.repository';
 
 /**
  * Reporter intake: anonymous reporters and their sessions, the signed key directory, encrypted
@@ -22,8 +24,10 @@ import { ReporterAuthService } from './reporter-auth.service';
     KeyDirectoryRepository,
     KeyDirectoryService,
     ReporterAuthService,
+    ReporterRepository,
     ReportRepository,
     ReportService,
+    AttachmentRepository,
     AttachmentService,
     MessageService,
   ],

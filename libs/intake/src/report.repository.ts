@@ -59,34 +59,53 @@ export class ReportRepository {
 
   /**
    * Inserts the report and its `report.submitted` outbox row unless the id exists, in one
-   * statement (atomic on its own: both rows or neither, one round trip). Returns the new row's
-   * head, or null on conflict (then nothing was written).
+   * statement (atomic on its own: all rows or none, one round trip), and counts it against the
+   * reporter's reports of the UTC day. The counter row is bumped only when the report row is
+   * inserted, and its check constraint (`reports <= max_reports`) fails the whole statement past
+   * `reportsPerDay`: exact under parallel submissions (the upsert serialises on the counter row),
+   * and an id already taken counts nothing. Returns the new row's head, `overQuota` (nothing
+   * written) or `taken` (the id exists; nothing written).
    */
-  async insertIfAbsent(r: NewReport): Promise<StoredReportHead | null> {
-    const rows = (await this.dataSource.query(
-      prepared(`WITH report AS (
-         INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
-         RETURNING id, reporter_id, status, request_digest, received_at
-       ), announced AS (
-         INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $7, $8::jsonb, $9, $10::timestamptz FROM report
-       )
-       SELECT id, reporter_id, status, request_digest, received_at FROM report`),
-      [
-        r.id,
-        r.reporterId,
-        r.envelopeJson,
-        r.hints,
-        r.requestDigest,
-        r.directorySerial,
-        ...outboxRowValues(
-          JobName.ReportSubmitted,
-          { reportId: r.id },
-          { jobId: reportSubmittedJobId(r.id) },
-        ),
-      ],
-    )) as HeadRow[];
-    return rows[0] ? toHead(rows[0]) : null;
+  async insertIfAbsent(
+    r: NewReport,
+    reportsPerDay: number,
+  ): Promise<StoredReportHead | 'overQuota' | 'taken'> {
+    let rows: HeadRow[];
+    try {
+      rows = (await this.dataSource.query(
+        prepared(`WITH report AS (
+           INSERT INTO reports (id, reporter_id, envelope, hints, request_digest, directory_serial)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING
+           RETURNING id, reporter_id, status, request_digest, received_at
+         ), counted AS (
+           INSERT INTO reporter_daily_usage (reporter_id, day, reports, max_reports)
+           SELECT reporter_id, (now() AT TIME ZONE 'UTC')::date, 1, $11 FROM report
+           ON CONFLICT (reporter_id, day)
+             DO UPDATE SET reports = reporter_daily_usage.reports + 1, max_reports = EXCLUDED.max_reports
+         ), announced AS (
+           INSERT INTO outbox (job_name, payload, job_id, not_before) SELECT $7, $8::jsonb, $9, $10::timestamptz FROM report
+         )
+         SELECT id, reporter_id, status, request_digest, received_at FROM report`),
+        [
+          r.id,
+          r.reporterId,
+          r.envelopeJson,
+          r.hints,
+          r.requestDigest,
+          r.directorySerial,
+          ...outboxRowValues(
+            JobName.ReportSubmitted,
+            { reportId: r.id },
+            { jobId: reportSubmittedJobId(r.id) },
+          ),
+          reportsPerDay,
+        ],
+      )) as HeadRow[];
+    } catch (error) {
+      if (isViolation(error, '23514', DAILY_QUOTA_CHECK)) return 'overQuota';
+      throw error;
+    }
+    return rows[0] ? toHead(rows[0]) : 'taken';
   }
 
   async head(id: string): Promise<StoredReportHead | null> {
@@ -233,4 +252,18 @@ function toHead(r: HeadRow): StoredReportHead {
     requestDigest: r.request_digest,
     receivedAt: r.received_at,
   };
+}
+
+const DAILY_QUOTA_CHECK = 'reporter_daily_usage_quota_check';
+
+/** A pg error of this SQLSTATE on this constraint (the statement was rolled back as a whole). */
+function isViolation(error: unknown, sqlState: string, constraint: string): boolean {
+  const e = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string };
+  };
+  return (
+    (e.driverError?.code ?? e.code) === sqlState && (e.driverError?.constraint ?? e.constraint) === constraint
+  );
 }

@@ -18,7 +18,7 @@ import {
   TriageHints,
   validateHints,
 } from '@panah/domain';
-import { badRequest, conflict, reportNotFound } from './errors';
+import { badRequest, conflict, overLimit, reportNotFound } from './errors';
 import { HINTS_CIPHER } from './hints-cipher.provider';
 import { ReportListItem, ReportRepository, StoredReportHead } from './report.repository';
 
@@ -115,15 +115,24 @@ export class ReportService {
     }
 
     const storedHints = hints ? this.hintsCipher.encrypt(reportId, canonicalHintsJson(hints)) : null;
-    const inserted = await this.reports.insertIfAbsent({
-      id: reportId,
-      reporterId,
-      envelopeJson: JSON.stringify(envelope),
-      hints: storedHints,
-      requestDigest: digest,
-      directorySerial: ctx.directory?.serial ?? '0',
-    });
-    if (inserted) return { report: view(inserted), created: true };
+    const inserted = await this.reports.insertIfAbsent(
+      {
+        id: reportId,
+        reporterId,
+        envelopeJson: JSON.stringify(envelope),
+        hints: storedHints,
+        requestDigest: digest,
+        directorySerial: ctx.directory?.serial ?? '0',
+      },
+      this.config.intake.quota.reportsPerDay,
+    );
+    if (inserted === 'overQuota') {
+      // The id was free when the statement began; a retry racing its original is answered as one.
+      const replay = await this.replayOf(reportId, reporterId, digest);
+      if (replay) return replay;
+      throw overLimit({ limit: 'reportsPerDay', max: this.config.intake.quota.reportsPerDay });
+    }
+    if (inserted !== 'taken') return { report: view(inserted), created: true };
     const replay = await this.replayOf(reportId, reporterId, digest);
     if (replay) return replay;
     throw conflict(IntakeReason.ReportConflict, 'A different report already exists under this id', [

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { fromB64u, fromB64uExact, kid, verifyChallenge } from '@panah/crypto';
 import { DomainError, ErrorCode, IntakeReason, leadingZeroBits, Principal } from '@panah/domain';
@@ -9,8 +9,8 @@ import { newToken, tokenDigest, TokenKind } from '@panah/security';
 import { REPORTER_DURESS_PORT, type ReporterDuressPort } from './duress-port';
 import { badRequest, conflict } from './errors';
 import { OneTimeStore } from './one-time.store';
+import { ReporterRepository } from './reporter.repository';
 import { checkChallenge, issueChallenge } from './stamped-challenge';
-import { prepared } from '@panah/db';
 
 export interface PublicKeys {
   readonly signPk: string;
@@ -40,6 +40,7 @@ export class ReporterAuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PANAH_CONFIG) private readonly config: PanahConfig,
     private readonly once: OneTimeStore,
+    private readonly reporters: ReporterRepository,
     // Duress seam (issue 8): raises the silent alert and keeps the reporter's duress setting.
     @Optional() @Inject(REPORTER_DURESS_PORT) private readonly duressPort: ReporterDuressPort | null = null,
   ) {
@@ -82,28 +83,25 @@ export class ReporterAuthService {
       ]);
     }
     return this.dataSource.transaction(async (manager) => {
-      const taken = (await manager.query(
-        prepared(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`),
-        [duress ? [primary.kid, duress.kid] : [primary.kid]],
-      )) as { kid: string }[];
+      const taken = await this.reporters.lockTakenKids(
+        manager,
+        duress ? [primary.kid, duress.kid] : [primary.kid],
+      );
       if (taken.length > 0) {
         throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [
           {
-            path: taken[0].kid === primary.kid ? 'signPk' : 'duress.signPk',
+            path: taken[0] === primary.kid ? 'signPk' : 'duress.signPk',
             message: 'is already registered',
           },
         ]);
       }
-      const inserted = (await manager.query(
-        prepared(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`),
-        [primary.kid],
-      )) as unknown[];
-      if (inserted.length === 0)
+      if (!(await this.reporters.insertReporter(manager, primary.kid)))
         throw conflict(IntakeReason.ReporterKeyTaken, 'A key is already registered', [
           { path: 'signPk', message: 'is already registered' },
         ]);
-      await this.insertKey(manager, primary.kid, primary, 'primary');
-      if (duress) await this.insertKey(manager, primary.kid, duress, 'duress');
+      await this.reporters.insertKey(manager, { ...primary, reporterId: primary.kid, purpose: 'primary' });
+      if (duress)
+        await this.reporters.insertKey(manager, { ...duress, reporterId: primary.kid, purpose: 'duress' });
       if (duress)
         await this.duressPort?.duressRegistered(manager, primary.kid, input.duress?.showReports === true);
       return { reporterId: primary.kid, created: true };
@@ -136,15 +134,7 @@ export class ReporterAuthService {
       throw fail();
     }
     if (!checkChallenge(this.key, 'signin', reporterId, challengeBytes).ok) throw fail();
-    const rows = (await this.dataSource.query(
-      prepared(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`),
-      [reporterId],
-    )) as {
-      reporter_id: string;
-      sign_pk: string;
-      purpose: 'primary' | 'duress';
-    }[];
-    const key = rows[0];
+    const key = await this.reporters.keyByKid(this.dataSource.manager, reporterId);
     if (!key || !verifyChallenge(challengeBytes, sig, fromB64u(key.sign_pk, 'signPk'))) throw fail();
     if (
       !(await this.once.claim(
@@ -157,19 +147,14 @@ export class ReporterAuthService {
     const token = newToken(TokenKind.ReporterSession);
     const expiresAt = new Date(Date.now() + this.config.intake.sessionTtlSeconds * 1000);
     const sessionId = randomUUID();
-    await this.dataSource.query(
-      prepared(
-        `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-      ),
-      [
-        sessionId,
-        tokenDigest(token, this.config.tokenKey),
-        key.reporter_id,
-        reporterId,
-        key.purpose === 'duress',
-        expiresAt,
-      ],
-    );
+    await this.reporters.insertSession(this.dataSource.manager, {
+      id: sessionId,
+      tokenDigest: tokenDigest(token, this.config.tokenKey),
+      reporterId: key.reporter_id,
+      keyKid: reporterId,
+      duress: key.purpose === 'duress',
+      expiresAt,
+    });
     // Every sign-in, so the code path (and its timing) is the same with and without duress.
     this.duressPort?.signedIn({ reporterId: key.reporter_id, sessionId, duress: key.purpose === 'duress' });
     return { token, expiresAt: expiresAt.toISOString() };
@@ -177,18 +162,15 @@ export class ReporterAuthService {
 
   /** The session resolver for `Bearer pr_…` tokens. */
   async resolveSession(token: string): Promise<Principal | null> {
-    const rows = (await this.dataSource.query(
-      prepared(
-        `SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`,
-      ),
-      [tokenDigest(token, this.config.tokenKey)],
-    )) as { id: string; reporter_id: string }[];
-    const row = rows[0];
+    const row = await this.reporters.liveSessionByDigest(
+      this.dataSource.manager,
+      tokenDigest(token, this.config.tokenKey),
+    );
     return row ? { kind: 'reporter', reporterId: row.reporter_id, sessionId: row.id } : null;
   }
 
   async signOut(sessionId: string): Promise<void> {
-    await this.dataSource.query(prepared(`DELETE FROM reporter_sessions WHERE id = $1`), [sessionId]);
+    await this.reporters.deleteSession(this.dataSource.manager, sessionId);
   }
 
   private decodeKeys(keys: PublicKeys, prefix: string): PublicKeys & { kid: string } {
@@ -255,15 +237,7 @@ export class ReporterAuthService {
     primary: PublicKeys & { kid: string },
     duress: (PublicKeys & { kid: string }) | null,
   ): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      prepared(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`),
-      [primary.kid],
-    )) as {
-      kid: string;
-      sign_pk: string;
-      box_pk: string;
-      purpose: string;
-    }[];
+    const rows = await this.reporters.keysOf(this.dataSource.manager, primary.kid);
     if (rows.length === 0) return false;
     const want = [{ ...primary, purpose: 'primary' }, ...(duress ? [{ ...duress, purpose: 'duress' }] : [])];
     return (
@@ -273,20 +247,6 @@ export class ReporterAuthService {
           (r) => r.kid === w.kid && r.sign_pk === w.signPk && r.box_pk === w.boxPk && r.purpose === w.purpose,
         ),
       )
-    );
-  }
-
-  private async insertKey(
-    manager: EntityManager,
-    reporterId: string,
-    keys: PublicKeys & { kid: string },
-    purpose: 'primary' | 'duress',
-  ): Promise<void> {
-    await manager.query(
-      prepared(
-        `INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`,
-      ),
-      [keys.kid, reporterId, keys.signPk, keys.boxPk, purpose],
     );
   }
 }

@@ -48,6 +48,114 @@ export class ReporterRepository {
     )) as ReporterSigningKeyRow[];
     return rows[0] ?? null;
   }
+
+  /** Of these kids, those already registered, locked until the transaction ends (registration). */
+  async lockTakenKids(m: EntityManager, kids: readonly string[]): Promise<string[]> {
+    const rows = (await m.query(
+      prepared(`SELECT kid FROM reporter_keys WHERE kid = ANY($1::text[]) FOR UPDATE`),
+      [kids],
+    )) as { kid: string }[];
+    return rows.map((r) => r.kid);
+  }
+
+  /** Creates the reporter row; false when the id is taken. */
+  async insertReporter(m: EntityManager, reporterId: string): Promise<boolean> {
+    const rows = (await m.query(
+      prepared(`INSERT INTO reporters (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id`),
+      [reporterId],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async insertKey(m: EntityManager, key: NewReporterKey): Promise<void> {
+    await m.query(
+      prepared(
+        `INSERT INTO reporter_keys (kid, reporter_id, sign_pk, box_pk, purpose) VALUES ($1, $2, $3, $4, $5)`,
+      ),
+      [key.kid, key.reporterId, key.signPk, key.boxPk, key.purpose],
+    );
+  }
+
+  /** Every key registered for a reporter (a retried registration compares them). */
+  async keysOf(m: EntityManager, reporterId: string): Promise<ReporterPublicKeyRow[]> {
+    return (await m.query(
+      prepared(`SELECT kid, sign_pk, box_pk, purpose FROM reporter_keys WHERE reporter_id = $1`),
+      [reporterId],
+    )) as ReporterPublicKeyRow[];
+  }
+
+  /** The key a sign-in names, whichever reporter holds it, or null. */
+  async keyByKid(m: EntityManager, kid: string): Promise<ReporterSignInKeyRow | null> {
+    const rows = (await m.query(
+      prepared(`SELECT reporter_id, sign_pk, purpose FROM reporter_keys WHERE kid = $1`),
+      [kid],
+    )) as ReporterSignInKeyRow[];
+    return rows[0] ?? null;
+  }
+
+  async insertSession(m: EntityManager, session: NewReporterSession): Promise<void> {
+    await m.query(
+      prepared(
+        `INSERT INTO reporter_sessions (id, token_digest, reporter_id, key_kid, duress, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+      ),
+      [
+        session.id,
+        session.tokenDigest,
+        session.reporterId,
+        session.keyKid,
+        session.duress,
+        session.expiresAt,
+      ],
+    );
+  }
+
+  /** The live session with this token digest, or null. */
+  async liveSessionByDigest(
+    m: EntityManager,
+    digest: string,
+  ): Promise<Pick<ReporterSessionRow, 'id' | 'reporter_id'> | null> {
+    const rows = (await m.query(
+      prepared(
+        `SELECT id, reporter_id FROM reporter_sessions WHERE token_digest = $1 AND expires_at > now()`,
+      ),
+      [digest],
+    )) as Pick<ReporterSessionRow, 'id' | 'reporter_id'>[];
+    return rows[0] ?? null;
+  }
+
+  async deleteSession(m: EntityManager, sessionId: string): Promise<void> {
+    await m.query(prepared(`DELETE FROM reporter_sessions WHERE id = $1`), [sessionId]);
+  }
+}
+
+export interface NewReporterKey {
+  readonly kid: string;
+  readonly reporterId: string;
+  readonly signPk: string;
+  readonly boxPk: string;
+  readonly purpose: 'primary' | 'duress';
+}
+
+export interface ReporterPublicKeyRow {
+  kid: string;
+  sign_pk: string;
+  box_pk: string;
+  purpose: 'primary' | 'duress';
+}
+
+export interface ReporterSignInKeyRow {
+  reporter_id: string;
+  sign_pk: string;
+  purpose: 'primary' | 'duress';
+}
+
+export interface NewReporterSession {
+  readonly id: string;
+  readonly tokenDigest: string;
+  readonly reporterId: string;
+  readonly keyKid: string;
+  readonly duress: boolean;
+  readonly expiresAt: Date;
 }
 
 export interface ReporterSessionRow {

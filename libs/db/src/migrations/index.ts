@@ -8,6 +8,7 @@ import { CaseUpdateNotifications1763900600000 } from './1763900600000-case-updat
 import { CaseAssignee1764000000000 } from './1764000000000-case-assignee';
 import { CaseWork1764100000000 } from './1764100000000-case-work';
 import { TeamRequests1764200000000 } from './1764200000000-team-requests';
+import { ReporterQuotas1764330000000 } from './1764330000000-reporter-quotas';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   CaseAssignee1764000000000,
   CaseWork1764100000000,
   TeamRequests1764200000000,
+  ReporterQuotas1764330000000,
 ];

@@ -3,3 +3,4 @@ export * from './hints';
 export * from './report-status';
 export * from './reasons';
 export * from './pow';
+export * from './quota';

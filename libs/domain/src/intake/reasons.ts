@@ -22,6 +22,10 @@ export const IntakeReason = {
   AttachmentBadSize: 'attachment/impossible_size',
   AttachmentLimit: 'attachment/too_many',
   AttachmentAborted: 'attachment/aborted',
+  /** Per-reporter quotas (REPORTER_QUOTA_*): the 413/429 names the limit in `fields`. */
+  QuotaBytes: 'quota/bytes_stored',
+  QuotaReportsPerDay: 'quota/reports_per_day',
+  QuotaAttachmentsPerDay: 'quota/attachments_per_day',
   PowInvalid: 'pow/invalid',
   PowExpired: 'pow/expired',
   PowReused: 'pow/reused',

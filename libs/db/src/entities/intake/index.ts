@@ -1,3 +1,9 @@
-export { Reporter, ReporterKey, ReporterSession, type ReporterKeyPurpose } from './reporter.entity';
+export {
+  Reporter,
+  ReporterDailyUsage,
+  ReporterKey,
+  ReporterSession,
+  type ReporterKeyPurpose,
+} from './reporter.entity';
 export { KeyDirectory } from './key-directory.entity';
 export { Report, ReportAttachment, AttachmentChunk, ReporterMessage } from './report.entity';

@@ -94,3 +94,28 @@ export class ReporterSession {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 }
+
+/**
+ * Reports a reporter filed per UTC day (issue 18: REPORTER_QUOTA_REPORTS_PER_DAY). A counter, not
+ * a count of rows, so a report's insert bumps it in its one statement and the check refuses it.
+ */
+@Entity('reporter_daily_usage')
+@Check('reporter_daily_usage_quota_check', `reports <= max_reports`)
+export class ReporterDailyUsage {
+  @PrimaryColumn({ type: 'text' })
+  reporterId!: string;
+
+  @ManyToOne(() => Reporter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reporter_daily_usage_reporter_fk' })
+  reporter?: Reporter;
+
+  @PrimaryColumn({ type: 'date' })
+  day!: string;
+
+  @Column({ type: 'integer' })
+  reports!: number;
+
+  /** The quota in force at the last bump; the check constraint refuses `reports` above it. */
+  @Column({ type: 'integer' })
+  maxReports!: number;
+}
