@@ -15,7 +15,7 @@ import { OnCallSchedules } from './oncall-schedules.service';
 import { EscalationPolicies } from './escalation-policies.service';
 import { EscalationSweeper } from './escalation-sweeper.service';
 import { CaseEventSweepRepository } from './case-event-sweep.repository';
-import { CaseEventSweeper } from './case-event-sweeper';
+import { CaseEventSweeper } from './case-event-sweeper.service';
 import { CaseUpdatesModule } from './case-updates.module';
 import { ContactMethodRepository } from './contact-method.repository';
 import { OnCallScheduleRepository } from './oncall-schedule.repository';

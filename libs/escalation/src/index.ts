@@ -10,7 +10,7 @@ export { CaseUpdateNotifier, type CaseUpdate, type CaseUpdateEvent } from './cas
 export { CaseUpdatesModule } from './case-updates.module';
 export { NotificationDelivery, type DeliveryOutcome } from './notification-delivery.service';
 export { EscalationSweeper } from './escalation-sweeper.service';
-export { CaseEventSweeper } from './case-event-sweeper';
+export { CaseEventSweeper } from './case-event-sweeper.service';
 export { EscalationCommands, type Actor, type RunView } from './escalation-commands.service';
 export { EscalationPolicies, type PolicyView } from './escalation-policies.service';
 export { ContactMethods, type ContactMethodView } from './contact-methods.service';

@@ -21,8 +21,6 @@ import {
   NotificationRepository,
 } from './notification.repository';
 
-type Claimed = ClaimedNotificationRow;
-
 export type DeliveryOutcome = 'delivered' | 'retry' | 'fallback' | 'exhausted' | 'cancelled' | 'stale';
 
 /**
@@ -89,7 +87,7 @@ export class NotificationDelivery {
    * to the recipient's acknowledgement link; a case update names the case's current severity and
    * links to the case (a console page that opens it after sign-in, the id in the fragment).
    */
-  private facts(n: Claimed): { severity: AlertSeverity; shortRef: string; link: string } {
+  private facts(n: ClaimedNotificationRow): { severity: AlertSeverity; shortRef: string; link: string } {
     const shortRef = n.short_ref ?? shortRefFromId(n.case_id);
     switch (n.kind) {
       case 'escalation':
@@ -109,7 +107,7 @@ export class NotificationDelivery {
   }
 
   private async finish(
-    n: Claimed,
+    n: ClaimedNotificationRow,
     started: Date,
     result: 'delivered' | 'failed' | 'cancelled',
     error: ChannelError | null,
@@ -179,7 +177,7 @@ export class NotificationDelivery {
   }
 
   /** The recipient's next enabled contact method after this one, as a new notification about the same thing. */
-  private async fallBack(m: EntityManager, n: Claimed): Promise<boolean> {
+  private async fallBack(m: EntityManager, n: ClaimedNotificationRow): Promise<boolean> {
     const methods = await this.contacts.enabledOf(m, n.recipient_id);
     const about = aboutOf(n);
     const used = await this.notifications.methodsTried(m, about, n.recipient_id);
@@ -195,7 +193,7 @@ export class NotificationDelivery {
   }
 }
 
-function aboutOf(n: Claimed): NotificationAbout {
+function aboutOf(n: ClaimedNotificationRow): NotificationAbout {
   // The table's check constraint guarantees these fields for each kind.
   if (n.kind === 'escalation')
     return {

@@ -6,8 +6,8 @@
 export * from './channel';
 export * from './webhook-signature';
 export { afterFailure, type DeliveryDecision } from './retry';
-export { ContactCipher } from './contact-cipher';
-export { NotificationChannels } from './notification-channels';
+export { ContactCipher } from './contact-cipher.service';
+export { NotificationChannels } from './notification-channels.service';
 export { EmailChannel, WebhookChannel, SignalChannel, MatrixChannel, SmsChannel } from './channels';
 export { NotifyModule } from './notify.module';
 export {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ContactCipher } from './contact-cipher';
-import { NotificationChannels } from './notification-channels';
+import { ContactCipher } from './contact-cipher.service';
+import { NotificationChannels } from './notification-channels.service';
 
 /** Notification channels and the at-rest cipher for contact details. */
 @Module({ providers: [NotificationChannels, ContactCipher], exports: [NotificationChannels, ContactCipher] })
