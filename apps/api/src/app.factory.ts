@@ -9,6 +9,7 @@ import { type PanahConfig } from '@panah/config';
 import { ApiModule, ApiModuleOptions } from './app.module';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';
+import { installSlowClientLimits } from './http/slow-clients';
 import { createValidationPipe } from './http/validation';
 import { buildOpenApiDocument, setApiPrefix } from './openapi';
 import { installWebClients } from './web/web-clients';
@@ -35,6 +36,7 @@ export async function createApiApp(
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
+  installSlowClientLimits(app, config.api.timeouts);
   app.disable('x-powered-by');
   app.set('etag', false); // an ETag lets a cache (or a seized phone's) tell answers apart
   app.use(noStoreUnderV1);

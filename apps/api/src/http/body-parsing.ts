@@ -16,6 +16,8 @@ export function installBodyParsing(app: INestApplication, limitBytes: number): v
   const json = express.json({ limit: limitBytes, strict: true, verify: refuseDeepNesting });
   const guarded: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
     json(req, res, (err?: unknown) => {
+      // A slow body already answered 408 (slow-clients.ts): nothing more to say on this socket.
+      if (res.headersSent) return;
       if (!err) {
         const at = prototypeKeyPath(req.body);
         if (at === null) return next();
