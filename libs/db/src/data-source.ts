@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming.strategy';
+import { ensureDatabase } from './server.repository';
 
 export interface DbSettings {
   readonly url: string;
@@ -41,31 +41,6 @@ export function dataSourceOptions(settings: DbSettings): DataSourceOptions {
 
 export function createDataSource(settings: DbSettings): DataSource {
   return new DataSource(dataSourceOptions(settings));
-}
-
-/** Creates the database named in `url` if it does not exist (connecting to `postgres`). */
-export async function ensureDatabase(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) throw new Error(`DATABASE_URL: unsupported database name`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return false;
-    try {
-      await client.query(`CREATE DATABASE "${name}"`);
-    } catch (error) {
-      // Two processes racing to create it: the other one won.
-      if ((error as { code?: string }).code !== '42P04') throw error;
-      return false;
-    }
-    return true;
-  } finally {
-    await client.end();
-  }
 }
 
 /** Creates the database if needed and applies pending migrations; returns their names. */

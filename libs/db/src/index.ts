@@ -3,11 +3,11 @@ export { migrations } from './migrations';
 export {
   createDataSource,
   dataSourceOptions,
-  ensureDatabase,
   migrate,
   pendingSchemaChanges,
   type DbSettings,
 } from './data-source';
+export { ensureDatabase, pingServer } from './server.repository';
 export { DbModule } from './db.module';
 export { SnakeNamingStrategy } from './naming.strategy';
 export { prepared } from './prepared';

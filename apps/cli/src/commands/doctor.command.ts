@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { Client } from 'pg';
 import { loadConfig } from '@panah/config';
+import { pingServer } from '@panah/db';
 import { assertNoEviction, createRedis, withTimeout } from '@panah/queue';
 import { CliError, CliIo } from '../io';
 
@@ -16,16 +16,12 @@ export function registerDoctorCommand(program: Command, io: CliIo): void {
       const config = loadConfig(io.env);
       const problems: string[] = [];
 
-      const admin = new URL(config.db.url);
-      admin.pathname = '/postgres';
-      const pg = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 3_000 });
       try {
-        await pg.connect();
-        await pg.query('SELECT 1');
+        await pingServer(config.db.url);
       } catch {
-        problems.push(`PostgreSQL is not reachable at ${admin.host} (DATABASE_URL): ${COMPOSE_HINT}`);
-      } finally {
-        await pg.end().catch(() => undefined);
+        problems.push(
+          `PostgreSQL is not reachable at ${new URL(config.db.url).host} (DATABASE_URL): ${COMPOSE_HINT}`,
+        );
       }
 
       const redis = createRedis(config.redis.url, 'probe');
