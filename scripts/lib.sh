@@ -21,23 +21,27 @@ ensure_deps() {
 
 # Compiles the three processes when any source is newer than the last build, and the web clients
 # (apps/reporter, apps/console → dist/web/<app>) when theirs are, or when the root key pinned into
-# them (DIRECTORY_ROOT_PUBLIC_KEY at build time) changed.
+# them (DIRECTORY_ROOT_PUBLIC_KEY at build time, from the environment or .env) changed.
 ensure_build() {
+  ensure_node_build
+  ensure_web_build
+}
+
+ensure_node_build() {
   local stamp=dist/.built
   if [ ! -f "$stamp" ] || [ -n "$(find apps libs package-lock.json tsconfig.json nest-cli.json -newer "$stamp" -name '*.ts' -o -newer "$stamp" -name '*.json' 2>/dev/null | head -n 1)" ]; then
     say "building…"
     npm run --silent build >&2
     touch "$stamp"
   fi
-  ensure_web_build
 }
 
 ensure_web_build() {
-  local stamp=dist/web/.built key="${PANAH_CLIENT_ROOT_PUBLIC_KEY:-${DIRECTORY_ROOT_PUBLIC_KEY:-}}"
+  local stamp=dist/web/.built key="${PANAH_CLIENT_ROOT_PUBLIC_KEY:-$(setting DIRECTORY_ROOT_PUBLIC_KEY '')}"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "key:$key" ] \
     || [ -n "$(find apps/reporter apps/console libs/web libs/crypto/src libs/api-client package-lock.json -newer "$stamp" -type f 2>/dev/null | head -n 1)" ]; then
     say "building the web clients…"
-    node scripts/build-web.mjs >&2
+    PANAH_CLIENT_ROOT_PUBLIC_KEY="$key" node scripts/build-web.mjs >&2
     printf 'key:%s' "$key" > "$stamp"
   fi
 }

@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { type PanahConfig } from '@panah/config';
 import { ApiModule, ApiModuleOptions } from './app.module';
+import { installDevMail } from './dev/dev-mail';
 import { installBodyParsing } from './http/body-parsing';
 import { ApiErrorFilter } from './http/error-filter';
 import { installSlowClientLimits } from './http/slow-clients';
@@ -56,6 +57,7 @@ export async function createApiApp(
     }),
   );
   installWebClients(app, config.webDir);
+  installDevMail(app, config); // DEMO_MODE only: the demo's caught mail at /dev/mail
   installBodyParsing(app, config.api.bodyLimitBytes);
   setApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());

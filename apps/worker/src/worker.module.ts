@@ -8,6 +8,7 @@ import { loggerModule, ObservabilityModule } from '@panah/observability';
 import { ALL_QUEUE_NAMES, OutboxRelayModule, redisOptions, RedisPolicyCheck } from '@panah/queue';
 import { TriageModule } from '@panah/triage';
 import { CheckinsModule } from '@panah/checkins';
+import { DevMailCatcher } from './dev-mail/mail-catcher';
 import { CheckinSweepProcessor } from './checkins/checkin-sweep.processor';
 import { CheckinsProcessor } from './checkins/checkins.processor';
 import { CheckinsScheduler } from './checkins/checkins.scheduler';
@@ -72,6 +73,8 @@ export class WorkerModule {
         NotifyProcessor,
         EscalationSweepProcessor,
         EscalationSweepScheduler,
+        // The demo's mail catcher, only with DEMO_MODE (never in production configuration).
+        ...(config.demo ? [DevMailCatcher] : []),
       ],
     };
   }

@@ -190,6 +190,11 @@ export const envSchema = z
     REPORTER_QUOTA_REPORTS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(50),
     REPORTER_QUOTA_ATTACHMENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(100),
     ARGON2_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+    // The local demo (issue 19): a mail catcher in the worker and /dev/mail in the API. Never in production.
+    DEMO_MODE: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {
@@ -197,6 +202,21 @@ export const envSchema = z
         code: 'custom',
         path: ['DATA_KEY_ID'],
         message: 'must name one of the keys in DATA_KEYS',
+      });
+    }
+    if (env.DEMO_MODE && env.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEMO_MODE'],
+        message: 'the demo (mail catcher, /dev/mail) cannot run with NODE_ENV=production',
+      });
+    }
+    if (env.DEMO_MODE && !isLoopbackSmtp(env.SMTP_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_URL'],
+        message:
+          'with DEMO_MODE the mail catcher listens here: must be smtp://127.0.0.1:<port> (or localhost)',
       });
     }
     // A half-configured channel would fail every delivery at 3 a.m.; refuse it at boot instead.
@@ -215,6 +235,17 @@ export const envSchema = z
       });
     }
   });
+
+function isLoopbackSmtp(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (
+      u.protocol === 'smtp:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) && u.port !== ''
+    );
+  } catch {
+    return false;
+  }
+}
 
 export type RawEnv = z.infer<typeof envSchema>;
 

@@ -99,6 +99,11 @@ export interface PanahConfig {
     /** Private ranges webhooks may reach anyway (on-premises receivers); empty by default. */
     readonly allowCidrs: readonly string[];
   };
+  /**
+   * The local demo (DEMO_MODE, never with NODE_ENV=production): the worker runs a mail catcher on
+   * SMTP_URL's loopback port and the API shows what it caught at /dev/mail. Null otherwise.
+   */
+  readonly demo: { readonly mailCatcher: { readonly host: string; readonly port: number } } | null;
 }
 
 export class ConfigError extends Error {
@@ -241,7 +246,13 @@ export function loadConfig(
       sms: raw.SMS_GATEWAY_URL ? { url: raw.SMS_GATEWAY_URL, token: raw.SMS_GATEWAY_TOKEN ?? null } : null,
       allowCidrs: raw.OUTBOUND_ALLOW_CIDRS,
     },
+    demo: raw.DEMO_MODE ? { mailCatcher: smtpListenAddress(raw.SMTP_URL) } : null,
   };
+}
+
+function smtpListenAddress(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
 }
 
 /** An empty variable means "not set", so `FOO= node …` falls back to the default. */

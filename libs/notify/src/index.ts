@@ -20,3 +20,4 @@ export {
   parseAllowList,
   type Resolver,
 } from './outbound';
+export { type CaughtMail, DEV_MAIL_KEEP, devMailKey, readMail } from './dev-mail';

@@ -5,6 +5,7 @@ import { registerAuditCommands } from './audit.command';
 import { registerCaseCommands } from './case.command';
 import { registerClientCommands } from './client.command';
 import { registerDbCommands } from './db.command';
+import { registerDemoCommands } from './demo.command';
 import { registerDoctorCommand } from './doctor.command';
 import { registerEnvelopeCommands } from './envelope.command';
 import { registerKeysCommands } from './keys.command';
@@ -18,6 +19,7 @@ export type CommandGroup = (program: Command, io: CliIo) => void;
 export const commandGroups: CommandGroup[] = [
   registerSetupCommand,
   registerNextStepCommand,
+  registerDemoCommands,
   registerDoctorCommand,
   registerDbCommands,
   registerKeysCommands,
