@@ -7,7 +7,7 @@ const entry = (app: string): string => join(root, 'dist', 'apps', app, 'apps', a
 
 function boot(app: string, env: Record<string, string>): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [entry(app)], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', PANAH_ENV_FILE: '/dev/null', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });

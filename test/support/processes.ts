@@ -59,7 +59,8 @@ export class BuiltProcess {
         ? { API_HOST: '127.0.0.1', API_PORT: String(port) }
         : { WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port) };
     const child = spawn(process.execPath, [BUILT[kind]], {
-      env: { PATH: process.env.PATH ?? '', ...env, ...listen },
+      // PANAH_ENV_FILE=/dev/null: a .env in the working directory is never read by accident.
+      env: { PATH: process.env.PATH ?? '', PANAH_ENV_FILE: '/dev/null', ...env, ...listen },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new BuiltProcess(kind, `http://127.0.0.1:${port}`, child);

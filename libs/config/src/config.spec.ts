@@ -59,6 +59,22 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...prod, [variable]: value })).toContain(variable);
   });
 
+  it('runs the demo (mail catcher, /dev/mail) only outside production and only on a loopback SMTP port', () => {
+    expect(problemsOf({ ...prod, DEMO_MODE: 'true', SMTP_URL: 'smtp://127.0.0.1:2525' })).toEqual([
+      'DEMO_MODE',
+    ]);
+    expect(problemsOf({ DEMO_MODE: 'true', SMTP_URL: 'smtp://mail.example.org:25' })).toEqual(['SMTP_URL']);
+    expect(problemsOf({ DEMO_MODE: 'yes' })).toEqual(['DEMO_MODE']);
+    const devSecretsFile = join(mkdtempSync(join(tmpdir(), 'panah-cfg-')), 's.json');
+    expect(
+      loadConfig({ DEMO_MODE: 'true', SMTP_URL: 'smtp://127.0.0.1:2525' }, { devSecretsFile }).demo,
+    ).toEqual({
+      mailCatcher: { host: '127.0.0.1', port: 2525 },
+    });
+    expect(loadConfig({}, { devSecretsFile }).demo).toBeNull();
+    expect(loadConfig(prod).demo).toBeNull();
+  });
+
   it('rotates at-rest keys: several may be listed, the current one is named', () => {
     const config = loadConfig({ ...prod, DATA_KEYS: `old:${key('c')},new:${key('d')}`, DATA_KEY_ID: 'new' });
     expect(config.dataKeys.current).toBe('new');

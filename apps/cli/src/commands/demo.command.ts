@@ -162,6 +162,7 @@ async function registerAndSignIn(
   encKey.fill(0);
   keys.boxKeyPair.privateKey.fill(0);
   keys.signKeyPair.privateKey.fill(0);
+  await settle();
   const enrol = await nextCode(person.totpSecret, null);
   await callApi(base, 'POST', '/staff/register', {
     body: {
@@ -190,6 +191,13 @@ async function registerAndSignIn(
     signPk: keys.signKeyPair.publicKey,
   };
 }
+
+/**
+ * Lets the event loop run after a long synchronous step (Argon2id, proof of work): an idle
+ * keep-alive connection the server closed meanwhile is noticed and dropped, instead of being
+ * reused for the next request ("other side closed").
+ */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 function solvePow(challenge: string, difficulty: number): string {
   const c = fromB64u(challenge, 'challenge');
@@ -436,6 +444,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       });
       const code = generateAccessCode();
       const keys = deriveReporterKeys(code, meta.deploymentId);
+      await settle();
       const pow = await callApi<{ challenge: string; difficulty: number }>(
         base,
         'POST',
@@ -444,11 +453,13 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
           body: {},
         },
       );
+      const nonce = solvePow(pow.challenge, pow.difficulty);
+      await settle();
       const registered = await callApi<{ reporterId: string }>(base, 'POST', '/reporters', {
         body: {
           signPk: toB64u(keys.signKeyPair.publicKey),
           boxPk: toB64u(keys.boxKeyPair.publicKey),
-          pow: { challenge: pow.challenge, nonce: solvePow(pow.challenge, pow.difficulty) },
+          pow: { challenge: pow.challenge, nonce },
         },
       });
       const challenge = await callApi<{ challenge: string }>(base, 'POST', '/reporters/challenges', {
