@@ -75,17 +75,17 @@ export async function loadDirectory(
   for (const r of rows) {
     switch (r.part) {
       case 1: // team members, oldest first
-        (teamMembers[r.team_id as string] ??= []).push(r.staff_id as string);
-        if (r.role === 'supervisor') (teamSupervisors[r.team_id as string] ??= []).push(r.staff_id as string);
-        active.add(r.staff_id as string);
+        (teamMembers[r.team_id] ??= []).push(r.staff_id);
+        if (r.role === 'supervisor') (teamSupervisors[r.team_id] ??= []).push(r.staff_id);
+        active.add(r.staff_id);
         break;
       case 2: // people the policy names, and admins if it marks overdue
-        active.add(r.staff_id as string);
-        if (r.role === 'admin' && admins) adminIds.push(r.staff_id as string);
+        active.add(r.staff_id);
+        if (r.role === 'admin' && admins) adminIds.push(r.staff_id);
         break;
       case 3: {
-        const s = r.schedule as ScheduleJson;
-        schedules[r.team_id as string] = {
+        const s = r.schedule;
+        schedules[r.team_id] = {
           ...s,
           overrides: s.overrides.map((o) => ({
             staffId: o.staffId,
@@ -97,16 +97,13 @@ export async function loadDirectory(
         break;
       }
       case 4: // on-call members and overrides who are active
-        active.add(r.staff_id as string);
+        active.add(r.staff_id);
         break;
       case 5:
-        timeZones[r.staff_id as string] = r.value as string;
+        timeZones[r.staff_id] = r.value;
         break;
       case 6: // contact methods, in each person's order
-        (contacts[r.staff_id as string] ??= []).push({
-          methodId: r.value as string,
-          channel: r.channel as string,
-        });
+        (contacts[r.staff_id] ??= []).push({ methodId: r.value, channel: r.channel });
         break;
     }
   }
@@ -121,15 +118,14 @@ export async function loadDirectory(
   };
 }
 
-interface DirectoryRow {
-  part: 1 | 2 | 3 | 4 | 5 | 6;
-  team_id: string | null;
-  staff_id: string | null;
-  role: string | null;
-  value: string | null;
-  channel: string | null;
-  schedule: ScheduleJson | null;
-}
+/** One fact of the directory statement, by `part` (the columns each part fills are not null). */
+type DirectoryRow =
+  | { part: 1; team_id: string; staff_id: string; role: string } // a team member
+  | { part: 2; staff_id: string; role: string } // someone the policy names, or an admin
+  | { part: 3; team_id: string; schedule: ScheduleJson } // a team's rotation with its overrides
+  | { part: 4; staff_id: string } // someone on call
+  | { part: 5; staff_id: string; value: string } // a person's time zone
+  | { part: 6; staff_id: string; value: string; channel: string }; // a contact method (id, channel)
 
 interface ScheduleJson {
   timeZone: string;
