@@ -2,7 +2,6 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { Client } from 'pg';
 import { loadConfig, parseDotEnv } from '@panah/config';
 import {
   buildDirectoryPayload,
@@ -29,6 +28,7 @@ import {
   utf8,
   verifyDirectory,
 } from '@panah/crypto';
+import { ensureDatabase } from '@panah/db';
 import { leadingZeroBits } from '@panah/domain';
 import { bootstrapState, createSetupLinks, newTotpSecret, totpCodeAt, totpUri } from '@panah/identity';
 import { withDatabase } from '../database';
@@ -98,26 +98,14 @@ function port(value: string): number {
 }
 
 /** Creates the database DATABASE_URL names when it is missing (the demo's own, `panah_demo` by default). */
-async function ensureDatabase(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[A-Za-z0-9_]{1,63}$/.test(name))
-    throw new CliError(`DATABASE_URL names database "${name}": letters, digits and _ only for the demo`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
+async function createDatabaseIfMissing(url: string): Promise<boolean> {
   try {
-    await client.connect();
-  } catch {
-    throw new CliError(`PostgreSQL is not reachable at ${target.host} (set DATABASE_URL)`);
-  }
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount) return false;
-    await client.query(`CREATE DATABASE "${name}"`);
-    return true;
-  } finally {
-    await client.end();
+    return await ensureDatabase(url);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT')
+      throw new CliError(`PostgreSQL is not reachable at ${new URL(url).host} (set DATABASE_URL)`);
+    throw error;
   }
 }
 
@@ -273,7 +261,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         );
       }
       const settings = { ...Object.fromEntries(missing), ...current };
-      const created = await ensureDatabase(e.DATABASE_URL ?? (settings.DATABASE_URL as string));
+      const created = await createDatabaseIfMissing(e.DATABASE_URL ?? (settings.DATABASE_URL as string));
       io.out(
         `demo settings: ${envFile}${missing.length ? ` (wrote ${missing.map(([k]) => k).join(', ')})` : ' (unchanged)'}; database ${created ? 'created' : 'exists'}`,
       );
