@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { CaseReason, CaseState, Severity } from '@panah/domain';
+import type { CaseReason, CaseSignalKind, CaseState, Severity } from '@panah/domain';
 import { caseUpdatedJobId, JobName, outboxRowValues } from '@panah/queue';
 import { prepared } from '@panah/db';
 
@@ -56,9 +56,9 @@ export type CaseListRow = Pick<
   | 'opened_at'
 >;
 
-/** A case written by a batch of signals: a new row ('open') or a raised one ('raise'). */
+/** A case written by a batch of signals: a new row ('open'), a raised one ('raise') or a resolved one reopened ('reopen'). */
 export interface SignalWrite {
-  readonly write: 'open' | 'raise';
+  readonly write: 'open' | 'raise' | 'reopen';
   readonly id: string;
   readonly reporterId: string;
   readonly severity: Severity;
@@ -68,6 +68,8 @@ export interface SignalWrite {
   readonly reasons: readonly CaseReason[];
   readonly triage: Record<string, string | number | null> | null;
   readonly version: number;
+  /** The signal a raise or reopen records with its version (the sweeper's trace of its case.updated). */
+  readonly signal: CaseSignalKind | null;
   /** The case.opened / case.updated outbox row that announces the write. */
   readonly announce: [jobName: string, payload: string, jobId: string | null, notBefore: Date | null];
 }
@@ -115,7 +117,22 @@ export class CaseRepository {
   }
 
   /**
-   * Writes the cases a batch of signals opened or raised and their outbox rows in one statement
+   * The latest resolved case of each of these reporters, locked (the caller holds the reporters'
+   * locks and found no unresolved case): what a critical signal reopens.
+   */
+  async lockLatestResolvedForReporters(m: EntityManager, reporterIds: readonly string[]): Promise<OpenCaseRow[]> {
+    if (reporterIds.length === 0) return [];
+    return (await m.query(
+      prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases WHERE id IN (
+          SELECT DISTINCT ON (reporter_id) id FROM cases WHERE reporter_id = ANY($1::text[]) AND state = 'resolved'
+           ORDER BY reporter_id, resolved_at DESC NULLS LAST, id)
+        ORDER BY id FOR NO KEY UPDATE`),
+      [[...new Set(reporterIds)]],
+    )) as OpenCaseRow[];
+  }
+
+  /**
+   * Writes the cases a batch of signals opened, raised or reopened and their outbox rows in one statement
    * (one round trip however many cases).
    */
   async writeSignals(m: EntityManager, writes: readonly SignalWrite[]): Promise<void> {
@@ -131,6 +148,7 @@ export class CaseRepository {
       reasons: w.reasons,
       triage: w.triage,
       version: w.version,
+      signal: w.signal,
       job_name: w.announce[0],
       payload: w.announce[1],
       job_id: w.announce[2],
@@ -138,14 +156,17 @@ export class CaseRepository {
     await m.query(
       prepared(`WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(write text, id uuid, reporter_id text, severity text, team_id uuid, policy_id uuid,
-                deadline_at timestamptz, reasons text[], triage jsonb, version int, job_name text, payload text, job_id text)
+                deadline_at timestamptz, reasons text[], triage jsonb, version int, signal text, job_name text, payload text, job_id text)
        ), opened AS (
          INSERT INTO cases (id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version)
          SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, triage, version FROM input WHERE write = 'open' RETURNING id
        ), raised AS (
          UPDATE cases c SET severity = i.severity, deadline_at = i.deadline_at, reasons = i.reasons, team_id = i.team_id, policy_id = i.policy_id,
-                version = i.version, updated_at = now()
-           FROM input i WHERE i.write = 'raise' AND c.id = i.id RETURNING c.id
+                version = i.version, updated_at = now(),
+                signal_kind = coalesce(i.signal, c.signal_kind), signal_version = CASE WHEN i.signal IS NULL THEN c.signal_version ELSE i.version END,
+                state = CASE WHEN i.write = 'reopen' THEN 'open' ELSE c.state END,
+                resolved_at = CASE WHEN i.write = 'reopen' THEN NULL ELSE c.resolved_at END
+           FROM input i WHERE i.write IN ('raise', 'reopen') AND c.id = i.id RETURNING c.id
        )
        INSERT INTO outbox (job_name, payload, job_id, not_before)
        SELECT i.job_name, i.payload::jsonb, i.job_id, NULL FROM input i WHERE i.id IN (SELECT id FROM opened UNION ALL SELECT id FROM raised)`),

@@ -7,6 +7,7 @@ import {
   openCaseChange,
   type OpenCaseState,
   raiseCaseChange,
+  reopenCaseChange,
   Severity,
   signalOfReason,
 } from '@panah/domain';
@@ -82,6 +83,16 @@ export class CaseService {
       signals.map((s) => s.reporterId),
     );
     const drafts = new Map<string, CaseDraft>(open.map((row) => [row.reporter_id, draftOf(row)]));
+    // A critical signal from a reporter with no open case reopens their latest resolved one.
+    const withoutOpen = signals.filter((s) => !drafts.has(s.reporterId) && openCaseChange(s).severity === 'critical');
+    const resolved = new Map<string, OpenCaseRow>(
+      (
+        await this.cases.lockLatestResolvedForReporters(
+          manager,
+          withoutOpen.map((s) => s.reporterId),
+        )
+      ).map((row) => [row.reporter_id, row]),
+    );
     const outcomes = signals.map((signal) => {
       const demand = {
         severity: signal.severity,
@@ -90,6 +101,27 @@ export class CaseService {
         repeat: signal.repeat,
       };
       const current = drafts.get(signal.reporterId);
+      const closed = current ? undefined : resolved.get(signal.reporterId);
+      const reopened = closed && reopenCaseChange(draftOf(closed).state, demand);
+      if (closed && reopened) {
+        const draft: CaseDraft = {
+          ...draftOf(closed),
+          state: { severity: reopened.severity, deadlineAt: reopened.deadlineAt, reasons: reopened.reasons },
+          version: closed.version + 1,
+          write: 'reopen',
+          signal: signalOfReason(signal.reason),
+        };
+        draft.teamId ??= signal.teamId;
+        draft.policyId ??= signal.policyId;
+        drafts.set(signal.reporterId, draft);
+        return {
+          caseId: draft.id,
+          opened: false,
+          severity: reopened.severity,
+          teamId: draft.teamId,
+          version: draft.version,
+        };
+      }
       if (!current) {
         const change = openCaseChange(demand);
         const draft: CaseDraft = {
@@ -116,8 +148,8 @@ export class CaseService {
       current.teamId ??= signal.teamId;
       current.policyId ??= signal.policyId;
       current.version += 1;
-      // A case opened earlier in this batch is still a new row (and a case.opened event).
-      if (current.write !== 'open') current.write = 'raise';
+      // A case opened (or reopened) earlier in this batch is still that write.
+      if (current.write === null) current.write = 'raise';
       // The escalation engine decides what the signal does to an acknowledged run (issue 15 point 6).
       current.signal = signalOfReason(signal.reason);
       return {
@@ -145,10 +177,10 @@ interface CaseDraft {
   teamId: string | null;
   policyId: string | null;
   version: number;
-  /** null: untouched; 'open': a new row; 'raise': an update of the stored row. */
-  write: 'open' | 'raise' | null;
+  /** null: untouched; 'open': a new row; 'raise': an update of the stored row; 'reopen': a resolved row opened again. */
+  write: SignalWrite['write'] | null;
   readonly triage: Record<string, string | number | null> | null;
-  /** The last signal that raised a stored case (carried by its case.updated event). */
+  /** The last signal that raised or reopened a stored case (carried by its case.updated event). */
   signal?: CaseSignalKind;
 }
 
@@ -165,7 +197,7 @@ function draftOf(row: OpenCaseRow): CaseDraft {
   };
 }
 
-function writeOf(d: CaseDraft, write: 'open' | 'raise'): SignalWrite {
+function writeOf(d: CaseDraft, write: SignalWrite['write']): SignalWrite {
   return {
     write,
     id: d.id,
@@ -177,6 +209,7 @@ function writeOf(d: CaseDraft, write: 'open' | 'raise'): SignalWrite {
     reasons: d.state.reasons,
     triage: d.triage,
     version: d.version,
+    signal: write === 'open' ? null : (d.signal ?? null),
     announce:
       write === 'open'
         ? outboxRowValues(JobName.CaseOpened, { caseId: d.id }, { jobId: caseOpenedJobId(d.id) })

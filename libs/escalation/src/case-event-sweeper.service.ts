@@ -34,13 +34,13 @@ export class CaseEventSweeper {
     private readonly metrics: EscalationMetrics,
   ) {}
 
-  async sweep(): Promise<{ opened: number; updated: number }> {
+  async sweep(): Promise<{ opened: number; updated: number; signals: number }> {
     const stale = await this.repository.stale(
       this.dataSource.manager,
       this.config.escalation.sweepGraceMs,
       500,
     );
-    if (stale.length === 0) return { opened: 0, updated: 0 };
+    if (stale.length === 0) return { opened: 0, updated: 0, signals: 0 };
     const queue = this.queues.get(QueueName.CaseEvents);
     const alive = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
     const baseId = (e: StaleCaseEvent): string =>
@@ -61,7 +61,7 @@ export class CaseEventSweeper {
       'Redis',
     );
     const lost = stale.filter((_e, i) => !states[i]);
-    if (lost.length === 0) return { opened: 0, updated: 0 };
+    if (lost.length === 0) return { opened: 0, updated: 0, signals: 0 };
     await withTimeout(
       queue.addBulk(
         lost.map((e) =>
@@ -73,7 +73,7 @@ export class CaseEventSweeper {
               }
             : {
                 name: JobName.CaseUpdated,
-                data: { caseId: e.caseId, version: e.version },
+                data: { caseId: e.caseId, version: e.version, ...(e.signal ? { signal: e.signal } : {}) },
                 opts: { ...jobOptions[JobName.CaseUpdated], jobId: redoId(e, window) },
               },
         ),
@@ -82,9 +82,11 @@ export class CaseEventSweeper {
       'Redis',
     );
     const opened = lost.filter((e) => e.kind === 'opened').length;
-    const updated = lost.length - opened;
+    const signals = lost.filter((e) => e.kind === 'signal').length;
+    const updated = lost.length - opened - signals;
     if (opened) this.metrics.sweeps.inc({ kind: 'case_opened' }, opened);
     if (updated) this.metrics.sweeps.inc({ kind: 'case_updated' }, updated);
-    return { opened, updated };
+    if (signals) this.metrics.sweeps.inc({ kind: 'case_signal' }, signals);
+    return { opened, updated, signals };
   }
 }

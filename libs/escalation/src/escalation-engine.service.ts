@@ -122,12 +122,15 @@ export class EscalationEngine {
    * A signal (panic, duress, missed check-in, report) on an acknowledged or snoozed run tells the
    * assignee at once, and a critical one takes the acknowledgement back (decideSignalOnRun): the
    * run is active again and restarts from its first step unless acknowledged within the ack timeout.
+   * A case a critical signal reopened restarts its resolved run from the first step.
    */
   async caseUpdated(
     caseId: string,
     now = new Date(),
     event: { version: number; signal: CaseSignalKind | null } = { version: 0, signal: null },
-  ): Promise<'started' | 'restarted' | 'resolved' | 'unacknowledged' | 'notified' | 'unchanged'> {
+  ): Promise<
+    'started' | 'restarted' | 'reopened' | 'resolved' | 'unacknowledged' | 'notified' | 'unchanged'
+  > {
     return this.dataSource.transaction(async (m) => {
       const c = await this.lockCase(m, caseId);
       const run = await this.runs.lockForCase(m, caseId);
@@ -136,9 +139,35 @@ export class EscalationEngine {
         // Under the case lock no run can have appeared since the SELECT above; if one did, retry.
         if ((await this.insertRuns(m, [await this.planStart(m, c, now)])).size === 0)
           throw new Error('a run appeared for the case while it was locked');
+        await this.markSignalHandled(m, caseId, event);
         return 'started';
       }
-      if (run.state === 'resolved') return 'unchanged';
+      await this.markSignalHandled(m, caseId, event);
+      if (run.state === 'resolved') {
+        if (c.state === 'resolved') return 'unchanged';
+        // Reopened by a critical signal: the assignee hears at once, the policy starts over.
+        const assigneeId = (await this.cases.access(m, caseId))?.assignee_id ?? null;
+        if (assigneeId !== null)
+          await this.caseUpdates.notifyAssignee(
+            m,
+            { caseId, event: 'signal', eventId: `${event.signal}:${event.version}` },
+            assigneeId,
+          );
+        await this.runs.clearForReopen(m, run.id);
+        const ref = await currentPolicyRef(m, c.policy_id);
+        const reopened: RunRow = {
+          ...run,
+          policy_id: ref.policyId,
+          policy_version: ref.version,
+          severity: this.severityOf(c),
+          team_id: c.team_id,
+          state: 'active',
+          fence: run.fence + 1,
+        };
+        await this.runs.recordEvent(m, run.id, 'reopened', { details: { signal: event.signal } });
+        await this.advanceRun(m, reopened, restartCursor(this.cursorOf(run)), now, 'reopen');
+        return 'reopened';
+      }
       if (c.state === 'resolved') {
         await this.runs.resolveWithCase(m, run.id, now);
         await this.runs.recordEvent(m, run.id, 'resolved', { details: { by: 'case' } });
@@ -227,6 +256,18 @@ export class EscalationEngine {
       await this.advanceRun(m, { ...run, state: 'active' }, cursor, now, action, run.next_step_at);
       return 'executed';
     });
+  }
+
+  /**
+   * The run has seen the case's signal at this version: the sweeper's comparison with the case's
+   * signal_version (CaseEventSweepRepository) stops re-announcing it.
+   */
+  private async markSignalHandled(
+    m: EntityManager,
+    caseId: string,
+    event: { version: number; signal: CaseSignalKind | null },
+  ): Promise<void> {
+    if (event.signal !== null) await this.runs.markSignalHandled(m, caseId, event.version);
   }
 
   private async lockCase(m: EntityManager, caseId: string): Promise<EscalatedCaseRow> {

@@ -273,6 +273,29 @@ export class RunRepository {
     );
   }
 
+  /** A resolved run its case was reopened for: no acknowledgement, not resolved (the caller repositions it). */
+  async clearForReopen(m: EntityManager, runId: string): Promise<void> {
+    await m.query(
+      prepared(
+        `UPDATE escalation_runs SET acknowledged_by = NULL, acknowledged_at = NULL, resolved_at = NULL WHERE id = $1`,
+      ),
+      [runId],
+    );
+  }
+
+  /**
+   * The engine has handled the case's signal of this version (CaseEventSweepRepository compares it
+   * with the case's signal_version to find a lost one).
+   */
+  async markSignalHandled(m: EntityManager, caseId: string, version: number): Promise<void> {
+    await m.query(
+      prepared(
+        `UPDATE escalation_runs SET signal_version = greatest(coalesce(signal_version, 0), $2) WHERE case_id = $1`,
+      ),
+      [caseId, version],
+    );
+  }
+
   async setResolvedAt(m: EntityManager, runId: string, at: Date): Promise<void> {
     await m.query(`UPDATE escalation_runs SET resolved_at = $2 WHERE id = $1`, [runId, at]);
   }

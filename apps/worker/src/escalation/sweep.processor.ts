@@ -21,15 +21,26 @@ export class EscalationSweepProcessor extends PanahWorkerHost implements JobProc
 
   async process(
     job: Job,
-  ): Promise<{ runs: number; notifications: number; casesOpened: number; casesUpdated: number }> {
+  ): Promise<{
+    runs: number;
+    notifications: number;
+    casesOpened: number;
+    casesUpdated: number;
+    caseSignals: number;
+  }> {
     const name = job.name as (typeof this.handles)[number];
     switch (name) {
       case JobName.EscalationSweep: {
         // Case events first: a case whose case.opened was lost has no run for sweep() to look at.
         const events = await this.caseEvents.sweep();
-        if (events.opened + events.updated > 0)
+        if (events.opened + events.updated + events.signals > 0)
           this.logger.warn(events, 'sweeper re-announced case events whose jobs were lost');
-        return { ...(await this.sweeper.sweep()), casesOpened: events.opened, casesUpdated: events.updated };
+        return {
+          ...(await this.sweeper.sweep()),
+          casesOpened: events.opened,
+          casesUpdated: events.updated,
+          caseSignals: events.signals,
+        };
       }
     }
   }

@@ -9,6 +9,7 @@ import { CaseAssignee1764000000000 } from './1764000000000-case-assignee';
 import { CaseWork1764100000000 } from './1764100000000-case-work';
 import { TeamRequests1764200000000 } from './1764200000000-team-requests';
 import { ReporterQuotas1764330000000 } from './1764330000000-reporter-quotas';
+import { CaseSignals1764340000000 } from './1764340000000-case-signals';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   CaseWork1764100000000,
   TeamRequests1764200000000,
   ReporterQuotas1764330000000,
+  CaseSignals1764340000000,
 ];

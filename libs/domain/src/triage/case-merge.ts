@@ -72,3 +72,20 @@ export function raiseCaseChange(open: OpenCaseState, demand: CaseDemand): CaseCh
     escalated: severity !== open.severity || deadlineAt !== open.deadlineAt,
   };
 }
+
+/**
+ * A critical signal from a reporter whose cases are all resolved reopens their latest case
+ * (issue 15 point 6) instead of opening a new one: the people who worked it keep its history and
+ * its team. The severity and deadline are the new signal's (the old deadline has long passed),
+ * the reasons gain the new one. Anything less than critical opens a new case: null.
+ */
+export function reopenCaseChange(resolved: OpenCaseState, demand: CaseDemand): CaseChange | null {
+  const opened = openCaseChange(demand);
+  if (opened.severity !== 'critical') return null;
+  return {
+    severity: opened.severity,
+    deadlineAt: opened.deadlineAt,
+    reasons: withReasons(resolved.reasons, demand),
+    escalated: true,
+  };
+}

@@ -1,5 +1,5 @@
 import { evaluateTriage } from './evaluate';
-import { openCaseChange, raiseCaseChange } from './case-merge';
+import { openCaseChange, raiseCaseChange, reopenCaseChange } from './case-merge';
 import { BUILT_IN_RULE_SET, TeamRouting, TriageRuleSet } from './rules';
 import { raiseSeverity } from './severity';
 import { TriageReason, validateRuleSet } from './validate';
@@ -106,6 +106,20 @@ describe('cases and repeated reports', () => {
     expect(
       raiseCaseChange(open, { severity: 'low', deadlineAt: at(10), reason: 'report', repeat: true }),
     ).toMatchObject({ severity: 'critical', deadlineAt: at(10), escalated: true });
+  });
+
+  it('reopens a resolved case for a critical signal only, with the new deadline and the reasons of both', () => {
+    const resolved = { severity: 'high' as const, deadlineAt: at(1), reasons: ['report' as const] };
+    expect(
+      reopenCaseChange(resolved, { severity: 'critical', deadlineAt: at(90), reason: 'panic', repeat: false }),
+    ).toEqual({ severity: 'critical', deadlineAt: at(90), reasons: ['report', 'panic'], escalated: true });
+    // A repeat raises a high report to critical: that reopens too.
+    expect(
+      reopenCaseChange(resolved, { severity: 'high', deadlineAt: at(90), reason: 'report', repeat: true }),
+    ).toMatchObject({ severity: 'critical', reasons: ['report', 'repeat_report'] });
+    expect(
+      reopenCaseChange(resolved, { severity: 'high', deadlineAt: at(90), reason: 'report', repeat: false }),
+    ).toBeNull();
   });
 });
 

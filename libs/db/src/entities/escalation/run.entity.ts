@@ -64,6 +64,10 @@ export class EscalationRun {
   @Column({ type: 'timestamptz', nullable: true })
   overdueAt!: Date | null;
 
+  /** The case version of the last signal the engine handled (see Case.signalVersion). */
+  @Column({ type: 'integer', nullable: true })
+  signalVersion!: number | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   sweptAt!: Date | null;
 

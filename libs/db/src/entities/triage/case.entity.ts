@@ -23,6 +23,7 @@ import { Reporter } from '../intake/reporter.entity';
 @Index('cases_list_idx', ['state', 'deadlineAt', 'id'])
 @Index('cases_team_idx', ['teamId', 'state', 'deadlineAt', 'id'])
 @Index('cases_assignee_idx', ['assigneeId', 'state', 'deadlineAt', 'id'])
+@Index('cases_resolved_by_reporter_idx', ['reporterId', 'resolvedAt'], { where: `state = 'resolved'` })
 @Check('cases_state_check', `state IN ('open', 'acknowledged', 'resolved')`)
 @Check('cases_severity_check', `severity IN ('low', 'medium', 'high', 'critical')`)
 export class Case {
@@ -86,4 +87,15 @@ export class Case {
 
   @Column({ type: 'timestamptz', nullable: true })
   resolvedAt!: Date | null;
+
+  /**
+   * The last signal that raised or reopened the case (`panic`, `duress`, `missed_checkin`,
+   * `report`) and the version it wrote: the durable trace of its case.updated event, which the
+   * escalation sweeper compares with the run's `signalVersion` to recover a lost one.
+   */
+  @Column({ type: 'text', nullable: true })
+  signalKind!: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  signalVersion!: number | null;
 }
