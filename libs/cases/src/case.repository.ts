@@ -120,7 +120,10 @@ export class CaseRepository {
    * The latest resolved case of each of these reporters, locked (the caller holds the reporters'
    * locks and found no unresolved case): what a critical signal reopens.
    */
-  async lockLatestResolvedForReporters(m: EntityManager, reporterIds: readonly string[]): Promise<OpenCaseRow[]> {
+  async lockLatestResolvedForReporters(
+    m: EntityManager,
+    reporterIds: readonly string[],
+  ): Promise<OpenCaseRow[]> {
     if (reporterIds.length === 0) return [];
     return (await m.query(
       prepared(`SELECT id, reporter_id, severity, team_id, policy_id, deadline_at, reasons, version, state FROM cases WHERE id IN (

@@ -84,7 +84,9 @@ export class CaseService {
     );
     const drafts = new Map<string, CaseDraft>(open.map((row) => [row.reporter_id, draftOf(row)]));
     // A critical signal from a reporter with no open case reopens their latest resolved one.
-    const withoutOpen = signals.filter((s) => !drafts.has(s.reporterId) && openCaseChange(s).severity === 'critical');
+    const withoutOpen = signals.filter(
+      (s) => !drafts.has(s.reporterId) && openCaseChange(s).severity === 'critical',
+    );
     const resolved = new Map<string, OpenCaseRow>(
       (
         await this.cases.lockLatestResolvedForReporters(

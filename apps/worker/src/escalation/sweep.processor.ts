@@ -19,9 +19,7 @@ export class EscalationSweepProcessor extends PanahWorkerHost implements JobProc
     super();
   }
 
-  async process(
-    job: Job,
-  ): Promise<{
+  async process(job: Job): Promise<{
     runs: number;
     notifications: number;
     casesOpened: number;

@@ -111,7 +111,12 @@ describe('cases and repeated reports', () => {
   it('reopens a resolved case for a critical signal only, with the new deadline and the reasons of both', () => {
     const resolved = { severity: 'high' as const, deadlineAt: at(1), reasons: ['report' as const] };
     expect(
-      reopenCaseChange(resolved, { severity: 'critical', deadlineAt: at(90), reason: 'panic', repeat: false }),
+      reopenCaseChange(resolved, {
+        severity: 'critical',
+        deadlineAt: at(90),
+        reason: 'panic',
+        repeat: false,
+      }),
     ).toEqual({ severity: 'critical', deadlineAt: at(90), reasons: ['report', 'panic'], escalated: true });
     // A repeat raises a high report to critical: that reopens too.
     expect(
