@@ -3,6 +3,20 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
+/** What code that is bundled for a browser (libs/crypto, libs/api-client) may not import. */
+const BROWSER_UNSAFE_IMPORTS = [
+  'fs',
+  'node:*',
+  'net',
+  'crypto',
+  'stream',
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'ioredis',
+  'bullmq',
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -55,19 +69,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                'fs',
-                'node:*',
-                'net',
-                'crypto',
-                'stream',
-                '@nestjs/*',
-                'typeorm',
-                'pg',
-                'ioredis',
-                'bullmq',
-                '@panah/*',
-              ],
+              group: [...BROWSER_UNSAFE_IMPORTS, '@panah/*'],
               message: 'libs/api-client runs in browsers: no Node, framework or server-library imports.',
             },
           ],
@@ -85,18 +87,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                'fs',
-                'node:*',
-                'net',
-                'crypto',
-                'stream',
-                '@nestjs/*',
-                'typeorm',
-                'pg',
-                'ioredis',
-                'bullmq',
-              ],
+              group: BROWSER_UNSAFE_IMPORTS,
               message: 'libs/crypto runs in browsers: no Node or framework imports.',
             },
           ],
