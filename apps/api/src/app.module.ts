@@ -14,6 +14,7 @@ import { EscalationHttpModule } from './escalation/escalation-http.module';
 import { IdentityHttpModule } from './identity/identity-http.module';
 import { CheckinsHttpModule } from './checkins/checkins-http.module';
 import { IntakeHttpModule } from './intake/intake-http.module';
+import { QueueDashboardModule } from './ops/queue-dashboard.module';
 import { TriageHttpModule } from './triage/triage-http.module';
 
 export interface ApiModuleOptions {
@@ -45,6 +46,8 @@ export class ApiModule {
         CasesHttpModule,
         EscalationHttpModule,
         CaseworkHttpModule,
+        // Off by default: with QUEUE_DASHBOARD unset the route does not exist.
+        ...(config.api.queueDashboard ? [QueueDashboardModule] : []),
       ],
       providers: [RedisPolicyCheck],
     };

@@ -195,6 +195,8 @@ export const envSchema = z
       .enum(['true', 'false', '1', '0'])
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
+    // The read-only queue dashboard (Bull Board) at /v1/admin/queues, for admins; off: not mounted (404).
+    QUEUE_DASHBOARD: z.enum(['off', 'on']).default('off'),
   })
   .superRefine((env, ctx) => {
     if (env.DATA_KEYS && env.DATA_KEY_ID && !env.DATA_KEYS.has(env.DATA_KEY_ID)) {

@@ -33,6 +33,8 @@ export interface PanahConfig {
     };
     /** Threads verifying Argon2id hashes off the event loop. */
     readonly argon2Threads: number;
+    /** The read-only queue dashboard for admins at /v1/admin/queues (`QUEUE_DASHBOARD=on`); off by default. */
+    readonly queueDashboard: boolean;
   };
   readonly worker: { readonly host: string; readonly port: number };
   readonly outbox: { readonly pollMs: number; readonly batchSize: number };
@@ -189,6 +191,7 @@ export function loadConfig(
         powBits: raw.LOGIN_POW_BITS,
       },
       argon2Threads: raw.ARGON2_THREADS,
+      queueDashboard: raw.QUEUE_DASHBOARD === 'on',
     },
     worker: { host: raw.WORKER_HOST, port: raw.WORKER_PORT },
     outbox: { pollMs: raw.OUTBOX_POLL_MS, batchSize: raw.OUTBOX_BATCH_SIZE },
