@@ -258,6 +258,17 @@ export class CaseRepository {
     return { caseId: row.id, version: row.version };
   }
 
+  /**
+   * For the operators' page (`panah_cases_oldest_unacknowledged_seconds`): per severity, the age in
+   * seconds of the oldest case nobody has acknowledged yet (state `open`); severities without one
+   * are absent. Reads the `cases_list_idx` prefix (state).
+   */
+  async oldestUnacknowledgedAge(m: EntityManager): Promise<{ severity: Severity; age: number }[]> {
+    return (await m.query(
+      `SELECT severity, EXTRACT(EPOCH FROM now() - min(opened_at))::float AS age FROM cases WHERE state = 'open' GROUP BY severity`,
+    )) as { severity: Severity; age: number }[];
+  }
+
   /** The whole case row (the case view), or null (no lock). */
   async detail(m: EntityManager, caseId: string): Promise<CaseRow | null> {
     const rows = (await m.query(

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { CaseRepository } from '@panah/cases';
+import { SEVERITIES } from '@panah/domain';
 import { MetricsService } from '@panah/observability';
 import { RunRepository } from './run.repository';
 
@@ -16,6 +18,7 @@ export class EscalationMetrics implements OnModuleInit {
     private readonly metrics: MetricsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly runs: RunRepository,
+    private readonly cases: CaseRepository,
   ) {
     this.stepLateness = new Histogram({
       name: 'panah_escalation_step_lateness_seconds',
@@ -41,6 +44,18 @@ export class EscalationMetrics implements OnModuleInit {
   onModuleInit(): void {
     const manager = this.dataSource.manager;
     const runs = this.runs;
+    const cases = this.cases;
+    new Gauge({
+      name: 'panah_cases_oldest_unacknowledged_seconds',
+      help: 'Per severity, age of the oldest open case nobody has acknowledged (0: none; -1: database unreachable). Page on severity="critical"',
+      labelNames: ['severity'],
+      registers: [this.metrics.registry],
+      async collect() {
+        const rows = await cases.oldestUnacknowledgedAge(manager).catch(() => null);
+        for (const severity of SEVERITIES)
+          this.set({ severity }, rows ? (rows.find((r) => r.severity === severity)?.age ?? 0) : -1);
+      },
+    });
     new Gauge({
       name: 'panah_escalation_runs_overdue',
       help: 'Active, snoozed or acknowledged runs whose next step is more than 5 s past due',
