@@ -52,8 +52,14 @@ export async function run(): Promise<void> {
     const adminApi = await signIn(api, admin);
     const cwApi = await signIn(api, cw);
     await addContact(api, cwApi, 'email', { address: 'bench@staff.example' });
+    // Notify, then wait: the run stays active (unacknowledged) while the caseworker signs in. A
+    // lone notify step would end the run at once (exhausted), which the page also acknowledges.
     const policyId = await createPolicy(api, adminApi, {
-      steps: [{ type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] }],
+      steps: [
+        { type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] },
+        { type: 'wait', seconds: 3600 },
+        { type: 'mark_overdue' },
+      ],
     });
     await routeEverythingTo(api, adminApi, cw.teamIds[0]!, policyId);
     const reporter = await signedInReporter(api.url);
@@ -100,6 +106,15 @@ export async function run(): Promise<void> {
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/v1/staff/login') marks.loginSent = performance.now();
     });
+    // The code is typed before the Argon2id wait; on a loaded machine that wait can outlast the
+    // TOTP window (±30 s), so the login request carries the code current when it is sent, as a
+    // person whose code ran out would type the new one. The page's timings are unchanged.
+    await page.route('**/v1/staff/login', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+      const fresh = await nextTotpCode(cw.totpSecret, cw.lastStep);
+      cw.lastStep = fresh.step;
+      await route.continue({ postData: JSON.stringify({ ...body, totpCode: fresh.code }) });
+    });
 
     const t0 = performance.now();
     await page.goto(`${api.url}/ack#${token}`);
@@ -111,9 +126,17 @@ export async function run(): Promise<void> {
     await page.locator('input[name=code]').fill(code);
     const submitted = performance.now();
     await page.locator('form.signin button[type=submit]').click();
-    await page.locator('[data-testid=acknowledge]:enabled, .problem').first().waitFor({ timeout: 600_000 });
-    if (await page.locator('.problem').count())
-      throw new Error(`sign-in failed: ${await page.locator('.problem').first().textContent()}`);
+    await page
+      .locator('[data-testid=acknowledge]:enabled, .problem, [data-testid=run-state]')
+      .first()
+      .waitFor({ timeout: 600_000 });
+    await page
+      .locator('[data-testid=acknowledge]:enabled')
+      .waitFor({ timeout: 5_000 })
+      .catch(async () => {
+        const shown = await page.locator('main').innerText();
+        throw new Error(`no usable Acknowledge button; the page shows: ${shown.replace(/\s+/g, ' ')}`);
+      });
     const ackReady = performance.now();
     const staticBytes = bytes.static;
 
@@ -133,8 +156,13 @@ export async function run(): Promise<void> {
     console.log(
       `alert link → Acknowledge usable, excluding the Argon2id wait: ${withoutArgon.toFixed(0)} ms (typing time excluded)`,
     );
+    // Chromium's CPU throttling slows the page's thread, not a dedicated worker's: the Argon2id
+    // figure is this machine's speed, and a phone 4× slower would take about 4× as long.
+    const kdfMs = await page.evaluate(() => performance.getEntriesByName('panah-kdf')[0]?.duration ?? 0);
     console.log(
-      `Argon2id (MODERATE, 256 MiB, in the Web Worker, throttled CPU) + worker start: ${argon.toFixed(0)} ms`,
+      `Argon2id wait (prelogin answered → login sent: worker download and start, MODERATE 256 MiB): ${argon.toFixed(0)} ms` +
+        (kdfMs ? `, of which Argon2id itself ${kdfMs.toFixed(0)} ms` : '') +
+        ` (the worker is not CPU-throttled by Chromium: × ${CPU_SLOWDOWN} ≈ ${((kdfMs || argon) * CPU_SLOWDOWN).toFixed(0)} ms on the profile's CPU)`,
     );
     await context.close();
   } finally {

@@ -10,8 +10,9 @@
  * through the real API with a real TOTP code, so `token` is a genuine session that the guard
  * resolves like any other. Teams are given by name (created when missing) or by the id of an
  * existing team. The key material
- * (boxPk, signPk, protectedSecret) is random filler of the right sizes: tests that need to open
- * it must register through the API instead (see test/identity/identity-flow.e2e-spec.ts).
+ * (boxPk, signPk, protectedSecret) is random filler of the right sizes, unless `insertStaffRow`
+ * is given a password: then the keys are derived from it as a client would (the console's browser
+ * tests sign in with it, see test/support/console.ts).
  *
  * Use `createStaffRow` for an account that should not be signed in (e.g. pending_vetting), and
  * `signIn` / `nextTotpCode` to sign in again: each sign-in consumes a TOTP time step, and the
@@ -19,7 +20,18 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { cryptoReady, hashAuthKey, toB64u } from '@panah/crypto';
+import {
+  cryptoReady,
+  deriveStaffKeys,
+  generateStaffKdfSalt,
+  generateStaffKeys,
+  hashAuthKey,
+  protectStaffSecret,
+  signSeedOf,
+  toB64u,
+  type BoxKeyPair,
+  type SignKeyPair,
+} from '@panah/crypto';
 import type { StaffRole, StaffStatus } from '@panah/domain';
 import { newTotpSecret, totpCodeAt, TotpSecretBox } from '@panah/identity';
 import type { RunningApp } from './apps';
@@ -50,6 +62,8 @@ export interface StaffOptions {
   readonly status?: StaffStatus;
   readonly login?: string;
   readonly invitedBy?: string | null;
+  /** Shown in the console and the audit log (default `test <role>`). */
+  readonly label?: string;
 }
 
 /** A team by name (created with no routing attributes if missing); returns its id. */
@@ -91,17 +105,78 @@ async function teamId(db: { url: string }, team: string): Promise<string> {
   return ensureTeam(db, team);
 }
 
-/** An account row (active unless told otherwise), not signed in. */
-export async function createStaffRow(
+/** Real keys derived from a password exactly as a client would (Argon2id MODERATE, crypto-v1 §4). */
+export interface DerivedStaffKeys {
+  readonly password: string;
+  readonly box: BoxKeyPair;
+  readonly sign: SignKeyPair;
+  /** base64url secrets that must never appear in anything a client sends. */
+  readonly secrets: {
+    readonly encKey: string;
+    readonly boxSk: string;
+    readonly signSeed: string;
+    readonly signSk: string;
+  };
+}
+
+interface KeyColumns {
+  readonly authKey: Uint8Array;
+  readonly kdfSalt: string;
+  readonly boxPk: string;
+  readonly signPk: string;
+  readonly protectedSecret: string;
+  readonly derived: DerivedStaffKeys | null;
+}
+
+/** Random filler of the right sizes (fast), or keys derived from `password` (~1 s of Argon2id). */
+function keyColumns(staffId: string, password: string | undefined): KeyColumns {
+  if (password === undefined)
+    return {
+      authKey: new Uint8Array(randomBytes(32)),
+      kdfSalt: randomBytes(16).toString('base64url'),
+      boxPk: randomBytes(32).toString('base64url'),
+      signPk: randomBytes(32).toString('base64url'),
+      protectedSecret: randomBytes(104).toString('base64url'),
+      derived: null,
+    };
+  const kdfSalt = generateStaffKdfSalt();
+  const { authKey, encKey } = deriveStaffKeys(password, kdfSalt);
+  const keys = generateStaffKeys();
+  const signSeed = signSeedOf(keys.signKeyPair.privateKey);
+  return {
+    authKey,
+    kdfSalt: toB64u(kdfSalt),
+    boxPk: toB64u(keys.boxKeyPair.publicKey),
+    signPk: toB64u(keys.signKeyPair.publicKey),
+    protectedSecret: protectStaffSecret(keys.boxKeyPair.privateKey, signSeed, staffId, encKey),
+    derived: {
+      password,
+      box: keys.boxKeyPair,
+      sign: keys.signKeyPair,
+      secrets: {
+        encKey: toB64u(encKey),
+        boxSk: toB64u(keys.boxKeyPair.privateKey),
+        signSeed: toB64u(signSeed),
+        signSk: toB64u(keys.signKeyPair.privateKey),
+      },
+    },
+  };
+}
+
+/**
+ * The one insert of a test staff account (active unless told otherwise), not signed in. With
+ * `password`, its keys are derived from it as a client would and returned as `derived`.
+ */
+export async function insertStaffRow(
   api: RunningApp,
   db: { url: string },
-  options: StaffOptions,
-): Promise<TestStaffAccount> {
+  options: StaffOptions & { readonly password?: string },
+): Promise<{ account: TestStaffAccount; derived: DerivedStaffKeys | null }> {
   await cryptoReady();
   const config = api.app.get<PanahConfig>(PANAH_CONFIG);
   const staffId = randomUUID();
   const login = options.login ?? `${options.role}-${randomBytes(4).toString('hex')}`;
-  const authKey = new Uint8Array(randomBytes(32));
+  const keys = keyColumns(staffId, options.password);
   const totpSecret = newTotpSecret();
   const teamIds: string[] = [];
   for (const team of options.teams ?? []) teamIds.push(await teamId(db, team));
@@ -113,14 +188,14 @@ export async function createStaffRow(
       [
         staffId,
         login,
-        `test ${options.role}`,
+        options.label ?? `test ${options.role}`,
         options.role,
         options.status ?? 'active',
-        randomBytes(16).toString('base64url'),
-        hashAuthKey(authKey),
-        randomBytes(32).toString('base64url'),
-        randomBytes(32).toString('base64url'),
-        randomBytes(104).toString('base64url'),
+        keys.kdfSalt,
+        hashAuthKey(keys.authKey),
+        keys.boxPk,
+        keys.signPk,
+        keys.protectedSecret,
         new TotpSecretBox(config.dataKeys).seal(staffId, totpSecret),
         options.invitedBy ?? null,
       ],
@@ -130,15 +205,25 @@ export async function createStaffRow(
   } finally {
     await client.close();
   }
-  return {
+  const account: TestStaffAccount = {
     staffId,
     login,
     role: options.role,
     teamIds,
-    authKey: toB64u(authKey),
+    authKey: toB64u(keys.authKey),
     totpSecret,
     lastStep: null,
   };
+  return { account, derived: keys.derived };
+}
+
+/** An account row (active unless told otherwise) with filler keys, not signed in. */
+export async function createStaffRow(
+  api: RunningApp,
+  db: { url: string },
+  options: StaffOptions,
+): Promise<TestStaffAccount> {
+  return (await insertStaffRow(api, db, options)).account;
 }
 
 /**

@@ -32,9 +32,18 @@ export class ApiError extends Error {
 
 /** Routes of the committed OpenAPI document (docs/openapi.json), checked at compile time. */
 export type ApiPath = keyof paths;
-/** Case-work routes agreed in the casework contract but not yet in the committed document. */
-export type PlannedPath = '/v1/cases/{id}/assign' | '/v1/cases/{id}/handover' | '/v1/cases/{id}/grants';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Operation<P extends ApiPath, M extends Method> = NonNullable<paths[P][Lowercase<M> & keyof paths[P]]>;
+/** The JSON body the document declares for a route: `ApiBody<'/v1/cases/{id}/assign', 'POST'>`. */
+export type ApiBody<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+/** The JSON answer (200 or 201) the document declares for a route. */
+export type ApiAnswer<P extends ApiPath, M extends Method> =
+  Operation<P, M> extends { responses: { 200: { content: { 'application/json': infer A } } } }
+    ? A
+    : Operation<P, M> extends { responses: { 201: { content: { 'application/json': infer A } } } }
+      ? A
+      : never;
 
 export interface CallOptions {
   readonly path?: Record<string, string>;
@@ -66,7 +75,7 @@ const request = client.request as unknown as RawRequest;
 
 async function send(
   method: Method,
-  template: ApiPath | PlannedPath,
+  template: ApiPath,
   options: CallOptions,
 ): Promise<{ data: unknown; response: Response }> {
   const token = options.token === undefined ? hooks.token() : options.token;
@@ -105,14 +114,22 @@ async function send(
 }
 
 /** A JSON call through the typed client: `call('GET', '/v1/cases/{id}', { path: { id } })`. */
-export async function call<T>(
-  method: Method,
-  template: ApiPath | PlannedPath,
-  options: CallOptions = {},
-): Promise<T> {
+export async function call<T>(method: Method, template: ApiPath, options: CallOptions = {}): Promise<T> {
   const { data, response } = await send(method, template, options);
   if (response.status === 204 || typeof data !== 'string' || data === '') return undefined as T;
   return JSON.parse(data) as T;
+}
+
+/**
+ * A call whose body and answer are the document's types (a body the OpenAPI document does not
+ * describe does not compile): `typedCall('POST', '/v1/cases/{id}/assign', { path: { id }, body })`.
+ */
+export function typedCall<P extends ApiPath, M extends Method>(
+  method: M,
+  template: P,
+  options: Omit<CallOptions, 'body'> & { readonly body: ApiBody<P, M> },
+): Promise<ApiAnswer<P, M>> {
+  return call<ApiAnswer<P, M>>(method, template, options);
 }
 
 /** A binary answer (attachment blobs) as a stream, so large files are never held twice. */

@@ -11,6 +11,50 @@ const DIGITS: Record<string, string> = Object.fromEntries(
 );
 const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d).replace(/[٫,]/g, '.');
 
+/** A labelled left-to-right text input (numbers and times), Persian digits accepted by the caller. */
+function TextField(props: {
+  readonly label: string;
+  readonly testId: string;
+  readonly value: string;
+  readonly onValue: (v: string) => void;
+  readonly inputMode?: 'numeric' | 'decimal';
+}) {
+  return (
+    <label class="field">
+      <span>{props.label}</span>
+      <input
+        type="text"
+        inputMode={props.inputMode}
+        dir="ltr"
+        data-testid={props.testId}
+        value={props.value}
+        onInput={(e) => props.onValue((e.target as HTMLInputElement).value)}
+      />
+    </label>
+  );
+}
+
+/** One radio of the plan's kind. */
+function KindChoice(props: {
+  readonly label: string;
+  readonly testId: string;
+  readonly checked: boolean;
+  readonly onChoose: () => void;
+}) {
+  return (
+    <label class="check">
+      <input
+        type="radio"
+        name="kind"
+        checked={props.checked}
+        onChange={props.onChoose}
+        data-testid={props.testId}
+      />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
 /**
  * Sends a signed check-in or panic, retrying (same id, freshly signed time) until the server
  * accepts it: a panic pressed with no signal goes out when the phone is back online.
@@ -52,11 +96,10 @@ export function SafetyScreen() {
   const [panicState, setPanicState] = useState<'idle' | 'sending' | 'waiting' | 'sent'>('idle');
   const [checking, setChecking] = useState(false);
   const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const fail = (e: unknown) => setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
 
   useEffect(() => {
-    api
-      .plan()
-      .then(setPlan, (e: unknown) => setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' }));
+    api.plan().then(setPlan, fail);
   }, []);
 
   const savePlan = async (): Promise<void> => {
@@ -81,7 +124,7 @@ export function SafetyScreen() {
       );
       setMessage({ kind: 'ok', text: tr.t('safety.saved'), testId: 'plan-saved' });
     } catch (e) {
-      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+      fail(e);
     }
   };
 
@@ -97,7 +140,7 @@ export function SafetyScreen() {
       setMessage({ kind: 'ok', text: tr.t('safety.checkedIn'), testId: 'checked-in' });
       setPlan(await api.plan());
     } catch (e) {
-      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+      fail(e);
     } finally {
       setChecking(false);
     }
@@ -114,7 +157,7 @@ export function SafetyScreen() {
       },
       (e: unknown) => {
         setPanicState('idle');
-        setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+        fail(e);
       },
     );
   };
@@ -127,7 +170,7 @@ export function SafetyScreen() {
       setPlan(await api.pause(new Date(Date.now() + h * 3600_000).toISOString()));
       setMessage({ kind: 'ok', text: tr.t('safety.paused'), testId: 'paused' });
     } catch (e) {
-      setMessage({ kind: 'error', text: explain(tr, e), testId: 'error' });
+      fail(e);
     }
   };
 
@@ -160,73 +203,49 @@ export function SafetyScreen() {
 
       <fieldset class="box">
         <legend>{tr.t('safety.plan')}</legend>
-        <label class="check">
-          <input
-            type="radio"
-            name="kind"
-            checked={kind === 'interval'}
-            onChange={() => setKind('interval')}
-            data-testid="plan-interval"
-          />
-          <span>{tr.t('safety.every')}</span>
-        </label>
+        <KindChoice
+          label={tr.t('safety.every')}
+          testId="plan-interval"
+          checked={kind === 'interval'}
+          onChoose={() => setKind('interval')}
+        />
         {kind === 'interval' && (
-          <label class="field">
-            <span>{tr.t('safety.hours')}</span>
-            <input
-              type="text"
-              inputMode="numeric"
-              dir="ltr"
-              data-testid="plan-hours"
-              value={hours}
-              onInput={(e) => setHours((e.target as HTMLInputElement).value)}
-            />
-          </label>
-        )}
-        <label class="check">
-          <input
-            type="radio"
-            name="kind"
-            checked={kind === 'daily'}
-            onChange={() => setKind('daily')}
-            data-testid="plan-daily"
-          />
-          <span>{tr.t('safety.daily')}</span>
-        </label>
-        {kind === 'daily' && (
-          <label class="field">
-            <span>{tr.t('safety.times', { tz: timeZone })}</span>
-            <input
-              type="text"
-              dir="ltr"
-              data-testid="plan-times"
-              value={times}
-              onInput={(e) => setTimes((e.target as HTMLInputElement).value)}
-            />
-          </label>
-        )}
-        <label class="field">
-          <span>{tr.t('safety.grace')}</span>
-          <input
-            type="text"
-            inputMode="decimal"
-            dir="ltr"
-            data-testid="plan-grace"
-            value={graceMinutes}
-            onInput={(e) => setGraceMinutes((e.target as HTMLInputElement).value)}
-          />
-        </label>
-        <label class="field">
-          <span>{tr.t('safety.maxPause')}</span>
-          <input
-            type="text"
+          <TextField
+            label={tr.t('safety.hours')}
             inputMode="numeric"
-            dir="ltr"
-            data-testid="plan-max-pause"
-            value={maxPauseDays}
-            onInput={(e) => setMaxPauseDays((e.target as HTMLInputElement).value)}
+            testId="plan-hours"
+            value={hours}
+            onValue={setHours}
           />
-        </label>
+        )}
+        <KindChoice
+          label={tr.t('safety.daily')}
+          testId="plan-daily"
+          checked={kind === 'daily'}
+          onChoose={() => setKind('daily')}
+        />
+        {kind === 'daily' && (
+          <TextField
+            label={tr.t('safety.times', { tz: timeZone })}
+            testId="plan-times"
+            value={times}
+            onValue={setTimes}
+          />
+        )}
+        <TextField
+          label={tr.t('safety.grace')}
+          inputMode="decimal"
+          testId="plan-grace"
+          value={graceMinutes}
+          onValue={setGraceMinutes}
+        />
+        <TextField
+          label={tr.t('safety.maxPause')}
+          inputMode="numeric"
+          testId="plan-max-pause"
+          value={maxPauseDays}
+          onValue={setMaxPauseDays}
+        />
         <button type="button" class="primary" data-testid="save-plan" onClick={() => void savePlan()}>
           {tr.t('safety.save')}
         </button>
@@ -241,19 +260,13 @@ export function SafetyScreen() {
             </button>
           ) : (
             <>
-              <label class="field">
-                <span>
-                  {tr.t('safety.pauseFor', { max: tr.num(Math.floor(plan.maxPauseSeconds / 3600)) })}
-                </span>
-                <input
-                  type="text"
-                  inputMode="numeric"
-                  dir="ltr"
-                  data-testid="pause-hours"
-                  value={pauseHours}
-                  onInput={(e) => setPauseHours((e.target as HTMLInputElement).value)}
-                />
-              </label>
+              <TextField
+                label={tr.t('safety.pauseFor', { max: tr.num(Math.floor(plan.maxPauseSeconds / 3600)) })}
+                inputMode="numeric"
+                testId="pause-hours"
+                value={pauseHours}
+                onValue={setPauseHours}
+              />
               <button type="button" data-testid="pause" onClick={() => void pause()}>
                 {tr.t('safety.pauseButton')}
               </button>

@@ -48,7 +48,10 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
   };
 
   const state = run?.state;
-  const open = state === 'active' || state === 'snoozed';
+  // An exhausted run (the policy ran out, nobody acknowledged) is the most urgent of all: a late
+  // caseworker still acknowledges it (exhausted → acknowledged); it cannot be snoozed.
+  const open = state === 'active' || state === 'snoozed' || state === 'exhausted';
+  const snoozable = state === 'active' || state === 'snoozed';
   return (
     <section class="alert-panel" aria-labelledby="alert-title">
       <h1 id="alert-title">
@@ -86,23 +89,27 @@ export function AlertActions({ run, deadline, shortRef, severity, ackToken, onCh
           )}
           {state !== 'resolved' && (
             <div class="secondary-actions">
-              <label class="inline">
-                <span class="visually-hidden">{t('alert.snoozeFor')}</span>
-                <select
-                  value={snooze}
-                  onChange={(e) => setSnooze(Number((e.currentTarget as HTMLSelectElement).value))}
-                  aria-label={t('alert.snoozeFor')}
-                >
-                  {SNOOZES.map((s) => (
-                    <option key={s} value={s}>
-                      {t('duration.minutes', { count: s / 60 })}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button type="button" onClick={() => act('snooze')} disabled={busy !== null}>
-                {t('alert.snooze')}
-              </button>
+              {snoozable && (
+                <>
+                  <label class="inline">
+                    <span class="visually-hidden">{t('alert.snoozeFor')}</span>
+                    <select
+                      value={snooze}
+                      onChange={(e) => setSnooze(Number((e.currentTarget as HTMLSelectElement).value))}
+                      aria-label={t('alert.snoozeFor')}
+                    >
+                      {SNOOZES.map((s) => (
+                        <option key={s} value={s}>
+                          {t('duration.minutes', { count: s / 60 })}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <button type="button" onClick={() => act('snooze')} disabled={busy !== null}>
+                    {t('alert.snooze')}
+                  </button>
+                </>
+              )}
               <button
                 type="button"
                 class="danger"

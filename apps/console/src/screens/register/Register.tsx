@@ -8,8 +8,8 @@ import {
 } from '@panah/crypto';
 import { useState } from 'preact/hooks';
 import { call } from '../../api/http';
+import { Credentials, KdfSubmit } from '../../components/Credentials';
 import { Field } from '../../components/Field';
-import { KdfProgress } from '../../components/Progress';
 import { Problem } from '../../components/Problem';
 import { QrCode } from '../../components/QrCode';
 import { asciiDigits, useT } from '../../i18n';
@@ -202,24 +202,14 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         autoComplete="off"
         spellcheck={false}
       />
-      <Field
-        label={t('signin.login')}
-        value={login}
-        onValue={setLogin}
-        name="login"
-        error={errors.login}
-        hint={t('register.loginHint')}
-        autoComplete="username"
-        autoCapitalize="none"
-      />
-      <Field
-        label={t('signin.password')}
-        value={password}
-        onValue={setPassword}
-        name="password"
-        type="password"
-        error={errors.password}
-        autoComplete="new-password"
+      <Credentials
+        login={login}
+        onLogin={setLogin}
+        password={password}
+        onPassword={setPassword}
+        newPassword
+        errors={errors}
+        loginHint={t('register.loginHint')}
       />
       <Field
         label={t('register.confirm')}
@@ -230,11 +220,9 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         error={errors.confirm}
         autoComplete="new-password"
       />
-      <KdfProgress fraction={progress} />
-      <Problem error={error} />
-      <button type="submit" class="primary" disabled={busy}>
+      <KdfSubmit progress={progress} error={error} busy={busy}>
         {t('register.next')}
-      </button>
+      </KdfSubmit>
     </form>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
+import { Credentials, KdfSubmit } from '../../components/Credentials';
 import { Field } from '../../components/Field';
-import { KdfProgress } from '../../components/Progress';
-import { Problem } from '../../components/Problem';
 import { asciiDigits, useT } from '../../i18n';
 import { lastLogin, signIn, signedOutReason } from '../../session';
 import { useStore } from '../../store';
@@ -50,25 +49,7 @@ export function SignIn() {
           {t(`signin.reason.${reason}`)}
         </p>
       )}
-      <Field
-        label={t('signin.login')}
-        value={login}
-        onValue={setLogin}
-        name="login"
-        autoComplete="username"
-        autoCapitalize="none"
-        spellcheck={false}
-        required
-      />
-      <Field
-        label={t('signin.password')}
-        value={password}
-        onValue={setPassword}
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-      />
+      <Credentials login={login} onLogin={setLogin} password={password} onPassword={setPassword} />
       <Field
         label={useRecovery ? t('signin.recovery') : t('signin.totp')}
         value={code}
@@ -86,11 +67,9 @@ export function SignIn() {
         />
         {t('signin.useRecovery')}
       </label>
-      <KdfProgress fraction={progress} />
-      <Problem error={error} />
-      <button type="submit" class="primary" disabled={busy}>
+      <KdfSubmit progress={progress} error={error} busy={busy}>
         {busy ? t('signin.busy') : t('signin.submit')}
-      </button>
+      </KdfSubmit>
       <p class="hint">
         <a href="/console/#/register">{t('signin.haveInvitation')}</a>
       </p>
