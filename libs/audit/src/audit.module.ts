@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditLog } from './audit-log';
+import { AuditLog } from './audit-log.service';
 
 /** The audit log, for every capability that records sensitive actions. */
 @Module({ providers: [AuditLog], exports: [AuditLog] })

@@ -9,5 +9,5 @@ export {
   type NewAuditEntry,
   type AuditPage,
   type AuditVerification,
-} from './audit-log';
+} from './audit-log.service';
 export { AuditModule } from './audit.module';
