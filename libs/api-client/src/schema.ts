@@ -2061,6 +2061,8 @@ export interface components {
             signKid: string;
             /** @description Ed25519 public key b64u */
             signPk: string;
+            /** @description teams the person works in (a hand-over seals grants to the new team’s members) */
+            teamIds: string[];
         };
         StaffKeyListDto: {
             items: components["schemas"]["StaffKeyDto"][];

@@ -19,6 +19,8 @@ export interface StaffKeyView {
   readonly boxPk: string;
   readonly signKid: string;
   readonly signPk: string;
+  /** Teams the person works in: a supervisor handing a case over seals grants to the new team's members. */
+  readonly teamIds: readonly string[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -33,6 +35,7 @@ export function staffKeyView(s: StaffKeyRow): StaffKeyView {
     boxPk: s.boxPk,
     signKid: kid(fromB64u(s.signPk, 'signPk')),
     signPk: s.signPk,
+    teamIds: s.teamIds,
   };
 }
 

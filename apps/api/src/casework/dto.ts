@@ -89,6 +89,11 @@ export class StaffKeyDto {
   @ApiProperty({ description: 'X25519 public key b64u' }) boxPk!: string;
   @ApiProperty({ description: 'kid of signPk: what a staff envelope names as author.kid' }) signKid!: string;
   @ApiProperty({ description: 'Ed25519 public key b64u' }) signPk!: string;
+  @ApiProperty({
+    type: [String],
+    description: 'teams the person works in (a hand-over seals grants to the new team’s members)',
+  })
+  teamIds!: string[];
 }
 
 export class StaffKeyListDto {

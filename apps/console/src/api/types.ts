@@ -74,6 +74,7 @@ export interface StaffKey {
   boxPk: string;
   signKid: string;
   signPk: string;
+  teamIds?: string[];
 }
 
 export type TimelineEntry = { at: string } & (
@@ -133,6 +134,8 @@ export interface StaffRow {
   role: Role;
   status: string;
   teamIds: string[];
+  /** Memberships an admin added that wait for a second admin's approval. */
+  pendingTeamIds?: string[];
   invitedBy: string | null;
   approvedBy: string | null;
   createdAt: string;

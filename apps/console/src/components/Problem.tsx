@@ -1,6 +1,18 @@
 import { ApiError } from '../api/http';
 import { useT } from '../i18n';
 
+/** A case of another team (its 404, or a role or case rule's 403); other refusals say their reason. */
+function isCaseRefusal(error: ApiError): boolean {
+  if (error.reason === 'case/not_found') return true;
+  if (error.status !== 403) return false;
+  return (
+    error.code === 'auth/forbidden' ||
+    error.reason === undefined ||
+    error.reason.startsWith('case/') ||
+    error.reason === 'escalation/not_your_case'
+  );
+}
+
 /** Explains a failure in words a caseworker at 3 a.m. can act on; nothing typed is cleared. */
 export function Problem({ error }: { readonly error: unknown }) {
   const t = useT();
@@ -9,7 +21,7 @@ export function Problem({ error }: { readonly error: unknown }) {
   if (error instanceof ApiError) {
     if (error.network) text = t('error.network');
     else if (error.status === 401) text = t('error.expired');
-    else if (error.status === 403 || error.reason === 'case/not_found') text = t('error.refused');
+    else if (isCaseRefusal(error)) text = t('error.refused');
     else if (error.status === 429) text = t('error.throttled');
     else if (error.status >= 500) text = t('error.server');
     else {

@@ -53,11 +53,24 @@ export function StaffAdmin() {
     }
   };
 
+  // An added membership waits for a second admin (pendingTeamIds); a removal is at once. The list
+  // sent keeps the pending ones, since a team left out of it is withdrawn.
   const setMembership = async (row: StaffRow, teamId: string, on: boolean) => {
     setError(null);
+    const current = [...row.teamIds, ...(row.pendingTeamIds ?? [])];
     try {
-      const next = on ? [...new Set([...row.teamIds, teamId])] : row.teamIds.filter((x) => x !== teamId);
+      const next = on ? [...new Set([...current, teamId])] : current.filter((x) => x !== teamId);
       await call('PUT', '/v1/admin/staff/{id}/teams', { path: { id: row.id }, body: { teamIds: next } });
+      staff.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const approveTeam = async (row: StaffRow, teamId: string) => {
+    setError(null);
+    try {
+      await call('POST', '/v1/admin/staff/{id}/teams/{teamId}/approve', { path: { id: row.id, teamId } });
       staff.reload();
     } catch (err) {
       setError(err);
@@ -166,7 +179,7 @@ export function StaffAdmin() {
             </thead>
             <tbody>
               {(staff.data ?? []).map((row) => (
-                <tr key={row.id}>
+                <tr key={row.id} data-testid={`staff-${row.login}`}>
                   <td>
                     {row.login}
                     <div class="hint">{row.label}</div>
@@ -174,19 +187,32 @@ export function StaffAdmin() {
                   <td>{t(`role.${row.role}`)}</td>
                   <td>{t(`status.${row.status}`)}</td>
                   <td>
-                    {(teams.data ?? []).map((team) => (
-                      <label class="check" key={team.id}>
-                        <input
-                          type="checkbox"
-                          checked={row.teamIds.includes(team.id)}
-                          disabled={row.status !== 'active' && row.status !== 'pending_vetting'}
-                          onChange={(e) =>
-                            setMembership(row, team.id, (e.currentTarget as HTMLInputElement).checked)
-                          }
-                        />
-                        {teamName(team.id)}
-                      </label>
-                    ))}
+                    {(teams.data ?? []).map((team) => {
+                      const waiting = (row.pendingTeamIds ?? []).includes(team.id);
+                      return (
+                        <div key={team.id} class={waiting ? 'membership waiting' : 'membership'}>
+                          <label class="check">
+                            <input
+                              type="checkbox"
+                              checked={row.teamIds.includes(team.id) || waiting}
+                              disabled={row.status !== 'active' && row.status !== 'pending_vetting'}
+                              onChange={(e) =>
+                                setMembership(row, team.id, (e.currentTarget as HTMLInputElement).checked)
+                              }
+                            />
+                            {teamName(team.id)}
+                          </label>
+                          {waiting && (
+                            <span class="buttons" data-testid={`membership-pending-${team.name}`}>
+                              <span class="hint">{t('staff.membershipWaiting')}</span>
+                              <button type="button" onClick={() => approveTeam(row, team.id)}>
+                                {t('staff.approveMembership')}
+                              </button>
+                            </span>
+                          )}
+                        </div>
+                      );
+                    })}
                   </td>
                   <td>
                     {row.status === 'active' && row.id !== me?.staffId && (

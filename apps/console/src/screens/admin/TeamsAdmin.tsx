@@ -31,33 +31,40 @@ function WeekView({
   }, [teamId]);
   if (week.error) return <Problem error={week.error} />;
   if (!week.data) return <p role="status">{t('common.loading')}</p>;
+  // The rotation hands off once a day: a day from now is the next person on call.
+  const [now, next] = week.data;
   return (
-    <table class="week" data-testid="oncall-week">
-      <caption>{t('teams.week')}</caption>
-      <thead>
-        <tr>
-          {week.data.map((d, i) => (
-            <th scope="col" key={d.at}>
-              {i === 0
-                ? t('teams.now')
-                : new Intl.DateTimeFormat(document.documentElement.lang, {
-                    weekday: 'short',
-                    day: 'numeric',
-                  }).format(new Date(d.at))}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          {week.data.map((d) => (
-            <td key={d.at} class={d.staffId ? '' : 'nobody'}>
-              {nameOf(d.staffId)}
-            </td>
-          ))}
-        </tr>
-      </tbody>
-    </table>
+    <>
+      <p class="notice" data-testid="oncall-now-next">
+        {t('teams.nowNext', { now: nameOf(now?.staffId ?? null), next: nameOf(next?.staffId ?? null) })}
+      </p>
+      <table class="week" data-testid="oncall-week">
+        <caption>{t('teams.week')}</caption>
+        <thead>
+          <tr>
+            {week.data.map((d, i) => (
+              <th scope="col" key={d.at}>
+                {i === 0
+                  ? t('teams.now')
+                  : new Intl.DateTimeFormat(document.documentElement.lang, {
+                      weekday: 'short',
+                      day: 'numeric',
+                    }).format(new Date(d.at))}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {week.data.map((d) => (
+              <td key={d.at} class={d.staffId ? '' : 'nobody'}>
+                {nameOf(d.staffId)}
+              </td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </>
   );
 }
 

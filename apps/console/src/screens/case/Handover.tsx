@@ -1,6 +1,6 @@
 import { createGrant, fromB64u, type Grant } from '@panah/crypto';
 import { useState } from 'preact/hooks';
-import { call } from '../../api/http';
+import { typedCall } from '../../api/http';
 import type { CaseDetail, StaffKey } from '../../api/types';
 import { Field, Select } from '../../components/Field';
 import { Problem } from '../../components/Problem';
@@ -30,11 +30,15 @@ export function Handover({
   const s = useStore(session);
   const [assignee, setAssignee] = useState('');
   const [teamId, setTeamId] = useState('');
+  const [newAssignee, setNewAssignee] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   if (!s) return null;
   const role = s.me.role;
   const candidates = staffKeys.filter((k) => k.role !== 'admin' && k.status === 'active');
+  /** Who works in a team (a key list without team ids, from an older API, offers everyone). */
+  const membersOf = (team: string) => candidates.filter((k) => !k.teamIds || k.teamIds.includes(team));
+  const target = teamId.trim();
 
   const grantsFor = (staffId: string): Grant[] => {
     const target = staffKeys.find((k) => k.staffId === staffId);
@@ -66,7 +70,7 @@ export function Handover({
     setNotice('');
     const who = assignee || s.me.staffId;
     try {
-      await call('POST', '/v1/cases/{id}/assign', {
+      await typedCall('POST', '/v1/cases/{id}/assign', {
         path: { id: detail.id },
         body: { assigneeId: who, grants: grantsFor(who) },
       });
@@ -80,12 +84,20 @@ export function Handover({
     e.preventDefault();
     setError(null);
     setNotice('');
+    // Everyone who reads the case after the hand-over (the new team, and its new assignee) gets
+    // every envelope key re-wrapped here; the supervisor's own access needs none.
+    const readers = new Set([
+      ...membersOf(target).map((k) => k.staffId),
+      ...(newAssignee ? [newAssignee] : []),
+    ]);
+    readers.delete(s.me.staffId);
     try {
-      await call('POST', '/v1/cases/{id}/handover', {
+      await typedCall('POST', '/v1/cases/{id}/handover', {
         path: { id: detail.id },
         body: {
-          teamId: teamId.trim(),
-          ...(assignee ? { assigneeId: assignee, grants: grantsFor(assignee) } : {}),
+          teamId: target,
+          ...(newAssignee ? { assigneeId: newAssignee } : {}),
+          grants: [...readers].flatMap((id) => grantsFor(id)),
         },
       });
       setNotice(t('case.handedOverNotice'));
@@ -106,7 +118,7 @@ export function Handover({
           options={[
             { value: '', label: t('case.me') },
             ...(role === 'supervisor'
-              ? candidates
+              ? membersOf(detail.teamId ?? '')
                   .filter((k) => k.staffId !== s.me.staffId)
                   .map((k) => ({ value: k.staffId, label: `${k.label} (${t(`role.${k.role}`)})` }))
               : []),
@@ -131,7 +143,22 @@ export function Handover({
             ]}
           />
           <Field label={t('case.teamId')} value={teamId} onValue={setTeamId} hint={t('case.teamIdHint')} />
-          <button type="submit">{t('case.handover')}</button>
+          <Select
+            label={t('case.handoverAssignee')}
+            value={newAssignee}
+            onValue={setNewAssignee}
+            options={[
+              { value: '', label: t('case.handoverNobody') },
+              ...(target ? membersOf(target) : []).map((k) => ({
+                value: k.staffId,
+                label: `${k.label} (${t(`role.${k.role}`)})`,
+              })),
+            ]}
+          />
+          <p class="hint">{t('case.handoverHint')}</p>
+          <button type="submit" data-testid="handover">
+            {t('case.handover')}
+          </button>
         </form>
       )}
       <Problem error={error} />
