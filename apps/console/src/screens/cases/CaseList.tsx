@@ -80,10 +80,10 @@ export function CaseList({ scope }: { readonly scope: 'mine' | 'queue' }) {
                   navigate({ name: 'case', id: c.id });
                 }}
               >
-                <span class="ref">{c.shortRef ?? c.id.slice(0, 8)}</span>{' '}
+                <span class="ref">{c.shortRef ?? c.id.slice(0, 8).toUpperCase()}</span>{' '}
                 <SeverityBadge severity={c.severity} /> <span class="state">{t(`caseState.${c.state}`)}</span>{' '}
                 <span class="reason">{(c.reasons ?? []).map((r) => t(`reason.${r}`)).join(', ')}</span>{' '}
-                <Countdown deadline={c.deadlineAt} />
+                {c.state !== 'resolved' && <Countdown deadline={c.deadlineAt} />}
               </a>
             </li>
           );
