@@ -5,8 +5,8 @@ import { useT } from '../i18n';
 function isCaseRefusal(error: ApiError): boolean {
   if (error.reason === 'case/not_found') return true;
   if (error.status !== 403) return false;
+  // Every 403 has the code auth/forbidden; a rule with its own reason (a second admin must approve) says it.
   return (
-    error.code === 'auth/forbidden' ||
     error.reason === undefined ||
     error.reason.startsWith('case/') ||
     error.reason === 'escalation/not_your_case'
