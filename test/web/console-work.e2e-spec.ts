@@ -230,10 +230,10 @@ describe('staff console: case work and administration in the browser', () => {
     // Enough audited changes for more than one page of the audit log (25 a page).
     const helper = await signedInStaff(api, db, { role: 'admin' });
     for (let i = 0; i < 26; i++) {
-      const res = await fetch(`${api.url}/v1/admin/teams`, {
+      const res = await fetch(`${api.url}/v1/admin/invitations`, {
         method: 'POST',
         headers: { ...helper.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Audit team ${i}`, regions: [], languages: [] }),
+        body: JSON.stringify({ label: `Invitee ${i}`, role: 'caseworker', teamIds: [hamburg] }),
       });
       expect(res.status).toBe(201);
     }
@@ -284,9 +284,14 @@ describe('staff console: case work and administration in the browser', () => {
     ).toEqual([{ ok: 1 }]);
     await a1.context.close();
 
-    // On call: a daily rotation of two Hamburg members; the page says who is on call now and next.
+    // On call: a weekly rotation of two Hamburg members that started eight days ago, so its next
+    // handoff falls within the week shown; the page says who is on call now and who is next.
     await a2.page.getByRole('link', { name: 'Teams & on-call' }).click();
     await a2.page.locator('li', { hasText: 'Hamburg desk' }).getByRole('button', { name: 'On-call' }).click();
+    await a2.page.getByLabel('Time zone').fill('Europe/Berlin');
+    await a2.page
+      .getByLabel('Rotation starts')
+      .fill(new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10));
     await a2.page.getByLabel(supervisor.login).check();
     await a2.page.getByLabel(hamburger.login).check();
     await a2.page.getByRole('button', { name: 'Save rotation' }).click();
@@ -302,7 +307,8 @@ describe('staff console: case work and administration in the browser', () => {
     const cells = await a2.page.locator('[data-testid=oncall-week] td').allTextContents();
     expect(cells).toHaveLength(7);
     expect(new Set(cells)).toEqual(new Set([supervisor.login, hamburger.login]));
-    expect(await nowNext.textContent()).toContain(`On call now: ${cells[0]} · next: ${cells[1]}`);
+    const other = cells[0] === supervisor.login ? hamburger.login : supervisor.login;
+    expect(await nowNext.textContent()).toContain(`On call now: ${cells[0]} · next: ${other}`);
     await screenshot(a2.page, SUITE, '09-admin-oncall-week');
 
     // Triage rules: a field error where it occurs, a dry run's explanation, then activate.

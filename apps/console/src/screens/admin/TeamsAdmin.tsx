@@ -17,32 +17,34 @@ function WeekView({
   readonly nameOf: (id: string | null) => string;
 }) {
   const t = useT();
+  // Seven daily samples for the week view, then weekly ones (rotations hand off once a week) until
+  // someone else is on call: that is who is next.
   const week = useLoad(async () => {
     const now = Date.now();
-    const out: { at: string; staffId: string | null }[] = [];
-    for (let d = 0; d < 7; d++)
-      out.push(
-        await call<{ at: string; staffId: string | null }>('GET', '/v1/admin/teams/{teamId}/on-call', {
-          path: { teamId },
-          query: { at: new Date(now + d * DAY).toISOString() },
-        }),
-      );
-    return out;
+    const at = (ms: number) =>
+      call<{ at: string; staffId: string | null }>('GET', '/v1/admin/teams/{teamId}/on-call', {
+        path: { teamId },
+        query: { at: new Date(ms).toISOString() },
+      });
+    const days = await Promise.all(Array.from({ length: 7 }, (_, d) => at(now + d * DAY)));
+    const later = await Promise.all(Array.from({ length: 8 }, (_, w) => at(now + (w + 1) * 7 * DAY)));
+    const current = days[0]?.staffId ?? null;
+    const next = [...days, ...later].find((x) => x.staffId !== current)?.staffId ?? current;
+    return { days, current, next };
   }, [teamId]);
   if (week.error) return <Problem error={week.error} />;
   if (!week.data) return <p role="status">{t('common.loading')}</p>;
-  // The rotation hands off once a day: a day from now is the next person on call.
-  const [now, next] = week.data;
+  const { days, current, next } = week.data;
   return (
     <>
       <p class="notice" data-testid="oncall-now-next">
-        {t('teams.nowNext', { now: nameOf(now?.staffId ?? null), next: nameOf(next?.staffId ?? null) })}
+        {t('teams.nowNext', { now: nameOf(current), next: nameOf(next) })}
       </p>
       <table class="week" data-testid="oncall-week">
         <caption>{t('teams.week')}</caption>
         <thead>
           <tr>
-            {week.data.map((d, i) => (
+            {days.map((d, i) => (
               <th scope="col" key={d.at}>
                 {i === 0
                   ? t('teams.now')
@@ -56,7 +58,7 @@ function WeekView({
         </thead>
         <tbody>
           <tr>
-            {week.data.map((d) => (
+            {days.map((d) => (
               <td key={d.at} class={d.staffId ? '' : 'nobody'}>
                 {nameOf(d.staffId)}
               </td>

@@ -2,7 +2,7 @@ import { fromB64u } from '@panah/crypto';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CaseDetail, RunView, StaffKey, TimelineEntry } from '../../api/types';
 import { Problem } from '../../components/Problem';
-import { formatDateTime, useT, type T } from '../../i18n';
+import { formatDateTime, language, useT, type T } from '../../i18n';
 import { session } from '../../session';
 import { useStore } from '../../store';
 import { AlertActions } from '../alert/AlertActions';
@@ -58,6 +58,8 @@ function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string)
 export function CasePage({ id }: { readonly id: string }) {
   const t = useT();
   const s = useStore(session);
+  // The timeline's author words follow the language; decrypting again only when it changes.
+  const lang = useStore(language);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [run, setRun] = useState<RunView | null>(null);
   const [staffKeys, setStaffKeys] = useState<StaffKey[]>([]);
@@ -144,7 +146,7 @@ export function CasePage({ id }: { readonly id: string }) {
       }
       return { key: `${i}-${e.type}`, at: e.at, entry: e, opened, author };
     });
-  }, [detail, ctx, bySignKid]);
+  }, [detail, ctx, bySignKid, lang]);
 
   if (error) return <Problem error={error} />;
   if (!detail || !s) return <p role="status">{t('common.loading')}</p>;
