@@ -284,14 +284,14 @@ describe('staff console: case work and administration in the browser', () => {
     ).toEqual([{ ok: 1 }]);
     await a1.context.close();
 
-    // On call: a weekly rotation of two Hamburg members that started eight days ago, so its next
+    // On call: a weekly rotation of two Hamburg members that started ten days ago, so its next
     // handoff falls within the week shown; the page says who is on call now and who is next.
     await a2.page.getByRole('link', { name: 'Teams & on-call' }).click();
     await a2.page.locator('li', { hasText: 'Hamburg desk' }).getByRole('button', { name: 'On-call' }).click();
     await a2.page.getByLabel('Time zone').fill('Europe/Berlin');
     await a2.page
       .getByLabel('Rotation starts')
-      .fill(new Date(Date.now() - 8 * 86_400_000).toISOString().slice(0, 10));
+      .fill(new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10));
     await a2.page.getByLabel(supervisor.login).check();
     await a2.page.getByLabel(hamburger.login).check();
     await a2.page.getByRole('button', { name: 'Save rotation' }).click();
