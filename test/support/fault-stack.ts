@@ -52,6 +52,10 @@ export interface Delivery {
 /** Counts webhook deliveries by Panah-Notification-Id; can be made slow to keep deliveries in flight. */
 export class CountingReceiver {
   readonly deliveries: Delivery[] = [];
+  /** Requests as they arrive (before any delay), by notification id: a delivery attempt started. */
+  readonly started: Delivery[] = [];
+  /** Requests whose sender went away before the answer (a SIGKILLed worker's attempts in flight). */
+  readonly abandoned: Delivery[] = [];
   delayMs = 0;
   private constructor(
     private readonly server: Server,
@@ -61,6 +65,12 @@ export class CountingReceiver {
   static async start(): Promise<CountingReceiver> {
     let self: CountingReceiver | null = null;
     const server = createServer((req, res) => {
+      const startedId = req.headers[NOTIFICATION_ID_HEADER.toLowerCase()];
+      if (typeof startedId === 'string') self?.started.push({ id: startedId, at: Date.now() });
+      res.on('close', () => {
+        if (!res.writableEnded && typeof startedId === 'string')
+          self?.abandoned.push({ id: startedId, at: Date.now() });
+      });
       req.resume();
       req.on('end', () => {
         const id = req.headers[NOTIFICATION_ID_HEADER.toLowerCase()];
