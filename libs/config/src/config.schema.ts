@@ -213,6 +213,16 @@ export const envSchema = z
         message: 'the demo (mail catcher, /dev/mail) cannot run with NODE_ENV=production',
       });
     }
+    // /dev/mail has no login and shows every alert's acknowledge link: only this machine may reach it.
+    if (env.DEMO_MODE && !isLoopbackHost(env.API_HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_HOST'],
+        message:
+          'with DEMO_MODE the API (and /dev/mail, which has no login) must listen on a loopback address: ' +
+          '127.0.0.0/8, ::1 or localhost',
+      });
+    }
     if (env.DEMO_MODE && !isLoopbackSmtp(env.SMTP_URL)) {
       ctx.addIssue({
         code: 'custom',
@@ -237,6 +247,19 @@ export const envSchema = z
       });
     }
   });
+
+/** 127.0.0.0/8, ::1 (bracketed or not) or localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const octets = h.split('.');
+  return (
+    octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255)
+  );
+}
 
 function isLoopbackSmtp(url: string): boolean {
   try {

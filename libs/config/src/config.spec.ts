@@ -75,6 +75,28 @@ describe('loadConfig', () => {
     expect(loadConfig(prod).demo).toBeNull();
   });
 
+  it('runs the demo only when the API listens on a loopback address (/dev/mail has no login)', () => {
+    const demo = { DEMO_MODE: 'true', SMTP_URL: 'smtp://127.0.0.1:2525' };
+    for (const host of [
+      '0.0.0.0',
+      '::',
+      '192.168.1.10',
+      '10.0.0.1',
+      'panah.example.org',
+      '128.0.0.1',
+      '127.0.0',
+    ])
+      expect(problemsOf({ ...demo, API_HOST: host })).toEqual(['API_HOST']);
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST'])
+      expect(problemsOf({ ...demo, API_HOST: host })).toEqual([]);
+    const devSecretsFile = join(mkdtempSync(join(tmpdir(), 'panah-cfg-')), 's.json');
+    expect(() => loadConfig({ ...demo, API_HOST: '0.0.0.0' }, { devSecretsFile })).toThrow(
+      /API_HOST.*loopback/,
+    );
+    // Without the demo, any address is allowed.
+    expect(problemsOf({ API_HOST: '0.0.0.0' })).toEqual([]);
+  });
+
   it('rotates at-rest keys: several may be listed, the current one is named', () => {
     const config = loadConfig({ ...prod, DATA_KEYS: `old:${key('c')},new:${key('d')}`, DATA_KEY_ID: 'new' });
     expect(config.dataKeys.current).toBe('new');
