@@ -28,14 +28,25 @@ export function installSlowClientLimits(app: INestApplication, t: Timeouts): voi
   app.use(bodyDeadline(t));
 }
 
+/** `PUT /v1/reports/:id/attachments/:attachmentId` with an octet-stream body (ReportsController). */
+const ATTACHMENT_UPLOAD_PATH = /^\/v1\/reports\/[^/]+\/attachments\/[^/]+\/?$/;
+function isAttachmentUpload(req: Request, type: string): boolean {
+  return (
+    req.method === 'PUT' &&
+    type === 'application/octet-stream' &&
+    ATTACHMENT_UPLOAD_PATH.test((req.originalUrl ?? req.url).split('?')[0])
+  );
+}
+
 /** Answers 408 and closes the connection when a JSON body is not complete `bodyMs` after its head. */
 function bodyDeadline(t: Timeouts) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    // Attachment uploads stream up to ATTACHMENT_MAX_BYTES: bounded by requestMs (Node's own check).
-    if (!hasBody || req.complete || type === 'application/octet-stream') return next();
+    // The attachment upload streams up to ATTACHMENT_MAX_BYTES: bounded by requestMs (Node's own check).
+    // Only that route: an octet-stream body sent to any other route keeps the body deadline.
+    if (!hasBody || req.complete || isAttachmentUpload(req, type)) return next();
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (!res.headersSent) {
@@ -53,10 +64,11 @@ function bodyDeadline(t: Timeouts) {
       setTimeout(() => req.socket.destroy(), 1_000).unref();
     }, t.bodyMs);
     timer.unref();
+    // Not cleared by the answer: a body nobody reads (an early 4xx, an octet-stream body on a JSON
+    // route) still holds the socket while it drips in, so the deadline runs until the body ends.
     const clear = () => clearTimeout(timer);
     req.once('end', clear);
     req.once('close', clear);
-    res.once('finish', clear);
     next();
   };
 }
