@@ -294,6 +294,10 @@ describe('staff console: case work and administration in the browser', () => {
       .fill(new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10));
     await a2.page.getByLabel(supervisor.login).check();
     await a2.page.getByLabel(hamburger.login).check();
+    // Admins are never on call (G6), and only the team's members can be: the form offers neither.
+    const offered = await a2.page.locator('fieldset label.check').allTextContents();
+    expect(offered.some((l) => l.includes(admin1.login) || l.includes(admin2.login))).toBe(false);
+    expect(offered.some((l) => l.includes(berliner.login))).toBe(false);
     await a2.page.getByRole('button', { name: 'Save rotation' }).click();
     const nowNext = a2.page.locator('[data-testid=oncall-now-next]');
     await a2.page.waitForFunction(

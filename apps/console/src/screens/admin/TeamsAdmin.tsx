@@ -135,7 +135,11 @@ export function TeamsAdmin() {
   };
   const nameOf = (id: string | null) =>
     id ? (staff.data?.find((s) => s.id === id)?.login ?? id.slice(0, 8)) : t('teams.nobody');
-  const staffOptions = (staff.data ?? []).map((s) => ({ value: s.id, label: s.login }));
+  // Only active, non-admin members of the chosen team can be on call (G6: admins never are); the API
+  // refuses anyone else, so the form does not offer them.
+  const staffOptions = (staff.data ?? [])
+    .filter((s) => s.role !== 'admin' && s.teamIds.includes(selected))
+    .map((s) => ({ value: s.id, label: s.login }));
 
   return (
     <div class="stack">
