@@ -16,6 +16,7 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     OUTBOX_POLL_MS: '200',
     API_PORT: '0',
     WORKER_PORT: '0',
+    LOGIN_POW_BITS: '8', // a sign-in's proof of work, when asked for, costs the tests little
     ...env,
   });
 }

@@ -18,7 +18,8 @@
  * `signIn` / `nextTotpCode` to sign in again: each sign-in consumes a TOTP time step, and the
  * helper waits for the next step when the current ones are used up.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { leadingZeroBits } from '@panah/domain';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import {
   cryptoReady,
@@ -243,15 +244,47 @@ export async function nextTotpCode(
   }
 }
 
-/** Signs an account in through the API; throws with the response if that fails. */
+/** crypto-v1 §7: a nonce such that SHA-256(challenge || nonce) has `difficulty` leading zero bits. */
+export function solvePow(challenge: string, difficulty: number): string {
+  const bytes = Buffer.from(challenge, 'base64url');
+  const nonce = Buffer.alloc(8);
+  for (let i = 0; ; i++) {
+    nonce.writeUInt32BE(Math.floor(i / 2 ** 32), 0);
+    nonce.writeUInt32BE(i >>> 0, 4);
+    if (leadingZeroBits(createHash('sha256').update(bytes).update(nonce).digest()) >= difficulty)
+      return nonce.toString('base64url');
+  }
+}
+
+/**
+ * POST /v1/staff/login as the clients do it: when the answer is 401 `login/pow_required`, solve the
+ * challenge and send the same sign-in again with it. Returns the last answer.
+ */
+export async function postLogin(
+  api: RunningApp,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; powRounds: number }> {
+  let pow: { challenge: string; nonce: string } | undefined;
+  for (let round = 0; ; round++) {
+    const res = await fetch(`${api.url}/v1/staff/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(pow ? { ...body, pow } : body),
+    });
+    const answer = (await res.json()) as Record<string, unknown>;
+    const asked = answer.pow as { challenge: string; difficulty: number } | undefined;
+    if (res.status !== 401 || answer.reason !== 'login/pow_required' || !asked || round >= 3)
+      return { status: res.status, body: answer, powRounds: round };
+    pow = { challenge: asked.challenge, nonce: solvePow(asked.challenge, asked.difficulty) };
+  }
+}
+
+/** Signs an account in through the API (solving a proof of work if asked); throws if that fails. */
 export async function signIn(api: RunningApp, account: TestStaffAccount): Promise<TestStaff> {
   const { code, step } = await nextTotpCode(account.totpSecret, account.lastStep);
-  const res = await fetch(`${api.url}/v1/staff/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: account.login, authKey: account.authKey, totpCode: code }),
-  });
-  const body = (await res.json()) as { token?: string };
+  const res = await postLogin(api, { login: account.login, authKey: account.authKey, totpCode: code });
+  const body = res.body as { token?: string };
   if (res.status !== 200 || !body.token)
     throw new Error(`sign-in of ${account.login} failed: ${res.status} ${JSON.stringify(body)}`);
   account.lastStep = step;

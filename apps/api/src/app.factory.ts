@@ -41,7 +41,12 @@ export async function createApiApp(
   app.disable('x-powered-by');
   app.set('etag', false); // an ETag lets a cache (or a seized phone's) tell answers apart
   app.use(noStoreUnderV1);
-  app.set('trust proxy', false); // never derive a client address from headers
+  // Off by default: the client address is the socket's. TRUST_PROXY (a hop count or the proxies'
+  // addresses/CIDRs) lets per-source limits see the client behind a reverse proxy (req.ip).
+  app.set(
+    'trust proxy',
+    Array.isArray(config.api.trustProxy) ? [...config.api.trustProxy] : config.api.trustProxy,
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -56,6 +56,21 @@ export const ERROR_BODY_SCHEMA = {
         },
       },
     },
+    pow: {
+      type: 'object',
+      description:
+        'only with reason `login/pow_required` (POST /v1/staff/login): the proof of work to solve and send back as `pow: {challenge, nonce}`',
+      required: ['challenge', 'difficulty', 'algorithm', 'expiresAt'],
+      properties: {
+        challenge: { type: 'string', description: 'base64url, 32 bytes' },
+        difficulty: {
+          type: 'integer',
+          description: 'leading zero bits SHA-256(challenge || nonce) must have',
+        },
+        algorithm: { type: 'string', enum: ['sha256'] },
+        expiresAt: { type: 'string', format: 'date-time' },
+      },
+    },
   },
   example: {
     statusCode: 400,

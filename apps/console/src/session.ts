@@ -5,9 +5,10 @@
  * live here too, outside the screens, so they survive a re-sign-in.
  */
 import { cryptoReady, fromB64u, openStaffSecret, toB64u, type StaffKeyPairs } from '@panah/crypto';
-import { call, setApiHooks } from './api/http';
+import { ApiError, call, setApiHooks } from './api/http';
 import type { Me } from './api/types';
 import { deriveInWorker } from './kdf/kdf';
+import { isPowChallenge, solvePowInWorker } from './kdf/pow';
 import { createStore } from './store';
 
 export const IDLE_MS = 30 * 60 * 1000;
@@ -83,6 +84,31 @@ export interface SignInInput {
 }
 
 /**
+ * Sends the sign-in; when the server asks for a proof of work (many recent attempts for this login
+ * name, perhaps someone else's: never a lockout), solves it in a worker and sends it again.
+ */
+async function signInWithWork(
+  body: Record<string, unknown>,
+  onProgress: (f: number) => void,
+): Promise<{ token: string; staffId: string }> {
+  let pow: { challenge: string; nonce: string } | undefined;
+  for (let round = 0; ; round++) {
+    try {
+      return await call<{ token: string; staffId: string }>('POST', '/v1/staff/login', {
+        body: pow ? { ...body, pow } : body,
+        token: null,
+      });
+    } catch (error) {
+      const asked =
+        error instanceof ApiError && error.reason === 'login/pow_required' ? error.body.pow : null;
+      if (round >= 3 || !isPowChallenge(asked)) throw error;
+      onProgress(0);
+      pow = { challenge: asked.challenge, nonce: await solvePowInWorker(asked, onProgress) };
+    }
+  }
+}
+
+/**
  * Exactly what `panah staff login` does: prelogin for the salt, Argon2id in a worker, send only
  * authKey with the second factor; then open the staff secret here with encKey.
  */
@@ -97,11 +123,9 @@ export async function signIn(input: SignInInput, onProgress: (f: number) => void
   const { authKey, encKey } = derived;
   try {
     const second = input.recoveryCode ? { recoveryCode: input.recoveryCode } : { totpCode: input.totpCode };
-    const login = await call<{ token: string; staffId: string }>('POST', '/v1/staff/login', {
-      body: { login: input.login, authKey: toB64u(authKey), ...second },
-      token: null,
-    });
+    const body = { login: input.login, authKey: toB64u(authKey), ...second };
     authKey.fill(0);
+    const login = await signInWithWork(body, onProgress);
     const me = await call<Me>('GET', '/v1/staff/me', { token: login.token });
     const keys = openStaffSecret(me.protectedSecret, me.staffId, encKey);
     if (toB64u(keys.boxKeyPair.publicKey) !== me.boxPk || toB64u(keys.signKeyPair.publicKey) !== me.signPk) {

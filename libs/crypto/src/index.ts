@@ -74,3 +74,4 @@ export { signSignal } from './signal';
 export type { SignalKind } from './signal';
 export { clientFileHash, signClientManifest, verifyClientManifest } from './manifest';
 export type { ClientManifestPayload, SignedClientManifest } from './manifest';
+export { solveProofOfWork } from './pow';

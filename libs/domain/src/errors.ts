@@ -33,6 +33,8 @@ export class DomainError extends Error {
     message: string,
     readonly fields: readonly FieldProblem[] = [],
     readonly reason?: string,
+    /** Extra answer fields a client acts on (e.g. a proof-of-work challenge); never secrets. */
+    readonly extra?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
     this.name = 'DomainError';

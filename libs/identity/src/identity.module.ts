@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { Argon2Pool } from './argon2-pool';
 import { Invitations } from './invitations.service';
 import { StaffRegistration } from './staff-registration.service';
 import { TotpSecretBox } from './secret-box';
@@ -15,6 +16,7 @@ import { Teams } from './teams.service';
 @Module({
   imports: [AuditModule],
   providers: [
+    Argon2Pool,
     StaffStore,
     StaffSessions,
     StaffLogin,
@@ -30,6 +32,7 @@ import { Teams } from './teams.service';
     },
   ],
   exports: [
+    Argon2Pool,
     StaffSessions,
     StaffLogin,
     StaffRegistration,

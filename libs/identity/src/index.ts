@@ -5,7 +5,14 @@
  */
 export { IdentityModule } from './identity.module';
 export { StaffSessions, type NewSession } from './staff-sessions.service';
-export { StaffLogin, type LoginInput, type LoginResult, type PreloginResult } from './staff-login.service';
+export {
+  StaffLogin,
+  type LoginInput,
+  type LoginPowChallenge,
+  type LoginResult,
+  type PreloginResult,
+} from './staff-login.service';
+export { Argon2Pool } from './argon2-pool';
 export {
   StaffRegistration,
   type RegistrationInput,

@@ -1,17 +1,9 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import {
-  cryptoReady,
-  hashAuthKey,
-  STAFF_KDF_SALT_BYTES,
-  STAFF_PWHASH_MEM,
-  STAFF_PWHASH_OPS,
-  toB64u,
-  verifyAuthKeyHash,
-} from '@panah/crypto';
+import { STAFF_KDF_SALT_BYTES, STAFF_PWHASH_MEM, STAFF_PWHASH_OPS, toB64u } from '@panah/crypto';
 import { Staff } from '@panah/db';
 import {
   AuditAction,
@@ -19,15 +11,14 @@ import {
   DomainError,
   ErrorCode,
   IdentityReason,
-  LOGIN_ACCOUNT_LIMIT,
-  LOGIN_SOURCE_LIMIT,
-  LOGIN_WINDOW_MS,
-  loginFailureDelayMs,
+  leadingZeroBits,
+  loginWorkRequired,
   StaffRole,
   StaffStatus,
   totpStepAcceptable,
 } from '@panah/domain';
-import { dailyKeyedHash, RateLimiter } from '@panah/security';
+import { checkChallenge, dailyKeyedHash, issueChallenge, RateLimiter } from '@panah/security';
+import { Argon2Pool } from './argon2-pool';
 import { b64uField } from './fields';
 import { recoveryCodeDigest } from './recovery-codes';
 import { TotpSecretBox } from './secret-box';
@@ -47,8 +38,18 @@ export interface LoginInput {
   readonly authKey: string;
   readonly totpCode?: string;
   readonly recoveryCode?: string;
+  /** A solved proof of work, when an earlier answer demanded one. */
+  readonly pow?: { readonly challenge: string; readonly nonce: string };
   /** A keyed, daily-rotating hash of the source address (never the address). */
   readonly sourceKey: string;
+}
+
+/** The `pow` of a `login/pow_required` answer (crypto-v1 §7's scheme). */
+export interface LoginPowChallenge {
+  readonly challenge: string;
+  readonly difficulty: number;
+  readonly algorithm: 'sha256';
+  readonly expiresAt: string;
 }
 
 export interface LoginResult {
@@ -59,8 +60,8 @@ export interface LoginResult {
   readonly expiresAt: Date;
 }
 
-const ACCOUNT_RULE = { name: 'staff-login-account', limit: LOGIN_ACCOUNT_LIMIT, windowMs: LOGIN_WINDOW_MS };
-const SOURCE_RULE = { name: 'staff-login-source', limit: LOGIN_SOURCE_LIMIT, windowMs: LOGIN_WINDOW_MS };
+const POW_PURPOSE = 'staff-login-pow';
+const POW_TTL_SECONDS = 300;
 
 type FailureReason = 'unknown_login' | 'wrong_key' | 'wrong_code' | 'replayed_code' | 'not_active';
 
@@ -69,6 +70,11 @@ type FailureReason = 'unknown_login' | 'wrong_key' | 'wrong_code' | 'replayed_co
  * that is pending, suspended or gone — gets the same 401 body after the same work (an Argon2id
  * verification against a dummy hash and a TOTP check against a dummy secret for unknown logins),
  * so neither the answer nor its timing tells an attacker which part was wrong.
+ *
+ * Throttling never locks an owner out (issue 18 point 4): well-formed attempts are counted per
+ * (login name, source), per login name and per source, and past LOGIN_FREE_ATTEMPTS an attempt
+ * must carry a proof of work bound to the login name (loginWorkRequired in @panah/domain) instead
+ * of being refused. Malformed requests are refused before anything is counted.
  */
 @Injectable()
 export class StaffLogin implements OnModuleInit {
@@ -84,11 +90,21 @@ export class StaffLogin implements OnModuleInit {
     private readonly audit: AuditLog,
     private readonly limiter: RateLimiter,
     private readonly box: TotpSecretBox,
+    private readonly argon2: Argon2Pool,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await cryptoReady();
-    this.dummyHash = hashAuthKey(new Uint8Array(randomBytes(32)));
+    this.dummyHash = await this.argon2.hash(new Uint8Array(randomBytes(32)));
+  }
+
+  private rules() {
+    const windowMs = this.config.api.login.windowSeconds * 1000;
+    // The limits are far above anything reached: the decision is loginWorkRequired's, on the counts.
+    return {
+      pair: { name: 'staff-login-pair', limit: Number.MAX_SAFE_INTEGER, windowMs },
+      account: { name: 'staff-login-account', limit: Number.MAX_SAFE_INTEGER, windowMs },
+      source: { name: 'staff-login-source', limit: Number.MAX_SAFE_INTEGER, windowMs },
+    };
   }
 
   /**
@@ -111,23 +127,27 @@ export class StaffLogin implements OnModuleInit {
   }
 
   async login(input: LoginInput): Promise<LoginResult> {
-    const accountKey = dailyKeyedHash(`staff-login\n${input.login}`, this.config.tokenKey);
-    const [account, source] = await Promise.all([
-      this.limiter.hit(ACCOUNT_RULE, accountKey),
-      this.limiter.hit(SOURCE_RULE, input.sourceKey),
-    ]);
-    if (!account.allowed || !source.allowed) {
-      throw new DomainError(
-        ErrorCode.RateLimited,
-        'Too many sign-in attempts; try again later',
-        [],
-        IdentityReason.LoginRateLimited,
-      );
-    }
+    // Shape first: a malformed request is a 400 and counts against nobody.
     const authKey = b64uField(input.authKey, 32, 'authKey');
+    const pow = input.pow ? this.decodePow(input.pow) : null;
+    const key = (what: string) => dailyKeyedHash(what, this.config.tokenKey);
+    const pairKey = key(`staff-login-pair\n${input.login}\n${input.sourceKey}`);
+    const accountKey = key(`staff-login\n${input.login}`);
+    const rules = this.rules();
+    const [pair, account, source] = await Promise.all([
+      this.limiter.hit(rules.pair, pairKey),
+      this.limiter.hit(rules.account, accountKey),
+      this.limiter.hit(rules.source, input.sourceKey),
+    ]);
+    const bits = loginWorkRequired(
+      { pair: pair.count, account: account.count, source: source.count },
+      this.config.api.login,
+    );
+    if (bits !== null) await this.requireWork(input.login, bits, pow);
     const staff = await this.store.findByLogin(this.ds.manager, input.login);
     const keyOk =
-      verifyAuthKeyHash(staff?.authKeyHash ?? this.dummyHash, authKey) && Boolean(staff?.authKeyHash);
+      (await this.argon2.verify(staff?.authKeyHash ?? this.dummyHash, authKey)) &&
+      Boolean(staff?.authKeyHash);
     const factor = await this.checkSecondFactor(staff, input);
 
     let failure: FailureReason | null = !staff
@@ -158,7 +178,7 @@ export class StaffLogin implements OnModuleInit {
         return session;
       });
       if (result) {
-        await this.limiter.reset(ACCOUNT_RULE, accountKey);
+        await this.limiter.reset(rules.pair, pairKey);
         return {
           token: result.token,
           sessionId: result.sessionId,
@@ -169,7 +189,66 @@ export class StaffLogin implements OnModuleInit {
       }
       failure = 'replayed_code';
     }
-    return this.fail(staff, failure ?? 'wrong_code', account.count);
+    return this.fail(staff, failure ?? 'wrong_code');
+  }
+
+  /** A fresh challenge bound to the login name (stateless: stamped and MAC'd, crypto-v1 §7). */
+  powChallenge(login: string, difficulty: number, now = Date.now()): LoginPowChallenge {
+    const c = issueChallenge(this.powKey(), POW_PURPOSE, login, POW_TTL_SECONDS, difficulty, now);
+    return {
+      challenge: c.bytes.toString('base64url'),
+      difficulty,
+      algorithm: 'sha256',
+      expiresAt: c.expiresAt.toISOString(),
+    };
+  }
+
+  private powKey(): Buffer {
+    return Buffer.from(this.config.tokenKey, 'base64url');
+  }
+
+  private decodePow(pow: NonNullable<LoginInput['pow']>): { challenge: Buffer; nonce: Buffer } {
+    const challenge = b64uField(pow.challenge, 32, 'pow.challenge');
+    const nonce = Buffer.from(pow.nonce, 'base64url');
+    if (nonce.length < 1 || nonce.length > 32 || nonce.toString('base64url') !== pow.nonce) {
+      throw new DomainError(ErrorCode.ValidationFailed, 'Malformed proof of work', [
+        { path: 'pow.nonce', message: 'must be 1 to 32 bytes in base64url' },
+      ]);
+    }
+    return { challenge: Buffer.from(challenge), nonce };
+  }
+
+  /**
+   * Lets the attempt through only with a single-use proof of work of at least `bits`, issued for
+   * this login name; otherwise answers 401 `login/pow_required` with a fresh challenge. A wrong,
+   * expired or reused proof gets the same answer, so a client simply solves the new one.
+   */
+  private async requireWork(
+    login: string,
+    bits: number,
+    pow: { challenge: Buffer; nonce: Buffer } | null,
+  ): Promise<void> {
+    if (pow) {
+      const check = checkChallenge(this.powKey(), POW_PURPOSE, login, pow.challenge);
+      const zeros = leadingZeroBits(createHash('sha256').update(pow.challenge).update(pow.nonce).digest());
+      if (
+        check.ok &&
+        zeros >= bits &&
+        (await this.limiter.claimOnce(
+          POW_PURPOSE,
+          pow.challenge.toString('base64url'),
+          POW_TTL_SECONDS * 1000,
+        ))
+      )
+        return;
+    }
+    throw new DomainError(
+      ErrorCode.Unauthenticated,
+      'A proof of work is required to sign in: solve pow and send the sign-in again with it',
+      [],
+      IdentityReason.LoginPowRequired,
+      { pow: this.powChallenge(login, bits) },
+    );
   }
 
   private async checkSecondFactor(
@@ -206,7 +285,7 @@ export class StaffLogin implements OnModuleInit {
     return { ok: true, kind: 'totp', step };
   }
 
-  private async fail(staff: Staff | null, reason: FailureReason, attempts: number): Promise<never> {
+  private async fail(staff: Staff | null, reason: FailureReason): Promise<never> {
     // Recorded without the attempted login name (people type passwords into it) or any secret.
     await this.audit.appendAlone({
       actorType: 'anonymous',
@@ -216,8 +295,6 @@ export class StaffLogin implements OnModuleInit {
       targetId: staff?.id ?? null,
       details: { reason },
     });
-    const delay = loginFailureDelayMs(attempts);
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     throw new DomainError(ErrorCode.Unauthenticated, 'Sign-in failed', [], IdentityReason.LoginFailed);
   }
 }

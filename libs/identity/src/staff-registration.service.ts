@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
-import { cryptoReady, hashAuthKey } from '@panah/crypto';
 import {
   AuditAction,
   DomainError,
@@ -15,6 +14,7 @@ import {
   StaffStatus,
 } from '@panah/domain';
 import { TokenKind, tokenDigest, tokenKind } from '@panah/security';
+import { Argon2Pool } from './argon2-pool';
 import { BOOTSTRAP_LOCK } from './invitations.service';
 import { b64uField, uniqueViolation } from './fields';
 import { newRecoveryCodes, recoveryCodeDigest } from './recovery-codes';
@@ -57,6 +57,7 @@ export class StaffRegistration {
     private readonly store: StaffStore,
     private readonly audit: AuditLog,
     private readonly box: TotpSecretBox,
+    private readonly argon2: Argon2Pool,
   ) {}
 
   async register(input: RegistrationInput): Promise<RegistrationResult> {
@@ -84,8 +85,7 @@ export class StaffRegistration {
         IdentityReason.TotpInvalid,
       );
     }
-    await cryptoReady();
-    const authKeyHash = hashAuthKey(authKey); // slow (Argon2id): outside the transaction
+    const authKeyHash = await this.argon2.hash(authKey); // slow (Argon2id): a worker thread, outside the transaction
     const recoveryCodes = newRecoveryCodes();
     const sealedTotp = this.box.seal(input.staffId, input.totpSecret);
     try {

@@ -54,6 +54,22 @@ export class RateLimiter implements OnApplicationShutdown {
     return { allowed: count <= rule.limit, count, retryAfterMs: Math.max(0, resetAt - now) };
   }
 
+  /**
+   * Marks `key` used for `ttlMs`; true only for the first caller (a single-use proof of work).
+   * While Redis is unreachable the mark is kept in memory, so a replay is still refused here.
+   */
+  async claimOnce(name: string, key: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    const bucket = `${this.config.redis.prefix}:once:${name}:${key}`;
+    try {
+      const set = await withTimeout(this.redis.set(bucket, '1', 'PX', ttlMs, 'NX'), 500, 'rate limiter');
+      return set === 'OK';
+    } catch {
+      if (this.local.has(bucket) && (this.local.get(bucket)?.resetAt ?? 0) > now) return false;
+      this.local.set(bucket, { count: 1, resetAt: now + ttlMs });
+      return true;
+    }
+  }
+
   /** Forgets a key's current window (e.g. after a successful login). */
   async reset(rule: RateLimitRule, key: string, now = Date.now()): Promise<void> {
     const window = Math.floor(now / rule.windowMs);

@@ -38,6 +38,7 @@ export interface ErrorBody {
   reason?: string;
   message: string;
   fields?: FieldProblem[];
+  [extra: string]: unknown;
 }
 
 export function errorBody(
@@ -46,8 +47,10 @@ export function errorBody(
   message: string,
   fields?: readonly FieldProblem[],
   reason?: string,
+  extra?: Readonly<Record<string, unknown>>,
 ): ErrorBody {
   return {
+    ...extra,
     statusCode: status,
     code,
     ...(reason ? { reason } : {}),
@@ -105,7 +108,14 @@ export class ApiErrorFilter implements ExceptionFilter {
       const status = STATUS[exception.code];
       return {
         status,
-        body: errorBody(status, exception.code, exception.message, exception.fields, exception.reason),
+        body: errorBody(
+          status,
+          exception.code,
+          exception.message,
+          exception.fields,
+          exception.reason,
+          exception.extra,
+        ),
       };
     }
     if (exception instanceof HttpException) {

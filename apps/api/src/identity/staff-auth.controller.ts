@@ -49,6 +49,10 @@ export class StaffAuthController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'sign in with authKey and a TOTP (or recovery) code; every failure is the same 401',
+    description:
+      'Past LOGIN_FREE_ATTEMPTS attempts for a login name from one source (or many from anywhere), the answer is ' +
+      '401 with reason `login/pow_required` and `pow` (a challenge, crypto-v1 §7): solve it and send the same ' +
+      'sign-in again with `pow: {challenge, nonce}`. Nobody is ever locked out.',
   })
   @ApiOkResponse({ type: LoginResponse })
   async signIn(@Body() body: LoginDto, @Req() req: Request): Promise<LoginResponse> {
@@ -58,8 +62,9 @@ export class StaffAuthController {
       ]);
     }
     // G2: the address only ever becomes a daily keyed hash for a rate-limit bucket; never stored or logged.
+    // req.ip is the socket's address unless TRUST_PROXY names the reverse proxy in front.
     const sourceKey = dailyKeyedHash(
-      `staff-login-source\n${req.socket.remoteAddress ?? 'unknown'}`,
+      `staff-login-source\n${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`,
       this.config.tokenKey,
     );
     const result = await this.login.login({ ...body, sourceKey });

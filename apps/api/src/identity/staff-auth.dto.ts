@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsOptional, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
 import {
   LOGIN_PATTERN,
   StaffRole,
@@ -31,6 +32,22 @@ export class PreloginResponse {
   @ApiProperty({ example: 'argon2id13' }) alg!: string;
 }
 
+/** A solved sign-in proof of work (crypto-v1 §7's scheme, challenge bound to the login name). */
+export class LoginProofOfWorkDto {
+  @ApiProperty({ description: 'the `pow.challenge` of a `login/pow_required` answer, base64url, 32 bytes' })
+  @IsString()
+  @Matches(B64U_32, { message: 'must be 32 bytes in base64url' })
+  challenge!: string;
+
+  @ApiProperty({
+    description:
+      'base64url, 1 to 32 bytes, such that SHA-256(challenge || nonce) has `difficulty` leading zero bits',
+  })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{2,43}$/, { message: 'must be 1 to 32 bytes in base64url' })
+  nonce!: string;
+}
+
 export class LoginDto {
   @ApiProperty({ example: 'farid.k' })
   @IsString()
@@ -53,6 +70,15 @@ export class LoginDto {
   @IsString()
   @Matches(RECOVERY_CODE, { message: 'must be a recovery code like ABCD-EFGH-JKLM-NPQR' })
   recoveryCode?: string;
+
+  @ApiPropertyOptional({
+    type: LoginProofOfWorkDto,
+    description: 'only when a previous answer was 401 `login/pow_required`: the solved challenge',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LoginProofOfWorkDto)
+  pow?: LoginProofOfWorkDto;
 }
 
 export class LoginResponse {

@@ -36,6 +36,17 @@ export function apiBase(io: CliIo, given?: string): string {
   return (given ?? io.env.PANAH_API_URL ?? io.env.PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 }
 
+/** A refusal from the API: a CliError carrying the answer, for callers that can act on it. */
+export class ApiRefusal extends CliError {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
 /** One JSON call to the API; a non-2xx answer becomes a CliError with the server's code and message. */
 export async function callApi<T>(
   base: string,
@@ -66,8 +77,10 @@ export async function callApi<T>(
       fields?: { path: string; message: string }[];
     };
     const fields = e.fields?.map((f) => ` ${f.path}: ${f.message}`).join(';') ?? '';
-    throw new CliError(
+    throw new ApiRefusal(
       `${res.status} ${e.reason ?? e.code ?? ''} ${e.message ?? ''}${fields}`.replace(/\s+/g, ' ').trim(),
+      res.status,
+      (json ?? {}) as Record<string, unknown>,
     );
   }
   return json as T;

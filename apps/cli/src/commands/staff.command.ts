@@ -8,14 +8,24 @@ import {
   generateStaffKeys,
   protectStaffSecret,
   signSeedOf,
+  solveProofOfWork,
   toB64u,
 } from '@panah/crypto';
 import { LOGIN_PATTERN, TOTP_SECRET_PATTERN } from '@panah/domain';
 import { newTotpSecret, totpUri } from '@panah/identity';
 import { CliError, CliIo } from '../io';
-import { apiBase, callApi, loadSession, saveSession, sessionFilePath } from './staff-client';
+import { apiBase, ApiRefusal, callApi, loadSession, saveSession, sessionFilePath } from './staff-client';
 
 const MIN_PASSWORD = 12;
+
+/** The challenge of a 401 `login/pow_required` answer, or null for any other refusal. */
+function powChallengeOf(refusal: ApiRefusal): { challenge: string; difficulty: number } | null {
+  const pow = refusal.body.pow as { challenge?: unknown; difficulty?: unknown } | undefined;
+  if (refusal.status !== 401 || refusal.body.reason !== 'login/pow_required' || !pow) return null;
+  if (typeof pow.challenge !== 'string' || typeof pow.difficulty !== 'number') return null;
+  if (!Number.isInteger(pow.difficulty) || pow.difficulty < 0 || pow.difficulty > 32) return null;
+  return { challenge: pow.challenge, difficulty: pow.difficulty };
+}
 
 function checkLogin(login: string): string {
   const normalised = login.toLowerCase();
@@ -147,15 +157,26 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const second = opts.recovery
         ? { recoveryCode: await io.readSecret('Recovery code', 'PANAH_RECOVERY_CODE') }
         : { totpCode: await io.readSecret('Current 6-digit code from the app', 'PANAH_TOTP_CODE') };
-      const result = await callApi<{ token: string; staffId: string; role: string; expiresAt: string }>(
-        base,
-        'POST',
-        '/staff/login',
-        {
-          body: { login, authKey: toB64u(authKey), ...second },
-        },
-      );
+      type Answer = { token: string; staffId: string; role: string; expiresAt: string };
+      const body = { login, authKey: toB64u(authKey), ...second };
       authKey.fill(0);
+      let result: Answer | null = null;
+      let pow: { challenge: string; nonce: string } | undefined;
+      // Many recent attempts for this login (perhaps someone else's): the server asks for a proof
+      // of work instead of refusing; solve it and send the same sign-in again (a few times at most).
+      for (let round = 0; !result; round++) {
+        try {
+          result = await callApi<Answer>(base, 'POST', '/staff/login', { body: { ...body, pow } });
+        } catch (error) {
+          const asked = error instanceof ApiRefusal && round < 3 ? powChallengeOf(error) : null;
+          if (!asked) throw error;
+          io.err(
+            `the server asks for a proof of work (${asked.difficulty} bits) before this sign-in; solving…`,
+          );
+          const nonce = solveProofOfWork(fromB64u(asked.challenge, 'pow.challenge'), asked.difficulty);
+          pow = { challenge: asked.challenge, nonce: toB64u(nonce) };
+        }
+      }
       const file = sessionFilePath(io, opts.sessionFile);
       saveSession(file, {
         api: base,

@@ -18,6 +18,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: readonly FieldProblem[] = [],
     readonly reason?: string,
+    /** The whole error answer, for the few refusals a client acts on (a sign-in's proof of work). */
+    readonly body: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -107,6 +109,7 @@ async function send(
       body.message ?? response.statusText,
       body.fields ?? [],
       body.reason,
+      body as Record<string, unknown>,
     );
   }
   if (token) hooks.onActivity();

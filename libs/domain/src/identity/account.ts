@@ -31,6 +31,8 @@ export const IdentityReason = {
   TotpInvalid: 'totp/invalid',
   LoginFailed: 'login/failed',
   LoginRateLimited: 'login/rate_limited',
+  /** The attempt must carry a proof of work; the answer's `pow` is the challenge (crypto-v1 §7). */
+  LoginPowRequired: 'login/pow_required',
   AdminExists: 'bootstrap/admin_exists',
   TeamNameTaken: 'team/name_taken',
   TeamInUse: 'team/in_use',

@@ -1,5 +1,5 @@
 import { StaffRole } from '../principal';
-import { loginFailureDelayMs } from './login-throttle';
+import { loginWorkRequired } from './login-throttle';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionExpiresAt, sessionState } from './session';
 import { isTeamLanguage, isTeamRegion } from './team';
 import { totpStep, totpStepAcceptable } from './totp';
@@ -43,8 +43,31 @@ describe('staff sessions', () => {
 });
 
 describe('login throttling', () => {
-  it('lets two typos through, then grows the delay up to a cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 20].map(loginFailureDelayMs)).toEqual([0, 0, 500, 1000, 2000, 4000, 8000]);
+  const policy = { freeAttempts: 5, powBits: 18 };
+  const at = (pair: number, account: number, source: number) =>
+    loginWorkRequired({ pair, account, source }, policy);
+
+  it('lets the first attempts of a login name from a source through without work', () => {
+    expect([1, 2, 3, 4, 5].map((n) => at(n, n, n))).toEqual([null, null, null, null, null]);
+  });
+
+  it('demands a proof of work, never a refusal, past the free attempts, growing with the source', () => {
+    expect(at(6, 6, 6)).toBe(18);
+    expect(at(10, 10, 10)).toBe(19);
+    expect(at(20, 20, 20)).toBe(20);
+    expect(at(10_000, 10_000, 10_000)).toBe(24); // capped: 6 extra bits
+  });
+
+  it('asks the owner on a fresh source for the base work only, however many attempts came from elsewhere', () => {
+    expect(at(1, 20, 1)).toBe(null);
+    expect(at(1, 21, 1)).toBe(18);
+    expect(at(1, 1_000_000, 1)).toBe(18);
+  });
+
+  it('bounds one source spraying many login names', () => {
+    expect(at(1, 1, 60)).toBe(null);
+    expect(at(1, 1, 61)).toBe(18);
+    expect(at(1, 1, 240)).toBe(20);
   });
 });
 
