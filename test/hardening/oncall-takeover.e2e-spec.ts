@@ -222,4 +222,42 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
     ).toEqual([{ team_id: teamA }]);
     expect((await call(api, joiner, 'GET', '/staff/me')).status).toBe(401);
   });
+  it('lets an admin turn down a pending membership: the person never joins, audited, nothing left pending', async () => {
+    const joiner = await signedInStaff(api, db, { role: 'caseworker', teams: [teamA] });
+    await call(api, admin, 'PUT', `/admin/staff/${joiner.staffId}/teams`, { teamIds: [teamA, teamB] });
+    const rejected = await call<{ teamIds: string[]; pendingTeamIds: string[] }>(
+      api,
+      secondAdmin,
+      'POST',
+      `/admin/staff/${joiner.staffId}/teams/${teamB}/reject`,
+    );
+    expect(rejected).toMatchObject({ status: 200, body: { teamIds: [teamA], pendingTeamIds: [] } });
+    expect(
+      await rowsOf(db.url, 'SELECT 1 FROM staff_team_requests WHERE staff_id = $1', [joiner.staffId]),
+    ).toEqual([]);
+    const audit = await rowsOf<{ actor_id: string; details: Record<string, unknown> }>(
+      db.url,
+      `SELECT actor_id, details FROM audit_log WHERE action = 'staff.teams_changed' AND target_id = $1 AND details->>'change' = 'rejected'`,
+      [joiner.staffId],
+    );
+    expect(audit).toEqual([
+      {
+        actor_id: secondAdmin.staffId,
+        details: { teamId: teamB, change: 'rejected', requestedBy: admin.staffId },
+      },
+    ]);
+    // Nothing to approve or reject any more; a non-admin cannot reject at all.
+    for (const verb of ['approve', 'reject'])
+      expect(
+        (await call(api, secondAdmin, 'POST', `/admin/staff/${joiner.staffId}/teams/${teamB}/${verb}`))
+          .status,
+      ).toBe(404);
+    await call(api, admin, 'PUT', `/admin/staff/${joiner.staffId}/teams`, { teamIds: [teamA, teamB] });
+    expect(
+      (await call(api, supervisorB, 'POST', `/admin/staff/${joiner.staffId}/teams/${teamB}/reject`)).status,
+    ).toBe(403);
+    expect(
+      await rowsOf(db.url, 'SELECT team_id FROM staff_team_requests WHERE staff_id = $1', [joiner.staffId]),
+    ).toEqual([{ team_id: teamB }]);
+  });
 });

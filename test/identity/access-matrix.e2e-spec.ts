@@ -134,6 +134,13 @@ const ENDPOINTS: Endpoint[] = [
     status: 404,
   },
   {
+    route: 'AdminStaffController.rejectTeam',
+    method: 'POST',
+    path: `/v1/admin/staff/${id}/teams/${id}/reject`,
+    allowed: ['admin'],
+    status: 404,
+  },
+  {
     route: 'AdminStaffController.changeTeams',
     method: 'PUT',
     path: `/v1/admin/staff/${id}/teams`,

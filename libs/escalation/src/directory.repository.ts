@@ -52,7 +52,7 @@ export async function loadDirectory(
          FROM oncall_schedules s LEFT JOIN oncall_overrides o ON o.schedule_id = s.id AND o.ends_at > $5
         WHERE s.team_id = ANY($4::uuid[]) GROUP BY s.id
      ), on_call AS (
-       SELECT id FROM staff WHERE status = 'active' AND id IN (SELECT unnest(people) FROM schedules)
+       SELECT id FROM staff WHERE status = 'active' AND role <> 'admin' AND id IN (SELECT unnest(people) FROM schedules)
      ), everyone AS (
        SELECT id FROM members UNION SELECT id FROM named UNION SELECT id FROM on_call
      )
@@ -68,6 +68,7 @@ export async function loadDirectory(
   const teamMembers: Record<string, string[]> = {};
   const teamSupervisors: Record<string, string[]> = {};
   const active = new Set<string>();
+  const onCallEligible = new Set<string>();
   const adminIds: string[] = [];
   const schedules: Record<string, OnCallSchedule> = {};
   const timeZones: Record<string, string> = {};
@@ -96,8 +97,9 @@ export async function loadDirectory(
         };
         break;
       }
-      case 4: // on-call members and overrides who are active
+      case 4: // on-call members and overrides who are active and not admins (G6)
         active.add(r.staff_id);
+        onCallEligible.add(r.staff_id);
         break;
       case 5:
         timeZones[r.staff_id] = r.value;
@@ -112,6 +114,7 @@ export async function loadDirectory(
     teamSupervisors,
     admins: adminIds,
     activeStaff: active,
+    onCallEligible,
     schedules,
     timeZones,
     contacts,

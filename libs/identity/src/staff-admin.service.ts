@@ -243,6 +243,33 @@ export class StaffAdmin {
     });
   }
 
+  /**
+   * Any admin turns down a pending membership (the one who asked included: refusing access needs
+   * no second pair of eyes); the person never gains the team. Audited like every team change.
+   */
+  async rejectTeam(
+    actor: { id: string; role: StaffRole },
+    targetId: string,
+    teamId: string,
+  ): Promise<StaffView> {
+    return this.ds.transaction(async (m) => {
+      const target = await this.lockOr404(m, targetId);
+      this.allowed('change_teams', actor, target);
+      const requestedBy = await this.store.takeTeamRequest(m, target.id, teamId);
+      if (requestedBy === null)
+        throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
+      await this.audit.append(m, {
+        actorType: 'staff',
+        actorId: actor.id,
+        action: AuditAction.StaffTeamsChanged,
+        targetType: 'staff',
+        targetId: target.id,
+        details: { teamId, change: 'rejected', requestedBy },
+      });
+      return this.viewOf(m, target);
+    });
+  }
+
   private allowed(action: AccountAction, actor: { id: string; role: StaffRole }, target: Staff): void {
     const decision = decideAccountAction(action, actor, {
       id: target.id,

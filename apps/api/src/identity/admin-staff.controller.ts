@@ -181,6 +181,21 @@ export class AdminStaffController {
     return this.staff.approveTeam(actorFacts(staffOf(p)), id, teamId);
   }
 
+  @Post('staff/:id/teams/:teamId/reject')
+  @StaffOnly(StaffRole.Admin)
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'turn down a pending team membership (any admin, the one who asked included); audited',
+  })
+  @ApiOkResponse({ type: StaffResponse })
+  rejectTeam(
+    @CurrentPrincipal() p: Principal | null,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('teamId', uuidParam('teamId')) teamId: string,
+  ): Promise<StaffResponse> {
+    return this.staff.rejectTeam(actorFacts(staffOf(p)), id, teamId);
+  }
+
   private act(p: Principal | null, id: string, action: StatusAction): Promise<StaffResponse> {
     return this.staff.changeStatus(actorFacts(staffOf(p)), id, action);
   }

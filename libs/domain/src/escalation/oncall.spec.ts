@@ -10,6 +10,29 @@ const berlin: OnCallSchedule = {
 const at = (iso: string) => new Date(iso);
 
 describe('onCallAt', () => {
+  it('never puts an admin (or anyone ineligible) on call: their week goes to the next eligible member (G6)', () => {
+    const notAdmin = (id: string) => id !== 'b';
+    expect(onCallAt(berlin, at('2025-03-10T08:00:00Z'), notAdmin)).toBe('c'); // b's week
+    expect(onCallAt(berlin, at('2025-03-17T08:00:00Z'), notAdmin)).toBe('c');
+    expect(onCallAt(berlin, at('2025-03-24T08:00:00Z'), notAdmin)).toBe('a');
+    expect(onCallAt({ ...berlin, members: ['b'] }, at('2025-03-10T08:00:00Z'), notAdmin)).toBeNull();
+  });
+
+  it('passes over an override naming an admin for the next override or the rotation', () => {
+    const o = (staffId: string, created: string) => ({
+      staffId,
+      startsAt: at('2025-03-10T00:00:00Z'),
+      endsAt: at('2025-03-11T00:00:00Z'),
+      createdAt: at(created),
+    });
+    const s = { ...berlin, overrides: [o('a', '2025-03-01T00:00:00Z'), o('b', '2025-03-02T00:00:00Z')] };
+    const notAdmin = (id: string) => id !== 'b';
+    expect(onCallAt(s, at('2025-03-10T12:00:00Z'))).toBe('b');
+    expect(onCallAt(s, at('2025-03-10T12:00:00Z'), notAdmin)).toBe('a');
+    const onlyAdmin = { ...berlin, overrides: [o('b', '2025-03-02T00:00:00Z')] };
+    expect(onCallAt(onlyAdmin, at('2025-03-10T12:00:00Z'), notAdmin)).toBe('c'); // b's own week too
+  });
+
   it('hands off weekly at the local handoff time', () => {
     expect(onCallAt(berlin, at('2025-03-03T07:59:59Z'))).toBeNull(); // before the rotation starts (09:00 CET = 08:00Z)
     expect(onCallAt(berlin, at('2025-03-03T08:00:00Z'))).toBe('a');

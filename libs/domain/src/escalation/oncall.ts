@@ -36,12 +36,23 @@ function firstHandoff(s: OnCallSchedule): DateTime {
   return DateTime.fromISO(`${s.rotationStart}T${s.handoffTime}`, { zone: s.timeZone });
 }
 
-/** Who is on call at `at` (overrides first), or null before the rotation starts or with nobody in it. */
-export function onCallAt(schedule: OnCallSchedule, at: Date): string | null {
+/**
+ * Who is on call at `at` (overrides first), or null before the rotation starts or with nobody in
+ * it. Only people `eligible` accepts can be on call (G6: admins never are, nor anyone no longer
+ * active): an ineligible override is passed over for the next one or the rotation, and an
+ * ineligible rotation member's week goes to the next eligible member in rotation order, so a
+ * schedule written before someone became an admin never sends them case alerts.
+ */
+export function onCallAt(
+  schedule: OnCallSchedule,
+  at: Date,
+  eligible: (staffId: string) => boolean = () => true,
+): string | null {
   const t = at.getTime();
   let override: OnCallOverride | null = null;
   for (const o of schedule.overrides) {
     if (
+      eligible(o.staffId) &&
       o.startsAt.getTime() <= t &&
       t < o.endsAt.getTime() &&
       (!override || o.createdAt > override.createdAt)
@@ -49,14 +60,19 @@ export function onCallAt(schedule: OnCallSchedule, at: Date): string | null {
       override = o;
   }
   if (override) return override.staffId;
-  if (schedule.members.length === 0) return null;
+  const n = schedule.members.length;
+  if (n === 0) return null;
   const start = firstHandoff(schedule);
   if (!start.isValid || t < start.toMillis()) return null;
   // Estimate in real time, then correct on the local calendar (DST shifts an hour either way).
   let weeks = Math.floor((t - start.toMillis()) / (7 * 86_400_000));
   while (weeks > 0 && start.plus({ weeks }).toMillis() > t) weeks -= 1;
   while (start.plus({ weeks: weeks + 1 }).toMillis() <= t) weeks += 1;
-  return schedule.members[weeks % schedule.members.length];
+  for (let k = 0; k < n; k++) {
+    const person = schedule.members[(weeks + k) % n];
+    if (eligible(person)) return person;
+  }
+  return null;
 }
 
 /** Minutes since local midnight of `at` in `timeZone` (UTC if the zone is unknown). */

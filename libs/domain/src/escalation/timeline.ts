@@ -26,6 +26,11 @@ export interface DirectorySnapshot {
   readonly admins: readonly string[];
   /** Active staff; a `staff` target that is not active is skipped (an offboarded person is never alerted). */
   readonly activeStaff: ReadonlySet<string>;
+  /**
+   * Who may be on call: active and not an admin (G6). Schedules and overrides written earlier can
+   * still name someone who has since become an admin; the resolver skips them. Absent: activeStaff.
+   */
+  readonly onCallEligible?: ReadonlySet<string>;
   readonly schedules: Readonly<Record<string, OnCallSchedule>>;
   readonly timeZones: Readonly<Record<string, string>>;
   /** Each person's contact methods, in their chosen order. */
@@ -161,7 +166,8 @@ export function resolveTargets(targets: readonly EscalationTarget[], ctx: Advanc
         break;
       case 'on_call': {
         const schedule = ctx.directory.schedules[t.teamId];
-        const person = schedule ? onCallAt(schedule, ctx.at) : null;
+        const eligible = ctx.directory.onCallEligible ?? ctx.directory.activeStaff;
+        const person = schedule ? onCallAt(schedule, ctx.at, (id) => eligible.has(id)) : null;
         if (person) add([person]);
         break;
       }
