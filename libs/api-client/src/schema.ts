@@ -62,7 +62,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** sign in with authKey and a TOTP (or recovery) code; every failure is the same 401 */
+        /**
+         * sign in with authKey and a TOTP (or recovery) code; every failure is the same 401
+         * @description Past LOGIN_FREE_ATTEMPTS attempts for a login name from one source (or many from anywhere), the answer is 401 with reason `login/pow_required` and `pow` (a challenge, crypto-v1 §7): solve it and send the same sign-in again with `pow: {challenge, nonce}`. Nobody is ever locked out.
+         */
         post: operations["StaffAuthController_signIn"];
         delete?: never;
         options?: never;
@@ -299,6 +302,23 @@ export interface paths {
         put?: never;
         /** a second admin grants a pending team membership (the admin who asked cannot) */
         post: operations["AdminStaffController_approveTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/staff/{id}/teams/{teamId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** turn down a pending team membership (any admin, the one who asked included); audited */
+        post: operations["AdminStaffController_rejectTeam"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1205,6 +1225,12 @@ export interface components {
             /** @example argon2id13 */
             alg: string;
         };
+        LoginProofOfWorkDto: {
+            /** @description the `pow.challenge` of a `login/pow_required` answer, base64url, 32 bytes */
+            challenge: string;
+            /** @description base64url, 1 to 32 bytes, such that SHA-256(challenge || nonce) has `difficulty` leading zero bits */
+            nonce: string;
+        };
         LoginDto: {
             /** @example farid.k */
             login: string;
@@ -1214,6 +1240,8 @@ export interface components {
             totpCode?: string;
             /** @description a one-time recovery code instead of a TOTP code */
             recoveryCode?: string;
+            /** @description only when a previous answer was 401 `login/pow_required`: the solved challenge */
+            pow?: components["schemas"]["LoginProofOfWorkDto"];
         };
         LoginResponse: {
             /** @description bearer token `ps_…`; store it like a password */
@@ -2770,6 +2798,17 @@ export interface components {
                 /** @example must be 32 bytes in base64url */
                 message: string;
             }[];
+            /** @description only with reason `login/pow_required` (POST /v1/staff/login): the proof of work to solve and send back as `pow: {challenge, nonce}` */
+            pow?: {
+                /** @description base64url, 32 bytes */
+                challenge: string;
+                /** @description leading zero bits SHA-256(challenge || nonce) must have */
+                difficulty: number;
+                /** @enum {string} */
+                algorithm: "sha256";
+                /** Format: date-time */
+                expiresAt: string;
+            };
         };
     };
     responses: never;
@@ -4058,6 +4097,73 @@ export interface operations {
                      *       "statusChangedAt": "2026-12-01T10:00:00.000Z"
                      *     }
                      */
+                    "application/json": components["schemas"]["StaffResponse"];
+                };
+            };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminStaffController_rejectTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                teamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
