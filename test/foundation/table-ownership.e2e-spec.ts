@@ -39,9 +39,6 @@ const rules: OwnershipRules = {
   legacySqlFiles: [
     'libs/identity/src/invitations.service.ts',
     'libs/identity/src/staff-registration.service.ts',
-    'libs/identity/src/staff-admin.service.ts',
-    'libs/identity/src/staff-sessions.service.ts',
-    'libs/identity/src/teams.service.ts',
   ],
 };
 

@@ -8,8 +8,10 @@ import { TotpSecretBox } from './secret-box';
 import { StaffAdmin } from './staff-admin.service';
 import { StaffLogin } from './staff-login.service';
 import { StaffProfile } from './staff-profile.service';
+import { StaffSessionRepository } from './staff-session.repository';
 import { StaffSessions } from './staff-sessions.service';
 import { StaffStore } from './staff-store.repository';
+import { TeamRepository } from './team.repository';
 import { Teams } from './teams.service';
 
 /** Staff identity (G6): invitations, four-eyes vetting, TOTP sign-in, sessions, roles and teams. */
@@ -17,6 +19,8 @@ import { Teams } from './teams.service';
   imports: [AuditModule],
   providers: [
     Argon2Pool,
+    StaffSessionRepository,
+    TeamRepository,
     StaffStore,
     StaffSessions,
     StaffLogin,

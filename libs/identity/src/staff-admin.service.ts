@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditLog } from '@panah/audit';
-import { Staff } from '@panah/db';
+import type { Staff } from '@panah/db';
 import {
   AccountAction,
   AuditAction,
+  type AuditDetailValue,
   decideAccountAction,
   DomainError,
   ErrorCode,
@@ -25,6 +26,14 @@ const ACTION_AUDIT: Record<StatusAction, AuditAction> = {
   offboard: AuditAction.StaffOffboarded,
 };
 
+/** An audit entry of a change to one account (actor and target are the helper's). */
+interface AccountAudit {
+  readonly action: AuditAction;
+  readonly details: Readonly<Record<string, AuditDetailValue>>;
+}
+
+type Actor = { id: string; role: StaffRole };
+
 /** Admin management of staff accounts: vetting, suspension, offboarding, roles, teams. */
 @Injectable()
 export class StaffAdmin {
@@ -36,24 +45,13 @@ export class StaffAdmin {
   ) {}
 
   async list(status?: StaffStatus): Promise<StaffView[]> {
-    const rows = await this.ds
-      .getRepository(Staff)
-      .find({ where: status ? { status } : {}, order: { createdAt: 'ASC' }, take: 1000 });
-    const memberships = (await this.ds.query(
-      `SELECT staff_id, team_id FROM staff_teams WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`,
-      [rows.map((r) => r.id)],
-    )) as { staff_id: string; team_id: string }[];
-    const pending = await this.store.pendingTeamIdsOf(
-      this.ds.manager,
-      rows.map((r) => r.id),
-    );
-    return rows.map((r) =>
-      staffView(
-        r,
-        memberships.filter((x) => x.staff_id === r.id).map((x) => x.team_id),
-        pending.get(r.id) ?? [],
-      ),
-    );
+    const rows = await this.store.listStaff(this.ds.manager, status);
+    const ids = rows.map((r) => r.id);
+    const [memberships, pending] = await Promise.all([
+      this.store.teamIdsByStaff(this.ds.manager, ids),
+      this.store.pendingTeamIdsOf(this.ds.manager, ids),
+    ]);
+    return rows.map((r) => staffView(r, memberships.get(r.id) ?? [], pending.get(r.id) ?? []));
   }
 
   async get(id: string): Promise<StaffView> {
@@ -71,89 +69,84 @@ export class StaffAdmin {
   }
 
   /**
-   * approve / reject / suspend / offboard under a row lock. Suspending and offboarding revoke
-   * every session in the same transaction (and the session resolver also checks the status), so
-   * the account is locked out from the next request on. Offboarding also wipes the sign-in
-   * credentials, so the account can never sign in again even if someone reversed its status.
+   * The one shape of every change to an account: in a transaction, lock the row (two admins
+   * cannot race on one account), check the action is allowed for this actor and target
+   * (decideAccountAction), make the change, append its audit entries in the same transaction.
    */
-  async changeStatus(
-    actor: { id: string; role: StaffRole },
+  private change<T>(
+    actor: Actor,
     targetId: string,
-    action: StatusAction,
-  ): Promise<StaffView> {
+    action: AccountAction,
+    work: (
+      m: EntityManager,
+      target: Staff,
+      next: StaffStatus,
+    ) => Promise<{ readonly result: T; readonly audit: readonly AccountAudit[] }>,
+  ): Promise<T> {
     return this.ds.transaction(async (m) => {
-      const target = await this.lockOr404(m, targetId);
+      const target = await this.store.lockById(m, targetId);
+      if (!target) throw new DomainError(ErrorCode.NotFound, 'No such staff member');
       const decision = decideAccountAction(action, actor, {
         id: target.id,
         status: target.status as StaffStatus,
         invitedBy: target.invitedBy,
       });
-      if (!decision.ok) {
+      if (!decision.ok)
         throw new DomainError(
           decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
           decision.message,
           [],
           decision.reason,
         );
-      }
-      const now = new Date();
-      const patch: Partial<Staff> = {
-        status: decision.next,
-        statusChangedBy: actor.id,
-        statusChangedAt: now,
-      };
-      if (action === 'approve') Object.assign(patch, { approvedBy: actor.id, approvedAt: now });
-      if (action === 'offboard') Object.assign(patch, { authKeyHash: null, totpSecret: null });
-      await m.getRepository(Staff).update({ id: target.id }, patch);
-      let sessionsEnded = 0;
-      if (action === 'suspend' || action === 'offboard')
-        sessionsEnded = await this.sessions.revokeAllFor(m, target.id, action, now);
-      if (action === 'offboard')
-        await m.query(`DELETE FROM staff_recovery_codes WHERE staff_id = $1`, [target.id]);
-      await this.audit.append(m, {
-        actorType: 'staff',
-        actorId: actor.id,
-        action: ACTION_AUDIT[action],
-        targetType: 'staff',
-        targetId: target.id,
-        details: { from: target.status, to: decision.next, sessionsEnded },
-      });
-      return staffView({ ...target, ...patch } as Staff, await this.store.teamIdsOf(m, target.id));
-    });
-  }
-
-  async changeRole(
-    actor: { id: string; role: StaffRole },
-    targetId: string,
-    role: StaffRole,
-  ): Promise<StaffView> {
-    return this.ds.transaction(async (m) => {
-      const target = await this.lockOr404(m, targetId);
-      const decision = decideAccountAction('change_role', actor, {
-        id: target.id,
-        status: target.status as StaffStatus,
-        invitedBy: target.invitedBy,
-      });
-      if (!decision.ok) {
-        throw new DomainError(
-          decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
-          decision.message,
-          [],
-          decision.reason,
-        );
-      }
-      if (target.role !== role) {
-        await m.getRepository(Staff).update({ id: target.id }, { role });
+      const { result, audit } = await work(m, target, decision.next);
+      for (const entry of audit) {
         await this.audit.append(m, {
           actorType: 'staff',
           actorId: actor.id,
-          action: AuditAction.StaffRoleChanged,
+          action: entry.action,
           targetType: 'staff',
           targetId: target.id,
-          details: { from: target.role, to: role },
+          details: entry.details,
         });
       }
-      return staffView({ ...target, role }, await this.store.teamIdsOf(m, target.id));
+      return result;
+    });
+  }
+
+  /**
+   * approve / reject / suspend / offboard. Suspending and offboarding revoke every session in the
+   * same transaction (and the session resolver also checks the status), so the account is locked
+   * out from the next request on. Offboarding also wipes the sign-in credentials, so the account
+   * can never sign in again even if someone reversed its status.
+   */
+  changeStatus(actor: Actor, targetId: string, action: StatusAction): Promise<StaffView> {
+    return this.change(actor, targetId, action, async (m, target, next) => {
+      const now = new Date();
+      const patch: Partial<Staff> = { status: next, statusChangedBy: actor.id, statusChangedAt: now };
+      if (action === 'approve') Object.assign(patch, { approvedBy: actor.id, approvedAt: now });
+      if (action === 'offboard') Object.assign(patch, { authKeyHash: null, totpSecret: null });
+      await this.store.updateStaff(m, target.id, patch);
+      let sessionsEnded = 0;
+      if (action === 'suspend' || action === 'offboard')
+        sessionsEnded = await this.sessions.revokeAllFor(m, target.id, action, now);
+      if (action === 'offboard') await this.store.deleteRecoveryCodes(m, target.id);
+      return {
+        result: staffView({ ...target, ...patch } as Staff, await this.store.teamIdsOf(m, target.id)),
+        audit: [{ action: ACTION_AUDIT[action], details: { from: target.status, to: next, sessionsEnded } }],
+      };
+    });
+  }
+
+  changeRole(actor: Actor, targetId: string, role: StaffRole): Promise<StaffView> {
+    return this.change(actor, targetId, 'change_role', async (m, target) => {
+      const changed = target.role !== role;
+      if (changed) await this.store.updateStaff(m, target.id, { role });
+      return {
+        result: staffView({ ...target, role }, await this.store.teamIdsOf(m, target.id)),
+        audit: changed
+          ? [{ action: AuditAction.StaffRoleChanged, details: { from: target.role, to: role } }]
+          : [],
+      };
     });
   }
 
@@ -163,14 +156,8 @@ export class StaffAdmin {
    * a removal takes effect at once and ends every session of the person, so nothing they loaded
    * under the old membership stays usable. Teams not listed that were pending are withdrawn.
    */
-  async changeTeams(
-    actor: { id: string; role: StaffRole },
-    targetId: string,
-    teamIds: readonly string[],
-  ): Promise<StaffView> {
-    return this.ds.transaction(async (m) => {
-      const target = await this.lockOr404(m, targetId);
-      this.allowed('change_teams', actor, target);
+  changeTeams(actor: Actor, targetId: string, teamIds: readonly string[]): Promise<StaffView> {
+    return this.change(actor, targetId, 'change_teams', async (m, target) => {
       const unique = [...new Set(teamIds)];
       const missing = await this.store.missingTeams(m, unique);
       if (missing.length > 0)
@@ -192,36 +179,18 @@ export class StaffAdmin {
       const sessionsEnded =
         removed.length > 0 ? await this.sessions.revokeAllFor(m, target.id, 'team_removed') : 0;
       // One entry per membership change: each names its team, however many change at once.
-      const changes = [
+      const audit = [
         ...requested.map((teamId) => ({ teamId, change: 'requested' })),
         ...removed.map((teamId) => ({ teamId, change: 'removed', sessionsEnded })),
-      ];
-      for (const details of changes) {
-        await this.audit.append(m, {
-          actorType: 'staff',
-          actorId: actor.id,
-          action: AuditAction.StaffTeamsChanged,
-          targetType: 'staff',
-          targetId: target.id,
-          details,
-        });
-      }
-      return this.viewOf(m, target);
+      ].map((details) => ({ action: AuditAction.StaffTeamsChanged, details }));
+      return { result: await this.viewOf(m, target), audit };
     });
   }
 
   /** A second admin (not the one who asked, not the person themselves) grants a pending membership. */
-  async approveTeam(
-    actor: { id: string; role: StaffRole },
-    targetId: string,
-    teamId: string,
-  ): Promise<StaffView> {
-    return this.ds.transaction(async (m) => {
-      const target = await this.lockOr404(m, targetId);
-      this.allowed('change_teams', actor, target);
-      const requestedBy = await this.store.takeTeamRequest(m, target.id, teamId);
-      if (requestedBy === null)
-        throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
+  approveTeam(actor: Actor, targetId: string, teamId: string): Promise<StaffView> {
+    return this.change(actor, targetId, 'change_teams', async (m, target) => {
+      const requestedBy = await this.takePendingRequest(m, target.id, teamId);
       if (requestedBy === actor.id) {
         throw new DomainError(
           ErrorCode.Forbidden,
@@ -231,15 +200,10 @@ export class StaffAdmin {
         );
       }
       await this.store.addTeam(m, target.id, teamId);
-      await this.audit.append(m, {
-        actorType: 'staff',
-        actorId: actor.id,
-        action: AuditAction.StaffTeamsChanged,
-        targetType: 'staff',
-        targetId: target.id,
-        details: { teamId, change: 'added', requestedBy },
-      });
-      return this.viewOf(m, target);
+      return {
+        result: await this.viewOf(m, target),
+        audit: [{ action: AuditAction.StaffTeamsChanged, details: { teamId, change: 'added', requestedBy } }],
+      };
     });
   }
 
@@ -247,47 +211,22 @@ export class StaffAdmin {
    * Any admin turns down a pending membership (the one who asked included: refusing access needs
    * no second pair of eyes); the person never gains the team. Audited like every team change.
    */
-  async rejectTeam(
-    actor: { id: string; role: StaffRole },
-    targetId: string,
-    teamId: string,
-  ): Promise<StaffView> {
-    return this.ds.transaction(async (m) => {
-      const target = await this.lockOr404(m, targetId);
-      this.allowed('change_teams', actor, target);
-      const requestedBy = await this.store.takeTeamRequest(m, target.id, teamId);
-      if (requestedBy === null)
-        throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
-      await this.audit.append(m, {
-        actorType: 'staff',
-        actorId: actor.id,
-        action: AuditAction.StaffTeamsChanged,
-        targetType: 'staff',
-        targetId: target.id,
-        details: { teamId, change: 'rejected', requestedBy },
-      });
-      return this.viewOf(m, target);
+  rejectTeam(actor: Actor, targetId: string, teamId: string): Promise<StaffView> {
+    return this.change(actor, targetId, 'change_teams', async (m, target) => {
+      const requestedBy = await this.takePendingRequest(m, target.id, teamId);
+      return {
+        result: await this.viewOf(m, target),
+        audit: [
+          { action: AuditAction.StaffTeamsChanged, details: { teamId, change: 'rejected', requestedBy } },
+        ],
+      };
     });
   }
 
-  private allowed(action: AccountAction, actor: { id: string; role: StaffRole }, target: Staff): void {
-    const decision = decideAccountAction(action, actor, {
-      id: target.id,
-      status: target.status as StaffStatus,
-      invitedBy: target.invitedBy,
-    });
-    if (!decision.ok)
-      throw new DomainError(
-        decision.kind === 'forbidden' ? ErrorCode.Forbidden : ErrorCode.Conflict,
-        decision.message,
-        [],
-        decision.reason,
-      );
-  }
-
-  private async lockOr404(m: EntityManager, id: string): Promise<Staff> {
-    const staff = await this.store.lockById(m, id);
-    if (!staff) throw new DomainError(ErrorCode.NotFound, 'No such staff member');
-    return staff;
+  private async takePendingRequest(m: EntityManager, staffId: string, teamId: string): Promise<string> {
+    const requestedBy = await this.store.takeTeamRequest(m, staffId, teamId);
+    if (requestedBy === null)
+      throw new DomainError(ErrorCode.NotFound, 'No pending membership of this team for this person');
+    return requestedBy;
   }
 }

@@ -53,6 +53,32 @@ export class StaffStore {
     return m.getRepository(Staff).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
+  /** Accounts (optionally of one status), oldest first, at most 1000. */
+  listStaff(m: EntityManager, status?: StaffStatus): Promise<Staff[]> {
+    return m
+      .getRepository(Staff)
+      .find({ where: status ? { status } : {}, order: { createdAt: 'ASC' }, take: 1000 });
+  }
+
+  async updateStaff(m: EntityManager, staffId: string, patch: Partial<Staff>): Promise<void> {
+    await m.getRepository(Staff).update({ id: staffId }, patch);
+  }
+
+  async deleteRecoveryCodes(m: EntityManager, staffId: string): Promise<void> {
+    await m.query(`DELETE FROM staff_recovery_codes WHERE staff_id = $1`, [staffId]);
+  }
+
+  /** Each person's team ids, sorted. */
+  async teamIdsByStaff(m: EntityManager, staffIds: readonly string[]): Promise<Map<string, string[]>> {
+    const rows = (await m.query(
+      `SELECT staff_id, team_id FROM staff_teams WHERE staff_id = ANY($1::uuid[]) ORDER BY team_id`,
+      [[...staffIds]],
+    )) as { staff_id: string; team_id: string }[];
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.staff_id, [...(out.get(r.staff_id) ?? []), r.team_id]);
+    return out;
+  }
+
   async teamIdsOf(m: EntityManager, staffId: string): Promise<string[]> {
     const rows = (await m.query(`SELECT team_id FROM staff_teams WHERE staff_id = $1 ORDER BY team_id`, [
       staffId,

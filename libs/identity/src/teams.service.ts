@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '@panah/audit';
-import { Team } from '@panah/db';
+import type { Team } from '@panah/db';
 import { AuditAction, DomainError, ErrorCode, IdentityReason } from '@panah/domain';
 import { uniqueViolation } from './fields';
+import { TeamRepository } from './team.repository';
 
 export interface TeamView {
   readonly id: string;
@@ -26,33 +27,24 @@ export class Teams {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditLog,
+    private readonly teams: TeamRepository,
   ) {}
 
   list(): Promise<TeamView[]> {
-    return this.query(null);
+    return this.teams.list(this.ds.manager, null);
   }
 
   async get(id: string): Promise<TeamView> {
-    const [team] = await this.query(id);
+    const [team] = await this.teams.list(this.ds.manager, id);
     if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
     return team;
-  }
-
-  private async query(id: string | null): Promise<TeamView[]> {
-    return (await this.ds.query(
-      `SELECT t.id, t.name, t.regions, t.languages, count(st.staff_id)::int AS members
-         FROM teams t LEFT JOIN staff_teams st ON st.team_id = t.id
-        WHERE $1::uuid IS NULL OR t.id = $1::uuid
-        GROUP BY t.id ORDER BY t.name`,
-      [id],
-    )) as TeamView[];
   }
 
   async create(actorId: string, input: TeamInput): Promise<TeamView> {
     const id = randomUUID();
     await this.write(() =>
       this.ds.transaction(async (m) => {
-        await m.getRepository(Team).insert({
+        await this.teams.insert(m, {
           id,
           name: input.name,
           regions: dedupe(input.regions),
@@ -73,16 +65,14 @@ export class Teams {
   async update(actorId: string, id: string, input: Partial<TeamInput>): Promise<TeamView> {
     await this.write(() =>
       this.ds.transaction(async (m) => {
-        const team = await m
-          .getRepository(Team)
-          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        const team = await this.teams.lock(m, id);
         if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
         const patch: Partial<Team> = {};
         if (input.name !== undefined) patch.name = input.name;
         if (input.regions !== undefined) patch.regions = dedupe(input.regions);
         if (input.languages !== undefined) patch.languages = dedupe(input.languages);
         if (Object.keys(patch).length === 0) return;
-        await m.getRepository(Team).update({ id }, patch);
+        await this.teams.update(m, id, patch);
         await this.audit.append(m, {
           actorType: 'staff',
           actorId,
@@ -100,21 +90,16 @@ export class Teams {
   async remove(actorId: string, id: string): Promise<void> {
     await this.inUseOnRace(() =>
       this.ds.transaction(async (m) => {
-        const team = await m
-          .getRepository(Team)
-          .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        const team = await this.teams.lock(m, id);
         if (!team) throw new DomainError(ErrorCode.NotFound, 'No such team');
-        const [{ n }] = (await m.query(`SELECT count(*)::int AS n FROM staff_teams WHERE team_id = $1`, [
-          id,
-        ])) as { n: number }[];
-        if (n > 0)
+        if ((await this.teams.memberCount(m, id)) > 0)
           throw new DomainError(
             ErrorCode.Conflict,
             'The team still has members; move them first',
             [],
             IdentityReason.TeamInUse,
           );
-        await m.getRepository(Team).delete({ id });
+        await this.teams.delete(m, id);
         await this.audit.append(m, {
           actorType: 'staff',
           actorId,
