@@ -54,15 +54,24 @@ export async function callApi<T>(
   path: string,
   options: { body?: unknown; token?: string } = {},
 ): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}/v1${path}`, {
+  const send = () =>
+    fetch(`${base}/v1${path}`, {
       method,
       headers: {
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
       body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    });
+  let res: Response;
+  try {
+    res = await send().catch((error: unknown) => {
+      // A kept-alive connection the server (or a proxy) closed while this process was busy (an
+      // Argon2id derivation holds it for seconds): the request was not taken, so send it once more
+      // (were it taken after all, a sign-in's reused TOTP code is refused, never applied twice).
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return send();
+      throw error;
     });
   } catch {
     throw new CliError(`cannot reach the Panah API at ${base} (set --api or PANAH_API_URL)`);
