@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseDotEnv } from '@panah/config';
@@ -70,6 +70,8 @@ describe('the demo deployment', () => {
 
   it("seeds through the API, files a report as a reporter would, and shows the caseworker's alert at /dev/mail", async () => {
     const envFile = join(dir, 'demo.env');
+    // An existing file without a trailing newline: prepare appends its settings on a line of their own.
+    writeFileSync(envFile, '# kept by prepare\nAPI_HOST=127.0.0.1', { mode: 0o600 });
     const prepared = await panah(['demo', '--dir', dir, 'prepare'], {
       PANAH_ENV_FILE: envFile,
       DATABASE_URL: db.url,
@@ -78,7 +80,12 @@ describe('the demo deployment', () => {
     });
     expect(prepared).toMatchObject({ code: 0 });
     const file = parseDotEnv(readFileSync(envFile, 'utf8'));
-    expect(file).toMatchObject({ NODE_ENV: 'development', DEMO_MODE: 'true', DATABASE_URL: db.url });
+    expect(file).toMatchObject({
+      API_HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      DEMO_MODE: 'true',
+      DATABASE_URL: db.url,
+    });
     // Processes read the file under the environment; the test lets its servers pick free ports.
     const env = { ...file, NODE_ENV: 'test', API_PORT: '0', WORKER_PORT: '0', OUTBOX_POLL_MS: '200' };
     const config = loadConfig(env);
@@ -115,5 +122,7 @@ describe('the demo deployment', () => {
     expect(html).toMatch(/<a href="[^"]+\/ack#pk_[A-Za-z0-9_-]{43}">/);
     const totp = await panah(['demo', '--dir', dir, 'totp'], {});
     expect(totp.out[0]).toMatch(/^\d{6}$/);
-  });
+    // One test runs every step: its own limit, above what its steps take together (the report's alert
+    // wait is 120 s; a hung CLI run is killed at 240 s, inside this limit), not Jest's 120 s default.
+  }, 400_000);
 });

@@ -150,7 +150,6 @@ async function registerAndSignIn(
   encKey.fill(0);
   keys.boxKeyPair.privateKey.fill(0);
   keys.signKeyPair.privateKey.fill(0);
-  await settle();
   const enrol = await nextCode(person.totpSecret, null);
   await callApi(base, 'POST', '/staff/register', {
     body: {
@@ -179,13 +178,6 @@ async function registerAndSignIn(
     signPk: keys.signKeyPair.publicKey,
   };
 }
-
-/**
- * Lets the event loop run after a long synchronous step (Argon2id, proof of work): an idle
- * keep-alive connection the server closed meanwhile is noticed and dropped, instead of being
- * reused for the next request ("other side closed").
- */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
 
 function solvePow(challenge: string, difficulty: number): string {
   const c = fromB64u(challenge, 'challenge');
@@ -256,7 +248,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
             : '';
         await writeFile(
           envFile,
-          `${envText ?? ''}${header}${missing.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
+          `${envText === null || envText === '' || envText.endsWith('\n') ? (envText ?? '') : `${envText}\n`}${header}${missing.map(([k, v]) => `${k}=${v}`).join('\n')}\n`,
           { mode: 0o600 },
         );
       }
@@ -432,7 +424,6 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       });
       const code = generateAccessCode();
       const keys = deriveReporterKeys(code, meta.deploymentId);
-      await settle();
       const pow = await callApi<{ challenge: string; difficulty: number }>(
         base,
         'POST',
@@ -442,7 +433,6 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         },
       );
       const nonce = solvePow(pow.challenge, pow.difficulty);
-      await settle();
       const registered = await callApi<{ reporterId: string }>(base, 'POST', '/reporters', {
         body: {
           signPk: toB64u(keys.signKeyPair.publicKey),
@@ -491,7 +481,9 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       }
       const deadline = started + opts.timeout * 1000;
       for (;;) {
-        const res = await fetch(`${base}/dev/mail.json`).catch(() => null);
+        const res = await fetch(`${base}/dev/mail.json`, { headers: { connection: 'close' } }).catch(
+          () => null,
+        );
         if (res?.ok) {
           const { messages } = (await res.json()) as {
             messages: { receivedAt: string; to: string[]; subject: string }[];

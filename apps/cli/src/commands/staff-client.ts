@@ -57,7 +57,10 @@ export async function callApi<T>(
   const send = () =>
     fetch(`${base}/v1${path}`, {
       method,
+      // A fresh connection per call: the CLI's calls are few and far apart (Argon2id, proof of work
+      // run in between), and a reused keep-alive socket the server closed meanwhile fails the call.
       headers: {
+        connection: 'close',
         ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
