@@ -85,6 +85,25 @@ describe('safety check-ins, panic and duress', () => {
     expect((await api(apiApp.url, 'GET', '/v1/checkins/plan', r.auth)).json.status).toBe('overdue');
   });
 
+  it('parallel first-time plan PUTs from one reporter make one plan, never a 5xx (the fuzz found the race)', async () => {
+    const daily = { kind: 'daily', times: ['09:00', '21:00'], timeZone: 'Europe/Berlin' };
+    const bodies = [0, 60, 900, 3600].flatMap((graceSeconds) => [
+      { schedule: daily, graceSeconds, remindersSecondsBefore: [600] },
+      { schedule: { kind: 'interval', everySeconds: 86_400 }, graceSeconds },
+    ]);
+    for (let round = 0; round < 3; round++) {
+      const r = await reporter();
+      const answers = await Promise.all(
+        bodies.map((body) => api(apiApp.url, 'PUT', '/v1/checkins/plan', r.auth, body)),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+      expect(await query(`SELECT id FROM checkin_plans WHERE reporter_id = $1`, [r.reporterId])).toHaveLength(
+        1,
+      );
+    }
+  });
+
   it('check-ins before each deadline prevent any alert', async () => {
     const r = await reporter();
     const plan = await api(apiApp.url, 'PUT', '/v1/checkins/plan', r.auth, {

@@ -71,7 +71,16 @@ export class PlanRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  /**
+   * A reporter's plan, locked for the transaction. A plan that does not exist yet has no row to
+   * lock, so two first-time PUTs would both insert (a unique violation, answered 500): the
+   * reporter's advisory lock serialises them, and the second then sees the first's plan.
+   */
   async lockByReporter(manager: EntityManager, reporterId: string): Promise<PlanRecord | null> {
+    await manager.query(
+      prepared(`SELECT pg_advisory_xact_lock(hashtext('panah.checkin_plans'), hashtext($1))`),
+      [reporterId],
+    );
     const rows = await manager.query<PlanRow[]>(
       prepared(`SELECT ${COLUMNS} FROM checkin_plans WHERE reporter_id = $1 FOR UPDATE`),
       [reporterId],
