@@ -4,15 +4,7 @@
  * key is an intake key and whose sign key is in the signed directory's staff list (spec §9), an
  * impostor caseworker who is not in that list, and triage routing every report to their team.
  */
-import {
-  buildDirectoryPayload,
-  fromUtf8,
-  kid,
-  signDirectory,
-  toB64u,
-  utf8,
-  type SignedDirectory,
-} from '@panah/crypto';
+import { buildDirectoryPayload, signDirectory, toB64u, type SignedDirectory } from '@panah/crypto';
 import type { Page } from 'playwright-core';
 import { RunningApp, startApi, startWorker } from './apps';
 import { keyedStaff, type KeyedStaff } from './casework';
@@ -39,14 +31,14 @@ export interface ReporterStack {
   close(): Promise<void>;
 }
 
-/** A directory whose payload also lists `staff` sign keys (spec §9), signed by the root key. */
+/** A directory whose payload also lists `staff` sign keys (spec §9), built and signed by libs/crypto. */
 export function directoryWithStaff(
   keys: IntakeKeys,
   staff: readonly { signPk: Uint8Array; label: string }[],
   serial = 1,
 ): SignedDirectory {
   const now = Date.now();
-  const base = buildDirectoryPayload({
+  const payload = buildDirectoryPayload({
     serial,
     issuedAt: new Date(now - 60_000),
     expiresAt: new Date(now + 30 * 86_400_000),
@@ -57,12 +49,9 @@ export function directoryWithStaff(
       role: i === 0 ? 'recovery' : 'caseworker',
       label: `intake ${i}`,
     })),
+    staff,
   });
-  const payload = {
-    ...(JSON.parse(fromUtf8(base)) as Record<string, unknown>),
-    staff: staff.map((s) => ({ kid: kid(s.signPk), signPk: toB64u(s.signPk), label: s.label })),
-  };
-  return signDirectory(utf8(JSON.stringify(payload)), keys.root.privateKey);
+  return signDirectory(payload, keys.root.privateKey);
 }
 
 export async function startReporterStack(): Promise<ReporterStack> {

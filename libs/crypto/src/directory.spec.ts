@@ -2,6 +2,7 @@ import libsodium from 'libsodium-wrappers-sumo';
 import { unhex, vectors } from '../test-vectors';
 import {
   buildDirectoryPayload,
+  directoryStaffKey,
   DirectoryPayloadInput,
   intakePublicKeys,
   signDirectory,
@@ -148,5 +149,58 @@ describe('signed key directory (spec §5)', () => {
     ).toThrow('expiresAt');
     const dup = vectorInput().intake[0];
     expect(() => buildDirectoryPayload({ ...vectorInput(), intake: [dup, dup] })).toThrow('duplicate');
+  });
+});
+
+describe('the staff list of the signed directory (spec §9)', () => {
+  const w = v.withStaff;
+  const staffInput = (): DirectoryPayloadInput => ({
+    ...vectorInput(),
+    staff: w.staffSignPkHex.map((pk, i) => ({ signPk: unhex(pk), label: w.staffLabels[i] })),
+  });
+  const payloadOf = (): Record<string, unknown> => JSON.parse(w.payloadJson) as Record<string, unknown>;
+
+  it('builds the exact vector payload bytes and signature with the staff list after the intake keys', () => {
+    const p = buildDirectoryPayload(staffInput());
+    expect(new TextDecoder().decode(p)).toBe(w.payloadJson);
+    expect(signDirectory(p, rootSk)).toEqual(w.document);
+  });
+
+  it('verifies the vector and finds a staff sign key by its kid', () => {
+    const payload = verifyDirectory(w.document, rootPk, options);
+    expect(payload.staff?.map((e) => e.label)).toEqual(w.staffLabels);
+    const kid = payload.staff?.[0].kid ?? '';
+    expect(libsodium.to_hex(directoryStaffKey(payload, kid)?.signPk ?? new Uint8Array())).toBe(
+      w.staffSignPkHex[0],
+    );
+    expect(directoryStaffKey(payload, 'someone-else')).toBeUndefined();
+    // A directory without the list lists nobody.
+    expect(verifyDirectory(v.document, rootPk, options).staff).toBeUndefined();
+  });
+
+  it('rejects a staff entry whose kid is not its key, a kid twice, a bad key or a missing label', () => {
+    const [entry] = payloadOf().staff as Record<string, unknown>[];
+    const cases: [unknown, string][] = [
+      [{ ...entry, kid: 'AAAAAAAAAAAAAAAAAAAAAA' }, 'staff[0].kid'],
+      [{ ...entry, signPk: toB64u(new Uint8Array(31)) }, 'staff[0].signPk'],
+      [{ ...entry, label: 7 }, 'staff[0].label'],
+    ];
+    for (const [bad, field] of cases) {
+      const doc = signed({ ...payloadOf(), staff: [bad] });
+      expect(() => verifyDirectory(doc, rootPk, options)).toThrow(field);
+    }
+    expect(() => verifyDirectory(signed({ ...payloadOf(), staff: [entry, entry] }), rootPk, options)).toThrow(
+      'staff[1].kid',
+    );
+    expect(rejection(() => verifyDirectory(signed({ ...payloadOf(), staff: {} }), rootPk, options))).toBe(
+      'bad_payload',
+    );
+    const dup = staffInput().staff?.[0];
+    expect(() => buildDirectoryPayload({ ...staffInput(), staff: dup ? [dup, dup] : [] })).toThrow(
+      'duplicate',
+    );
+    expect(() =>
+      buildDirectoryPayload({ ...staffInput(), staff: [{ signPk: new Uint8Array(31), label: 'x' }] }),
+    ).toThrow('staff[0].signPk');
   });
 });

@@ -16,7 +16,16 @@ export interface DirectoryIntakeEntry {
   readonly label: string;
 }
 
-/** `P` of spec §5, parsed. */
+/** Someone the organisation lets speak to reporters (spec §9): a staff message is theirs if signed by `signPk`. */
+export interface DirectoryStaffEntry {
+  /** kid(signPk). */
+  readonly kid: string;
+  /** b64u Ed25519 public key. */
+  readonly signPk: string;
+  readonly label: string;
+}
+
+/** `P` of spec §5 (with §9's optional `staff` list), parsed. */
 export interface DirectoryPayload {
   readonly v: 1;
   readonly serial: number;
@@ -25,6 +34,8 @@ export interface DirectoryPayload {
   readonly deploymentId: string;
   readonly root: string;
   readonly intake: readonly DirectoryIntakeEntry[];
+  /** Absent in a directory that lists no staff (then no staff message verifies as the organisation's). */
+  readonly staff?: readonly DirectoryStaffEntry[];
 }
 
 /** The document served to clients. */
@@ -43,6 +54,11 @@ export interface DirectoryPayloadInput {
   readonly intake: readonly {
     readonly publicKey: Uint8Array;
     readonly role: DirectoryRole;
+    readonly label: string;
+  }[];
+  /** Staff sign keys (spec §9); omitted from `P` when not given, so older payloads keep their bytes. */
+  readonly staff?: readonly {
+    readonly signPk: Uint8Array;
     readonly label: string;
   }[];
 }
@@ -68,6 +84,16 @@ export function buildDirectoryPayload(input: DirectoryPayloadInput): Uint8Array 
     kids.add(k);
     return { kid: k, pk: toB64u(e.publicKey), role: e.role, label: e.label };
   });
+  const staffKids = new Set<string>();
+  const staff = input.staff?.map((e, i): DirectoryStaffEntry => {
+    if (e.signPk.length !== SIGN_PUBLIC_KEY_BYTES)
+      throw new CryptoFormatError(`staff[${i}].signPk`, 'must be a 32-byte Ed25519 public key');
+    if (typeof e.label !== 'string') throw new CryptoFormatError(`staff[${i}].label`, 'must be text');
+    const k = kid(e.signPk);
+    if (staffKids.has(k)) throw new CryptoFormatError(`staff[${i}].signPk`, 'is a duplicate');
+    staffKids.add(k);
+    return { kid: k, signPk: toB64u(e.signPk), label: e.label };
+  });
   const payload: DirectoryPayload = {
     v: 1,
     serial: input.serial,
@@ -76,6 +102,7 @@ export function buildDirectoryPayload(input: DirectoryPayloadInput): Uint8Array 
     deploymentId: input.deploymentId,
     root: kid(input.rootPublicKey),
     intake,
+    ...(staff ? { staff } : {}),
   };
   return utf8(JSON.stringify(payload));
 }
@@ -187,6 +214,7 @@ function parsePayload(bytes: Uint8Array): DirectoryPayload {
       label: e.label as string,
     };
   });
+  const staff = raw.staff === undefined ? undefined : parseStaff(raw.staff, bad);
   return {
     v: 1,
     serial: raw.serial as number,
@@ -195,7 +223,42 @@ function parsePayload(bytes: Uint8Array): DirectoryPayload {
     deploymentId: raw.deploymentId as string,
     root: raw.root as string,
     intake,
+    ...(staff ? { staff } : {}),
   };
+}
+
+/** §9's `staff` list: kid = kid(signPk), no kid twice, a text label. */
+function parseStaff(raw: unknown, bad: (field: string) => never): DirectoryStaffEntry[] {
+  if (!Array.isArray(raw)) return bad('staff');
+  const kids = new Set<string>();
+  return raw.map((e: unknown, i): DirectoryStaffEntry => {
+    if (!isObject(e)) return bad(`staff[${i}]`);
+    let pk: Uint8Array;
+    try {
+      pk = fromB64uExact(e.signPk, SIGN_PUBLIC_KEY_BYTES, `staff[${i}].signPk`);
+    } catch {
+      return bad(`staff[${i}].signPk`);
+    }
+    if (e.kid !== kid(pk) || kids.has(e.kid)) return bad(`staff[${i}].kid`);
+    kids.add(e.kid);
+    if (typeof e.label !== 'string') return bad(`staff[${i}].label`);
+    return { kid: e.kid, signPk: e.signPk as string, label: e.label };
+  });
+}
+
+/**
+ * The sign public key and label of a staff member the verified directory lists (spec §9), by the
+ * kid an envelope's author names; undefined if the directory does not list them (then a message
+ * signed by that kid is not the organisation's).
+ */
+export function directoryStaffKey(
+  payload: DirectoryPayload,
+  authorKid: string,
+): { signPk: Uint8Array; label: string } | undefined {
+  const entry = payload.staff?.find((e) => e.kid === authorKid);
+  return entry
+    ? { signPk: fromB64uExact(entry.signPk, SIGN_PUBLIC_KEY_BYTES, 'staff.signPk'), label: entry.label }
+    : undefined;
 }
 
 /** Decodes the intake public keys of a verified directory, for sealEnvelope. */

@@ -259,7 +259,24 @@ function directory(s: S): void {
     payloadJson,
     validAt: '2026-01-15T12:00:00.000Z',
     document: { v: 1, payload: b64u(p), sig: b64u(sig) },
+    withStaff: directoryWithStaff(s, root, payloadJson),
   });
+}
+
+/** spec §9: the same payload with a `staff` list after `intake` (the people who may speak to reporters). */
+function directoryWithStaff(s: S, root: { privateKey: Uint8Array }, payloadJson: string): Record<string, unknown> {
+  const mina = s.crypto_sign_seed_keypair(fixed(0xc3));
+  const staff = [{ kid: kidOf(s, mina.publicKey), signPk: b64u(mina.publicKey), label: 'Caseworker Mina' }];
+  const json = JSON.stringify({ ...(JSON.parse(payloadJson) as Record<string, unknown>), staff });
+  const p = enc(json);
+  const sig = s.crypto_sign_detached(cat(enc('panah/v1/directory\n'), p), root.privateKey);
+  return {
+    staffSignSeedHex: hex(fixed(0xc3)),
+    staffSignPkHex: [hex(mina.publicKey)],
+    staffLabels: ['Caseworker Mina'],
+    payloadJson: json,
+    document: { v: 1, payload: b64u(p), sig: b64u(sig) },
+  };
 }
 
 function hints(s: S): void {

@@ -97,6 +97,49 @@ describe('panah keys', () => {
     ]);
   });
 
+  it('directory sign --staff signs the staff list into the directory (spec §9) and verify lists it', async () => {
+    const mina = generateStaffKeys().signKeyPair.publicKey;
+    const staffFile = join(dir, 'directory-staff-list.json');
+    const withStaff = join(dir, 'directory-staff.json');
+    writeFileSync(
+      staffFile,
+      JSON.stringify([{ kid: kid(mina), signPk: toB64u(mina), label: 'Caseworker Mina' }]),
+    );
+    const base = [
+      'keys',
+      'directory',
+      'sign',
+      '--root-key',
+      rootFile,
+      '--intake',
+      intakeFile,
+      '--serial',
+      '4',
+    ];
+    const rest = ['--deployment', DEPLOYMENT, '--valid-days', '30'];
+    const sign = fakeIo(PASS);
+    expect(await runCli([...base, ...rest, '--staff', staffFile, '--out', withStaff], sign.io)).toBe(0);
+    expect(sign.out.join('\n')).toContain('1 staff');
+    const verify = fakeIo();
+    expect(
+      await runCli(
+        ['keys', 'directory', 'verify', '--root-pk', rootPk, '--deployment', DEPLOYMENT, withStaff],
+        verify.io,
+      ),
+    ).toBe(0);
+    expect(verify.out).toContain(`  staff ${kid(mina)} Caseworker Mina`);
+    // A kid that does not name its key is refused, naming the field; nothing is written.
+    writeFileSync(
+      staffFile,
+      JSON.stringify([{ kid: 'AAAAAAAAAAAAAAAAAAAAAA', signPk: toB64u(mina), label: 'x' }]),
+    );
+    const bad = fakeIo(PASS);
+    const badOut = join(dir, 'never.json');
+    expect(await runCli([...base, ...rest, '--staff', staffFile, '--out', badOut], bad.io)).toBe(1);
+    expect(bad.err.join('\n')).toContain('staff[0].kid');
+    expect(() => statSync(badOut)).toThrow();
+  });
+
   it('directory verify rejects a rollback, another deployment and another root key with exit code 2', async () => {
     const cases: [string[], string][] = [
       [['--root-pk', rootPk, '--deployment', DEPLOYMENT, '--min-serial', '4'], 'serial_rollback'],

@@ -90,6 +90,23 @@ function parseIntake(raw: unknown): { publicKey: Uint8Array; role: DirectoryRole
   });
 }
 
+/**
+ * Staff file for `directory sign --staff` (spec §9): `[{ "signPk": "<b64u Ed25519>", "label": "…" }]`,
+ * the people the organisation lets speak to reporters (a `kid`, as `GET /v1/keys/staff` lists it,
+ * must name the key).
+ */
+function parseStaffList(raw: unknown): { signPk: Uint8Array; label: string }[] {
+  if (!Array.isArray(raw)) throw new CliError('staff file must be a JSON array');
+  return raw.map((entry: unknown, i) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    if (typeof e.label !== 'string') throw new CliError(`staff[${i}].label must be a string`);
+    const signPk = fromB64uExact(e.signPk, 32, `staff[${i}].signPk`);
+    if (e.kid !== undefined && e.kid !== kid(signPk))
+      throw new CliError(`staff[${i}].kid does not name staff[${i}].signPk`);
+    return { signPk, label: e.label };
+  });
+}
+
 function registerRoot(keys: Command, io: CliIo): void {
   const root = keys
     .command('root')
@@ -131,11 +148,16 @@ function registerDirectory(keys: Command, io: CliIo): void {
     )
     .requiredOption('--deployment <id>', 'deploymentId served by GET /v1/meta')
     .requiredOption('--valid-days <n>', 'days until the directory expires', parsePositiveInt)
+    .option(
+      '--staff <file>',
+      'JSON array of {signPk, label}: the staff whose messages reporters see as the organisation’s (spec §9)',
+    )
     .option('--out <file>', 'write the signed directory here instead of stdout')
     .action(
       async (opts: {
         rootKey: string;
         intake: string;
+        staff?: string;
         serial: number;
         deployment: string;
         validDays: number;
@@ -143,6 +165,8 @@ function registerDirectory(keys: Command, io: CliIo): void {
       }) => {
         await cryptoReady();
         const intake = parseIntake(await readJsonFile(opts.intake, 'intake file'));
+        const staff =
+          opts.staff === undefined ? undefined : parseStaffList(await readJsonFile(opts.staff, 'staff file'));
         const rootFile = await readJsonFile(opts.rootKey, 'root key file');
         const root = openRootKey(rootFile, await io.readSecret('Root key passphrase', ROOT_PASSPHRASE_ENV));
         try {
@@ -154,13 +178,14 @@ function registerDirectory(keys: Command, io: CliIo): void {
             deploymentId: opts.deployment,
             rootPublicKey: root.publicKey,
             intake,
+            staff,
           });
           const doc = `${JSON.stringify(signDirectory(payload, root.privateKey), null, 2)}\n`;
           if (opts.out === undefined) io.out(doc);
           else {
             await writeFile(opts.out, doc);
             io.out(
-              `signed directory serial ${opts.serial} (${intake.length} intake keys) written to ${opts.out}`,
+              `signed directory serial ${opts.serial} (${intake.length} intake keys, ${staff?.length ?? 0} staff) written to ${opts.out}`,
             );
           }
         } finally {
@@ -189,6 +214,7 @@ function registerDirectory(keys: Command, io: CliIo): void {
           `valid: serial ${p.serial}, deployment ${p.deploymentId}, root ${p.root}, expires ${p.expiresAt}`,
         );
         for (const e of p.intake) io.out(`  ${e.role} ${e.kid} ${e.label}`);
+        for (const e of p.staff ?? []) io.out(`  staff ${e.kid} ${e.label}`);
       } catch (error) {
         if (error instanceof DirectoryError) throw new CliError(error.message, 2);
         throw error;

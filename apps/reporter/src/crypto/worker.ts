@@ -4,6 +4,7 @@
  * Secret keys live only here, in memory, until `forget` or the tab closes.
  */
 import {
+  directoryStaffKey,
   attachmentHash,
   cryptoReady,
   createAttachmentEncryptStream,
@@ -46,7 +47,6 @@ let rootPk: Uint8Array | null = null;
 const keys: { primary?: Keys; duress?: Keys } = {};
 let active: Keys | undefined;
 let directory: DirectoryPayload | undefined;
-let directoryStaff: { kid: string; signPk: string; label: string }[] = [];
 
 function post(message: Response, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -112,10 +112,8 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 function staffKeyFor(authorKid: string): { signPk: Uint8Array; label: string } | undefined {
-  const entry = directoryStaff.find((s) => s.kid === authorKid);
-  if (!entry) return undefined;
-  const signPk = fromB64u(entry.signPk, 'signPk');
-  return kid(signPk) === authorKid ? { signPk, label: entry.label } : undefined;
+  // The staff list (spec §9) rides in the verified payload; verifyDirectory checked every kid.
+  return directory ? directoryStaffKey(directory, authorKid) : undefined;
 }
 
 async function handle(id: number, req: Request): Promise<unknown> {
@@ -166,20 +164,13 @@ async function handle(id: number, req: Request): Promise<unknown> {
           field: `directory/${(error as { reason?: string }).reason ?? 'bad'}`,
         });
       }
-      // The staff list (spec §9) rides in the same signed payload; read it from the verified bytes.
-      const raw = JSON.parse(fromUtf8(fromB64u(req.doc.payload, 'payload'))) as { staff?: unknown };
-      directoryStaff = Array.isArray(raw.staff)
-        ? (raw.staff as { kid: string; signPk: string; label: string }[]).filter(
-            (s) => typeof s?.kid === 'string' && typeof s?.signPk === 'string',
-          )
-        : [];
       const fp = toB64u(rootPk).slice(0, 20);
       return {
         fingerprint: (fp.match(/.{1,4}/g) as string[]).join(' '),
         serial: directory.serial,
         expiresAt: directory.expiresAt,
         intakeCount: directory.intake.length,
-        staffCount: directoryStaff.length,
+        staffCount: directory.staff?.length ?? 0,
       };
     }
     case 'seal': {
