@@ -6,10 +6,10 @@ import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
 import { createPolicy } from '../support/escalation';
 import { intakeKeys, publishDirectory, signedDirectory, type IntakeKeys } from '../support/intake';
-import { ensureTeam, signedInStaff } from '../support/staff';
+import { ensureTeam, insertStaffRow, signIn, signedInStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
-/** Issue 15, point 8 (first part): `panah case list|ack|assign|resolve` against the real API and worker. */
+/** Issue 15, point 8: `panah case list|show|ack|assign|resolve` against the real API and worker. */
 describe('panah case (caseworker CLI)', () => {
   let db: TestDatabase;
   let api: RunningApp;
@@ -77,5 +77,67 @@ describe('panah case (caseworker CLI)', () => {
     ]);
     const refused = await panah(['case', 'list'], { ...env, PANAH_SESSION_TOKEN: undefined });
     expect(refused.code).not.toBe(0);
+  });
+
+  describe('with the staff key opened from the password (case show)', () => {
+    const password = 'cli caseworker password 1';
+    let me: { staffId: string; token: string; box: { publicKey: Uint8Array } };
+    let other: { token: string };
+
+    beforeAll(async () => {
+      const mine = await insertStaffRow(api, db, { role: 'caseworker', teams: ['cli desk'], password });
+      const signed = await signIn(api, mine.account);
+      me = { staffId: signed.staffId, token: signed.token, box: mine.derived!.box };
+      await ensureTeam(db, 'other desk');
+      const theirs = await insertStaffRow(api, db, {
+        role: 'caseworker',
+        teams: ['other desk'],
+        password: 'other caseworker pass',
+      });
+      other = await signIn(api, theirs.account);
+    });
+
+    const envOf = (token: string, pw: string) => ({
+      PANAH_API_URL: api.url,
+      PANAH_SESSION_TOKEN: token,
+      PANAH_SESSION_FILE: '/nonexistent/session.json',
+      PANAH_STAFF_PASSWORD: pw,
+    });
+
+    it('shows the case with the report decrypted and its signature verified', async () => {
+      const { caseId, reportId } = await caseWithReport(api, db, {
+        teamId,
+        intake: [me.box.publicKey],
+        plaintext: '{"schema":"report/1","narrative":"a grey car outside the office"}',
+      });
+      const shown = await panah(['case', 'show', caseId], envOf(me.token, password));
+      expect([shown.code, shown.err]).toEqual([0, []]);
+      const text = shown.out.join('\n');
+      expect(shown.out.slice(0, 5)).toEqual([
+        `case ${caseId}`,
+        'severity: high',
+        'state: open',
+        'reasons: report',
+        expect.stringMatching(/^deadline: \d{4}-/),
+      ]);
+      expect(text).toContain(`report ${reportId} from reporter: signature verified`);
+      expect(text).toContain('  a grey car outside the office');
+
+      const wrong = await panah(['case', 'show', caseId], envOf(me.token, 'not the password at all'));
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.out.join('\n')).not.toContain('grey car');
+    });
+
+    it('refuses another team’s caseworker and prints nothing of the case', async () => {
+      const { caseId } = await caseWithReport(api, db, {
+        teamId,
+        intake: [me.box.publicKey],
+        plaintext: '{"schema":"report/1","narrative":"secret narrative"}',
+      });
+      const refused = await panah(['case', 'show', caseId], envOf(other.token, 'other caseworker pass'));
+      expect(refused.code).not.toBe(0);
+      expect(refused.out).toEqual([]);
+      expect(refused.err.join('\n')).not.toContain('secret narrative');
+    });
   });
 });

@@ -1,6 +1,18 @@
 import { Command } from 'commander';
+import {
+  cryptoReady,
+  deriveStaffKeys,
+  fromB64u,
+  fromUtf8,
+  openEnvelopeWithGrants,
+  openStaffSecret,
+  verifyAuthor,
+  type Grant,
+  type StaffKeyPairs,
+} from '@panah/crypto';
 import { CliError, CliIo } from '../io';
-import { apiBase, callApi, loadSession, sessionFilePath } from './staff-client';
+import { STAFF_PASSWORD_ENV } from './keys.command';
+import { apiBase, ApiRefusal, callApi, loadSession, sessionFilePath } from './staff-client';
 
 interface CaseSummary {
   id: string;
@@ -12,15 +24,79 @@ interface CaseSummary {
   deadlineAt: string;
 }
 
+interface StaffKey {
+  staffId: string;
+  label: string;
+  signKid: string;
+  signPk: string;
+}
+
+type TimelineEntry = { at: string; type: string } & Record<string, unknown>;
+
+interface CaseDetail extends CaseSummary {
+  reporter: { id: string; boxKid: string; boxPk: string; signKeys: { kid: string; signPk: string }[] };
+  grants: Grant[];
+  timeline: TimelineEntry[];
+}
+
+const authorKidOf = (envelope: unknown): string | null =>
+  (envelope as { author?: { kid?: string } } | null)?.author?.kid ?? null;
+
+/** The human text of a decrypted plaintext: the report narrative, a message's text, or the raw text. */
+function bodyText(raw: string): string {
+  try {
+    const json = JSON.parse(raw) as Record<string, unknown>;
+    if (json && typeof json === 'object')
+      for (const k of ['narrative', 'text', 'body', 'message', 'note'])
+        if (typeof json[k] === 'string') return json[k] as string;
+  } catch {
+    // plain text
+  }
+  return raw;
+}
+
+/**
+ * The signed-in staff member's own key pairs, opened here as the console opens them (crypto-v1
+ * §4): the password (PANAH_STAFF_PASSWORD or a prompt) and the kdfSalt derive encKey, which opens
+ * the protected secret from GET /v1/staff/me. Nothing derived leaves this process.
+ */
+export async function unlockStaffKeys(
+  io: CliIo,
+  base: string,
+  token: string,
+): Promise<{ staffId: string; keys: StaffKeyPairs }> {
+  const me = await callApi<{ staffId: string; kdfSalt: string; protectedSecret: string }>(
+    base,
+    'GET',
+    '/staff/me',
+    { token },
+  );
+  const pw = await io.readSecret('Staff password', STAFF_PASSWORD_ENV);
+  await cryptoReady();
+  const { authKey, encKey } = deriveStaffKeys(pw, fromB64u(me.kdfSalt, 'kdfSalt'));
+  authKey.fill(0);
+  try {
+    return { staffId: me.staffId, keys: openStaffSecret(me.protectedSecret, me.staffId, encKey) };
+  } catch {
+    throw new CliError('cannot open your staff key: wrong password?');
+  } finally {
+    encKey.fill(0);
+  }
+}
+
+const wipeKeys = (keys: StaffKeyPairs): void => {
+  keys.boxKeyPair.privateKey.fill(0);
+  keys.signKeyPair.privateKey.fill(0);
+};
+
 interface Common {
   api?: string;
   sessionFile?: string;
 }
 
 /**
- * `panah case …`: a caseworker's cases from the terminal (issue 15 point 8, first part): list,
- * acknowledge, resolve, assign. Reading, replying and notes (which decrypt and sign with the
- * staff key) are not here yet.
+ * `panah case …`: a caseworker's cases from the terminal (issue 15 point 8): list, show (decrypted
+ * here with the staff key), acknowledge, resolve, assign.
  */
 export function registerCaseCommands(program: Command, io: CliIo): void {
   const cases = program
@@ -88,6 +164,106 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
         io.out(`case ${caseId}: escalation ${after.state}`);
       });
   };
+  withCommon(
+    cases
+      .command('show')
+      .description(
+        `a case and its timeline, decrypted here with your staff key (password from ${STAFF_PASSWORD_ENV} or a prompt)`,
+      ),
+  )
+    .argument('<caseId>')
+    .action(async (caseId: string, opts: Common) => {
+      const { base, token } = session(opts);
+      const detail = await callApi<CaseDetail>(base, 'GET', `/cases/${encodeURIComponent(caseId)}`, {
+        token,
+      });
+      const { keys } = await unlockStaffKeys(io, base, token);
+      try {
+        // Staff authors and granters by sign kid (an offboarded colleague still signed what they wrote).
+        const staffKeys = new Map<string, StaffKey | null>();
+        const staffKey = async (kid: string | null): Promise<StaffKey | null> => {
+          if (!kid) return null;
+          if (!staffKeys.has(kid)) {
+            try {
+              staffKeys.set(
+                kid,
+                await callApi<StaffKey>(base, 'GET', `/keys/staff/${encodeURIComponent(kid)}`, { token }),
+              );
+            } catch (error) {
+              if (!(error instanceof ApiRefusal) || error.status !== 404) throw error;
+              staffKeys.set(kid, null);
+            }
+          }
+          return staffKeys.get(kid) ?? null;
+        };
+        for (const g of detail.grants ?? []) await staffKey(g.by);
+        const reporterKeys = new Map(detail.reporter.signKeys.map((k) => [k.kid, k.signPk]));
+        io.out(`case ${detail.id}`);
+        io.out(`severity: ${detail.severity}`);
+        io.out(`state: ${detail.state}`);
+        io.out(`reasons: ${detail.reasons.join(', ') || '(none)'}`);
+        io.out(`deadline: ${detail.deadlineAt ?? '(none)'}`);
+        if (detail.assigneeId) io.out(`assignee: ${detail.assigneeId}`);
+        for (const e of detail.timeline) {
+          if (e.type !== 'report' && e.type !== 'message' && e.type !== 'note') {
+            const { at, type, ...rest } = e;
+            io.out(`--- ${at} ${type} ${JSON.stringify(rest)}`);
+            continue;
+          }
+          const fromReporter = e.type === 'report' || e.from === 'reporter';
+          const kid = authorKidOf(e.envelope);
+          let author = 'reporter';
+          let signPk: string | null = null;
+          if (fromReporter) signPk = reporterKeys.get(kid ?? '') ?? null;
+          else {
+            const k = await staffKey(kid);
+            author = k ? `staff ${k.label} (${k.staffId})` : 'staff (unknown key)';
+            signPk = k?.signPk ?? null;
+          }
+          const id = (e.reportId ?? e.messageId ?? e.noteId) as string;
+          let verification = 'UNVERIFIED (author key unknown)';
+          if (signPk) {
+            try {
+              verifyAuthor(e.envelope, fromB64u(signPk, 'signPk'));
+              verification = 'verified';
+            } catch {
+              verification = 'BAD SIGNATURE';
+            }
+          }
+          io.out(`--- ${e.at} ${e.type} ${id} from ${author}: signature ${verification}`);
+          if (verification === 'BAD SIGNATURE') {
+            io.out('  (content hidden: the signature does not verify)');
+            continue;
+          }
+          let plain: Uint8Array;
+          try {
+            plain = openEnvelopeWithGrants(e.envelope, keys.boxKeyPair, detail.grants ?? [], (k) => {
+              const s = staffKeys.get(k);
+              return s ? fromB64u(s.signPk, 'signPk') : undefined;
+            });
+          } catch {
+            io.out('  (not readable with your key)');
+            continue;
+          }
+          const raw = fromUtf8(plain, 'plaintext');
+          plain.fill(0);
+          for (const l of bodyText(raw).split('\n')) io.out(`  ${l}`);
+          if (e.type === 'report') {
+            try {
+              const atts = (JSON.parse(raw) as { attachments?: unknown }).attachments;
+              if (Array.isArray(atts))
+                for (const a of atts as { id?: string; name?: string; size?: number }[])
+                  io.out(`  attachment ${a.id} ${a.name ?? ''} (${a.size ?? '?'} bytes)`);
+            } catch {
+              // not JSON: no attachments
+            }
+          }
+        }
+      } finally {
+        wipeKeys(keys);
+      }
+    });
+
   escalate('acknowledge');
   escalate('resolve');
 
