@@ -17,9 +17,6 @@ import {
 import { newToken, TokenKind, tokenDigest } from '@panah/security';
 import { StaffStore } from './staff-store.repository';
 
-/** Serialises bootstrap against setup-link registration (a constant pg advisory lock key). */
-export const BOOTSTRAP_LOCK = 7_346_310_001;
-
 export interface InvitationView {
   readonly id: string;
   readonly kind: 'invitation' | 'setup';
@@ -129,7 +126,7 @@ export class Invitations {
           IdentityReason.InvitationUsed,
         );
       if (inv.revokedAt) return;
-      await m.query(`UPDATE staff_invitations SET revoked_at = now() WHERE id = $1`, [id]);
+      await this.store.revokeInvitation(m, id);
       await this.audit.append(m, {
         actorType: 'staff',
         actorId,
@@ -164,7 +161,7 @@ export async function createSetupLinks(
   const audit = new AuditLog(ds);
   const store = new StaffStore();
   return ds.transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+    await store.lockBootstrap(m);
     if (await store.activeAdminExists(m)) {
       throw new DomainError(
         ErrorCode.Conflict,
@@ -173,9 +170,7 @@ export async function createSetupLinks(
         IdentityReason.AdminExists,
       );
     }
-    const [, revoked] = (await m.query(
-      `UPDATE staff_invitations SET revoked_at = now() WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL`,
-    )) as [unknown, number];
+    const revoked = await store.revokePendingSetupLinks(m);
     const expiresAt = new Date(Date.now() + (options.ttlMinutes ?? SETUP_DEFAULT_TTL_MINUTES) * 60_000);
     const tokens = [];
     for (let i = 1; i <= options.count; i++) {
@@ -213,9 +208,6 @@ export async function bootstrapState(
   ds: DataSource,
 ): Promise<{ activeAdmin: boolean; pendingLinks: number; pendingUntil: Date | null }> {
   const activeAdmin = await new StaffStore().activeAdminExists(ds.manager);
-  const rows = (await ds.query(
-    `SELECT count(*)::int AS n, max(expires_at) AS until FROM staff_invitations
-      WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
-  )) as { n: number; until: Date | null }[];
-  return { activeAdmin, pendingLinks: rows[0]?.n ?? 0, pendingUntil: rows[0]?.until ?? null };
+  const links = await new StaffStore().pendingSetupLinks(ds.manager);
+  return { activeAdmin, pendingLinks: links.n, pendingUntil: links.until };
 }

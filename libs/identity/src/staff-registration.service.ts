@@ -15,7 +15,6 @@ import {
 } from '@panah/domain';
 import { TokenKind, tokenDigest, tokenKind } from '@panah/security';
 import { Argon2Pool } from './argon2-pool';
-import { BOOTSTRAP_LOCK } from './invitations.service';
 import { b64uField, uniqueViolation } from './fields';
 import { newRecoveryCodes, recoveryCodeDigest } from './recovery-codes';
 import { TotpSecretBox } from './secret-box';
@@ -90,7 +89,7 @@ export class StaffRegistration {
     const sealedTotp = this.box.seal(input.staffId, input.totpSecret);
     try {
       return await this.ds.transaction(async (m) => {
-        if (kind === TokenKind.Setup) await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+        if (kind === TokenKind.Setup) await this.store.lockBootstrap(m);
         const now = new Date();
         const inv = await this.store.lockInvitationByDigest(
           m,
@@ -114,38 +113,30 @@ export class StaffRegistration {
         await this.assertFree(m, input);
         const status = initialStatusFor(inv.kind as InvitationKind);
         const role = inv.role as StaffRole;
-        await m.query(
-          `INSERT INTO staff (id, login, label, role, status, kdf_salt, auth_key_hash, box_pk, sign_pk, protected_secret,
-                              totp_secret, totp_last_step, invited_by, invitation_id, status_changed_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-          [
-            input.staffId,
-            input.login,
-            inv.label,
-            role,
-            status,
-            input.kdfSalt,
-            authKeyHash,
-            input.boxPk,
-            input.signPk,
-            input.protectedSecret,
-            sealedTotp,
-            step,
-            inv.createdBy,
-            inv.id,
-            now,
-          ],
-        );
+        await this.store.insertRegistered(m, {
+          id: input.staffId,
+          login: input.login,
+          label: inv.label,
+          role,
+          status,
+          kdfSalt: input.kdfSalt,
+          authKeyHash,
+          boxPk: input.boxPk,
+          signPk: input.signPk,
+          protectedSecret: input.protectedSecret,
+          totpSecret: sealedTotp,
+          totpLastStep: step,
+          invitedBy: inv.createdBy,
+          invitationId: inv.id,
+          statusChangedAt: now,
+        });
         const teamIds = await this.store.setTeams(m, input.staffId, inv.teamIds);
-        await m.query(
-          `INSERT INTO staff_recovery_codes (id, staff_id, code_digest) SELECT gen_random_uuid(), $1, unnest($2::text[])`,
-          [input.staffId, recoveryCodes.map((c) => recoveryCodeDigest(c, this.config.tokenKey))],
-        );
-        await m.query(`UPDATE staff_invitations SET used_at = $2, used_by = $3 WHERE id = $1`, [
-          inv.id,
-          now,
+        await this.store.insertRecoveryCodes(
+          m,
           input.staffId,
-        ]);
+          recoveryCodes.map((c) => recoveryCodeDigest(c, this.config.tokenKey)),
+        );
+        await this.store.markInvitationUsed(m, inv.id, now, input.staffId);
         await this.audit.append(m, {
           actorType: 'staff',
           actorId: input.staffId,

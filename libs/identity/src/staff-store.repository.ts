@@ -37,6 +37,28 @@ export function staffView(s: Staff, teamIds: string[], pendingTeamIds: string[] 
   };
 }
 
+/** Serialises bootstrap against setup-link registration (a constant pg advisory lock key). */
+export const BOOTSTRAP_LOCK = 7_346_310_001;
+
+/** The columns a registration writes (staff-registration.service.ts). */
+export interface RegisteredStaffRow {
+  readonly id: string;
+  readonly login: string;
+  readonly label: string;
+  readonly role: StaffRole;
+  readonly status: StaffStatus;
+  readonly kdfSalt: string;
+  readonly authKeyHash: string;
+  readonly boxPk: string;
+  readonly signPk: string;
+  readonly protectedSecret: string;
+  readonly totpSecret: string;
+  readonly totpLastStep: number;
+  readonly invitedBy: string | null;
+  readonly invitationId: string;
+  readonly statusChangedAt: Date;
+}
+
 /** Single-purpose queries over staff, teams and invitations (every method takes the caller's manager). */
 @Injectable()
 export class StaffStore {
@@ -218,5 +240,72 @@ export class StaffStore {
     return m
       .getRepository(StaffInvitation)
       .findOne({ where: { tokenDigest: digest }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Serialises bootstrap against setup-link registration (a constant advisory lock key). */
+  async lockBootstrap(m: EntityManager): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+  }
+
+  async revokeInvitation(m: EntityManager, invitationId: string): Promise<void> {
+    await m.query(`UPDATE staff_invitations SET revoked_at = now() WHERE id = $1`, [invitationId]);
+  }
+
+  /** Revokes every setup link not yet used; returns how many. */
+  async revokePendingSetupLinks(m: EntityManager): Promise<number> {
+    const [, revoked] = (await m.query(
+      `UPDATE staff_invitations SET revoked_at = now() WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL`,
+    )) as [unknown, number];
+    return revoked;
+  }
+
+  /** Setup links still usable: how many, and the latest expiry among them. */
+  async pendingSetupLinks(m: EntityManager): Promise<{ n: number; until: Date | null }> {
+    const rows = (await m.query(
+      `SELECT count(*)::int AS n, max(expires_at) AS until FROM staff_invitations
+        WHERE kind = 'setup' AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()`,
+    )) as { n: number; until: Date | null }[];
+    return { n: rows[0]?.n ?? 0, until: rows[0]?.until ?? null };
+  }
+
+  /** The account a registration creates (key material as the client derived it). */
+  async insertRegistered(m: EntityManager, row: RegisteredStaffRow): Promise<void> {
+    await m.query(
+      `INSERT INTO staff (id, login, label, role, status, kdf_salt, auth_key_hash, box_pk, sign_pk, protected_secret,
+                          totp_secret, totp_last_step, invited_by, invitation_id, status_changed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        row.id,
+        row.login,
+        row.label,
+        row.role,
+        row.status,
+        row.kdfSalt,
+        row.authKeyHash,
+        row.boxPk,
+        row.signPk,
+        row.protectedSecret,
+        row.totpSecret,
+        row.totpLastStep,
+        row.invitedBy,
+        row.invitationId,
+        row.statusChangedAt,
+      ],
+    );
+  }
+
+  async insertRecoveryCodes(m: EntityManager, staffId: string, digests: readonly string[]): Promise<void> {
+    await m.query(
+      `INSERT INTO staff_recovery_codes (id, staff_id, code_digest) SELECT gen_random_uuid(), $1, unnest($2::text[])`,
+      [staffId, digests],
+    );
+  }
+
+  async markInvitationUsed(m: EntityManager, invitationId: string, at: Date, staffId: string): Promise<void> {
+    await m.query(`UPDATE staff_invitations SET used_at = $2, used_by = $3 WHERE id = $1`, [
+      invitationId,
+      at,
+      staffId,
+    ]);
   }
 }
