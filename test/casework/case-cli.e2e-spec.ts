@@ -1,4 +1,4 @@
-import { cryptoReady } from '@panah/crypto';
+import { cryptoReady, fromB64u, fromUtf8, openVerifiedEnvelope, type Envelope } from '@panah/crypto';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { caseWithReport, keyedStaff, type KeyedStaff } from '../support/casework';
 import { panah } from '../support/cli';
@@ -128,6 +128,50 @@ describe('panah case (caseworker CLI)', () => {
       expect(wrong.out.join('\n')).not.toContain('grey car');
     });
 
+    it('sends a reply the reporter opens and verifies, and a note that shows in the timeline', async () => {
+      const { caseId, reporter } = await caseWithReport(api, db, { teamId, intake: [me.box.publicKey] });
+      const reply = await panah(
+        ['case', 'reply', caseId],
+        envOf(me.token, password),
+        'We read your report.\nStay at the safe address.\n',
+      );
+      expect([reply.code, reply.err]).toEqual([0, []]);
+      const messageId = /^message (\S+) added to case /.exec(reply.out[0] ?? '')?.[1];
+      expect(messageId).toBeDefined();
+      const inbox = await fetch(`${api.url}/v1/messages`, { headers: reporter.auth });
+      const items = ((await inbox.json()) as { items: { id: string; envelope: Envelope }[] }).items;
+      expect(items.map((i) => i.id)).toEqual([messageId]);
+      const author = (await (
+        await fetch(`${api.url}/v1/keys/staff/${items[0].envelope.author.kid}`, {
+          headers: { authorization: `Bearer ${me.token}` },
+        })
+      ).json()) as { staffId: string; signPk: string };
+      expect(author.staffId).toBe(me.staffId);
+      const plain = openVerifiedEnvelope(items[0].envelope, reporter.box, fromB64u(author.signPk));
+      expect(JSON.parse(fromUtf8(plain))).toEqual({
+        schema: 'panah/message/v1',
+        text: 'We read your report.\nStay at the safe address.',
+      });
+
+      const note = await panah(['case', 'note', caseId], envOf(me.token, password), 'called the liaison');
+      expect([note.code, note.err]).toEqual([0, []]);
+      const noteId = /^note (\S+) added to case /.exec(note.out[0] ?? '')?.[1];
+      const empty = await panah(['case', 'note', caseId], envOf(me.token, password), '  \n');
+      expect(empty.code).not.toBe(0);
+
+      const shown = await panah(['case', 'show', caseId], envOf(me.token, password));
+      expect(shown.code).toBe(0);
+      const lines = shown.out;
+      const at = (needle: string) => lines.findIndex((l) => l.includes(needle));
+      expect(lines[at(`message ${messageId} from staff`)]).toContain('signature verified');
+      expect(lines[at(`message ${messageId}`) + 1]).toBe('  We read your report.');
+      expect(lines[at(`note ${noteId} from staff`)]).toContain('signature verified');
+      expect(lines[at(`note ${noteId}`) + 1]).toBe('  called the liaison');
+      expect(await rowsOf(db.url, `SELECT id FROM case_notes WHERE case_id = $1`, [caseId])).toEqual([
+        { id: noteId },
+      ]);
+    });
+
     it('refuses another team’s caseworker and prints nothing of the case', async () => {
       const { caseId } = await caseWithReport(api, db, {
         teamId,
@@ -138,6 +182,14 @@ describe('panah case (caseworker CLI)', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.out).toEqual([]);
       expect(refused.err.join('\n')).not.toContain('secret narrative');
+      for (const verb of ['reply', 'note']) {
+        const run = await panah(['case', verb, caseId], envOf(other.token, 'other caseworker pass'), 'hello');
+        expect(run.code).not.toBe(0);
+      }
+      expect(await rowsOf(db.url, `SELECT id FROM case_notes WHERE case_id = $1`, [caseId])).toEqual([]);
+      expect(await rowsOf(db.url, `SELECT id FROM reporter_messages WHERE case_id = $1`, [caseId])).toEqual(
+        [],
+      );
     });
   });
 });

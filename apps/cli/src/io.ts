@@ -14,6 +14,8 @@ export interface CliIo {
   readSecret(prompt: string, envVar: string): Promise<string>;
   /** Asks a question on the terminal (echoed); absent without one (tests, pipes, CI). */
   readonly ask?: (question: string) => Promise<string>;
+  /** Everything on standard input, up to end of file (a message body piped in or typed, then Ctrl-D). */
+  readInput(): Promise<string>;
 }
 
 export class CliError extends Error {
@@ -29,7 +31,10 @@ export class CliError extends Error {
  * An in-memory CliIo: output is captured, and `env` plays the environment — secrets the command
  * would prompt for are read from it under the same variable names (tests, scripted use).
  */
-export function memoryIo(env: Record<string, string | undefined> = {}): {
+export function memoryIo(
+  env: Record<string, string | undefined> = {},
+  stdin = '',
+): {
   io: CliIo;
   out: string[];
   err: string[];
@@ -45,6 +50,7 @@ export function memoryIo(env: Record<string, string | undefined> = {}): {
       if (value === undefined) throw new CliError(`${prompt}: set ${envVar}`);
       return value;
     },
+    readInput: async () => stdin,
   };
   return { io, out, err };
 }
@@ -67,6 +73,11 @@ export function terminalIo(): CliIo {
       return promptHidden(`${prompt}: `);
     },
     ask: process.stdin.isTTY ? (question) => promptLine(question) : undefined,
+    readInput: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
 import {
   cryptoReady,
@@ -6,6 +7,7 @@ import {
   fromUtf8,
   openEnvelopeWithGrants,
   openStaffSecret,
+  sealEnvelope,
   verifyAuthor,
   type Grant,
   type StaffKeyPairs,
@@ -263,6 +265,59 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
         wipeKeys(keys);
       }
     });
+
+  const compose = (kind: 'message' | 'note'): void => {
+    withCommon(
+      cases
+        .command(kind === 'message' ? 'reply' : 'note')
+        .description(
+          kind === 'message'
+            ? 'reply to the reporter (text from stdin), sealed here and signed with your staff key'
+            : 'add a case note for the staff of the case (text from stdin), sealed here and signed',
+        ),
+    )
+      .argument('<caseId>')
+      .action(async (caseId: string, opts: Common) => {
+        const { base, token } = session(opts);
+        const path = `/cases/${encodeURIComponent(caseId)}`;
+        const text = (await io.readInput()).replace(/\s+$/, '');
+        if (!text.trim()) throw new CliError(`the ${kind} is empty: write it on standard input`);
+        const recipients = await callApi<Record<'message' | 'note', { kid: string; pk: string }[]>>(
+          base,
+          'GET',
+          `${path}/recipients`,
+          { token },
+        );
+        const refs = [...recipients[kind]];
+        if (kind === 'message') {
+          // The reporter must be able to read the reply: add their box key if the list lacks it.
+          const detail = await callApi<CaseDetail>(base, 'GET', path, { token });
+          if (detail.reporter.boxPk && !refs.some((r) => r.kid === detail.reporter.boxKid))
+            refs.unshift({ kid: detail.reporter.boxKid, pk: detail.reporter.boxPk });
+        }
+        const { keys } = await unlockStaffKeys(io, base, token);
+        const id = randomUUID();
+        let envelope;
+        try {
+          envelope = sealEnvelope({
+            kind,
+            id,
+            plaintext: JSON.stringify({ schema: `panah/${kind}/v1`, text }),
+            recipientPublicKeys: refs.map((r) => fromB64u(r.pk, 'pk')),
+            authorSignSecretKey: keys.signKeyPair.privateKey,
+          });
+        } finally {
+          wipeKeys(keys);
+        }
+        await callApi(base, 'PUT', `${path}/${kind === 'message' ? 'messages' : 'notes'}/${id}`, {
+          token,
+          body: { envelope },
+        });
+        io.out(`${kind} ${id} added to case ${caseId} (sealed to ${refs.length} keys)`);
+      });
+  };
+  compose('message');
+  compose('note');
 
   escalate('acknowledge');
   escalate('resolve');
