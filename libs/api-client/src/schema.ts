@@ -1216,7 +1216,10 @@ export interface components {
             login: string;
         };
         PreloginResponse: {
-            /** @description base64url, 16 bytes (a stable fake one for unknown logins) */
+            /**
+             * @description base64url, 16 bytes (a stable fake one for unknown logins)
+             * @example FAKE-kdf-salt-AAAAAAAA
+             */
             kdfSalt: string;
             /** @example 3 */
             opslimit: number;
@@ -1226,84 +1229,178 @@ export interface components {
             alg: string;
         };
         LoginProofOfWorkDto: {
-            /** @description the `pow.challenge` of a `login/pow_required` answer, base64url, 32 bytes */
+            /**
+             * @description the `pow.challenge` of a `login/pow_required` answer, base64url, 32 bytes
+             * @example FAKE-pow-challenge-AAAAAAAAAAAAAAAAAAAAAAAA
+             */
             challenge: string;
-            /** @description base64url, 1 to 32 bytes, such that SHA-256(challenge || nonce) has `difficulty` leading zero bits */
+            /**
+             * @description base64url, 1 to 32 bytes, such that SHA-256(challenge || nonce) has `difficulty` leading zero bits
+             * @example FAKE-nonce
+             */
             nonce: string;
         };
         LoginDto: {
             /** @example farid.k */
             login: string;
-            /** @description authKey (crypto-v1 §4), base64url, 32 bytes */
+            /**
+             * @description authKey (crypto-v1 §4), base64url, 32 bytes
+             * @example FAKE-auth-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             authKey: string;
-            /** @description current 6-digit code; exactly one of totpCode and recoveryCode */
+            /**
+             * @description current 6-digit code; exactly one of totpCode and recoveryCode
+             * @example 123456
+             */
             totpCode?: string;
-            /** @description a one-time recovery code instead of a TOTP code */
+            /**
+             * @description a one-time recovery code instead of a TOTP code
+             * @example ABCD-EFGH-JKLM-NPQR
+             */
             recoveryCode?: string;
             /** @description only when a previous answer was 401 `login/pow_required`: the solved challenge */
             pow?: components["schemas"]["LoginProofOfWorkDto"];
         };
         LoginResponse: {
-            /** @description bearer token `ps_…`; store it like a password */
+            /**
+             * @description bearer token `ps_…`; store it like a password
+             * @example ps_FAKE-session-token-not-real-AAAAAAAAAAAAAAA
+             */
             token: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             staffId: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
-            /** @description when the session ends if left idle (30 min idle, 12 h absolute) */
+            /**
+             * Format: date-time
+             * @description when the session ends if left idle (30 min idle, 12 h absolute)
+             * @example 2026-12-01T10:00:00.000Z
+             */
             expiresAt: string;
         };
         RegisterDto: {
-            /** @description invitation token `pi_…` or bootstrap setup token `pa_…` */
+            /**
+             * @description invitation token `pi_…` or bootstrap setup token `pa_…`
+             * @example pi_FAKE-invitation-token-not-real-AAAAAAAAAAAA
+             */
             invitationToken: string;
-            /** @description client-chosen UUIDv4, bound into protectedSecret (crypto-v1 §4) */
+            /**
+             * @description client-chosen UUIDv4, bound into protectedSecret (crypto-v1 §4)
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             staffId: string;
             /** @example farid.k */
             login: string;
-            /** @description base64url, 16 bytes */
+            /**
+             * @description base64url, 16 bytes
+             * @example FAKE-kdf-salt-AAAAAAAA
+             */
             kdfSalt: string;
-            /** @description base64url, 32 bytes; stored only as an Argon2id hash */
+            /**
+             * @description base64url, 32 bytes; stored only as an Argon2id hash
+             * @example FAKE-auth-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             authKey: string;
-            /** @description X25519 public key, base64url */
+            /**
+             * @description X25519 public key, base64url
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             boxPk: string;
-            /** @description Ed25519 public key, base64url */
+            /**
+             * @description Ed25519 public key, base64url
+             * @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA
+             */
             signPk: string;
-            /** @description b64u(nonce || aead(boxSk || signSeed)) under encKey */
+            /**
+             * @description b64u(nonce || aead(boxSk || signSeed)) under encKey
+             * @example FAKE-protected-secret-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             protectedSecret: string;
-            /** @description base32 TOTP secret (20 bytes) the client showed to the authenticator app */
+            /**
+             * @description base32 TOTP secret (20 bytes) the client showed to the authenticator app
+             * @example FAKESECRETFAKESECRETFAKESECRET22
+             */
             totpSecret: string;
-            /** @description a current code from the authenticator app */
+            /**
+             * @description a current code from the authenticator app
+             * @example 123456
+             */
             totpCode: string;
         };
         RegisterResponse: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             staffId: string;
+            /** @example farid.k */
             login: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
             /**
              * @description `pending_vetting` until a second admin approves
+             * @example pending_vetting
              * @enum {string}
              */
             status: "pending_vetting" | "active" | "rejected" | "suspended" | "offboarded";
-            /** @description shown once; keep them offline */
+            /**
+             * @description shown once; keep them offline
+             * @example [
+             *       "ABCD-EFGH-JKLM-NPQR",
+             *       "STUV-WXYZ-2345-6789"
+             *     ]
+             */
             recoveryCodes: string[];
         };
         TeamRef: {
+            /**
+             * Format: uuid
+             * @example 8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e
+             */
             id: string;
+            /** @example Berlin desk */
             name: string;
         };
         MeResponse: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             staffId: string;
+            /** @example farid.k */
             login: string;
+            /** @example Farid K. */
             label: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
-            /** @enum {string} */
+            /**
+             * @example active
+             * @enum {string}
+             */
             status: "pending_vetting" | "active" | "rejected" | "suspended" | "offboarded";
             teams: components["schemas"]["TeamRef"][];
+            /** @example FAKE-kdf-salt-AAAAAAAA */
             kdfSalt: string;
+            /** @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA */
             boxPk: string;
+            /** @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA */
             signPk: string;
-            /** @description opens only with encKey on the staff member’s device */
+            /**
+             * @description opens only with encKey on the staff member’s device
+             * @example FAKE-protected-secret-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             protectedSecret: string;
         };
         CreateInvitationDto: {
@@ -1312,54 +1409,153 @@ export interface components {
              * @example Farid K., Berlin desk
              */
             label: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
-            /** @description team ids */
+            /**
+             * @description team ids
+             * @example [
+             *       "8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e"
+             *     ]
+             */
             teamIds: string[];
-            /** @default 72 */
+            /**
+             * @default 72
+             * @example 48
+             */
             expiresInHours: number;
         };
         CreatedInvitationResponse: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             invitationId: string;
-            /** @description shown once: hand it to the person out of band (`panah staff register`) */
+            /**
+             * @description shown once: hand it to the person out of band (`panah staff register`)
+             * @example pi_FAKE-invitation-token-not-real-AAAAAAAAAAAA
+             */
             token: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-03T09:30:00.000Z
+             */
             expiresAt: string;
         };
         InvitationResponse: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             id: string;
-            /** @enum {string} */
+            /**
+             * @example invitation
+             * @enum {string}
+             */
             kind: "invitation" | "setup";
+            /** @example Farid K., Berlin desk */
             label: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
+            /**
+             * @example [
+             *       "8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e"
+             *     ]
+             */
             teamIds: string[];
+            /**
+             * Format: uuid
+             * @example 1e9a4d3f-2b8c-4e6f-8b1a-3d4e5f6a7b2c
+             */
             createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-04T09:30:00.000Z
+             */
             expiresAt: string;
+            /** @example false */
             expired: boolean;
         };
         StaffResponse: {
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+             */
             id: string;
+            /** @example farid.k */
             login: string;
+            /** @example Farid K. */
             label: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
-            /** @enum {string} */
+            /**
+             * @example active
+             * @enum {string}
+             */
             status: "pending_vetting" | "active" | "rejected" | "suspended" | "offboarded";
+            /**
+             * @example [
+             *       "8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e"
+             *     ]
+             */
             teamIds: string[];
-            /** @description memberships waiting for a second admin */
+            /**
+             * @description memberships waiting for a second admin
+             * @example []
+             */
             pendingTeamIds: string[];
+            /**
+             * Format: uuid
+             * @example 1e9a4d3f-2b8c-4e6f-8b1a-3d4e5f6a7b2c
+             */
             invitedBy: string | null;
+            /**
+             * Format: uuid
+             * @example 9a4d1e3f-2b8c-4e6f-8b1a-4e5f6a7b2c3d
+             */
             approvedBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T10:00:00.000Z
+             */
             approvedAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T10:00:00.000Z
+             */
             statusChangedAt: string | null;
         };
         ChangeRoleDto: {
-            /** @enum {string} */
+            /**
+             * @example supervisor
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
         };
         ChangeTeamsDto: {
+            /**
+             * @example [
+             *       "8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e"
+             *     ]
+             */
             teamIds: string[];
         };
         CreateTeamDto: {
@@ -1382,26 +1578,70 @@ export interface components {
             languages: string[];
         };
         TeamResponse: {
+            /**
+             * Format: uuid
+             * @example 8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e
+             */
             id: string;
+            /** @example Berlin desk */
             name: string;
+            /**
+             * @example [
+             *       "DE",
+             *       "AT"
+             *     ]
+             */
             regions: string[];
+            /**
+             * @example [
+             *       "prs",
+             *       "ps",
+             *       "de"
+             *     ]
+             */
             languages: string[];
+            /** @example 4 */
             members: number;
         };
         UpdateTeamDto: {
+            /** @example Berlin and Vienna desk */
             name?: string;
+            /**
+             * @example [
+             *       "DE",
+             *       "AT"
+             *     ]
+             */
             regions?: string[];
+            /**
+             * @example [
+             *       "prs",
+             *       "ps",
+             *       "de"
+             *     ]
+             */
             languages?: string[];
         };
         AuditEntryResponse: {
+            /** @example 1042 */
             seq: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T10:00:00.000Z
+             */
             at: string;
-            /** @enum {string} */
+            /**
+             * @example staff
+             * @enum {string}
+             */
             actorType: "staff" | "system" | "anonymous";
+            /** @example 9a4d1e3f-2b8c-4e6f-8b1a-4e5f6a7b2c3d */
             actorId: string | null;
             /** @example staff.approved */
             action: string;
+            /** @example staff */
             targetType: string | null;
+            /** @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b */
             targetId: string | null;
             /**
              * @description ids and settings only, never secrets or content
@@ -1412,44 +1652,85 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /**
+             * @description hash of the entry before, 64 bytes hex
+             * @example deadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeefdeadbeef
+             */
             prevHash: string;
+            /**
+             * @description this entry chained to the one before, 64 bytes hex
+             * @example c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00
+             */
             hash: string;
         };
         AuditPageResponse: {
             entries: components["schemas"]["AuditEntryResponse"][];
+            /**
+             * @description pass as `cursor`; null on the last page
+             * @example 1001
+             */
             nextCursor: string | null;
         };
         DuressKeysDto: {
-            /** @description Ed25519 public key, 32 bytes b64u */
+            /**
+             * @description Ed25519 public key, 32 bytes b64u
+             * @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA
+             */
             signPk: string;
-            /** @description X25519 public key, 32 bytes b64u */
+            /**
+             * @description X25519 public key, 32 bytes b64u
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             boxPk: string;
-            /** @description may a duress session see the real reports and messages? (default false: it sees none) */
+            /**
+             * @description may a duress session see the real reports and messages? (default false: it sees none)
+             * @example false
+             */
             showReports?: boolean;
         };
         ProofOfWorkDto: {
-            /** @description challenge from POST /v1/reporters/pow-challenges */
+            /**
+             * @description challenge from POST /v1/reporters/pow-challenges
+             * @example FAKE-pow-challenge-AAAAAAAAAAAAAAAAAAAAAAAA
+             */
             challenge: string;
-            /** @description b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits */
+            /**
+             * @description b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits
+             * @example FAKE-nonce
+             */
             nonce: string;
         };
         RegisterReporterDto: {
-            /** @description Ed25519 public key, 32 bytes b64u */
+            /**
+             * @description Ed25519 public key, 32 bytes b64u
+             * @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA
+             */
             signPk: string;
-            /** @description X25519 public key, 32 bytes b64u */
+            /**
+             * @description X25519 public key, 32 bytes b64u
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             boxPk: string;
             /** @description keys of a duress code: signing in with it raises a silent alert */
             duress?: components["schemas"]["DuressKeysDto"];
             pow: components["schemas"]["ProofOfWorkDto"];
         };
         SignInChallengeDto: {
-            /** @description kid(signPk) of the keys derived from the access code */
+            /**
+             * @description kid(signPk) of the keys derived from the access code
+             * @example FAKE-reporter-AAAAAAAA
+             */
             reporterId: string;
         };
         SignInDto: {
+            /** @example FAKE-reporter-AAAAAAAA */
             reporterId: string;
+            /** @example FAKE-signin-challenge-AAAAAAAAAAAAAAAAAAAAA */
             challenge: string;
-            /** @description b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk)) */
+            /**
+             * @description b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))
+             * @example FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             signature: string;
         };
         SubmitReportDto: {
@@ -1621,70 +1902,133 @@ export interface components {
             nextCursor: string | null;
         };
         CaseEscalationDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c2d7e1a-3b4f-4a6c-8d2e-1f3a5b7c9d0e
+             */
             id: string;
-            /** @description active, acknowledged, snoozed, resolved, exhausted, … */
+            /**
+             * @description active, acknowledged, snoozed, resolved, exhausted, …
+             * @example acknowledged
+             */
             state: string;
+            /** @example 1 */
             step: number;
+            /** @example 0 */
             round: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             acknowledgedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:04:00.000Z
+             */
             acknowledgedAt: string | null;
         };
         ReporterSignKeyDto: {
-            /** @description kid of signPk: what the reporter envelopes name as author.kid */
+            /**
+             * @description kid of signPk: what the reporter envelopes name as author.kid
+             * @example FAKE-reporter-AAAAAAAA
+             */
             kid: string;
-            /** @description Ed25519 public key b64u */
+            /**
+             * @description Ed25519 public key b64u
+             * @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA
+             */
             signPk: string;
         };
         CaseReporterDto: {
+            /** @example FAKE-reporter-AAAAAAAA */
             id: string;
+            /** @example FAKE-box-kid-AAAAAAAAA */
             boxKid: string | null;
-            /** @description X25519 public key b64u: staff messages are sealed to it */
+            /**
+             * @description X25519 public key b64u: staff messages are sealed to it
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             boxPk: string | null;
             signKeys: components["schemas"]["ReporterSignKeyDto"][];
         };
         GrantDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d
+             */
             envelopeId: string;
-            /** @description kid of the grantee X25519 key */
+            /**
+             * @description kid of the grantee X25519 key
+             * @example FAKE-box-kid-AAAAAAAAA
+             */
             kid: string;
-            /** @description crypto_box_seal(K, pk), 80 bytes b64u */
+            /**
+             * @description crypto_box_seal(K, pk), 80 bytes b64u
+             * @example FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             wk: string;
-            /** @description kid of the granter Ed25519 key */
+            /**
+             * @description kid of the granter Ed25519 key
+             * @example FAKE-sign-kid-AAAAAAAA
+             */
             by: string;
-            /** @description crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\n") || wk, granterSignSk), b64u */
+            /**
+             * @description crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\n") || wk, granterSignSk), b64u
+             * @example FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             sig: string;
         };
         EnvelopeRecipientDto: {
-            /** @description kid of the recipient X25519 public key (16 bytes b64u) */
+            /**
+             * @description kid of the recipient X25519 public key (16 bytes b64u)
+             * @example FAKE-kid-AAAAAAAAAAAAA
+             */
             kid: string;
-            /** @description crypto_box_seal(K, pk), 80 bytes b64u */
+            /**
+             * @description crypto_box_seal(K, pk), 80 bytes b64u
+             * @example FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             wk: string;
         };
         EnvelopeAuthorDto: {
-            /** @description kid of the author Ed25519 public key */
+            /**
+             * @description kid of the author Ed25519 public key
+             * @example FAKE-author-kid-AAAAAA
+             */
             kid: string;
-            /** @description Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u) */
+            /**
+             * @description Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u)
+             * @example FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             sig: string;
         };
         EnvelopeDto: {
             /**
              * @description envelope version; v1 is refused (envelope/v1_retired)
+             * @example 2
              * @enum {number}
              */
             v: 2;
-            /** @enum {string} */
+            /**
+             * @example message
+             * @enum {string}
+             */
             kind: "report" | "message" | "note" | "checkin";
             /**
              * Format: uuid
              * @description equals the resource id
+             * @example 0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f
              */
             id: string;
-            /** @description 24 bytes b64u */
+            /**
+             * @description 24 bytes b64u
+             * @example FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA
+             */
             nonce: string;
-            /** @description XChaCha20-Poly1305 ciphertext, b64u */
+            /**
+             * @description XChaCha20-Poly1305 ciphertext, b64u
+             * @example FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+             */
             ct: string;
             recipients: components["schemas"]["EnvelopeRecipientDto"][];
             author: components["schemas"]["EnvelopeAuthorDto"];
@@ -1707,9 +2051,15 @@ export interface components {
             language?: string;
         };
         AttachmentRefDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4c8e2a6f-1d3b-4f5a-8e7c-9b0d2f4a6c8e
+             */
             id: string;
-            /** @description blob size in bytes */
+            /**
+             * @description blob size in bytes
+             * @example 524288
+             */
             size: number;
         };
         TimelineEntryDto: {
@@ -1844,15 +2194,115 @@ export interface components {
              * @example 2026-12-01T21:00:00.000Z
              */
             openedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:05:00.000Z
+             */
             updatedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             resolvedAt: string | null;
             escalation: components["schemas"]["CaseEscalationDto"] | null;
             reporter: components["schemas"]["CaseReporterDto"];
             /** @description grants on this case's envelopes to your box key (crypto-v1 §10) */
             grants: components["schemas"]["GrantDto"][];
-            /** @description oldest first */
+            /**
+             * @description oldest first
+             * @example [
+             *       {
+             *         "at": "2026-12-01T21:00:00.000Z",
+             *         "type": "report",
+             *         "reportId": "7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d",
+             *         "envelope": {
+             *           "v": 2,
+             *           "kind": "report",
+             *           "id": "7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d",
+             *           "nonce": "FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA",
+             *           "ct": "FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+             *           "recipients": [
+             *             {
+             *               "kid": "FAKE-box-kid-AAAAAAAAA",
+             *               "wk": "FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+             *             }
+             *           ],
+             *           "author": {
+             *             "kid": "FAKE-author-kid-AAAAAA",
+             *             "sig": "FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+             *           }
+             *         },
+             *         "hints": {
+             *           "category": "surveillance",
+             *           "imminence": "days",
+             *           "country": "DE",
+             *           "namedOnList": true,
+             *           "language": "fa"
+             *         },
+             *         "attachments": [
+             *           {
+             *             "id": "4c8e2a6f-1d3b-4f5a-8e7c-9b0d2f4a6c8e",
+             *             "size": 524288
+             *           }
+             *         ]
+             *       },
+             *       {
+             *         "at": "2026-12-01T21:00:01.000Z",
+             *         "type": "escalation",
+             *         "kind": "started",
+             *         "step": null,
+             *         "round": null,
+             *         "actorId": null
+             *       },
+             *       {
+             *         "at": "2026-12-01T21:00:02.000Z",
+             *         "type": "notification",
+             *         "notificationKind": "escalation",
+             *         "recipientId": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11",
+             *         "channel": "email",
+             *         "status": "delivered",
+             *         "deliveredAt": "2026-12-01T21:00:04.000Z"
+             *       },
+             *       {
+             *         "at": "2026-12-01T21:04:00.000Z",
+             *         "type": "escalation",
+             *         "kind": "acknowledged",
+             *         "step": 1,
+             *         "round": 0,
+             *         "actorId": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11"
+             *       },
+             *       {
+             *         "at": "2026-12-01T21:04:30.000Z",
+             *         "type": "assignment",
+             *         "assigneeId": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11",
+             *         "byStaffId": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11"
+             *       },
+             *       {
+             *         "at": "2026-12-01T21:05:00.000Z",
+             *         "type": "message",
+             *         "messageId": "0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f",
+             *         "from": "staff",
+             *         "authorStaffId": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11",
+             *         "envelope": {
+             *           "v": 2,
+             *           "kind": "message",
+             *           "id": "0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f",
+             *           "nonce": "FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA",
+             *           "ct": "FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+             *           "recipients": [
+             *             {
+             *               "kid": "FAKE-box-kid-AAAAAAAAA",
+             *               "wk": "FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+             *             }
+             *           ],
+             *           "author": {
+             *             "kid": "FAKE-author-kid-AAAAAA",
+             *             "sig": "FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+             *           }
+             *         }
+             *       }
+             *     ]
+             */
             timeline: components["schemas"]["TimelineEntryDto"][];
         };
         CreatePolicyDto: {
@@ -1867,13 +2317,28 @@ export interface components {
             expectedVersion?: number;
         };
         SimulatedAckDto: {
+            /** @example 2026-12-01T21:12:00.000Z */
             at: string;
+            /** @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11 */
             by: string;
         };
         SimulateDto: {
-            /** @enum {string} */
+            /**
+             * @example critical
+             * @enum {string}
+             */
             severity: "low" | "medium" | "high" | "critical";
+            /** @example 2026-12-01T21:00:00.000Z */
             startAt: string;
+            /**
+             * @description acknowledgements to play in (empty: nobody acknowledges)
+             * @example [
+             *       {
+             *         "at": "2026-12-01T21:12:00.000Z",
+             *         "by": "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11"
+             *       }
+             *     ]
+             */
             acknowledgements: components["schemas"]["SimulatedAckDto"][];
         };
         ScheduleDto: {
@@ -1883,19 +2348,35 @@ export interface components {
             handoffTime: string;
             /** @example 2025-03-03 */
             rotationStart: string;
+            /**
+             * @description staff ids in rotation order, from rotationStart
+             * @example [
+             *       "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11",
+             *       "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b"
+             *     ]
+             */
             members: string[];
         };
         OverrideDto: {
+            /** @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11 */
             staffId: string;
+            /** @example 2026-12-24T18:00:00.000Z */
             startsAt: string;
+            /** @example 2026-12-26T09:00:00.000Z */
             endsAt: string;
         };
         SnoozeDto: {
-            /** @description bounded by the policy’s maxSnoozeSeconds */
+            /**
+             * @description bounded by the policy’s maxSnoozeSeconds
+             * @example 900
+             */
             seconds: number;
         };
         AckLinkDto: {
-            /** @description the pk_… token from the link’s fragment */
+            /**
+             * @description the pk_… token from the link’s fragment
+             * @example pk_FAKE-link-token-not-real-AAAAAAAAAAAAAAAAAA
+             */
             token: string;
         };
         AddContactMethodDto: {
@@ -1922,6 +2403,13 @@ export interface components {
             };
         };
         ReorderContactMethodsDto: {
+            /**
+             * @description every contact method id, first tried first
+             * @example [
+             *       "3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b",
+             *       "6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11"
+             *     ]
+             */
             ids: string[];
         };
         NotificationSettingsDto: {
@@ -2029,43 +2517,84 @@ export interface components {
             envelope: components["schemas"]["EnvelopeDto"];
         };
         MessageDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11
+             */
             caseId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             reportId: string | null;
-            /** @enum {string} */
+            /**
+             * @example staff
+             * @enum {string}
+             */
             from: "staff" | "reporter";
             /**
              * Format: uuid
              * @description staff author (null for a reporter message)
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
              */
             authorStaffId: string | null;
             envelope: components["schemas"]["EnvelopeDto"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:05:00.000Z
+             */
             createdAt: string;
         };
         NoteDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11
+             */
             caseId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             authorStaffId: string;
             envelope: components["schemas"]["EnvelopeDto"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-12-01T21:05:00.000Z
+             */
             createdAt: string;
         };
         KeyRefDto: {
-            /** @description kid of the X25519 public key */
+            /**
+             * @description kid of the X25519 public key
+             * @example FAKE-box-kid-AAAAAAAAA
+             */
             kid: string;
-            /** @description X25519 public key, 32 bytes b64u */
+            /**
+             * @description X25519 public key, 32 bytes b64u
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             pk: string;
+            /** @example Farid K. */
             label: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             staffId: string | null;
-            /** @enum {string} */
+            /**
+             * @example staff
+             * @enum {string}
+             */
             role: "reporter" | "staff" | "recovery";
         };
         CaseRecipientsDto: {
@@ -2075,21 +2604,46 @@ export interface components {
             note: components["schemas"]["KeyRefDto"][];
         };
         StaffKeyDto: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11
+             */
             staffId: string;
+            /** @example Farid K. */
             label: string;
-            /** @enum {string} */
+            /**
+             * @example caseworker
+             * @enum {string}
+             */
             role: "admin" | "supervisor" | "caseworker";
-            /** @description active, suspended, offboarded, … */
+            /**
+             * @description active, suspended, offboarded, …
+             * @example active
+             */
             status: string;
+            /** @example FAKE-box-kid-AAAAAAAAA */
             boxKid: string;
-            /** @description X25519 public key b64u */
+            /**
+             * @description X25519 public key b64u
+             * @example FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA
+             */
             boxPk: string;
-            /** @description kid of signPk: what a staff envelope names as author.kid */
+            /**
+             * @description kid of signPk: what a staff envelope names as author.kid
+             * @example FAKE-sign-kid-AAAAAAAA
+             */
             signKid: string;
-            /** @description Ed25519 public key b64u */
+            /**
+             * @description Ed25519 public key b64u
+             * @example FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA
+             */
             signPk: string;
-            /** @description teams the person works in (a hand-over seals grants to the new team’s members) */
+            /**
+             * @description teams the person works in (a hand-over seals grants to the new team’s members)
+             * @example [
+             *       "0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e"
+             *     ]
+             */
             teamIds: string[];
         };
         StaffKeyListDto: {

@@ -29,21 +29,34 @@ export class AuditPageQuery {
 }
 
 export class AuditEntryResponse {
-  @ApiProperty() seq!: string;
-  @ApiProperty() at!: string;
-  @ApiProperty({ enum: ['staff', 'system', 'anonymous'] }) actorType!: string;
-  @ApiProperty({ nullable: true, type: String }) actorId!: string | null;
+  @ApiProperty({ example: '1042' }) seq!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T10:00:00.000Z' }) at!: string;
+  @ApiProperty({ enum: ['staff', 'system', 'anonymous'], example: 'staff' }) actorType!: string;
+  @ApiProperty({ nullable: true, type: String, example: '9a4d1e3f-2b8c-4e6f-8b1a-4e5f6a7b2c3d' })
+  actorId!: string | null;
   @ApiProperty({ example: 'staff.approved' }) action!: string;
-  @ApiProperty({ nullable: true, type: String }) targetType!: string | null;
-  @ApiProperty({ nullable: true, type: String }) targetId!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'staff' }) targetType!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b' })
+  targetId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
-  @ApiProperty() prevHash!: string;
-  @ApiProperty() hash!: string;
+  @ApiProperty({ description: 'hash of the entry before, 64 bytes hex', example: 'deadbeef'.repeat(16) })
+  prevHash!: string;
+  @ApiProperty({
+    description: 'this entry chained to the one before, 64 bytes hex',
+    example: 'c0ffee00'.repeat(16),
+  })
+  hash!: string;
 }
 
 export class AuditPageResponse {
   @ApiProperty({ type: [AuditEntryResponse] }) entries!: AuditEntryResponse[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: '1001',
+    description: 'pass as `cursor`; null on the last page',
+  })
+  nextCursor!: string | null;
 }
 
 /** Admins page through the tamper-evident audit log, newest first. */

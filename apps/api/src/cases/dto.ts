@@ -109,46 +109,74 @@ export class CaseListDto {
 }
 
 export class CaseEscalationDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'active, acknowledged, snoozed, resolved, exhausted, …' }) state!: string;
-  @ApiProperty() step!: number;
-  @ApiProperty() round!: number;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) acknowledgedBy!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) acknowledgedAt!: string | null;
+  @ApiProperty({ format: 'uuid', example: '9c2d7e1a-3b4f-4a6c-8d2e-1f3a5b7c9d0e' }) id!: string;
+  @ApiProperty({
+    description: 'active, acknowledged, snoozed, resolved, exhausted, …',
+    example: 'acknowledged',
+  })
+  state!: string;
+  @ApiProperty({ example: 1 }) step!: number;
+  @ApiProperty({ example: 0 }) round!: number;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+  })
+  acknowledgedBy!: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2026-12-01T21:04:00.000Z' })
+  acknowledgedAt!: string | null;
 }
 
 export class ReporterSignKeyDto {
-  @ApiProperty({ description: 'kid of signPk: what the reporter envelopes name as author.kid' }) kid!: string;
-  @ApiProperty({ description: 'Ed25519 public key b64u' }) signPk!: string;
+  @ApiProperty({
+    description: 'kid of signPk: what the reporter envelopes name as author.kid',
+    example: 'FAKE-reporter-AAAAAAAA',
+  })
+  kid!: string;
+  @ApiProperty({
+    description: 'Ed25519 public key b64u',
+    example: 'FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA',
+  })
+  signPk!: string;
 }
 
 export class CaseReporterDto {
-  @ApiProperty() id!: string;
-  @ApiProperty({ nullable: true, type: String }) boxKid!: string | null;
+  @ApiProperty({ example: 'FAKE-reporter-AAAAAAAA' }) id!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'FAKE-box-kid-AAAAAAAAA' }) boxKid!: string | null;
   @ApiProperty({
     nullable: true,
     type: String,
     description: 'X25519 public key b64u: staff messages are sealed to it',
+    example: 'FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA',
   })
   boxPk!: string | null;
   @ApiProperty({ type: [ReporterSignKeyDto] }) signKeys!: ReporterSignKeyDto[];
 }
 
 export class GrantDto {
-  @ApiProperty({ format: 'uuid' }) envelopeId!: string;
-  @ApiProperty({ description: 'kid of the grantee X25519 key' }) kid!: string;
-  @ApiProperty({ description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
-  @ApiProperty({ description: 'kid of the granter Ed25519 key' }) by!: string;
+  @ApiProperty({ format: 'uuid', example: '7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d' }) envelopeId!: string;
+  @ApiProperty({ description: 'kid of the grantee X25519 key', example: 'FAKE-box-kid-AAAAAAAAA' })
+  kid!: string;
+  @ApiProperty({
+    description: 'crypto_box_seal(K, pk), 80 bytes b64u',
+    example:
+      'FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  wk!: string;
+  @ApiProperty({ description: 'kid of the granter Ed25519 key', example: 'FAKE-sign-kid-AAAAAAAA' })
+  by!: string;
   @ApiProperty({
     description:
       'crypto_sign_detached(utf8("panah/v1/grant/" + envelopeId + "/" + kid + "\\n") || wk, granterSignSk), b64u',
+    example: 'FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   })
   sig!: string;
 }
 
 export class AttachmentRefDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'blob size in bytes' }) size!: number;
+  @ApiProperty({ format: 'uuid', example: '4c8e2a6f-1d3b-4f5a-8e7c-9b0d2f4a6c8e' }) id!: string;
+  @ApiProperty({ description: 'blob size in bytes', example: 524288 }) size!: number;
 }
 
 /** The triage hints a reporter chose to send in the clear (decrypted for staff of the case's team). */
@@ -209,8 +237,9 @@ export class TimelineEntryDto {
 }
 
 export class CaseDetailDto extends CaseSummaryDto {
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:05:00.000Z' }) updatedAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: null })
+  resolvedAt!: string | null;
   @ApiProperty({ type: CaseEscalationDto, nullable: true }) escalation!: CaseEscalationDto | null;
   @ApiProperty({ type: CaseReporterDto }) reporter!: CaseReporterDto;
   @ApiProperty({
@@ -218,5 +247,96 @@ export class CaseDetailDto extends CaseSummaryDto {
     description: "grants on this case's envelopes to your box key (crypto-v1 §10)",
   })
   grants!: GrantDto[];
-  @ApiProperty({ type: [TimelineEntryDto], description: 'oldest first' }) timeline!: TimelineEntryDto[];
+  @ApiProperty({
+    type: [TimelineEntryDto],
+    description: 'oldest first',
+    example: [
+      {
+        at: '2026-12-01T21:00:00.000Z',
+        type: 'report',
+        reportId: '7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d',
+        envelope: {
+          v: 2,
+          kind: 'report',
+          id: '7e3a9c1d-5b2f-4e8a-9c6d-2b4f6a8c0e1d',
+          nonce: 'FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA',
+          ct: 'FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          recipients: [
+            {
+              kid: 'FAKE-box-kid-AAAAAAAAA',
+              wk: 'FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+            },
+          ],
+          author: {
+            kid: 'FAKE-author-kid-AAAAAA',
+            sig: 'FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          },
+        },
+        hints: {
+          category: 'surveillance',
+          imminence: 'days',
+          country: 'DE',
+          namedOnList: true,
+          language: 'fa',
+        },
+        attachments: [{ id: '4c8e2a6f-1d3b-4f5a-8e7c-9b0d2f4a6c8e', size: 524288 }],
+      },
+      {
+        at: '2026-12-01T21:00:01.000Z',
+        type: 'escalation',
+        kind: 'started',
+        step: null,
+        round: null,
+        actorId: null,
+      },
+      {
+        at: '2026-12-01T21:00:02.000Z',
+        type: 'notification',
+        notificationKind: 'escalation',
+        recipientId: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+        channel: 'email',
+        status: 'delivered',
+        deliveredAt: '2026-12-01T21:00:04.000Z',
+      },
+      {
+        at: '2026-12-01T21:04:00.000Z',
+        type: 'escalation',
+        kind: 'acknowledged',
+        step: 1,
+        round: 0,
+        actorId: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+      },
+      {
+        at: '2026-12-01T21:04:30.000Z',
+        type: 'assignment',
+        assigneeId: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+        byStaffId: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+      },
+      {
+        at: '2026-12-01T21:05:00.000Z',
+        type: 'message',
+        messageId: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f',
+        from: 'staff',
+        authorStaffId: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+        envelope: {
+          v: 2,
+          kind: 'message',
+          id: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f',
+          nonce: 'FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA',
+          ct: 'FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          recipients: [
+            {
+              kid: 'FAKE-box-kid-AAAAAAAAA',
+              wk: 'FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+            },
+          ],
+          author: {
+            kid: 'FAKE-author-kid-AAAAAA',
+            sig: 'FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          },
+        },
+      },
+    ],
+  })
+  timeline!: TimelineEntryDto[];
 }

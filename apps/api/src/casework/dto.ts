@@ -3,25 +3,49 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsUUID } fro
 
 /** OpenAPI shapes of case work (issue 15). Binary fields are base64url without padding (crypto-v1). */
 export class EnvelopeRecipientDto {
-  @ApiProperty({ description: 'kid of the recipient X25519 public key (16 bytes b64u)' }) kid!: string;
-  @ApiProperty({ description: 'crypto_box_seal(K, pk), 80 bytes b64u' }) wk!: string;
+  @ApiProperty({
+    description: 'kid of the recipient X25519 public key (16 bytes b64u)',
+    example: 'FAKE-kid-AAAAAAAAAAAAA',
+  })
+  kid!: string;
+  @ApiProperty({
+    description: 'crypto_box_seal(K, pk), 80 bytes b64u',
+    example:
+      'FAKE-wrapped-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  wk!: string;
 }
 
 export class EnvelopeAuthorDto {
-  @ApiProperty({ description: 'kid of the author Ed25519 public key' }) kid!: string;
+  @ApiProperty({ description: 'kid of the author Ed25519 public key', example: 'FAKE-author-kid-AAAAAA' })
+  kid!: string;
   @ApiProperty({
     description: 'Ed25519 signature over ad || 0x00 || nonce || ct || 0x00 || rh (64 bytes b64u)',
+    example: 'FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   })
   sig!: string;
 }
 
 export class EnvelopeDto {
-  @ApiProperty({ enum: [2], description: 'envelope version; v1 is refused (envelope/v1_retired)' })
+  @ApiProperty({
+    enum: [2],
+    description: 'envelope version; v1 is refused (envelope/v1_retired)',
+    example: 2,
+  })
   v!: number;
-  @ApiProperty({ enum: ['report', 'message', 'note', 'checkin'] }) kind!: string;
-  @ApiProperty({ format: 'uuid', description: 'equals the resource id' }) id!: string;
-  @ApiProperty({ description: '24 bytes b64u' }) nonce!: string;
-  @ApiProperty({ description: 'XChaCha20-Poly1305 ciphertext, b64u' }) ct!: string;
+  @ApiProperty({ enum: ['report', 'message', 'note', 'checkin'], example: 'message' }) kind!: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'equals the resource id',
+    example: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f',
+  })
+  id!: string;
+  @ApiProperty({ description: '24 bytes b64u', example: 'FAKE-nonce-AAAAAAAAAAAAAAAAAAAAA' }) nonce!: string;
+  @ApiProperty({
+    description: 'XChaCha20-Poly1305 ciphertext, b64u',
+    example: 'FAKE-ciphertext-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  ct!: string;
   @ApiProperty({ type: [EnvelopeRecipientDto], minItems: 1, maxItems: 64 })
   recipients!: EnvelopeRecipientDto[];
   @ApiProperty({ type: EnvelopeAuthorDto }) author!: EnvelopeAuthorDto;
@@ -34,35 +58,53 @@ export class PutEnvelopeDto {
 }
 
 export class MessageDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) caseId!: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) reportId!: string | null;
-  @ApiProperty({ enum: ['staff', 'reporter'] }) from!: string;
+  @ApiProperty({ format: 'uuid', example: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f' }) id!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11',
+  })
+  caseId!: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null }) reportId!: string | null;
+  @ApiProperty({ enum: ['staff', 'reporter'], example: 'staff' }) from!: string;
   @ApiProperty({
     format: 'uuid',
     nullable: true,
     type: String,
     description: 'staff author (null for a reporter message)',
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
   })
   authorStaffId!: string | null;
   @ApiProperty({ type: EnvelopeDto }) envelope!: EnvelopeDto;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:05:00.000Z' }) createdAt!: string;
 }
 
 export class NoteDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) caseId!: string;
-  @ApiProperty({ format: 'uuid' }) authorStaffId!: string;
+  @ApiProperty({ format: 'uuid', example: '0b5f8c2e-7d1a-4c3b-9e6f-1a2b3c4d5e6f' }) id!: string;
+  @ApiProperty({ format: 'uuid', example: '5b1f0c4e-2a7d-4f0e-9a51-0c7d2b9e8f11' }) caseId!: string;
+  @ApiProperty({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' }) authorStaffId!: string;
   @ApiProperty({ type: EnvelopeDto }) envelope!: EnvelopeDto;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T21:05:00.000Z' }) createdAt!: string;
 }
 
 export class KeyRefDto {
-  @ApiProperty({ description: 'kid of the X25519 public key' }) kid!: string;
-  @ApiProperty({ description: 'X25519 public key, 32 bytes b64u' }) pk!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) staffId!: string | null;
-  @ApiProperty({ enum: ['reporter', 'staff', 'recovery'] }) role!: string;
+  @ApiProperty({ description: 'kid of the X25519 public key', example: 'FAKE-box-kid-AAAAAAAAA' })
+  kid!: string;
+  @ApiProperty({
+    description: 'X25519 public key, 32 bytes b64u',
+    example: 'FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  pk!: string;
+  @ApiProperty({ example: 'Farid K.' }) label!: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11',
+  })
+  staffId!: string | null;
+  @ApiProperty({ enum: ['reporter', 'staff', 'recovery'], example: 'staff' }) role!: string;
 }
 
 export class CaseRecipientsDto {
@@ -81,17 +123,30 @@ export class CaseRecipientsDto {
 }
 
 export class StaffKeyDto {
-  @ApiProperty({ format: 'uuid' }) staffId!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty({ enum: ['admin', 'supervisor', 'caseworker'] }) role!: string;
-  @ApiProperty({ description: 'active, suspended, offboarded, …' }) status!: string;
-  @ApiProperty() boxKid!: string;
-  @ApiProperty({ description: 'X25519 public key b64u' }) boxPk!: string;
-  @ApiProperty({ description: 'kid of signPk: what a staff envelope names as author.kid' }) signKid!: string;
-  @ApiProperty({ description: 'Ed25519 public key b64u' }) signPk!: string;
+  @ApiProperty({ format: 'uuid', example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' }) staffId!: string;
+  @ApiProperty({ example: 'Farid K.' }) label!: string;
+  @ApiProperty({ enum: ['admin', 'supervisor', 'caseworker'], example: 'caseworker' }) role!: string;
+  @ApiProperty({ description: 'active, suspended, offboarded, …', example: 'active' }) status!: string;
+  @ApiProperty({ example: 'FAKE-box-kid-AAAAAAAAA' }) boxKid!: string;
+  @ApiProperty({
+    description: 'X25519 public key b64u',
+    example: 'FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  boxPk!: string;
+  @ApiProperty({
+    description: 'kid of signPk: what a staff envelope names as author.kid',
+    example: 'FAKE-sign-kid-AAAAAAAA',
+  })
+  signKid!: string;
+  @ApiProperty({
+    description: 'Ed25519 public key b64u',
+    example: 'FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA',
+  })
+  signPk!: string;
   @ApiProperty({
     type: [String],
     description: 'teams the person works in (a hand-over seals grants to the new team’s members)',
+    example: ['0d6f3a2b-8c1e-4b7a-9f2d-3e4c5b6a7d8e'],
   })
   teamIds!: string[];
 }
@@ -102,7 +157,13 @@ export class StaffKeyListDto {
 
 export class MessagePageDto {
   @ApiProperty({ type: [MessageDto] }) items!: MessageDto[];
-  @ApiPropertyOptional({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'pass as `cursor` for the next page; null on the last',
+  })
+  nextCursor!: string | null;
 }
 
 const GRANT_EXAMPLE = {

@@ -45,25 +45,29 @@ export class UpdatePolicyDto {
 }
 
 export class SimulatedAckDto {
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-01T21:12:00.000Z' })
   @IsISO8601({ strict: true })
   at!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' })
   @IsUUID()
   by!: string;
 }
 
 export class SimulateDto {
-  @ApiProperty({ enum: ALERT_SEVERITIES })
+  @ApiProperty({ enum: ALERT_SEVERITIES, example: 'critical' })
   @IsIn(ALERT_SEVERITIES)
   severity!: AlertSeverity;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-01T21:00:00.000Z' })
   @IsISO8601({ strict: true })
   startAt!: string;
 
-  @ApiProperty({ type: [SimulatedAckDto] })
+  @ApiProperty({
+    type: [SimulatedAckDto],
+    description: 'acknowledgements to play in (empty: nobody acknowledges)',
+    example: [{ at: '2026-12-01T21:12:00.000Z', by: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' }],
+  })
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -72,7 +76,7 @@ export class SimulateDto {
 }
 
 export class SnoozeDto {
-  @ApiProperty({ minimum: 1, description: 'bounded by the policy’s maxSnoozeSeconds' })
+  @ApiProperty({ minimum: 1, description: 'bounded by the policy’s maxSnoozeSeconds', example: 900 })
   @IsInt()
   @Min(1)
   @Max(86_400)
@@ -90,7 +94,11 @@ export class AddContactMethodDto {
 }
 
 export class ReorderContactMethodsDto {
-  @ApiProperty({ type: [String] })
+  @ApiProperty({
+    type: [String],
+    description: 'every contact method id, first tried first',
+    example: ['3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b', '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11'],
+  })
   @IsArray()
   @ArrayMaxSize(20)
   @IsUUID('all', { each: true })
@@ -118,7 +126,11 @@ export class ScheduleDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   rotationStart!: string;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({
+    type: [String],
+    description: 'staff ids in rotation order, from rotationStart',
+    example: ['6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11', '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b'],
+  })
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
@@ -126,21 +138,24 @@ export class ScheduleDto {
 }
 
 export class OverrideDto {
-  @ApiProperty()
+  @ApiProperty({ example: '6f1c1a52-4e0b-4d1e-9a49-3f5f0c2b7d11' })
   @IsUUID()
   staffId!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-24T18:00:00.000Z' })
   @IsISO8601({ strict: true })
   startsAt!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: '2026-12-26T09:00:00.000Z' })
   @IsISO8601({ strict: true })
   endsAt!: string;
 }
 
 export class AckLinkDto {
-  @ApiProperty({ description: 'the pk_… token from the link’s fragment' })
+  @ApiProperty({
+    description: 'the pk_… token from the link’s fragment',
+    example: 'pk_FAKE-link-token-not-real-AAAAAAAAAAAAAAAAAA',
+  })
   @IsString()
   @Length(1, 64)
   token!: string;

@@ -64,17 +64,17 @@ export class CreateInvitationDto {
   @Matches(PLAIN_TEXT, { message: 'must be a single line of printable text' })
   label!: string;
 
-  @ApiProperty({ enum: STAFF_ROLES })
+  @ApiProperty({ enum: STAFF_ROLES, example: 'caseworker' })
   @IsIn(STAFF_ROLES)
   role!: StaffRole;
 
-  @ApiProperty({ type: [String], description: 'team ids' })
+  @ApiProperty({ type: [String], description: 'team ids', example: ['8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e'] })
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   teamIds!: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: INVITATION_MAX_TTL_HOURS, default: 72 })
+  @ApiPropertyOptional({ minimum: 1, maximum: INVITATION_MAX_TTL_HOURS, default: 72, example: 48 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -83,38 +83,61 @@ export class CreateInvitationDto {
 }
 
 export class CreatedInvitationResponse {
-  @ApiProperty() invitationId!: string;
-  @ApiProperty({ description: 'shown once: hand it to the person out of band (`panah staff register`)' })
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b' }) invitationId!: string;
+  @ApiProperty({
+    description: 'shown once: hand it to the person out of band (`panah staff register`)',
+    example: 'pi_FAKE-invitation-token-not-real-AAAAAAAAAAAA',
+  })
   token!: string;
-  @ApiProperty() expiresAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-03T09:30:00.000Z' }) expiresAt!: string;
 }
 
 export class InvitationResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['invitation', 'setup'] }) kind!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
-  @ApiProperty({ type: [String] }) teamIds!: string[];
-  @ApiProperty({ nullable: true, type: String }) createdBy!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty() expiresAt!: string;
-  @ApiProperty() expired!: boolean;
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty({ enum: ['invitation', 'setup'], example: 'invitation' }) kind!: string;
+  @ApiProperty({ example: 'Farid K., Berlin desk' }) label!: string;
+  @ApiProperty({ enum: STAFF_ROLES, example: 'caseworker' }) role!: StaffRole;
+  @ApiProperty({ type: [String], example: ['8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e'] }) teamIds!: string[];
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    example: '1e9a4d3f-2b8c-4e6f-8b1a-3d4e5f6a7b2c',
+  })
+  createdBy!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T09:30:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-04T09:30:00.000Z' }) expiresAt!: string;
+  @ApiProperty({ example: false }) expired!: boolean;
 }
 
 export class StaffResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() login!: string;
-  @ApiProperty() label!: string;
-  @ApiProperty({ enum: STAFF_ROLES }) role!: StaffRole;
-  @ApiProperty({ enum: STAFF_STATUSES }) status!: StaffStatus;
-  @ApiProperty({ type: [String] }) teamIds!: string[];
-  @ApiProperty({ type: [String], description: 'memberships waiting for a second admin' })
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b' }) id!: string;
+  @ApiProperty({ example: 'farid.k' }) login!: string;
+  @ApiProperty({ example: 'Farid K.' }) label!: string;
+  @ApiProperty({ enum: STAFF_ROLES, example: 'caseworker' }) role!: StaffRole;
+  @ApiProperty({ enum: STAFF_STATUSES, example: 'active' }) status!: StaffStatus;
+  @ApiProperty({ type: [String], example: ['8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e'] }) teamIds!: string[];
+  @ApiProperty({ type: [String], description: 'memberships waiting for a second admin', example: [] })
   pendingTeamIds!: string[];
-  @ApiProperty({ nullable: true, type: String }) invitedBy!: string | null;
-  @ApiProperty({ nullable: true, type: String }) approvedBy!: string | null;
-  @ApiProperty() createdAt!: string;
-  @ApiProperty({ nullable: true, type: String }) approvedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String }) statusChangedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    example: '1e9a4d3f-2b8c-4e6f-8b1a-3d4e5f6a7b2c',
+  })
+  invitedBy!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    example: '9a4d1e3f-2b8c-4e6f-8b1a-4e5f6a7b2c3d',
+  })
+  approvedBy!: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T09:30:00.000Z' }) createdAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-12-01T10:00:00.000Z' })
+  approvedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-12-01T10:00:00.000Z' })
+  statusChangedAt!: string | null;
 }
 
 export class ListStaffQuery {
@@ -125,13 +148,13 @@ export class ListStaffQuery {
 }
 
 export class ChangeRoleDto {
-  @ApiProperty({ enum: STAFF_ROLES })
+  @ApiProperty({ enum: STAFF_ROLES, example: 'supervisor' })
   @IsIn(STAFF_ROLES)
   role!: StaffRole;
 }
 
 export class ChangeTeamsDto {
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ type: [String], example: ['8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e'] })
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
@@ -164,7 +187,7 @@ const PresentOrAbsent = () => ValidateIf((_o: object, value: unknown) => value !
 
 /** A patch: absent fields stay as they are; null is a 400, never a NOT NULL violation (a 500). */
 export class UpdateTeamDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Berlin and Vienna desk' })
   @PresentOrAbsent()
   @IsString()
   @MinLength(1)
@@ -172,14 +195,14 @@ export class UpdateTeamDto {
   @Matches(PLAIN_TEXT, { message: 'must be a single line of printable text' })
   name?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], example: ['DE', 'AT'] })
   @PresentOrAbsent()
   @IsArray()
   @ArrayMaxSize(TEAM_MAX_REGIONS)
   @Validate(TeamRegions)
   regions?: string[];
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], example: ['prs', 'ps', 'de'] })
   @PresentOrAbsent()
   @IsArray()
   @ArrayMaxSize(TEAM_MAX_LANGUAGES)
@@ -188,9 +211,9 @@ export class UpdateTeamDto {
 }
 
 export class TeamResponse {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
-  @ApiProperty({ type: [String] }) regions!: string[];
-  @ApiProperty({ type: [String] }) languages!: string[];
-  @ApiProperty() members!: number;
+  @ApiProperty({ format: 'uuid', example: '8c1e3f2b-4e6f-4d9a-8b1a-5f6a7b2c3d4e' }) id!: string;
+  @ApiProperty({ example: 'Berlin desk' }) name!: string;
+  @ApiProperty({ type: [String], example: ['DE', 'AT'] }) regions!: string[];
+  @ApiProperty({ type: [String], example: ['prs', 'ps', 'de'] }) languages!: string[];
+  @ApiProperty({ example: 4 }) members!: number;
 }

@@ -15,20 +15,33 @@ import {
 
 /** Public keys derived from an access code (crypto-v1 §3), base64url. */
 export class PublicKeysDto {
-  @ApiProperty({ description: 'Ed25519 public key, 32 bytes b64u' })
+  @ApiProperty({
+    description: 'Ed25519 public key, 32 bytes b64u',
+    example: 'FAKE-sign-public-key-AAAAAAAAAAAAAAAAAAAAAA',
+  })
   @IsString()
   @MaxLength(64)
   signPk!: string;
-  @ApiProperty({ description: 'X25519 public key, 32 bytes b64u' }) @IsString() @MaxLength(64) boxPk!: string;
+  @ApiProperty({
+    description: 'X25519 public key, 32 bytes b64u',
+    example: 'FAKE-box-public-key-AAAAAAAAAAAAAAAAAAAAAAA',
+  })
+  @IsString()
+  @MaxLength(64)
+  boxPk!: string;
 }
 
 export class ProofOfWorkDto {
-  @ApiProperty({ description: 'challenge from POST /v1/reporters/pow-challenges' })
+  @ApiProperty({
+    description: 'challenge from POST /v1/reporters/pow-challenges',
+    example: 'FAKE-pow-challenge-AAAAAAAAAAAAAAAAAAAAAAAA',
+  })
   @IsString()
   @MaxLength(64)
   challenge!: string;
   @ApiProperty({
     description: 'b64u bytes such that SHA-256(challenge || nonce) has `difficulty` leading zero bits',
+    example: 'FAKE-nonce',
   })
   @IsString()
   @MaxLength(128)
@@ -39,6 +52,7 @@ export class ProofOfWorkDto {
 export class DuressKeysDto extends PublicKeysDto {
   @ApiPropertyOptional({
     description: 'may a duress session see the real reports and messages? (default false: it sees none)',
+    example: false,
   })
   @IsOptional()
   @IsBoolean()
@@ -59,16 +73,25 @@ export class RegisterReporterDto extends PublicKeysDto {
 }
 
 export class SignInChallengeDto {
-  @ApiProperty({ description: 'kid(signPk) of the keys derived from the access code' })
+  @ApiProperty({
+    description: 'kid(signPk) of the keys derived from the access code',
+    example: 'FAKE-reporter-AAAAAAAA',
+  })
   @IsString()
   @MaxLength(64)
   reporterId!: string;
 }
 
 export class SignInDto {
-  @ApiProperty() @IsString() @MaxLength(64) reporterId!: string;
-  @ApiProperty() @IsString() @MaxLength(64) challenge!: string;
-  @ApiProperty({ description: 'b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))' })
+  @ApiProperty({ example: 'FAKE-reporter-AAAAAAAA' }) @IsString() @MaxLength(64) reporterId!: string;
+  @ApiProperty({ example: 'FAKE-signin-challenge-AAAAAAAAAAAAAAAAAAAAA' })
+  @IsString()
+  @MaxLength(64)
+  challenge!: string;
+  @ApiProperty({
+    description: 'b64u(crypto_sign_detached(utf8("panah/v1/auth/") || challenge, signSk))',
+    example: 'FAKE-signature-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  })
   @IsString()
   @MaxLength(128)
   signature!: string;
