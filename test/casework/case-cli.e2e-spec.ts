@@ -1,4 +1,18 @@
-import { cryptoReady, fromB64u, fromUtf8, openVerifiedEnvelope, type Envelope } from '@panah/crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  attachmentHash,
+  cryptoReady,
+  encryptAttachment,
+  fromB64u,
+  fromUtf8,
+  generateAttachmentKey,
+  openVerifiedEnvelope,
+  toB64u,
+  type Envelope,
+} from '@panah/crypto';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
 import { caseWithReport, keyedStaff, type KeyedStaff } from '../support/casework';
 import { panah } from '../support/cli';
@@ -170,6 +184,95 @@ describe('panah case (caseworker CLI)', () => {
       expect(await rowsOf(db.url, `SELECT id FROM case_notes WHERE case_id = $1`, [caseId])).toEqual([
         { id: noteId },
       ]);
+    });
+
+    it('downloads an attachment, decrypts it, checks its hash and writes it owner-only, never overwriting', async () => {
+      const attachmentId = randomUUID();
+      const file = randomBytes(150_000); // three secretstream chunks
+      const key = generateAttachmentKey();
+      const ref = {
+        id: attachmentId,
+        key: toB64u(key),
+        name: 'photo.jpg',
+        mime: 'image/jpeg',
+        size: file.length,
+        hash: toB64u(attachmentHash(file)),
+      };
+      const { caseId, reportId, reporter } = await caseWithReport(api, db, {
+        teamId,
+        intake: [me.box.publicKey],
+        plaintext: JSON.stringify({ schema: 'report/1', narrative: 'see the photo', attachments: [ref] }),
+      });
+      const blob = encryptAttachment(file, key);
+      const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
+        body: blob.slice().buffer as ArrayBuffer,
+      });
+      expect(up.status).toBe(201);
+      const dir = mkdtempSync(join(tmpdir(), 'panah-att-'));
+      try {
+        const out = join(dir, 'photo.jpg');
+        const got = await panah(
+          ['case', 'attachment', caseId, attachmentId, '-o', out],
+          envOf(me.token, password),
+        );
+        expect([got.code, got.err]).toEqual([0, []]);
+        expect(Buffer.compare(readFileSync(out), Buffer.from(file))).toBe(0);
+        expect(statSync(out).mode & 0o777).toBe(0o600);
+        const again = await panah(
+          ['case', 'attachment', caseId, attachmentId, '-o', out],
+          envOf(me.token, password),
+        );
+        expect(again.code).not.toBe(0);
+        expect(again.err.join('\n')).toContain('not overwriting');
+        expect(Buffer.compare(readFileSync(out), Buffer.from(file))).toBe(0);
+        const shown = await panah(['case', 'show', caseId], envOf(me.token, password));
+        expect(shown.out).toContain(`  attachment ${attachmentId} photo.jpg (${file.length} bytes)`);
+        const theirs = join(dir, 'theirs.jpg');
+        const refused = await panah(
+          ['case', 'attachment', caseId, attachmentId, '-o', theirs],
+          envOf(other.token, 'other caseworker pass'),
+        );
+        expect(refused.code).not.toBe(0);
+        expect(existsSync(theirs)).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('refuses an attachment whose hash does not match the report and writes nothing', async () => {
+      const attachmentId = randomUUID();
+      const key = generateAttachmentKey();
+      const ref = { id: attachmentId, key: toB64u(key), name: 'a', mime: 'text/plain', size: 5 };
+      const { caseId, reportId, reporter } = await caseWithReport(api, db, {
+        teamId,
+        intake: [me.box.publicKey],
+        plaintext: JSON.stringify({
+          schema: 'report/1',
+          narrative: 'x',
+          attachments: [{ ...ref, hash: toB64u(attachmentHash(Buffer.from('other'))) }],
+        }),
+      });
+      const up = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
+        body: encryptAttachment(Buffer.from('hello'), key).slice().buffer as ArrayBuffer,
+      });
+      expect(up.status).toBe(201);
+      const dir = mkdtempSync(join(tmpdir(), 'panah-att-'));
+      try {
+        const out = join(dir, 'a.txt');
+        const got = await panah(
+          ['case', 'attachment', caseId, attachmentId, '-o', out],
+          envOf(me.token, password),
+        );
+        expect(got.code).not.toBe(0);
+        expect(got.err.join('\n')).toContain('hash does not match');
+        expect(existsSync(out)).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('refuses another team’s caseworker and prints nothing of the case', async () => {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
+  attachmentHash,
+  bytesEqual,
   cryptoReady,
+  decryptAttachment,
   deriveStaffKeys,
   fromB64u,
   fromUtf8,
@@ -318,6 +322,99 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
   };
   compose('message');
   compose('note');
+
+  withCommon(
+    cases
+      .command('attachment')
+      .description(
+        "download a report's attachment, decrypt it here, check its hash and write it (owner-only, never overwriting)",
+      ),
+  )
+    .argument('<caseId>')
+    .argument('<attachmentId>')
+    .requiredOption('-o, --output <file>', 'where to write the decrypted file (must not exist)')
+    .action(async (caseId: string, attachmentId: string, opts: Common & { output: string }) => {
+      const { base, token } = session(opts);
+      if (existsSync(opts.output)) throw new CliError(`${opts.output} exists: not overwriting it`);
+      const path = `/cases/${encodeURIComponent(caseId)}`;
+      const detail = await callApi<CaseDetail>(base, 'GET', path, { token });
+      const { keys } = await unlockStaffKeys(io, base, token);
+      // The reference (key and hash) travels only inside a report the reporter signed (spec §2).
+      let ref: { key: string; hash: string } | null = null;
+      try {
+        const reporterKeys = new Map(detail.reporter.signKeys.map((k) => [k.kid, k.signPk]));
+        for (const e of detail.timeline) {
+          if (e.type !== 'report' || ref) continue;
+          const signPk = reporterKeys.get(authorKidOf(e.envelope) ?? '');
+          if (!signPk) continue;
+          let raw: string;
+          try {
+            verifyAuthor(e.envelope, fromB64u(signPk, 'signPk'));
+            const plain = openEnvelopeWithGrants(
+              e.envelope,
+              keys.boxKeyPair,
+              detail.grants ?? [],
+              () => undefined,
+            );
+            raw = fromUtf8(plain, 'plaintext');
+            plain.fill(0);
+          } catch {
+            continue;
+          }
+          try {
+            const atts = (JSON.parse(raw) as { attachments?: unknown }).attachments;
+            if (Array.isArray(atts))
+              ref =
+                (atts as { id?: unknown; key?: unknown; hash?: unknown }[])
+                  .filter(
+                    (a) => a.id === attachmentId && typeof a.key === 'string' && typeof a.hash === 'string',
+                  )
+                  .map((a) => ({ key: a.key as string, hash: a.hash as string }))[0] ?? null;
+          } catch {
+            // not JSON: no attachments
+          }
+        }
+      } finally {
+        wipeKeys(keys);
+      }
+      if (!ref)
+        throw new CliError(
+          `no report of case ${caseId} that you can read references attachment ${attachmentId}`,
+        );
+      let res: Response;
+      try {
+        res = await fetch(`${base}/v1${path}/attachments/${encodeURIComponent(attachmentId)}`, {
+          headers: { authorization: `Bearer ${token}`, connection: 'close' },
+        });
+      } catch {
+        throw new CliError(`cannot reach the Panah API at ${base} (set --api or PANAH_API_URL)`);
+      }
+      if (!res.ok) throw new CliError(`${res.status} downloading attachment ${attachmentId}`);
+      const blob = new Uint8Array(await res.arrayBuffer());
+      const key = fromB64u(ref.key, 'key');
+      let plain: Uint8Array;
+      try {
+        plain = decryptAttachment(blob, key);
+      } catch {
+        throw new CliError('the attachment does not decrypt with the key in the report: not written');
+      } finally {
+        key.fill(0);
+      }
+      if (!bytesEqual(attachmentHash(plain), fromB64u(ref.hash, 'hash'))) {
+        plain.fill(0);
+        throw new CliError("the attachment's hash does not match the report's: not written");
+      }
+      try {
+        writeFileSync(opts.output, plain, { mode: 0o600, flag: 'wx' });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EEXIST')
+          throw new CliError(`${opts.output} exists: not overwriting it`);
+        throw error;
+      } finally {
+        plain.fill(0);
+      }
+      io.out(`wrote ${opts.output} (${blob.length} encrypted bytes, hash checked)`);
+    });
 
   escalate('acknowledge');
   escalate('resolve');
