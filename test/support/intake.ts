@@ -106,10 +106,14 @@ export interface TestReporter {
   readonly auth: { authorization: string };
 }
 
-async function post(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
@@ -122,16 +126,22 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 export async function signedInReporter(
   url: string,
   keys?: { signKeyPair: SignKeyPair; boxKeyPair: BoxKeyPair },
+  /** Extra headers for registration (a benchmark's X-Forwarded-For behind TRUST_PROXY). */
+  headers: Record<string, string> = {},
 ): Promise<TestReporter> {
   await cryptoReady();
   const k = keys ?? generateStaffKeys();
-  const pow = await post(`${url}/v1/reporters/pow-challenges`, {});
+  const pow = await post(`${url}/v1/reporters/pow-challenges`, {}, headers);
   const nonce = solvePow(pow.json.challenge as string, pow.json.difficulty as number);
-  const reg = await post(`${url}/v1/reporters`, {
-    signPk: toB64u(k.signKeyPair.publicKey),
-    boxPk: toB64u(k.boxKeyPair.publicKey),
-    pow: { challenge: pow.json.challenge, nonce },
-  });
+  const reg = await post(
+    `${url}/v1/reporters`,
+    {
+      signPk: toB64u(k.signKeyPair.publicKey),
+      boxPk: toB64u(k.boxKeyPair.publicKey),
+      pow: { challenge: pow.json.challenge, nonce },
+    },
+    headers,
+  );
   if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.json)}`);
   const reporterId = reg.json.reporterId as string;
   const ch = await post(`${url}/v1/reporters/challenges`, { reporterId });
