@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -140,6 +140,32 @@ describe('panah case (caseworker CLI)', () => {
       const wrong = await panah(['case', 'show', caseId], envOf(me.token, 'not the password at all'));
       expect(wrong.code).not.toBe(0);
       expect(wrong.out.join('\n')).not.toContain('grey car');
+    });
+
+    it("opens an envelope with the signed-in account's own key, without a key file (envelope open)", async () => {
+      const { caseId } = await caseWithReport(api, db, {
+        teamId,
+        intake: [me.box.publicKey],
+        plaintext: '{"schema":"report/1","narrative":"a van with no plates"}',
+      });
+      const res = await fetch(`${api.url}/v1/cases/${caseId}`, {
+        headers: { authorization: `Bearer ${me.token}` },
+      });
+      const detail = (await res.json()) as { timeline: { type: string; envelope?: unknown }[] };
+      const report = detail.timeline.find((e) => e.type === 'report');
+      const dir = mkdtempSync(join(tmpdir(), 'panah-envelope-'));
+      const file = join(dir, 'report.json');
+      writeFileSync(file, JSON.stringify(report?.envelope));
+      try {
+        const opened = await panah(['envelope', 'open', file], envOf(me.token, password));
+        expect(opened.code).toBe(0);
+        expect(opened.out.join('\n')).toContain('a van with no plates');
+        const wrong = await panah(['envelope', 'open', file], envOf(me.token, 'not the password at all'));
+        expect(wrong.code).not.toBe(0);
+        expect(wrong.out.join('\n')).not.toContain('a van');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('sends a reply the reporter opens and verifies, and a note that shows in the timeline', async () => {

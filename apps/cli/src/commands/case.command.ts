@@ -90,12 +90,20 @@ export async function unlockStaffKeys(
   }
 }
 
+/** The signed-in staff session (`panah staff login`'s file, or PANAH_SESSION_TOKEN) and its API. */
+export function staffSession(io: CliIo, opts: Common): { base: string; token: string } {
+  const saved = loadSession(sessionFilePath(io, opts.sessionFile));
+  const token = io.env.PANAH_SESSION_TOKEN ?? saved?.token;
+  if (!token) throw new CliError('not signed in: run `panah staff login` or set PANAH_SESSION_TOKEN');
+  return { base: apiBase(io, opts.api ?? saved?.api), token };
+}
+
 const wipeKeys = (keys: StaffKeyPairs): void => {
   keys.boxKeyPair.privateKey.fill(0);
   keys.signKeyPair.privateKey.fill(0);
 };
 
-interface Common {
+export interface Common {
   api?: string;
   sessionFile?: string;
 }
@@ -108,12 +116,7 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
   const cases = program
     .command('case')
     .description('work cases: list, acknowledge, resolve, assign (session from `panah staff login`)');
-  const session = (opts: Common): { base: string; token: string } => {
-    const saved = loadSession(sessionFilePath(io, opts.sessionFile));
-    const token = io.env.PANAH_SESSION_TOKEN ?? saved?.token;
-    if (!token) throw new CliError('not signed in: run `panah staff login` or set PANAH_SESSION_TOKEN');
-    return { base: apiBase(io, opts.api ?? saved?.api), token };
-  };
+  const session = (opts: Common) => staffSession(io, opts);
   const withCommon = (c: Command): Command =>
     c
       .option('--api <url>', 'API base URL (default: the one you signed in to)')

@@ -9,6 +9,7 @@ import {
   verifyAuthor,
 } from '@panah/crypto';
 import { CliIo } from '../io';
+import { staffSession, unlockStaffKeys, type Common } from './case.command';
 import { readJsonFile, STAFF_PASSWORD_ENV } from './keys.command';
 
 export function registerEnvelopeCommands(program: Command, io: CliIo): void {
@@ -18,18 +19,30 @@ export function registerEnvelopeCommands(program: Command, io: CliIo): void {
   envelope
     .command('open')
     .description(
-      `decrypt an envelope with a staff key file (password from ${STAFF_PASSWORD_ENV} or a prompt) and print the plaintext`,
+      `decrypt an envelope with your staff key (password from ${STAFF_PASSWORD_ENV} or a prompt) and print the plaintext`,
     )
     .argument('<envelope>', 'envelope JSON file')
-    .requiredOption('--staff-secret <file>', 'staff key file from `keys staff new`')
+    .option(
+      '--staff-secret <file>',
+      "a staff key file from `keys staff new`; without it, your signed-in account's own key (GET /v1/staff/me)",
+    )
     .option('--author-pk <b64u>', "the author's Ed25519 public key: verify the signature before decrypting")
-    .action(async (file: string, opts: { staffSecret: string; authorPk?: string }) => {
+    .option('--api <url>', 'API base URL (default: the one you signed in to)')
+    .option('--session-file <path>', 'session file (default PANAH_SESSION_FILE or ~/.panah/session.json)')
+    .action(async (file: string, opts: Common & { staffSecret?: string; authorPk?: string }) => {
       await cryptoReady();
       const env = parseEnvelope(await readJsonFile(file, 'envelope'));
       if (opts.authorPk !== undefined) verifyAuthor(env, fromB64uExact(opts.authorPk, 32, '--author-pk'));
       else io.err('warning: author signature NOT verified (pass --author-pk to check who wrote this)');
-      const staffFile = await readJsonFile(opts.staffSecret, 'staff key file');
-      const keys = openStaffKeyFile(staffFile, await io.readSecret('Staff password', STAFF_PASSWORD_ENV));
+      const keys = opts.staffSecret
+        ? openStaffKeyFile(
+            await readJsonFile(opts.staffSecret, 'staff key file'),
+            await io.readSecret('Staff password', STAFF_PASSWORD_ENV),
+          )
+        : await (async () => {
+            const { base, token } = staffSession(io, opts);
+            return (await unlockStaffKeys(io, base, token)).keys;
+          })();
       try {
         const plaintext = openEnvelope(env, keys.boxKeyPair);
         io.out(fromUtf8(plaintext, 'plaintext'));
