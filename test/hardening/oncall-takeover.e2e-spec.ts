@@ -136,6 +136,31 @@ describe('hardening: cross-team on-call takeover and team membership', () => {
     expect(await overridesOf(teamA)).toEqual([]);
   });
 
+  it('never names an admin as on call, even in a rotation written before they became one', async () => {
+    const later = await signedInStaff(api, db, { role: 'caseworker', teams: [teamB] });
+    expect(
+      (
+        await call(
+          api,
+          admin,
+          'PUT',
+          `/admin/teams/${teamB}/on-call`,
+          schedule([later.staffId, memberB.staffId]),
+        )
+      ).status,
+    ).toBe(200);
+    const who = async () =>
+      (await call(api, supervisorB, 'GET', `/admin/teams/${teamB}/on-call?at=2026-01-06T12:00:00Z`)).body
+        .staffId;
+    expect(await who()).toBe(later.staffId);
+    // Promoted to admin afterwards (directly: no route makes a caseworker an admin): passed over.
+    await rowsOf(db.url, `UPDATE staff SET role = 'admin' WHERE id = $1`, [later.staffId]);
+    expect(await who()).toBe(memberB.staffId);
+    expect(
+      (await call(api, admin, 'PUT', `/admin/teams/${teamB}/on-call`, schedule([memberB.staffId]))).status,
+    ).toBe(200);
+  });
+
   it("refuses acknowledging or resolving team B's escalation for someone alerted who may not read the case, by link too; nothing changes", async () => {
     const hook = await addContact(api, attacker, 'webhook', { url: hooks.url('/attacker') });
     hooks.secrets.set('/attacker', hook.webhookSecret as string);

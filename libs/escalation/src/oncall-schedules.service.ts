@@ -122,10 +122,17 @@ export class OnCallSchedules {
     });
   }
 
-  /** Who is on call for the team at `at`. */
+  /**
+   * Who is on call for the team at `at`, as the escalation directory resolves it: a rotation member
+   * or override naming someone no longer eligible (an admin since, suspended, moved team) is passed
+   * over, so the page and the alert agree (G6: admins are never on call).
+   */
   async whoIsOnCall(teamId: string, at: Date): Promise<string | null> {
-    const schedule = await this.schedules.scheduleOf(this.dataSource.manager, teamId, at);
+    const m = this.dataSource.manager;
+    const schedule = await this.schedules.scheduleOf(m, teamId, at);
     if (!schedule) throw new DomainError(ErrorCode.NotFound, 'The team has no on-call schedule');
-    return onCallAt(schedule, at);
+    const named = [...new Set([...schedule.members, ...schedule.overrides.map((o) => o.staffId)])];
+    const eligible = await this.eligible(m, teamId, named);
+    return onCallAt(schedule, at, (id) => eligible.has(id));
   }
 }
