@@ -3,3 +3,4 @@
  * The Vite configuration they share is in ../build (Node, build time only).
  */
 export { hashWasmArgon2id } from './argon2';
+export { solveProofOfWorkWasm } from './pow';

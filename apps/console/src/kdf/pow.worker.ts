@@ -4,7 +4,8 @@
  * attempts for a login name, so the page keeps showing progress while a few hundred thousand
  * SHA-256 hashes run. Receives the challenge and difficulty, answers the nonce.
  */
-import { cryptoReady, fromB64u, solveProofOfWork, toB64u } from '@panah/crypto';
+import { cryptoReady, fromB64u, toB64u } from '@panah/crypto';
+import { solveProofOfWorkWasm } from '@panah/web';
 
 export interface PowRequest {
   readonly challenge: string;
@@ -21,7 +22,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 scope.onmessage = async (event: MessageEvent<PowRequest>) => {
   try {
     await cryptoReady();
-    const nonce = solveProofOfWork(
+    const nonce = await solveProofOfWorkWasm(
       fromB64u(event.data.challenge, 'challenge'),
       event.data.difficulty,
       (tried) => scope.postMessage({ type: 'progress', tried } satisfies PowReply),

@@ -30,8 +30,7 @@ import {
   type DirectoryPayload,
   type SignKeyPair,
 } from '@panah/crypto';
-import { hashWasmArgon2id } from '@panah/web';
-import { createSHA256 } from 'hash-wasm';
+import { hashWasmArgon2id, solveProofOfWorkWasm } from '@panah/web';
 import type { DerivedIdentity, OpenedMessage, Request, Response } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -73,37 +72,14 @@ async function withTimedProgress<T>(
   }
 }
 
-function leadingZeroBits(hash: Uint8Array): number {
-  let n = 0;
-  for (const b of hash) {
-    if (b === 0) {
-      n += 8;
-      continue;
-    }
-    return n + Math.clz32(b) - 24;
-  }
-  return n;
-}
-
-/** Spec §7: a nonce such that SHA-256(challenge || nonce) has `difficulty` leading zero bits. */
+/** Spec §7 (libs/web's hash-wasm solver), with progress against the expected 2^difficulty tries. */
 async function solvePow(id: number, challengeB64u: string, difficulty: number): Promise<string> {
-  const challenge = fromB64u(challengeB64u, 'challenge');
-  const sha = await createSHA256();
-  const input = new Uint8Array(challenge.length + 8);
-  input.set(challenge);
-  const view = new DataView(input.buffer);
   const expected = 2 ** difficulty;
-  for (let i = 0; ; i++) {
-    view.setUint32(challenge.length, Math.floor(i / 2 ** 32));
-    view.setUint32(challenge.length + 4, i >>> 0);
-    sha.init();
-    sha.update(input);
-    if (leadingZeroBits(sha.digest('binary')) >= difficulty) {
-      post({ id, progress: 1, phase: 'pow' });
-      return toB64u(input.slice(challenge.length));
-    }
-    if (i % 4096 === 0) post({ id, progress: Math.min(0.95, i / expected), phase: 'pow' });
-  }
+  const nonce = await solveProofOfWorkWasm(fromB64u(challengeB64u, 'challenge'), difficulty, (tried) =>
+    post({ id, progress: Math.min(0.95, tried / expected), phase: 'pow' }),
+  );
+  post({ id, progress: 1, phase: 'pow' });
+  return toB64u(nonce);
 }
 
 function need<T>(value: T | undefined, what: string): T {
