@@ -9,6 +9,8 @@ export function Countdown({ deadline }: { readonly deadline: string | null | und
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
+  // undefined: not loaded yet (the alert page shows Acknowledge before the case arrives); null: none.
+  if (deadline === undefined) return <span class="deadline" aria-busy="true" />;
   if (!deadline) return <span class="deadline">{t('deadline.none')}</span>;
   const left = new Date(deadline).getTime() - now;
   const abs = Math.abs(left);
