@@ -168,6 +168,7 @@ export class CaseRepository {
                 version = i.version, updated_at = now(),
                 signal_kind = coalesce(i.signal, c.signal_kind), signal_version = CASE WHEN i.signal IS NULL THEN c.signal_version ELSE i.version END,
                 state = CASE WHEN i.write = 'reopen' THEN 'open' ELSE c.state END,
+                unacknowledged_since = CASE WHEN i.write = 'reopen' THEN now() ELSE c.unacknowledged_since END,
                 resolved_at = CASE WHEN i.write = 'reopen' THEN NULL ELSE c.resolved_at END
            FROM input i WHERE i.write IN ('raise', 'reopen') AND c.id = i.id RETURNING c.id
        )
@@ -204,7 +205,13 @@ export class CaseRepository {
 
   /** acknowledged → open (a critical signal took the acknowledgement back); null when it was not acknowledged. */
   unacknowledge(m: EntityManager, caseId: string): Promise<CaseChange | null> {
-    return this.change(m, caseId, `state = 'open'`, `state = 'acknowledged'`, []);
+    return this.change(
+      m,
+      caseId,
+      `state = 'open', unacknowledged_since = now()`,
+      `state = 'acknowledged'`,
+      [],
+    );
   }
 
   /** Anything but resolved → resolved at `at`; null when the case was resolved already. */
@@ -260,12 +267,14 @@ export class CaseRepository {
 
   /**
    * For the operators' page (`panah_cases_oldest_unacknowledged_seconds`): per severity, the age in
-   * seconds of the oldest case nobody has acknowledged yet (state `open`); severities without one
-   * are absent. Reads the `cases_list_idx` prefix (state).
+   * seconds of the oldest case nobody has acknowledged yet (state `open`), counted from when it last
+   * became unacknowledged (`unacknowledged_since`: its opening, a reopening, a signal taking the
+   * acknowledgement back), not from its first opening; severities without one are absent. Reads the
+   * `cases_list_idx` prefix (state).
    */
   async oldestUnacknowledgedAge(m: EntityManager): Promise<{ severity: Severity; age: number }[]> {
     return (await m.query(
-      `SELECT severity, EXTRACT(EPOCH FROM now() - min(opened_at))::float AS age FROM cases WHERE state = 'open' GROUP BY severity`,
+      `SELECT severity, EXTRACT(EPOCH FROM now() - min(unacknowledged_since))::float AS age FROM cases WHERE state = 'open' GROUP BY severity`,
     )) as { severity: Severity; age: number }[];
   }
 

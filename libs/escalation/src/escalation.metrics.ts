@@ -47,7 +47,7 @@ export class EscalationMetrics implements OnModuleInit {
     const cases = this.cases;
     new Gauge({
       name: 'panah_cases_oldest_unacknowledged_seconds',
-      help: 'Per severity, age of the oldest open case nobody has acknowledged (0: none; -1: database unreachable). Page on severity="critical"',
+      help: 'Per severity, seconds since the oldest open case nobody has acknowledged became unacknowledged (opened, reopened or un-acknowledged; 0: none; -1: database unreachable). Page on severity="critical"',
       labelNames: ['severity'],
       registers: [this.metrics.registry],
       async collect() {

@@ -10,6 +10,7 @@ import { CaseWork1764100000000 } from './1764100000000-case-work';
 import { TeamRequests1764200000000 } from './1764200000000-team-requests';
 import { ReporterQuotas1764330000000 } from './1764330000000-reporter-quotas';
 import { CaseSignals1764340000000 } from './1764340000000-case-signals';
+import { CaseUnacknowledgedSince1764400000000 } from './1764400000000-case-unacknowledged-since';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   TeamRequests1764200000000,
   ReporterQuotas1764330000000,
   CaseSignals1764340000000,
+  CaseUnacknowledgedSince1764400000000,
 ];

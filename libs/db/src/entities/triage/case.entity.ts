@@ -85,6 +85,14 @@ export class Case {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
 
+  /**
+   * When the case last became open and unacknowledged: its opening, a reopening by a critical
+   * signal, or a signal taking the acknowledgement back. What
+   * `panah_cases_oldest_unacknowledged_seconds` counts from (not `openedAt`).
+   */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  unacknowledgedSince!: Date;
+
   @Column({ type: 'timestamptz', nullable: true })
   resolvedAt!: Date | null;
 
