@@ -57,7 +57,11 @@ describe('API HTTP basics', () => {
   it('answers a body with a property named like an Object.prototype member with a 400 naming it, never a 5xx, on any route', async () => {
     for (const [path, body, field] of [
       ['/v1/reporters/challenges', '{"constructor":{}}', 'constructor'],
-      ['/v1/reporters/challenges', '{"reporterId":"x","nested":[{"toString":1}]}', 'nested[0].toString'],
+      [
+        '/v1/reporters/challenges',
+        '{"reporterId":"FAKE-reporter-AAAAAAAA","nested":[{"toString":1}]}',
+        'nested[0].toString',
+      ],
       ['/v1/anything', '{"__proto__":{"polluted":true}}', '__proto__'],
     ]) {
       const res = await fetch(`${api.url}${path}`, {

@@ -443,4 +443,59 @@ describe('reporter intake, end to end', () => {
     expect(rows).toBe(1);
     expect(orphans).toBe(0);
   });
+
+  it('refuses an empty, blank, NUL-containing or malformed reporter id with a 400 naming the field, on sign-in and on report and attachment ids', async () => {
+    const json = { 'content-type': 'application/json' };
+    const valid = await signedInReporter(api.url);
+    const badIds = ['', ' ', ' '.repeat(22), '\t\n', '\u0000', `${valid.reporterId.slice(0, 21)}\u0000`, 'x'];
+    for (const reporterId of badIds) {
+      const challenge = await fetch(`${api.url}/v1/reporters/challenges`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ reporterId }),
+      });
+      expect({ reporterId, status: challenge.status }).toEqual({ reporterId, status: 400 });
+      expect(await challenge.json()).toMatchObject({
+        code: 'request/validation_failed',
+        fields: [{ path: 'reporterId' }],
+      });
+      const session = await fetch(`${api.url}/v1/reporters/sessions`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ reporterId, challenge: 'A'.repeat(43), signature: 'A'.repeat(86) }),
+      });
+      expect({ reporterId, status: session.status }).toEqual({ reporterId, status: 400 });
+      expect(await session.json()).toMatchObject({
+        code: 'request/validation_failed',
+        fields: [{ path: 'reporterId' }],
+      });
+    }
+    // A well-formed id, known or not, still gets a challenge (sign-in tells no one who exists).
+    for (const reporterId of [valid.reporterId, 'FAKE-reporter-AAAAAAAA']) {
+      const res = await fetch(`${api.url}/v1/reporters/challenges`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ reporterId }),
+      });
+      expect(res.status).toBe(201);
+    }
+    // Report and attachment ids in the path: blank or NUL-containing ones are a 400 naming them.
+    const auth = { authorization: `Bearer ${valid.token}` };
+    for (const id of ['%20', '%00', `${randomUUID().slice(0, 35)}%00`]) {
+      const report = await fetch(`${api.url}/v1/reports/${id}`, {
+        method: 'PUT',
+        headers: { ...auth, ...json },
+        body: JSON.stringify({ envelope: {} }),
+      });
+      expect(report.status).toBe(400);
+      expect(await report.json()).toMatchObject({ fields: [{ path: 'id' }] });
+      const attachment = await fetch(`${api.url}/v1/reports/${randomUUID()}/attachments/${id}`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(100),
+      });
+      expect(attachment.status).toBe(400);
+      expect(await attachment.json()).toMatchObject({ fields: [{ path: 'attachmentId' }] });
+    }
+  });
 });

@@ -7,11 +7,20 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+
+/**
+ * A reporter id is kid(signPk) (crypto-v1 §3): 16 bytes in base64url, 22 characters. Anything else
+ * (empty, blank, a NUL, another length) names no reporter and is refused as a bad field, not
+ * signed, rate-limited or looked up.
+ */
+const REPORTER_ID = /^[A-Za-z0-9_-]{22}$/;
+const REPORTER_ID_MESSAGE = 'must be a reporter id: kid(signPk), 22 base64url characters';
 
 /** Public keys derived from an access code (crypto-v1 §3), base64url. */
 export class PublicKeysDto {
@@ -76,14 +85,18 @@ export class SignInChallengeDto {
   @ApiProperty({
     description: 'kid(signPk) of the keys derived from the access code',
     example: 'FAKE-reporter-AAAAAAAA',
+    pattern: REPORTER_ID.source,
   })
   @IsString()
-  @MaxLength(64)
+  @Matches(REPORTER_ID, { message: REPORTER_ID_MESSAGE })
   reporterId!: string;
 }
 
 export class SignInDto {
-  @ApiProperty({ example: 'FAKE-reporter-AAAAAAAA' }) @IsString() @MaxLength(64) reporterId!: string;
+  @ApiProperty({ example: 'FAKE-reporter-AAAAAAAA', pattern: REPORTER_ID.source })
+  @IsString()
+  @Matches(REPORTER_ID, { message: REPORTER_ID_MESSAGE })
+  reporterId!: string;
   @ApiProperty({ example: 'FAKE-signin-challenge-AAAAAAAAAAAAAAAAAAAAA' })
   @IsString()
   @MaxLength(64)
