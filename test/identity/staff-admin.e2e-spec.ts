@@ -216,4 +216,56 @@ describe('staff administration', () => {
     expect(await count()).toBe(before);
     await client.close();
   });
+
+  it('refuses an empty or whitespace-only team name, team rename, invitation label or policy name with a 400 naming it', async () => {
+    const team = await call('POST', '/admin/teams', admin.token, {
+      name: 'Blank check',
+      regions: [],
+      languages: [],
+    });
+    expect(team.status).toBe(201);
+    const teamId = team.body.id as string;
+    const blanks = ['', ' ', '   ', '\t', '\u00a0', '\u3000 \u2003'];
+    const cases: [string, string, (blank: string) => unknown, string][] = [
+      ['POST', '/admin/teams', (name) => ({ name, regions: [], languages: [] }), 'name'],
+      ['PATCH', `/admin/teams/${teamId}`, (name) => ({ name }), 'name'],
+      ['POST', '/admin/invitations', (label) => ({ label, role: 'caseworker', teamIds: [] }), 'label'],
+      ['POST', '/admin/escalation-policies', (name) => ({ name, definition: {} }), 'name'],
+    ];
+    const client = await sql(db.url);
+    const state = async () =>
+      (
+        await client.query(
+          `SELECT (SELECT count(*) FROM teams)::int AS teams, (SELECT count(*) FROM staff_invitations)::int AS invitations,
+                  (SELECT count(*) FROM escalation_policies)::int AS policies, (SELECT name FROM teams WHERE id = $1) AS name`,
+          [teamId],
+        )
+      ).rows[0] as unknown;
+    const before = await state();
+    try {
+      for (const [method, path, body, field] of cases)
+        for (const blank of blanks) {
+          const res = await call(method, path, admin.token, body(blank));
+          expect({
+            path,
+            blank,
+            status: res.status,
+            code: res.body.code,
+            named: res.body.fields?.some((f) => f.path === field),
+          }).toEqual({
+            path,
+            blank,
+            status: 400,
+            code: 'request/validation_failed',
+            named: true,
+          });
+        }
+      expect(await state()).toEqual(before);
+      // A name with spaces inside is still a name.
+      const renamed = await call('PATCH', `/admin/teams/${teamId}`, admin.token, { name: 'Blank  check 2' });
+      expect(renamed.status).toBe(200);
+    } finally {
+      await client.close();
+    }
+  });
 });

@@ -18,11 +18,14 @@ import {
 } from 'class-validator';
 import { ALERT_SEVERITIES, type AlertSeverity } from '@panah/domain';
 import { CHANNEL_KINDS } from '@panah/notify';
+import { NotBlank, PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../http/text-fields';
 
 export class CreatePolicyDto {
   @ApiProperty({ example: 'Critical: Berlin desk' })
   @IsString()
   @Length(1, 100)
+  @Matches(PLAIN_TEXT, { message: PLAIN_TEXT_MESSAGE })
+  @NotBlank()
   name!: string;
 
   @ApiProperty({

@@ -29,9 +29,7 @@ import {
   TEAM_MAX_REGIONS,
   TEAM_NAME_MAX,
 } from '@panah/domain';
-
-/** Printable single-line text: labels and names are shown to admins, never interpreted. */
-const PLAIN_TEXT = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
+import { NotBlank, PLAIN_TEXT, PLAIN_TEXT_MESSAGE } from '../http/text-fields';
 
 @ValidatorConstraint({ name: 'teamRegions' })
 class TeamRegions implements ValidatorConstraintInterface {
@@ -61,7 +59,8 @@ export class CreateInvitationDto {
   @IsString()
   @MinLength(1)
   @MaxLength(120)
-  @Matches(PLAIN_TEXT, { message: 'must be a single line of printable text' })
+  @Matches(PLAIN_TEXT, { message: PLAIN_TEXT_MESSAGE })
+  @NotBlank()
   label!: string;
 
   @ApiProperty({ enum: STAFF_ROLES, example: 'caseworker' })
@@ -166,7 +165,8 @@ export class CreateTeamDto {
   @IsString()
   @MinLength(1)
   @MaxLength(TEAM_NAME_MAX)
-  @Matches(PLAIN_TEXT, { message: 'must be a single line of printable text' })
+  @Matches(PLAIN_TEXT, { message: PLAIN_TEXT_MESSAGE })
+  @NotBlank()
   name!: string;
 
   @ApiProperty({ type: [String], example: ['DE', 'AT'] })
@@ -192,7 +192,8 @@ export class UpdateTeamDto {
   @IsString()
   @MinLength(1)
   @MaxLength(TEAM_NAME_MAX)
-  @Matches(PLAIN_TEXT, { message: 'must be a single line of printable text' })
+  @Matches(PLAIN_TEXT, { message: PLAIN_TEXT_MESSAGE })
+  @NotBlank()
   name?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['DE', 'AT'] })
