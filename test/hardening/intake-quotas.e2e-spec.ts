@@ -13,6 +13,7 @@ import {
   signedInReporter,
   type TestReporter,
 } from '../support/intake';
+import { waitFor } from '../support/wait';
 
 /**
  * Issue 18 point 7, as the attacker did it: 40 parallel uploads to one report stored 22
@@ -58,19 +59,29 @@ describe('hardening: quotas and races on intake', () => {
     expect(res.status).toBe(201);
     return envelope.id;
   };
+  /**
+   * One upload as a well-behaved client sends it: one reporter has one upload in flight at a time
+   * (test/hardening/upload-in-flight), so a 429 `quota/uploads_in_flight` is tried again until
+   * the upload gets its own answer. The parallel requests below still race for every limit.
+   */
   const upload = async (
     reporter: TestReporter,
     reportId: string,
     blob: Uint8Array,
     attachmentId = randomUUID(),
-  ): Promise<Answer> => {
-    const res = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
-      body: Buffer.from(blob),
-    });
-    return { status: res.status, body: (await res.json()) as Answer['body'] };
-  };
+  ): Promise<Answer> =>
+    waitFor(
+      async () => {
+        const res = await fetch(`${api.url}/v1/reports/${reportId}/attachments/${attachmentId}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/octet-stream', ...reporter.auth },
+          body: Buffer.from(blob),
+        });
+        const answer = { status: res.status, body: (await res.json()) as Answer['body'] };
+        return answer.body.reason === 'quota/uploads_in_flight' ? null : answer;
+      },
+      { what: 'an upload answered other than uploads_in_flight', timeoutMs: 120_000, intervalMs: 100 },
+    );
   const count = async (table: string, where = 'true', params: unknown[] = []): Promise<number> =>
     (await rowsOf<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0]
       .n;

@@ -19,6 +19,7 @@ export const TABLE_OWNERS = {
   reporter_keys: 'intake',
   reporter_sessions: 'intake',
   reporter_daily_usage: 'intake',
+  reporter_upload_leases: 'intake',
   reporter_messages: 'intake',
   reports: 'intake',
   report_attachments: 'intake',

@@ -35,6 +35,8 @@ export class DomainError extends Error {
     readonly reason?: string,
     /** Extra answer fields a client acts on (e.g. a proof-of-work challenge); never secrets. */
     readonly extra?: Readonly<Record<string, unknown>>,
+    /** When a retry may succeed (a 429's `Retry-After` header, whole seconds). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -54,6 +54,37 @@ export class AttachmentRepository {
     ]);
   }
 
+  /**
+   * Takes the reporter's one upload lease for `uploadId` until `ttlSeconds` from now; false while
+   * another upload holds a live one. One statement (its own transaction): concurrent takers of
+   * one reporter meet on the primary key and exactly one wins; an expired lease (its API crashed)
+   * is taken over.
+   */
+  async takeUploadLease(
+    m: EntityManager,
+    reporterId: string,
+    uploadId: string,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    const rows = (await m.query(
+      `INSERT INTO reporter_upload_leases (reporter_id, upload_id, expires_at)
+       VALUES ($1, $2, now() + make_interval(secs => $3))
+       ON CONFLICT (reporter_id) DO UPDATE SET upload_id = EXCLUDED.upload_id, expires_at = EXCLUDED.expires_at
+        WHERE reporter_upload_leases.expires_at <= now()
+       RETURNING upload_id`,
+      [reporterId, uploadId, ttlSeconds],
+    )) as { upload_id: string }[];
+    return rows.length === 1;
+  }
+
+  /** Gives the lease back (only the upload that holds it can). */
+  async releaseUploadLease(m: EntityManager, reporterId: string, uploadId: string): Promise<void> {
+    await m.query(`DELETE FROM reporter_upload_leases WHERE reporter_id = $1 AND upload_id = $2`, [
+      reporterId,
+      uploadId,
+    ]);
+  }
+
   /** The reporter's attachment usage and this report's count, in one round trip. */
   async usage(m: EntityManager, reporterId: string, reportId: string): Promise<AttachmentUsage> {
     const rows = (await m.query(

@@ -2,16 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
 import { attachmentPlaintextSize, isUuid } from '@panah/crypto';
 import { attachmentOverLimit, bytesRemaining, DomainError, ErrorCode, IntakeReason } from '@panah/domain';
 import { AttachmentRepository } from './attachment.repository';
-import { badRequest, conflict, overLimit, reportNotFound } from './errors';
+import { badRequest, conflict, overLimit, reportNotFound, uploadInFlight } from './errors';
 
 /** Rows of 256 KiB: few enough rows per blob, small enough to stream with little memory. */
 export const CHUNK_ROW_BYTES = 256 * 1024;
 export const MAX_ATTACHMENTS_PER_REPORT = 20;
+/** An upload lease outlives HTTP_REQUEST_TIMEOUT_MS by this much (the final transaction's time). */
+const LEASE_MARGIN_SECONDS = 30;
 
 export interface StoredAttachment {
   readonly id: string;
@@ -51,22 +53,54 @@ export class AttachmentService {
     const m = this.dataSource.manager;
     const target = await this.attachments.uploadTarget(m, reportId, attachmentId);
     if (!target || target.reporter_id !== reporterId) throw reportNotFound();
-    // Refused before a byte is staged: a retry of a stored attachment answers below, anything
-    // new must fit every limit (the final transaction checks again, under the reporter's lock).
-    let cap = max;
-    if (target.existing === null) {
-      const usage = await this.attachments.usage(m, reporterId, reportId);
-      const over = attachmentOverLimit(
-        usage,
-        this.config.intake.quota,
-        MAX_ATTACHMENTS_PER_REPORT,
-        declaredLength,
-      );
-      if (over) throw overLimit(over);
-      cap = Math.min(max, bytesRemaining(usage, this.config.intake.quota));
-    }
-
+    // One upload in flight per reporter: a burst of parallel uploads would otherwise each stage
+    // its bytes before the final locked check, briefly storing more than the quota allows. Taken
+    // before the usage is read, so the cap below counts every upload that finished before it.
     const uploadId = randomUUID();
+    if (!(await this.attachments.takeUploadLease(m, reporterId, uploadId, this.leaseSeconds())))
+      throw uploadInFlight();
+    try {
+      // Refused before a byte is staged: a retry of a stored attachment answers below, anything
+      // new must fit every limit (the final transaction checks again, under the reporter's lock).
+      let cap = max;
+      if (target.existing === null) {
+        const usage = await this.attachments.usage(m, reporterId, reportId);
+        const over = attachmentOverLimit(
+          usage,
+          this.config.intake.quota,
+          MAX_ATTACHMENTS_PER_REPORT,
+          declaredLength,
+        );
+        if (over) throw overLimit(over);
+        cap = Math.min(max, bytesRemaining(usage, this.config.intake.quota));
+      }
+      return await this.streamAndAdopt(m, reporterId, reportId, attachmentId, uploadId, body, cap, max);
+    } finally {
+      // Success, refusal, client abort or timeout: the next upload may start. If this fails (or
+      // the process dies first), the lease expires by itself.
+      await this.attachments.releaseUploadLease(m, reporterId, uploadId).catch(() => undefined);
+    }
+  }
+
+  /**
+   * How long an upload's lease lasts: past the longest an upload request can live (Node cuts it
+   * at HTTP_REQUEST_TIMEOUT_MS), so it never runs out under a live upload, and a crashed API's
+   * lease blocks that reporter's uploads for at most this long.
+   */
+  private leaseSeconds(): number {
+    return Math.ceil(this.config.api.timeouts.requestMs / 1000) + LEASE_MARGIN_SECONDS;
+  }
+
+  private async streamAndAdopt(
+    m: EntityManager,
+    reporterId: string,
+    reportId: string,
+    attachmentId: string,
+    uploadId: string,
+    body: Readable,
+    cap: number,
+    max: number,
+  ): Promise<StoredAttachment & { created: boolean }> {
     const hash = createHash('sha256');
     let size = 0;
     try {

@@ -61,7 +61,24 @@ export function overLimit(over: QuotaLimit, now = new Date()): DomainError {
         over.limit === 'reportsPerDay'
           ? IntakeReason.QuotaReportsPerDay
           : IntakeReason.QuotaAttachmentsPerDay,
+        undefined,
+        secondsUntilNextUtcDay(now),
       );
     }
   }
+}
+
+/** How soon a reporter refused for an upload in flight may try again (it usually ends in seconds). */
+export const UPLOAD_IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
+
+/** A second attachment upload while the reporter's first is still streaming: a 429, retry after it ends. */
+export function uploadInFlight(): DomainError {
+  return new DomainError(
+    ErrorCode.RateLimited,
+    'Another attachment upload of this reporter is in progress; send attachments one at a time',
+    [{ path: 'quota.uploadsInFlight', message: 'at most 1 attachment upload in flight per reporter' }],
+    IntakeReason.QuotaUploadsInFlight,
+    undefined,
+    UPLOAD_IN_FLIGHT_RETRY_AFTER_SECONDS,
+  );
 }

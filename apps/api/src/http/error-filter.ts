@@ -100,6 +100,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       this.logger.error({ err: loggableError(exception) }, 'unhandled error');
     }
     if (res.headersSent) return;
+    if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(exception.retryAfterSeconds))));
     res.status(status).json(body);
   }
 

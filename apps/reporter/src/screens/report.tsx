@@ -28,7 +28,14 @@ interface Sealed {
 const sealedDrafts = new WeakMap<Draft, Sealed>();
 
 function retryable(error: unknown): boolean {
-  return error instanceof ApiError && (error.offline || error.status >= 500 || error.status === 408);
+  return (
+    error instanceof ApiError &&
+    (error.offline ||
+      error.status >= 500 ||
+      error.status === 408 ||
+      // An earlier attempt of ours (its connection lost) may still hold the one upload slot.
+      error.reason === 'quota/uploads_in_flight')
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

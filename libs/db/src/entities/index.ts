@@ -14,6 +14,7 @@ import {
   ReporterKey,
   ReporterMessage,
   ReporterSession,
+  ReporterUploadLease,
 } from './intake';
 
 export { OutboxMessage };
@@ -31,6 +32,7 @@ export const entities = [
   ReporterKey,
   ReporterSession,
   ReporterDailyUsage,
+  ReporterUploadLease,
   KeyDirectory,
   Report,
   ReportAttachment,

@@ -11,6 +11,7 @@ import { TeamRequests1764200000000 } from './1764200000000-team-requests';
 import { ReporterQuotas1764330000000 } from './1764330000000-reporter-quotas';
 import { CaseSignals1764340000000 } from './1764340000000-case-signals';
 import { CaseUnacknowledgedSince1764400000000 } from './1764400000000-case-unacknowledged-since';
+import { ReporterUploadLeases1764410000000 } from './1764410000000-reporter-upload-leases';
 
 /** Every migration in order. Listed explicitly (no globs) so source and compiled code agree. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ReporterQuotas1764330000000,
   CaseSignals1764340000000,
   CaseUnacknowledgedSince1764400000000,
+  ReporterUploadLeases1764410000000,
 ];

@@ -26,6 +26,8 @@ export const IntakeReason = {
   QuotaBytes: 'quota/bytes_stored',
   QuotaReportsPerDay: 'quota/reports_per_day',
   QuotaAttachmentsPerDay: 'quota/attachments_per_day',
+  /** One attachment upload in flight per reporter: a second concurrent one is a 429 (retry after it ends). */
+  QuotaUploadsInFlight: 'quota/uploads_in_flight',
   PowInvalid: 'pow/invalid',
   PowExpired: 'pow/expired',
   PowReused: 'pow/reused',

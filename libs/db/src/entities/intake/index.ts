@@ -3,6 +3,7 @@ export {
   ReporterDailyUsage,
   ReporterKey,
   ReporterSession,
+  ReporterUploadLease,
   type ReporterKeyPurpose,
 } from './reporter.entity';
 export { KeyDirectory } from './key-directory.entity';

@@ -119,3 +119,26 @@ export class ReporterDailyUsage {
   @Column({ type: 'integer' })
   maxReports!: number;
 }
+
+/**
+ * The one attachment upload a reporter may have in flight (issue: parallel uploads each staged
+ * their bytes before the quota's locked check). A lease row, not a lock held by a connection:
+ * the upload holds no database connection while the client sends, and a crashed API's lease
+ * simply expires (`expiresAt`, HTTP_REQUEST_TIMEOUT_MS plus a margin) for the next upload to take.
+ */
+@Entity('reporter_upload_leases')
+export class ReporterUploadLease {
+  @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'reporter_upload_leases_pk' })
+  reporterId!: string;
+
+  @ManyToOne(() => Reporter, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'reporter_id', foreignKeyConstraintName: 'reporter_upload_leases_reporter_fk' })
+  reporter?: Reporter;
+
+  /** The upload holding the lease (its staged chunks' upload id): only it may release it. */
+  @Column({ type: 'uuid' })
+  uploadId!: string;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+}
