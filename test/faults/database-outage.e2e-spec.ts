@@ -13,7 +13,7 @@ describe('PostgreSQL down for 12 s under load', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    stack = await FaultStack.start({ pgPort: 25410, redisPort: 25411, waitSeconds: 6, reporters: 400 });
+    stack = await FaultStack.start({ waitSeconds: 6, reporters: 400 });
   }, 300_000);
   afterAll(async () => {
     await stack?.close();

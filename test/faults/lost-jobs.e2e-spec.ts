@@ -17,7 +17,7 @@ describe('Redis restarted empty with relayed jobs not yet run', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    stack = await FaultStack.start({ pgPort: 25416, redisPort: 25417, waitSeconds: 600, reporters: 50 });
+    stack = await FaultStack.start({ waitSeconds: 600, reporters: 50 });
   }, 300_000);
   afterAll(async () => {
     await stack?.close();

@@ -18,7 +18,7 @@ describe('the outbox relay during a Redis outage', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    redis = await TestRedisServer.start({ port: 25412 });
+    redis = await TestRedisServer.start();
     worker = await startWorker(
       testConfig(db.url, { REDIS_URL: redis.url, OUTBOX_POLL_MS: '200', LOG_LEVEL: 'warn' }),
     );

@@ -16,8 +16,6 @@ describe('SIGTERM under load', () => {
   beforeAll(async () => {
     assertBuilt();
     stack = await FaultStack.start({
-      pgPort: 25414,
-      redisPort: 25415,
       waitSeconds: 4,
       reporters: 400,
       env: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },

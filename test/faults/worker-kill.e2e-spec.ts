@@ -25,10 +25,7 @@ describe('a worker SIGKILLed while it holds active jobs', () => {
 
   beforeAll(async () => {
     assertBuilt();
-    // Ports 25413 and 25590 (the fault tests' range is otherwise taken by the other files).
     stack = await FaultStack.start({
-      pgPort: 25413,
-      redisPort: 25590,
       waitSeconds: 600,
       reporters: 20,
       workers: 2,

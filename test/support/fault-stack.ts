@@ -25,8 +25,8 @@ import { TestRedisServer } from './redis-server';
 
 /**
  * The whole service as it runs in production — built API and worker processes (any number of
- * each), a PostgreSQL and a Redis server of its own on fixed ports in the faults range
- * (25400-25499), a webhook receiver counting deliveries by notification id — plus the knobs a
+ * each), a PostgreSQL and a Redis server of its own on free ports the OS picks (two runs at
+ * once never collide; never the shared servers), a webhook receiver counting deliveries by notification id — plus the knobs a
  * fault test turns: stop and start PostgreSQL or Redis, FLUSHALL, SIGKILL or SIGTERM a process,
  * a steady load of reports. Used by the fault tests in test/faults and by `npm run faults`.
  *
@@ -34,8 +34,9 @@ import { TestRedisServer } from './redis-server';
  * case, one escalation run and two notifications (the policy notifies, waits, notifies again).
  */
 export interface FaultStackOptions {
-  readonly pgPort: number;
-  readonly redisPort: number;
+  /** Fixed ports only if a caller needs them; by default free ports the OS picks, so runs never collide. */
+  readonly pgPort?: number;
+  readonly redisPort?: number;
   readonly apis?: number;
   readonly workers?: number;
   /** Seconds between the policy's two notify steps. */

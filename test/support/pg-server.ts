@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort } from './redis-server';
 
 const run = promisify(execFile);
 
@@ -43,22 +44,13 @@ export class TestPgServer {
     readonly dir: string,
   ) {}
 
-  /** initdb + start; `port` must be in the caller's own range (faults: 25400-25499). */
-  static async start(port: number): Promise<TestPgServer> {
-    // A run that was killed before its clean-up leaves its server behind on the same port.
-    for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(`panah-pg-${port}-`))) {
-      const [cmd, args] = asOwner('pg_ctl', [
-        '-D',
-        join(tmpdir(), old, 'data'),
-        '-m',
-        'immediate',
-        '-w',
-        'stop',
-      ]);
-      await run(cmd, args).catch(() => undefined);
-      rmSync(join(tmpdir(), old), { recursive: true, force: true });
-    }
-    const dir = mkdtempSync(join(tmpdir(), `panah-pg-${port}-`));
+  /**
+   * initdb + start. Without `port`, on a free port the OS picks (bind port 0), tried again on
+   * another one if something took it meanwhile: two runs at once never collide.
+   */
+  static async start(port?: number): Promise<TestPgServer> {
+    if (port !== undefined) await TestPgServer.removeLeftovers(port);
+    const dir = mkdtempSync(join(tmpdir(), `panah-pg-${port ?? 'any'}-`));
     const ids = postgresIds();
     if (ids) chownSync(dir, ids.uid, ids.gid);
     const data = join(dir, 'data');
@@ -74,9 +66,35 @@ export class TestPgServer {
       '--locale=C.UTF-8',
     ]);
     await run(cmd, args, { cwd: dir });
-    const server = new TestPgServer(port, dir);
-    await server.up();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new TestPgServer(port ?? (await freePort()), dir);
+      try {
+        await server.up();
+        return server;
+      } catch (error) {
+        // The port was taken between freePort() and the server's bind: another one.
+        if (port !== undefined || attempt >= 5) {
+          rmSync(dir, { recursive: true, force: true });
+          throw error;
+        }
+      }
+    }
+  }
+
+  /** A run that was killed before its clean-up leaves its server behind on the same port. */
+  private static async removeLeftovers(port: number): Promise<void> {
+    for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(`panah-pg-${port}-`))) {
+      const [cmd, args] = asOwner('pg_ctl', [
+        '-D',
+        join(tmpdir(), old, 'data'),
+        '-m',
+        'immediate',
+        '-w',
+        'stop',
+      ]);
+      await run(cmd, args).catch(() => undefined);
+      rmSync(join(tmpdir(), old), { recursive: true, force: true });
+    }
   }
 
   get adminUrl(): string {

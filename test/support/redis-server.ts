@@ -26,10 +26,21 @@ export class TestRedisServer {
     private readonly policy: string,
   ) {}
 
+  /**
+   * Without `port`, on a free port the OS picks (bind port 0), tried again on another one if
+   * something took it meanwhile: two runs at once never collide.
+   */
   static async start(options: { policy?: string; port?: number } = {}): Promise<TestRedisServer> {
-    const server = new TestRedisServer(options.port ?? (await freePort()), options.policy ?? 'noeviction');
-    await server.up();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new TestRedisServer(options.port ?? (await freePort()), options.policy ?? 'noeviction');
+      try {
+        await server.up();
+        return server;
+      } catch (error) {
+        await server.down();
+        if (options.port !== undefined || attempt >= 5) throw error;
+      }
+    }
   }
 
   get url(): string {
@@ -54,7 +65,12 @@ export class TestRedisServer {
       ],
       { stdio: 'ignore' },
     );
+    const proc = this.proc;
+    let exited = false;
+    proc.once('exit', () => (exited = true));
     for (let i = 0; i < 100; i++) {
+      // Exited at once: the port is taken (then a probe would reach someone else's server).
+      if (exited) throw new Error(`redis-server exited at start on ${this.port} (port taken?)`);
       const probe = new Redis({
         port: this.port,
         host: '127.0.0.1',
@@ -67,6 +83,7 @@ export class TestRedisServer {
         await probe.connect();
         await probe.ping();
         probe.disconnect();
+        if (exited) throw new Error(`redis-server exited at start on ${this.port} (port taken?)`);
         return;
       } catch {
         probe.disconnect();
