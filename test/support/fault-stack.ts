@@ -435,6 +435,14 @@ export interface ScenarioFigures {
   readonly recorded: number;
   readonly delivered: number;
   readonly deliveredTwice: number;
+  /**
+   * Of those, the ones an earlier attempt of which the sender recorded as failed although the
+   * receiver got it (it answered after NOTIFY_TIMEOUT_MS on a starved machine: at-least-once, by
+   * design; the receiver dedupes by Panah-Notification-Id), and the ones whose earlier attempt's
+   * worker died before recording it (an attempt in flight at a SIGKILL).
+   */
+  readonly twiceAfterFailedAttempt: number;
+  readonly twiceAfterLostAttempt: number;
   readonly lost: number;
   readonly lateness: { p50: number; p99: number; max: number; n: number };
   readonly statuses: string;
@@ -473,7 +481,15 @@ export async function figures(
     (await stack.query<{ id: string }>(`SELECT id FROM escalation_notifications`)).map((r) => r.id),
   );
   const delivered = [...counts.keys()].filter((id) => recordedIds.has(id)).length;
-  const deliveredTwice = [...counts.values()].filter((n) => n > 1).length;
+  const twiceIds = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  const deliveredTwice = twiceIds.length;
+  const earlier = await stack.query<{ failed: number; lost: number }>(
+    `SELECT count(*) FILTER (WHERE a.outcomes && ARRAY['retry', 'failed'])::int AS failed,
+            count(*) FILTER (WHERE NOT a.outcomes && ARRAY['retry', 'failed'] AND 'lost' = ANY(a.outcomes))::int AS lost
+       FROM (SELECT notification_id, array_agg(outcome) AS outcomes FROM escalation_notification_attempts
+              WHERE notification_id = ANY($1::uuid[]) GROUP BY notification_id) a`,
+    [twiceIds],
+  );
   // Every acknowledged report: one case, one run, two notifications (one per notify step).
   const expected = load.acknowledged.length * 2;
   const [late] = await stack.query<{ n: number; p50: number | null; p99: number | null; max: number | null }>(
@@ -494,6 +510,8 @@ export async function figures(
     recorded: c.recorded,
     delivered,
     deliveredTwice,
+    twiceAfterFailedAttempt: earlier[0]?.failed ?? 0,
+    twiceAfterLostAttempt: earlier[0]?.lost ?? 0,
     lost: Math.max(0, expected - delivered) + Math.max(0, lostReports) * 2,
     lateness: {
       n: late.n,
@@ -513,7 +531,7 @@ export function printFigures(f: ScenarioFigures, log: (line: string) => void = c
   log(
     `${f.scenario.padEnd(34)} reports ${String(f.acknowledged).padStart(5)}  cases ${String(f.cases).padStart(5)}  runs ${String(f.runs).padStart(5)}  ` +
       `notifications expected ${String(f.expected).padStart(5)} recorded ${String(f.recorded).padStart(5)} delivered ${String(f.delivered).padStart(5)} ` +
-      `twice ${String(f.deliveredTwice).padStart(3)} lost ${String(f.lost).padStart(3)}  ` +
+      `twice ${String(f.deliveredTwice).padStart(3)} (after a failed attempt ${f.twiceAfterFailedAttempt}, after a lost one ${f.twiceAfterLostAttempt}) lost ${String(f.lost).padStart(3)}  ` +
       `lateness after fault p50 ${f.lateness.p50.toFixed(0)} ms p99 ${f.lateness.p99.toFixed(0)} ms max ${f.lateness.max.toFixed(0)} ms (${f.lateness.n} steps)  ` +
       `[HTTP ${f.statuses}]${f.settled ? '' : '  NOT SETTLED'}`,
   );
