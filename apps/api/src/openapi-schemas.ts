@@ -347,8 +347,185 @@ export const NAMED_SCHEMAS: Record<string, Schema> = {
   ReporterMessage: REPORTER_MESSAGE,
 };
 
-/** Success responses by operation id and status. */
-export const RESPONSES: Record<string, Record<string, { description: string; schema: Schema }>> = {
+/**
+ * A documented response: its schema, and optionally named example bodies and response headers
+ * (an error a client acts on: the 413s and 429s of intake, with `Retry-After`).
+ */
+export interface DocumentedResponse {
+  readonly description: string;
+  readonly schema: Schema;
+  readonly examples?: Readonly<Record<string, { summary: string; value: Record<string, unknown> }>>;
+  readonly headers?: Readonly<Record<string, Schema>>;
+}
+
+const ERROR_BODY = ref('ErrorBody');
+/** kid(signPk): 16 bytes in base64url (not a UUID). */
+const REPORTER_ID = str('FAKE-reporter-AAAAAAAA', {
+  pattern: '^[A-Za-z0-9_-]{22}$',
+  description: 'kid(signPk) of the primary keys: sign in with it',
+});
+/** An error body example as the error filter sends it. */
+const errorExample = (
+  summary: string,
+  statusCode: number,
+  code: string,
+  reason: string | null,
+  message: string,
+  fields: { path: string; message: string }[] = [],
+): { summary: string; value: Record<string, unknown> } => ({
+  summary,
+  value: {
+    statusCode,
+    code,
+    ...(reason ? { reason } : {}),
+    message,
+    ...(fields.length > 0 ? { fields } : {}),
+  },
+});
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'whole seconds until a retry may succeed',
+    schema: { type: 'integer', example: 1 },
+  },
+};
+
+/** The 413 and 429 the intake PUT routes answer (ReportService, AttachmentService, libs/intake/src/errors.ts). */
+const REPORT_TOO_LARGE: DocumentedResponse = {
+  description:
+    '`request/payload_too_large`: the JSON body (envelope and hints) is over `BODY_LIMIT_BYTES` (`limits.bodyBytes` of GET /v1/meta)',
+  schema: ERROR_BODY,
+  examples: {
+    body_limit: errorExample(
+      'the body is over BODY_LIMIT_BYTES',
+      413,
+      'request/payload_too_large',
+      null,
+      'Request body exceeds 1048576 bytes',
+    ),
+  },
+};
+const REPORTS_PER_DAY: DocumentedResponse = {
+  description:
+    '`request/rate_limited`: `quota/reports_per_day`, this reporter filed REPORTER_QUOTA_REPORTS_PER_DAY reports this UTC day (`Retry-After`: the seconds until the next UTC day); nothing was stored',
+  schema: ERROR_BODY,
+  headers: RETRY_AFTER,
+  examples: {
+    reports_per_day: errorExample(
+      'the daily report quota is used up',
+      429,
+      'request/rate_limited',
+      'quota/reports_per_day',
+      'At most 50 reports per day (UTC); retry after 31245 s',
+      [
+        {
+          path: 'quota.reportsPerDay',
+          message: 'at most 50 reports per day (REPORTER_QUOTA_REPORTS_PER_DAY)',
+        },
+      ],
+    ),
+  },
+};
+const ATTACHMENT_TOO_LARGE: DocumentedResponse = {
+  description:
+    '`request/payload_too_large`: `attachment/too_large`, the blob (by `Content-Length`, or while streaming) is over `ATTACHMENT_MAX_BYTES` (`limits.attachmentBytes` of GET /v1/meta); `quota/bytes_stored`, it does not fit in what is left of REPORTER_QUOTA_BYTES for this reporter. Nothing is kept',
+  schema: ERROR_BODY,
+  examples: {
+    too_large: errorExample(
+      'over ATTACHMENT_MAX_BYTES',
+      413,
+      'request/payload_too_large',
+      'attachment/too_large',
+      'Attachments are limited to 26214400 bytes',
+      [{ path: 'body', message: 'must be at most 26214400 bytes' }],
+    ),
+    bytes_stored: errorExample(
+      "over the reporter's bytes quota",
+      413,
+      'request/payload_too_large',
+      'quota/bytes_stored',
+      'A reporter stores at most 262144000 bytes of attachments (120000 left)',
+      [{ path: 'quota.bytes', message: 'at most 262144000 bytes stored (REPORTER_QUOTA_BYTES)' }],
+    ),
+  },
+};
+const ATTACHMENT_RATE_LIMITED: DocumentedResponse = {
+  description:
+    '`request/rate_limited`: `quota/uploads_in_flight`, another upload of this reporter is still in progress (send attachments one after another; `Retry-After`: 1); `quota/attachments_per_day`, REPORTER_QUOTA_ATTACHMENTS_PER_DAY attachments were stored this UTC day (`Retry-After`: the seconds until the next UTC day). Nothing is kept',
+  schema: ERROR_BODY,
+  headers: RETRY_AFTER,
+  examples: {
+    uploads_in_flight: errorExample(
+      'another upload of this reporter is in progress',
+      429,
+      'request/rate_limited',
+      'quota/uploads_in_flight',
+      'Another attachment upload of this reporter is in progress; send attachments one at a time',
+      [{ path: 'quota.uploadsInFlight', message: 'at most 1 attachment upload in flight per reporter' }],
+    ),
+    attachments_per_day: errorExample(
+      'the daily attachment quota is used up',
+      429,
+      'request/rate_limited',
+      'quota/attachments_per_day',
+      'At most 100 attachments per day (UTC); retry after 31245 s',
+      [
+        {
+          path: 'quota.attachmentsPerDay',
+          message: 'at most 100 attachments per day (REPORTER_QUOTA_ATTACHMENTS_PER_DAY)',
+        },
+      ],
+    ),
+  },
+};
+
+const REPORT_CONFLICT: DocumentedResponse = {
+  description:
+    '`request/conflict`: `report/conflict`, a different report is stored under this id; `directory/not_published`, no key directory exists yet to address reports to',
+  schema: ERROR_BODY,
+  examples: {
+    report_conflict: errorExample(
+      'another report under this id',
+      409,
+      'request/conflict',
+      'report/conflict',
+      'A different report already exists under this id',
+      [{ path: 'id', message: 'is already used by a different report' }],
+    ),
+  },
+};
+const ATTACHMENT_CONFLICT: DocumentedResponse = {
+  description:
+    '`request/conflict`: `attachment/conflict`, different bytes are stored under this attachment id',
+  schema: ERROR_BODY,
+  examples: {
+    attachment_conflict: errorExample(
+      'other bytes under this id',
+      409,
+      'request/conflict',
+      'attachment/conflict',
+      'A different attachment already exists under this id',
+      [{ path: 'attachmentId', message: 'is already used by a different blob' }],
+    ),
+  },
+};
+const ATTACHMENT_MEDIA_TYPE: DocumentedResponse = {
+  description:
+    '`request/unsupported_media_type`: `attachment/media_type`, the body is not `application/octet-stream`',
+  schema: ERROR_BODY,
+  examples: {
+    media_type: errorExample(
+      'not application/octet-stream',
+      415,
+      'request/unsupported_media_type',
+      'attachment/media_type',
+      'Attachments are sent as application/octet-stream',
+      [{ path: 'content-type', message: 'must be application/octet-stream' }],
+    ),
+  },
+};
+
+/** Success responses (and the errors a client acts on) by operation id and status. */
+export const RESPONSES: Record<string, Record<string, DocumentedResponse>> = {
   MetaController_meta: {
     '200': {
       description: 'what a client needs before deriving keys and sending',
@@ -396,8 +573,8 @@ export const RESPONSES: Record<string, Record<string, { description: string; sch
     },
   },
   ReportersController_register: {
-    '200': { description: 'a retry with exactly the same keys', schema: obj({ reporterId: uuid() }) },
-    '201': { description: 'registered', schema: obj({ reporterId: uuid() }) },
+    '200': { description: 'a retry with exactly the same keys', schema: obj({ reporterId: REPORTER_ID }) },
+    '201': { description: 'registered', schema: obj({ reporterId: REPORTER_ID }) },
   },
   ReportersController_challenge: {
     '201': {
@@ -414,6 +591,9 @@ export const RESPONSES: Record<string, Record<string, { description: string; sch
   ReportsController_submit: {
     '200': { description: 'an identical replay of a stored report', schema: ref('Report') },
     '201': { description: 'stored; it will be triaged even if Redis is down (G3)', schema: ref('Report') },
+    '409': REPORT_CONFLICT,
+    '413': REPORT_TOO_LARGE,
+    '429': REPORTS_PER_DAY,
   },
   ReportsController_get: { '200': { description: "one of this reporter's reports", schema: ref('Report') } },
   ReportsController_list: {
@@ -421,9 +601,17 @@ export const RESPONSES: Record<string, Record<string, { description: string; sch
   },
   ReportsController_upload: {
     '200': {
-      description: 'the attachment is stored (a retried upload answers the same)',
+      description: 'a retried upload of the same bytes: the attachment was already stored',
       schema: obj({ id: uuid(), size: int(524_288) }),
     },
+    '201': {
+      description: 'the attachment is stored',
+      schema: obj({ id: uuid(), size: int(524_288) }),
+    },
+    '409': ATTACHMENT_CONFLICT,
+    '413': ATTACHMENT_TOO_LARGE,
+    '415': ATTACHMENT_MEDIA_TYPE,
+    '429': ATTACHMENT_RATE_LIMITED,
   },
   ReportsController_listMessages: {
     '200': {

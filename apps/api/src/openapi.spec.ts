@@ -33,6 +33,41 @@ describe('the OpenAPI contract', () => {
     expect(KNOWN_GAPS.filter((g) => !gaps.includes(g))).toEqual([]);
   });
 
+  it('lists the 413 and 429 of the intake PUT routes, with the error body, examples and Retry-After', () => {
+    type Response = {
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, { value: Json }> }>;
+    };
+    type Json = { statusCode?: number; code?: string; reason?: string };
+    const document = JSON.parse(committedText()) as {
+      paths: Record<string, Record<string, { responses: Record<string, Response> }>>;
+    };
+    const reasonsOf = (path: string, status: string): string[] => {
+      const response = document.paths[path]?.put?.responses[status];
+      const json = response?.content?.['application/json'];
+      expect({ path, status, schema: json?.schema?.$ref }).toEqual({
+        path,
+        status,
+        schema: '#/components/schemas/ErrorBody',
+      });
+      if (status === '429') expect(Object.keys(response?.headers ?? {})).toContain('Retry-After');
+      const examples = Object.values(json?.examples ?? {}).map((e) => e.value);
+      for (const e of examples) expect(e.statusCode).toBe(Number(status));
+      return examples.map((e) => `${e.code} ${e.reason ?? ''}`.trim());
+    };
+    expect(reasonsOf('/v1/reports/{id}', '413')).toEqual(['request/payload_too_large']);
+    expect(reasonsOf('/v1/reports/{id}', '429')).toEqual(['request/rate_limited quota/reports_per_day']);
+    const upload = '/v1/reports/{id}/attachments/{attachmentId}';
+    expect(reasonsOf(upload, '413')).toEqual([
+      'request/payload_too_large attachment/too_large',
+      'request/payload_too_large quota/bytes_stored',
+    ]);
+    expect(reasonsOf(upload, '429')).toEqual([
+      'request/rate_limited quota/uploads_in_flight',
+      'request/rate_limited quota/attachments_per_day',
+    ]);
+  });
+
   it('describes only operations and DTOs that exist (openapi-schemas.ts follows renames)', () => {
     const document = JSON.parse(committedText()) as { components: { schemas: Record<string, unknown> } };
     const ids = new Set(operationsOf(document).map((o) => String(o.op.operationId)));

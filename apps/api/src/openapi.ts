@@ -188,9 +188,13 @@ function completeSchemas(document: OpenAPIObject): void {
       const wanted = op && typeof op === 'object' ? RESPONSES[String(op.operationId)] : undefined;
       if (!wanted) continue;
       const responses = op.responses as Record<string, Json>;
-      for (const [status, { description, schema }] of Object.entries(wanted)) {
+      for (const [status, { description, schema, examples, headers }] of Object.entries(wanted)) {
         if (responses[status]?.content) continue; // the controller's own decorator wins
-        responses[status] = { description, content: { 'application/json': { schema } } };
+        responses[status] = {
+          description,
+          ...(headers ? { headers } : {}),
+          content: { 'application/json': { schema, ...(examples ? { examples } : {}) } },
+        };
       }
     }
   }

@@ -5397,8 +5397,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * Format: uuid
-                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         * @description kid(signPk) of the primary keys: sign in with it
+                         * @example FAKE-reporter-AAAAAAAA
                          */
                         reporterId: string;
                     };
@@ -5412,8 +5412,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * Format: uuid
-                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         * @description kid(signPk) of the primary keys: sign in with it
+                         * @example FAKE-reporter-AAAAAAAA
                          */
                         reporterId: string;
                     };
@@ -5749,7 +5749,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request/payload_too_large`: the body is over the limit */
+            /** @description `request/conflict`: `report/conflict`, a different report is stored under this id; `directory/not_published`, no key directory exists yet to address reports to */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the JSON body (envelope and hints) is over `BODY_LIMIT_BYTES` (`limits.bodyBytes` of GET /v1/meta) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5761,6 +5770,17 @@ export interface operations {
             /** @description `request/unsupported_media_type`: the body is not of the documented type */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/rate_limited`: `quota/reports_per_day`, this reporter filed REPORTER_QUOTA_REPORTS_PER_DAY reports this UTC day (`Retry-After`: the seconds until the next UTC day); nothing was stored */
+            429: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5847,8 +5867,25 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the attachment is stored (a retried upload answers the same) */
+            /** @description a retried upload of the same bytes: the attachment was already stored */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @example 3f2b8c1e-9a4d-4e6f-8b1a-2c3d4e5f6a7b
+                         */
+                        id: string;
+                        /** @example 524288 */
+                        size: number;
+                    };
+                };
+            };
+            /** @description the attachment is stored */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5885,6 +5922,44 @@ export interface operations {
             /** @description `request/not_found`: nothing with this id is visible to the caller */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/conflict`: `attachment/conflict`, different bytes are stored under this attachment id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: `attachment/too_large`, the blob (by `Content-Length`, or while streaming) is over `ATTACHMENT_MAX_BYTES` (`limits.attachmentBytes` of GET /v1/meta); `quota/bytes_stored`, it does not fit in what is left of REPORTER_QUOTA_BYTES for this reporter. Nothing is kept */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: `attachment/media_type`, the body is not `application/octet-stream` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/rate_limited`: `quota/uploads_in_flight`, another upload of this reporter is still in progress (send attachments one after another; `Retry-After`: 1); `quota/attachments_per_day`, REPORTER_QUOTA_ATTACHMENTS_PER_DAY attachments were stored this UTC day (`Retry-After`: the seconds until the next UTC day). Nothing is kept */
+            429: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
