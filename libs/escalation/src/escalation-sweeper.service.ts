@@ -89,9 +89,21 @@ export class EscalationSweeper {
     const candidates = await this.notifications.sweepCandidates(this.dataSource.manager, graceMs);
     if (candidates.length === 0) return 0;
     const queue = this.queues.get(QueueName.Notify);
-    // A `sending` row past its lease has no live job by definition; a pending one may just be queued.
-    const lost = await this.lostOnes(queue, candidates, (n) =>
-      n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)],
+    // A `sending` row past its lease is lost only if no job of it is still active: a live worker
+    // may be in a slow send or holding an outcome it cannot record yet (PostgreSQL down), and
+    // sending it again then would deliver it twice. A dead worker's job leaves the active list
+    // at the stalled check (seconds), and its row is swept then. A pending one may just be queued.
+    const held = candidates.some((n) => n.status === 'sending')
+      ? new Set(
+          (await withTimeout(queue.getActive(), 5_000, 'Redis')).map(
+            (j) => (j.data as { notificationId?: string } | undefined)?.notificationId,
+          ),
+        )
+      : new Set<string | undefined>();
+    const lost = await this.lostOnes(
+      queue,
+      candidates.filter((n) => !held.has(n.id)),
+      (n) => (n.status === 'sending' ? [] : [notificationJobId(n.id, n.attempts + 1)]),
     );
     if (lost.length === 0) return 0;
     const claimed = await this.notifications.claimForSweep(

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { PANAH_CONFIG, type PanahConfig } from '@panah/config';
+import { isDependencyOutage } from '@panah/db';
 import { type AlertSeverity, isAlertSeverity, notificationMessage, shortRefFromId } from '@panah/domain';
 import {
   afterFailure,
@@ -20,6 +21,9 @@ import {
   type NotificationAbout,
   NotificationRepository,
 } from './notification.repository';
+
+/** How long an attempt's outcome is held while PostgreSQL is unreachable, before the job fails after all. */
+const HOLD_OUTCOME_MS = 10 * 60_000;
 
 export type DeliveryOutcome = 'delivered' | 'retry' | 'fallback' | 'exhausted' | 'cancelled' | 'stale';
 
@@ -56,8 +60,7 @@ export class NotificationDelivery {
     ) {
       // Someone already acted: an alert now would only be noise at 3 a.m. (A case update asks
       // nobody to act and is meant for exactly those who did, so it is delivered regardless.)
-      await this.finish(claimed, started, 'cancelled', null);
-      return 'cancelled';
+      return this.record(claimed, leaseMs, () => this.finish(claimed, started, 'cancelled', null));
     }
     let error: ChannelError | null = null;
     try {
@@ -79,7 +82,43 @@ export class NotificationDelivery {
           'delivery raised an unexpected error',
         );
     }
-    return this.finish(claimed, started, error ? 'failed' : 'delivered', error);
+    return this.record(claimed, leaseMs, () =>
+      this.finish(claimed, started, error ? 'failed' : 'delivered', error),
+    );
+  }
+
+  /**
+   * Writes an attempt's outcome, holding it while PostgreSQL is unreachable: the message has
+   * reached (or failed to reach) the recipient, and failing the job instead would leave the row
+   * `sending` until its lease expired and the sweeper had it sent again, a duplicate. The job
+   * stays active meanwhile (the sweeper leaves a notification alone while a job of it is active)
+   * and the lease is extended whenever the database answers, until the outcome is written.
+   */
+  private async record(
+    n: ClaimedNotificationRow,
+    leaseMs: number,
+    write: () => Promise<DeliveryOutcome>,
+  ): Promise<DeliveryOutcome> {
+    const giveUpAt = Date.now() + HOLD_OUTCOME_MS;
+    for (let waitMs = 250, held = false; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+      try {
+        const outcome = await write();
+        if (held) this.logger.warn({ notificationId: n.id }, 'held delivery outcome recorded');
+        return outcome;
+      } catch (e) {
+        if (!isDependencyOutage(e) || Date.now() > giveUpAt) throw e;
+        if (!held)
+          this.logger.warn(
+            { notificationId: n.id },
+            'PostgreSQL unreachable after a delivery attempt: holding its outcome until it can be recorded',
+          );
+        held = true;
+      }
+      await new Promise((r) => setTimeout(r, waitMs));
+      await this.notifications
+        .extendLease(this.dataSource.manager, n.id, n.attempts, leaseMs)
+        .catch(() => undefined);
+    }
   }
 
   /**

@@ -222,6 +222,20 @@ export class NotificationRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Extends the lease of attempt `attempt` while its worker still holds it (the outcome is known
+   * but could not be recorded yet): the sweeper then leaves the row alone. False if the row moved on.
+   */
+  async extendLease(m: EntityManager, id: string, attempt: number, leaseMs: number): Promise<boolean> {
+    const [, count] = (await m.query(
+      prepared(`UPDATE escalation_notifications SET lease_until = now() + make_interval(secs => $3::float / 1000),
+              next_attempt_at = now() + make_interval(secs => $3::float / 1000)
+        WHERE id = $1 AND attempts = $2 AND status = 'sending'`),
+      [id, attempt, leaseMs],
+    )) as [unknown, number];
+    return count > 0;
+  }
+
   /** The first attempt's outcome (delivered or cancelled) and its attempt record, in one statement. */
   async finishFirstAttempt(
     m: EntityManager,
