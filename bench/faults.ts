@@ -7,6 +7,7 @@
  * FAULTS_RATE (reports/s, default 20), FAULTS_SECONDS (load per scenario, default 90), and the
  * scenario names as arguments (default: all). A shorter version runs in CI: test/faults.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FaultStack, figures, printFigures, type ScenarioFigures } from '../test/support/fault-stack';
 import { assertBuilt } from '../test/support/processes';
 
@@ -139,12 +140,20 @@ async function main(): Promise<void> {
       reporters: Math.ceil(RATE * SECONDS * 1.1) + 10,
     });
     try {
+      // The webhook receiver shares this process's event loop with the load: a starved loop answers
+      // late, and an answer after NOTIFY_TIMEOUT_MS is a failed attempt that is sent again.
+      const lag = monitorEventLoopDelay({ resolution: 20 });
+      lag.enable();
       const load = stack.load(RATE, SECONDS, { giveUpAfterMs: 120_000 });
       const faultEnd = await sc.run(stack);
       const stats = await load;
       const settled = await stack.settled(stats.acknowledged.length, 240_000);
       const f = await figures(stack, name, stats, faultEnd, settled);
+      lag.disable();
       printFigures(f);
+      console.log(
+        `  this process's event-loop delay (the receiver's): p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms`,
+      );
       await explainDuplicates(stack);
       results.push(f);
     } finally {
