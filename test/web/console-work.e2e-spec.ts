@@ -18,11 +18,11 @@ import { launchBrowser, recordRequests, screenshot, type RecordedRequest } from 
 import { keyedStaff, caseWithReport, type KeyedStaff } from '../support/casework';
 import { panah } from '../support/cli';
 import { testConfig } from '../support/config';
-import { staffWithPassword, type PasswordStaff } from '../support/console';
+import { signInOn, staffWithPassword, type PasswordStaff } from '../support/console';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
 import { openCase } from '../support/escalation';
 import { intakeKeys, IntakeKeys, publishDirectory, signedDirectory } from '../support/intake';
-import { createStaffRow, ensureTeam, nextTotpCode, signedInStaff } from '../support/staff';
+import { createStaffRow, ensureTeam, signedInStaff } from '../support/staff';
 import { buildWebClients } from '../support/web';
 
 const SUITE = 'console-work';
@@ -61,16 +61,6 @@ describe('staff console: case work and administration in the browser', () => {
     page.setDefaultTimeout(90_000);
     page.on('dialog', (d) => void d.accept());
     return { context, page };
-  }
-
-  async function signInOn(page: Page, who: PasswordStaff): Promise<void> {
-    await page.locator('input[name=login]').fill(who.login);
-    await page.locator('input[name=password]').fill(who.password);
-    const { code, step } = await nextTotpCode(who.totpSecret, who.lastStep);
-    who.lastStep = step;
-    await page.locator('input[name=code]').fill(code);
-    await page.locator('form.signin button[type=submit]').click();
-    await page.locator('form.signin').waitFor({ state: 'detached', timeout: 180_000 });
   }
 
   async function rows<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {

@@ -24,7 +24,7 @@ import { totpCodeAt } from '@panah/identity';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { launchBrowser, recordRequests, screenshot, type RecordedRequest } from '../support/browser';
 import { testConfig } from '../support/config';
-import { staffWithPassword, type PasswordStaff } from '../support/console';
+import { signInOn, staffWithPassword, type PasswordStaff } from '../support/console';
 import { createTestDatabase, sql, TestDatabase } from '../support/database';
 import { ackTokenIn, addContact, createPolicy, routeEverythingTo } from '../support/escalation';
 import {
@@ -38,7 +38,7 @@ import {
   type TestReporter,
 } from '../support/intake';
 import { TestSmtpServer } from '../support/smtp';
-import { nextTotpCode, signIn, type TestStaff } from '../support/staff';
+import { signIn, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 import { buildWebClients } from '../support/web';
 
@@ -89,17 +89,6 @@ describe('staff console in the browser', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(90_000);
     return { context, page };
-  }
-
-  /** Signs in on whatever console page is showing the sign-in form. */
-  async function signInOn(page: Page, who: PasswordStaff): Promise<void> {
-    await page.locator('input[name=login]').fill(who.login);
-    await page.locator('input[name=password]').fill(who.password);
-    const { code, step } = await nextTotpCode(who.totpSecret, who.lastStep);
-    who.lastStep = step;
-    await page.locator('input[name=code]').fill(code);
-    await page.locator('form.signin button[type=submit]').click();
-    await page.locator('form.signin').waitFor({ state: 'detached', timeout: 120_000 });
   }
 
   beforeAll(async () => {
