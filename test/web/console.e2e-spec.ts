@@ -236,6 +236,17 @@ describe('staff console in the browser', () => {
   withCasework(
     'shows the case decrypted in the browser: report, attachment, reply the reporter reads, note, Persian',
     async () => {
+      // Two escalation events a signal writes (written here as the engine writes them): a signal
+      // that took the acknowledgement back and one that reopened the case; the timeline names both.
+      const events = await sql(db.url);
+      try {
+        await events.query(
+          `INSERT INTO escalation_run_events (run_id, kind, details) SELECT id, kind, '{"signal":"panic"}' FROM escalation_runs, unnest(ARRAY['unacknowledged', 'reopened']) AS kind WHERE case_id = $1`,
+          [caseId],
+        );
+      } finally {
+        await events.close();
+      }
       const { context, page } = await newPage({ width: 390, height: 844 });
       await page.goto(`${api.url}/case#${caseId}`);
       await signInOn(page, caseworker);
@@ -263,6 +274,7 @@ describe('staff console in the browser', () => {
       await page.locator('[data-testid=send-note]').click();
       await page.locator('form.composer').nth(1).locator('.notice').waitFor(LONG);
       if (TIMELINE) await page.locator('.tl-note [data-testid=plaintext]', { hasText: NOTE }).waitFor(LONG);
+      if (TIMELINE) await page.locator('.tl-escalation', { hasText: 'acknowledgement taken back' }).waitFor();
       await page.setViewportSize({ width: 1280, height: 900 });
       await screenshot(page, SUITE, '05-case-desktop');
       const messages = (await (await fetch(`${api.url}/v1/messages`, { headers: reporter.auth })).json()) as
@@ -280,6 +292,9 @@ describe('staff console in the browser', () => {
         page.evaluate(() => [document.documentElement.dir, document.documentElement.lang]),
       ).resolves.toEqual(['rtl', 'fa']);
       await page.locator('h2', { hasText: 'روند پرونده' }).waitFor();
+      if (TIMELINE)
+        for (const word of ['تأیید پس گرفته شد', 'دوباره باز شد'])
+          await page.locator('.tl-escalation', { hasText: word }).waitFor();
       await screenshot(page, SUITE, '06-case-fa-phone');
       await page.getByRole('button', { name: 'English' }).click();
       await context.close();
