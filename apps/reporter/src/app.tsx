@@ -109,6 +109,23 @@ export function Notice({
   );
 }
 
+/** The foot of a screen: back to the start page (the primary action where the screen has no other). */
+export function HomeAction({ primary = false }: { primary?: boolean }) {
+  const { tr, go } = useApp();
+  return (
+    <div class="actions">
+      <button
+        type="button"
+        class={primary ? 'primary big' : undefined}
+        data-testid="home"
+        onClick={() => go({ name: 'home' })}
+      >
+        {tr.t('common.home')}
+      </button>
+    </div>
+  );
+}
+
 export function App() {
   const [lang, setLangState] = useState<Lang | null>(null);
   const [screen, setScreen] = useState<Screen>({ name: 'language' });

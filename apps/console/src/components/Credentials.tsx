@@ -11,21 +11,47 @@ interface CredentialsProps {
   readonly onPassword: (v: string) => void;
   /** Registration picks a new password (the browser's password manager offers to save it). */
   readonly newPassword?: boolean;
-  readonly errors?: { readonly login?: string; readonly password?: string };
+  /** Registration asks for the new password a second time. */
+  readonly confirm?: { readonly value: string; readonly onValue: (v: string) => void };
+  readonly errors?: { readonly login?: string; readonly password?: string; readonly confirm?: string };
   readonly loginHint?: string;
 }
 
-/** Login name and password, as sign-in and registration both ask for them (crypto-v1 §4). */
+/**
+ * Login name and password (and at registration the password again), as sign-in and registration
+ * both ask for them (crypto-v1 §4).
+ */
 export function Credentials({
   login,
   onLogin,
   password,
   onPassword,
   newPassword = false,
+  confirm,
   errors = {},
   loginHint,
 }: CredentialsProps) {
   const t = useT();
+  const passwords = [
+    {
+      name: 'password' as const,
+      label: t('signin.password'),
+      value: password,
+      onValue: onPassword,
+      autoComplete: newPassword ? 'new-password' : 'current-password',
+    },
+    ...(confirm
+      ? [
+          {
+            name: 'confirm' as const,
+            label: t('register.confirm'),
+            value: confirm.value,
+            onValue: confirm.onValue,
+            autoComplete: 'new-password',
+          },
+        ]
+      : []),
+  ];
   return (
     <>
       <Field
@@ -40,16 +66,9 @@ export function Credentials({
         spellcheck={false}
         required={!newPassword}
       />
-      <Field
-        label={t('signin.password')}
-        value={password}
-        onValue={onPassword}
-        name="password"
-        type="password"
-        error={errors.password}
-        autoComplete={newPassword ? 'new-password' : 'current-password'}
-        required={!newPassword}
-      />
+      {passwords.map((p) => (
+        <Field key={p.name} {...p} type="password" error={errors[p.name]} required={!newPassword} />
+      ))}
     </>
   );
 }

@@ -1,6 +1,7 @@
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Plan, type Schedule } from '../api';
-import { explain, Notice, Page, useApp } from '../app';
+import { explain, HomeAction, Notice, Page, useApp } from '../app';
 import { HoldButton } from '../components/HoldButton';
 import { crypto } from '../crypto/client';
 import { state, uuid } from '../session';
@@ -11,14 +12,16 @@ const DIGITS: Record<string, string> = Object.fromEntries(
 );
 const asciiDigits = (s: string) => s.replace(/[۰-۹٠-٩]/g, (d) => DIGITS[d] ?? d).replace(/[٫,]/g, '.');
 
-/** A labelled left-to-right text input (numbers and times), Persian digits accepted by the caller. */
-function TextField(props: {
+interface TextFieldProps {
   readonly label: string;
   readonly testId: string;
   readonly value: string;
   readonly onValue: (v: string) => void;
   readonly inputMode?: 'numeric' | 'decimal';
-}) {
+}
+
+/** A labelled left-to-right text input (numbers and times), Persian digits accepted by the caller. */
+function TextField(props: TextFieldProps) {
   return (
     <label class="field">
       <span>{props.label}</span>
@@ -80,7 +83,7 @@ async function deliver(
 }
 
 export function SafetyScreen() {
-  const { tr, go } = useApp();
+  const { tr } = useApp();
   const [plan, setPlan] = useState<Plan | null | undefined>(undefined);
   const [kind, setKind] = useState<'interval' | 'daily'>('interval');
   const [hours, setHours] = useState('24');
@@ -174,6 +177,47 @@ export function SafetyScreen() {
     }
   };
 
+  // The plan's two kinds, each with the one field it asks for, then the limits every plan has.
+  const kinds: { kind: 'interval' | 'daily'; label: string; field: TextFieldProps }[] = [
+    {
+      kind: 'interval',
+      label: tr.t('safety.every'),
+      field: {
+        label: tr.t('safety.hours'),
+        inputMode: 'numeric',
+        testId: 'plan-hours',
+        value: hours,
+        onValue: setHours,
+      },
+    },
+    {
+      kind: 'daily',
+      label: tr.t('safety.daily'),
+      field: {
+        label: tr.t('safety.times', { tz: timeZone }),
+        testId: 'plan-times',
+        value: times,
+        onValue: setTimes,
+      },
+    },
+  ];
+  const limits: TextFieldProps[] = [
+    {
+      label: tr.t('safety.grace'),
+      inputMode: 'decimal',
+      testId: 'plan-grace',
+      value: graceMinutes,
+      onValue: setGraceMinutes,
+    },
+    {
+      label: tr.t('safety.maxPause'),
+      inputMode: 'numeric',
+      testId: 'plan-max-pause',
+      value: maxPauseDays,
+      onValue: setMaxPauseDays,
+    },
+  ];
+
   return (
     <Page title={tr.t('safety.title')} testId="safety">
       {message && (
@@ -203,49 +247,20 @@ export function SafetyScreen() {
 
       <fieldset class="box">
         <legend>{tr.t('safety.plan')}</legend>
-        <KindChoice
-          label={tr.t('safety.every')}
-          testId="plan-interval"
-          checked={kind === 'interval'}
-          onChoose={() => setKind('interval')}
-        />
-        {kind === 'interval' && (
-          <TextField
-            label={tr.t('safety.hours')}
-            inputMode="numeric"
-            testId="plan-hours"
-            value={hours}
-            onValue={setHours}
-          />
-        )}
-        <KindChoice
-          label={tr.t('safety.daily')}
-          testId="plan-daily"
-          checked={kind === 'daily'}
-          onChoose={() => setKind('daily')}
-        />
-        {kind === 'daily' && (
-          <TextField
-            label={tr.t('safety.times', { tz: timeZone })}
-            testId="plan-times"
-            value={times}
-            onValue={setTimes}
-          />
-        )}
-        <TextField
-          label={tr.t('safety.grace')}
-          inputMode="decimal"
-          testId="plan-grace"
-          value={graceMinutes}
-          onValue={setGraceMinutes}
-        />
-        <TextField
-          label={tr.t('safety.maxPause')}
-          inputMode="numeric"
-          testId="plan-max-pause"
-          value={maxPauseDays}
-          onValue={setMaxPauseDays}
-        />
+        {kinds.map((k) => (
+          <Fragment key={k.kind}>
+            <KindChoice
+              label={k.label}
+              testId={`plan-${k.kind}`}
+              checked={kind === k.kind}
+              onChoose={() => setKind(k.kind)}
+            />
+            {kind === k.kind && <TextField {...k.field} />}
+          </Fragment>
+        ))}
+        {limits.map((f) => (
+          <TextField key={f.testId} {...f} />
+        ))}
         <button type="button" class="primary" data-testid="save-plan" onClick={() => void savePlan()}>
           {tr.t('safety.save')}
         </button>
@@ -297,11 +312,7 @@ export function SafetyScreen() {
           </Notice>
         )}
       </fieldset>
-      <div class="actions">
-        <button type="button" data-testid="home" onClick={() => go({ name: 'home' })}>
-          {tr.t('common.home')}
-        </button>
-      </div>
+      <HomeAction />
     </Page>
   );
 }

@@ -1,7 +1,7 @@
-import { Notice, Page, useApp } from '../app';
+import { HomeAction, Notice, Page, useApp } from '../app';
 
 export function SentScreen({ reportId }: { reportId: string }) {
-  const { tr, go } = useApp();
+  const { tr } = useApp();
   return (
     <Page title={tr.t('sent.title')} testId="sent">
       <Notice kind="ok" testId="report-sent">
@@ -14,11 +14,7 @@ export function SentScreen({ reportId }: { reportId: string }) {
         </strong>
       </p>
       <p class="small">{tr.t('sent.next')}</p>
-      <div class="actions">
-        <button type="button" class="primary big" data-testid="home" onClick={() => go({ name: 'home' })}>
-          {tr.t('common.home')}
-        </button>
-      </div>
+      <HomeAction primary />
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type MessageItem } from '../api';
-import { explain, Notice, Page, useApp } from '../app';
+import { explain, HomeAction, Notice, Page, useApp } from '../app';
 import { crypto } from '../crypto/client';
 import type { OpenedMessage } from '../crypto/protocol';
 import { state, uuid } from '../session';
@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * marked unverified.
  */
 export function ThreadScreen({ reportId }: { reportId: string }) {
-  const { tr, go } = useApp();
+  const { tr } = useApp();
   const [items, setItems] = useState<(MessageItem & { opened: OpenedMessage | undefined })[] | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [reply, setReply] = useState('');
@@ -148,11 +148,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
           </div>
         </div>
       )}
-      <div class="actions">
-        <button type="button" data-testid="home" onClick={() => go({ name: 'home' })}>
-          {tr.t('common.home')}
-        </button>
-      </div>
+      <HomeAction />
     </Page>
   );
 }

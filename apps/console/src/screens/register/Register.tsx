@@ -208,17 +208,9 @@ export function Register({ token: linkToken }: { readonly token: string }) {
         password={password}
         onPassword={setPassword}
         newPassword
+        confirm={{ value: confirm, onValue: setConfirm }}
         errors={errors}
         loginHint={t('register.loginHint')}
-      />
-      <Field
-        label={t('register.confirm')}
-        value={confirm}
-        onValue={setConfirm}
-        name="confirm"
-        type="password"
-        error={errors.confirm}
-        autoComplete="new-password"
       />
       <KdfSubmit progress={progress} error={error} busy={busy}>
         {t('register.next')}
