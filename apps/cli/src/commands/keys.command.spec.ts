@@ -17,6 +17,35 @@ describe('panah keys', () => {
   const signedFile = join(dir, 'directory.json');
   let rootPk = '';
 
+  /** `keys directory sign` of the intake list with the root key (serial, validity, then the rest). */
+  const signArgs = (serial: string, validDays: string, ...rest: string[]) => [
+    'keys',
+    'directory',
+    'sign',
+    '--root-key',
+    rootFile,
+    '--intake',
+    intakeFile,
+    '--serial',
+    serial,
+    '--deployment',
+    DEPLOYMENT,
+    '--valid-days',
+    validDays,
+    ...rest,
+  ];
+  /** `keys directory verify` of `file` against `rootPk` (the deployment unless the options name one). */
+  const verifyArgs = (file: string, ...options: string[]) => [
+    'keys',
+    'directory',
+    'verify',
+    '--root-pk',
+    rootPk,
+    ...(options.includes('--deployment') ? [] : ['--deployment', DEPLOYMENT]),
+    ...options,
+    file,
+  ];
+
   beforeAll(async () => {
     await cryptoReady();
     const caseworker = generateStaffKeys().boxKeyPair.publicKey;
@@ -54,42 +83,9 @@ describe('panah keys', () => {
 
   it('directory sign then verify accepts the directory against the pinned root key', async () => {
     const sign = fakeIo(PASS);
-    const args = [
-      'keys',
-      'directory',
-      'sign',
-      '--root-key',
-      rootFile,
-      '--intake',
-      intakeFile,
-      '--serial',
-      '3',
-      '--deployment',
-      DEPLOYMENT,
-      '--valid-days',
-      '30',
-      '--out',
-      signedFile,
-    ];
-    expect(await runCli(args, sign.io)).toBe(0);
+    expect(await runCli(signArgs('3', '30', '--out', signedFile), sign.io)).toBe(0);
     const verify = fakeIo();
-    expect(
-      await runCli(
-        [
-          'keys',
-          'directory',
-          'verify',
-          '--root-pk',
-          rootPk,
-          '--deployment',
-          DEPLOYMENT,
-          '--min-serial',
-          '3',
-          signedFile,
-        ],
-        verify.io,
-      ),
-    ).toBe(0);
+    expect(await runCli(verifyArgs(signedFile, '--min-serial', '3'), verify.io)).toBe(0);
     expect(verify.out[0]).toMatch(/^valid: serial 3, deployment panah-cli-test, root /);
     expect(verify.out.slice(1)).toEqual([
       expect.stringContaining('caseworker'),
@@ -105,28 +101,11 @@ describe('panah keys', () => {
       staffFile,
       JSON.stringify([{ kid: kid(mina), signPk: toB64u(mina), label: 'Caseworker Mina' }]),
     );
-    const base = [
-      'keys',
-      'directory',
-      'sign',
-      '--root-key',
-      rootFile,
-      '--intake',
-      intakeFile,
-      '--serial',
-      '4',
-    ];
-    const rest = ['--deployment', DEPLOYMENT, '--valid-days', '30'];
     const sign = fakeIo(PASS);
-    expect(await runCli([...base, ...rest, '--staff', staffFile, '--out', withStaff], sign.io)).toBe(0);
+    expect(await runCli(signArgs('4', '30', '--staff', staffFile, '--out', withStaff), sign.io)).toBe(0);
     expect(sign.out.join('\n')).toContain('1 staff');
     const verify = fakeIo();
-    expect(
-      await runCli(
-        ['keys', 'directory', 'verify', '--root-pk', rootPk, '--deployment', DEPLOYMENT, withStaff],
-        verify.io,
-      ),
-    ).toBe(0);
+    expect(await runCli(verifyArgs(withStaff), verify.io)).toBe(0);
     expect(verify.out).toContain(`  staff ${kid(mina)} Caseworker Mina`);
     // A kid that does not name its key is refused, naming the field; nothing is written.
     writeFileSync(
@@ -135,47 +114,33 @@ describe('panah keys', () => {
     );
     const bad = fakeIo(PASS);
     const badOut = join(dir, 'never.json');
-    expect(await runCli([...base, ...rest, '--staff', staffFile, '--out', badOut], bad.io)).toBe(1);
+    expect(await runCli(signArgs('4', '30', '--staff', staffFile, '--out', badOut), bad.io)).toBe(1);
     expect(bad.err.join('\n')).toContain('staff[0].kid');
     expect(() => statSync(badOut)).toThrow();
   });
 
   it('directory verify rejects a rollback, another deployment and another root key with exit code 2', async () => {
+    const otherRoot = toB64u(generateStaffKeys().signKeyPair.publicKey);
     const cases: [string[], string][] = [
-      [['--root-pk', rootPk, '--deployment', DEPLOYMENT, '--min-serial', '4'], 'serial_rollback'],
-      [['--root-pk', rootPk, '--deployment', 'elsewhere'], 'wrong_deployment'],
+      [verifyArgs(signedFile, '--min-serial', '4'), 'serial_rollback'],
+      [verifyArgs(signedFile, '--deployment', 'elsewhere'), 'wrong_deployment'],
       [
-        ['--root-pk', toB64u(generateStaffKeys().signKeyPair.publicKey), '--deployment', DEPLOYMENT],
+        ['keys', 'directory', 'verify', '--root-pk', otherRoot, '--deployment', DEPLOYMENT, signedFile],
         'bad_signature',
       ],
     ];
-    for (const [options, reason] of cases) {
+    for (const [args, reason] of cases) {
       const { io, err } = fakeIo();
-      expect(await runCli(['keys', 'directory', 'verify', ...options, signedFile], io)).toBe(2);
+      expect(await runCli(args, io)).toBe(2);
       expect(err.join('\n')).toContain(reason);
     }
   });
 
   it('directory sign fails with the wrong passphrase and prints the document to stdout without --out', async () => {
     const wrong = fakeIo({ PANAH_ROOT_PASSPHRASE: 'not the passphrase at all' });
-    const base = [
-      'keys',
-      'directory',
-      'sign',
-      '--root-key',
-      rootFile,
-      '--intake',
-      intakeFile,
-      '--serial',
-      '4',
-      '--deployment',
-      DEPLOYMENT,
-      '--valid-days',
-      '1',
-    ];
-    expect(await runCli(base, wrong.io)).toBe(1);
+    expect(await runCli(signArgs('4', '1'), wrong.io)).toBe(1);
     expect(wrong.err.join('\n')).toContain('wrong passphrase');
-    expect(await runCli([...base.slice(0, -2), '--valid-days', 'x'], fakeIo(PASS).io)).not.toBe(0);
+    expect(await runCli(signArgs('4', 'x'), fakeIo(PASS).io)).not.toBe(0);
   });
 
   it('staff new writes a password-protected staff key file', async () => {
