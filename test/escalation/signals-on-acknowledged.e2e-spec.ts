@@ -31,15 +31,9 @@ describe('signals on an acknowledged case reach a person', () => {
       });
       const update = (await s.caseUpdates(caseId)).slice(updatesBefore);
       expect(update.map((u) => u.recipient_id)).toEqual([s.caseworker.staffId]);
-      const mail = await waitFor(
-        () => s.smtp.messages.slice(mailsBefore).find((m) => m.to.includes(s.inbox)),
-        { what: 'the case update email', timeoutMs: 60_000 },
-      );
+      const mail = await s.untilCaseUpdateEmail(mailsBefore);
       expect(mail.text).not.toMatch(/duress|panic/i);
-      await waitFor(async () => (await runOf(s.db, caseId))?.state === 'active', {
-        what: 'the run unacknowledged',
-        timeoutMs: 60_000,
-      });
+      await s.untilRun(caseId, 'active', 'the run unacknowledged');
       expect(await eventsOf(s.db, runId)).toContain('unacknowledged');
       expect((await s.caseRow(caseId)).state).toBe('open');
       const ack = await s.q<{ acknowledged_by: string | null }>(
@@ -53,10 +47,7 @@ describe('signals on an acknowledged case reach a person', () => {
   it('without a new acknowledgement within the ack timeout the escalation starts over from its first step', async () => {
     const { r, caseId, runId } = await s.acknowledgedCase('panic');
     await s.signal('panic', r);
-    await waitFor(async () => (await runOf(s.db, caseId))?.state === 'active', {
-      what: 'the run unacknowledged',
-      timeoutMs: 60_000,
-    });
+    await s.untilRun(caseId, 'active', 'the run unacknowledged');
     // The first step alerts again (a new round) once the ack timeout has passed.
     const alerts = await waitFor(
       async () => {
@@ -77,17 +68,8 @@ describe('signals on an acknowledged case reach a person', () => {
     const updatesBefore = (await s.caseUpdates(caseId)).length;
     await s.signal('missed_checkin', r);
     expect((await s.caseRow(caseId)).reasons).toContain('missed_checkin');
-    await waitFor(
-      async () =>
-        (await s.caseUpdates(caseId))
-          .slice(updatesBefore)
-          .some((u) => u.recipient_id === s.caseworker.staffId),
-      { what: 'the case update', timeoutMs: 60_000 },
-    );
-    await waitFor(async () => (await runOf(s.db, caseId))?.state === 'active', {
-      what: 'the run unacknowledged',
-      timeoutMs: 60_000,
-    });
+    await s.untilCaseUpdate(caseId, updatesBefore);
+    await s.untilRun(caseId, 'active', 'the run unacknowledged');
     expect(await eventsOf(s.db, runId)).toContain('unacknowledged');
   });
 
@@ -95,13 +77,7 @@ describe('signals on an acknowledged case reach a person', () => {
     const { r, caseId, runId } = await s.acknowledgedCase('duress');
     const updatesBefore = (await s.caseUpdates(caseId)).length;
     await s.signal('report', r);
-    await waitFor(
-      async () =>
-        (await s.caseUpdates(caseId))
-          .slice(updatesBefore)
-          .some((u) => u.recipient_id === s.caseworker.staffId),
-      { what: 'the case update', timeoutMs: 60_000 },
-    );
+    await s.untilCaseUpdate(caseId, updatesBefore);
     // The report joined the case (no second case).
     const linked = await s.q<{ case_id: string }>(
       `SELECT DISTINCT case_id FROM reports WHERE reporter_id = $1`,

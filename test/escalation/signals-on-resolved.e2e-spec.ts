@@ -24,10 +24,7 @@ describe('signals on resolved and snoozed cases', () => {
     const c = await s.acknowledgedCase('panic');
     expect((await call(s.api, s.caseworker, 'POST', `/escalations/${c.runId}/resolve`)).status).toBe(200);
     expect((await s.caseRow(c.caseId)).state).toBe('resolved');
-    await waitFor(async () => (await runOf(s.db, c.caseId))?.state === 'resolved', {
-      what: 'the run resolved',
-      timeoutMs: 60_000,
-    });
+    await s.untilRun(c.caseId, 'resolved');
     return c;
   }
 
@@ -115,21 +112,9 @@ describe('signals on resolved and snoozed cases', () => {
       const updatesBefore = (await s.caseUpdates(caseId)).length;
       const mailsBefore = s.smtp.messages.length;
       await s.signal(kind, r);
-      await waitFor(
-        async () =>
-          (await s.caseUpdates(caseId))
-            .slice(updatesBefore)
-            .some((u) => u.recipient_id === s.caseworker.staffId),
-        { what: 'the case update', timeoutMs: 60_000 },
-      );
-      await waitFor(() => s.smtp.messages.slice(mailsBefore).find((m) => m.to.includes(s.inbox)), {
-        what: 'the case update email',
-        timeoutMs: 60_000,
-      });
-      await waitFor(async () => (await runOf(s.db, caseId))?.state === 'active', {
-        what: 'the run unacknowledged',
-        timeoutMs: 60_000,
-      });
+      await s.untilCaseUpdate(caseId, updatesBefore);
+      await s.untilCaseUpdateEmail(mailsBefore);
+      await s.untilRun(caseId, 'active', 'the run unacknowledged');
       expect(await eventsOf(s.db, runId)).toContain('unacknowledged');
       expect((await s.caseRow(caseId)).state).toBe('open');
     },
@@ -139,13 +124,7 @@ describe('signals on resolved and snoozed cases', () => {
     const { r, caseId } = await snoozedCase();
     const updatesBefore = (await s.caseUpdates(caseId)).length;
     await s.signal('report', r);
-    await waitFor(
-      async () =>
-        (await s.caseUpdates(caseId))
-          .slice(updatesBefore)
-          .some((u) => u.recipient_id === s.caseworker.staffId),
-      { what: 'the case update', timeoutMs: 60_000 },
-    );
+    await s.untilCaseUpdate(caseId, updatesBefore);
     expect((await runOf(s.db, caseId))?.state).toBe('snoozed');
   });
 
@@ -185,13 +164,7 @@ describe('signals on resolved and snoozed cases', () => {
       await queue.close();
     }
     // Nothing else is behind: the case was critical already and its run not resolved.
-    await waitFor(
-      async () =>
-        (await s.caseUpdates(caseId))
-          .slice(updatesBefore)
-          .some((u) => u.recipient_id === s.caseworker.staffId),
-      { what: 'the case update after a sweep', timeoutMs: 60_000 },
-    );
+    await s.untilCaseUpdate(caseId, updatesBefore, 'the case update after a sweep');
     // It was the sweeper's re-announcement of the signal (job id `<lost id>-s<window>`) that did it.
     const events = s.queue(QueueName.CaseEvents);
     try {
@@ -206,9 +179,6 @@ describe('signals on resolved and snoozed cases', () => {
     } finally {
       await events.close();
     }
-    await waitFor(async () => (await runOf(s.db, caseId))?.state === 'active', {
-      what: 'the run unacknowledged',
-      timeoutMs: 60_000,
-    });
+    await s.untilRun(caseId, 'active', 'the run unacknowledged');
   });
 });

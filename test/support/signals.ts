@@ -192,6 +192,30 @@ export class SignalStack {
     );
   }
 
+  /** Waits for a case update to the caseworker beyond the first `before` of the case's. */
+  async untilCaseUpdate(caseId: string, before: number, what = 'the case update'): Promise<void> {
+    await waitFor(
+      async () =>
+        (await this.caseUpdates(caseId))
+          .slice(before)
+          .some((u) => u.recipient_id === this.caseworker.staffId),
+      { what, timeoutMs: 60_000 },
+    );
+  }
+
+  /** Waits for an email to the caseworker beyond the first `before` the SMTP server took. */
+  untilCaseUpdateEmail(before: number): Promise<TestSmtpServer['messages'][number]> {
+    return waitFor(() => this.smtp.messages.slice(before).find((m) => m.to.includes(this.inbox)), {
+      what: 'the case update email',
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** Waits until the case's run is in `state` (active: the acknowledgement taken back, or running again). */
+  async untilRun(caseId: string, state: string, what = `the run ${state}`): Promise<void> {
+    await waitFor(async () => (await runOf(this.db, caseId))?.state === state, { what, timeoutMs: 60_000 });
+  }
+
   escalationAlerts(runId: string): Promise<{ round: number }[]> {
     return this.q(
       `SELECT round FROM escalation_notifications WHERE run_id = $1 AND kind = 'escalation' AND fallback_of IS NULL ORDER BY created_at`,
