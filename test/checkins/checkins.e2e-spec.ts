@@ -107,8 +107,10 @@ describe('safety check-ins, panic and duress', () => {
   it('check-ins before each deadline prevent any alert', async () => {
     const r = await reporter();
     const plan = await api(apiApp.url, 'PUT', '/v1/checkins/plan', r.auth, {
-      schedule: { kind: 'interval', everySeconds: 3 },
-      graceSeconds: 1,
+      // A 12 s window against check-ins every ~0.5 s: on a busy machine one request can take
+      // seconds, and a gap longer than the window would rightly be a late check-in.
+      schedule: { kind: 'interval', everySeconds: 8 },
+      graceSeconds: 4,
     });
     const planId = plan.json.id as string;
     const firstAlertAt = Date.parse(plan.json.alertAt as string);
@@ -117,7 +119,7 @@ describe('safety check-ins, panic and duress', () => {
       prefix: config.redis.prefix,
     });
     try {
-      // Keep checking in (every ~0.5 s, against a 4 s window) until the first deadline's own
+      // Keep checking in (every ~0.5 s, against the 12 s window) until the first deadline's own
       // job has fired and found nothing due.
       const firstJob = `checkin-deadline-${planId}-${firstAlertAt}`;
       await waitFor(

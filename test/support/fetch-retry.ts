@@ -10,7 +10,11 @@ const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 
 function isStaleConnection(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } } | null)?.cause;
-  return error instanceof TypeError && typeof cause?.code === 'string' && RESET.has(cause.code);
+  // By name, not `instanceof TypeError`: fetch's errors come from Node's own realm, not from the
+  // test's (Jest runs each file in a vm context with its own TypeError), so instanceof is false.
+  return (
+    (error as Error | null)?.name === 'TypeError' && typeof cause?.code === 'string' && RESET.has(cause.code)
+  );
 }
 
 const original = globalThis.fetch;

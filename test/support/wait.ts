@@ -19,6 +19,6 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`,
+    `timed out after ${timeoutMs} ms waiting for ${what}${typeof (last as Error | undefined)?.message === 'string' ? ` (last error: ${(last as Error).message})` : ''}`,
   );
 }
