@@ -82,7 +82,11 @@ describe('operator metrics', () => {
     const caseId = await openCase(db, { severity: 'critical', teamId, policyId });
     const pg = await sql(db.url);
     try {
-      await pg.query(`UPDATE cases SET opened_at = now() - interval '120 seconds' WHERE id = $1`, [caseId]);
+      // Open and unacknowledged since then (the figure counts from unacknowledged_since).
+      await pg.query(
+        `UPDATE cases SET opened_at = now() - interval '120 seconds', unacknowledged_since = now() - interval '120 seconds' WHERE id = $1`,
+        [caseId],
+      );
       await pg.query(`UPDATE outbox SET created_at = now() - interval '90 seconds' WHERE relayed_at IS NULL`);
     } finally {
       await pg.close();
