@@ -1,19 +1,18 @@
+import { createGrant, fromB64u, fromUtf8, openEnvelopeWithGrants, toB64u, type Grant } from '@panah/crypto';
+import type { RunningApp } from '../support/apps';
 import {
-  cryptoReady,
-  createGrant,
-  fromB64u,
-  fromUtf8,
-  openEnvelopeWithGrants,
-  toB64u,
-  type Grant,
-} from '@panah/crypto';
-import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { caseWithReport, keyedStaff, send, type KeyedStaff } from '../support/casework';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
-import { addContact, createPolicy } from '../support/escalation';
-import { intakeKeys, publishDirectory, signedDirectory, type IntakeKeys } from '../support/intake';
-import { TestSmtpServer } from '../support/smtp';
+  caseWithReport,
+  keyedStaff,
+  send,
+  startCasework,
+  teamAlertPolicy,
+  type CaseworkStack,
+  type KeyedStaff,
+} from '../support/casework';
+import { rowsOf, type TestDatabase } from '../support/database';
+import { addContact } from '../support/escalation';
+import type { IntakeKeys } from '../support/intake';
+import type { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
@@ -27,7 +26,7 @@ const DEPLOYMENT = 'assignment-test';
 describe('assignment, hand-over and grants', () => {
   let db: TestDatabase;
   let api: RunningApp;
-  let worker: RunningApp;
+  let stack: CaseworkStack;
   let smtp: TestSmtpServer;
   let keys: IntakeKeys;
   let teamA: string;
@@ -42,19 +41,9 @@ describe('assignment, hand-over and grants', () => {
   const boxOf = (s: KeyedStaff): Uint8Array => s.keys.boxKeyPair.publicKey;
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    smtp = await TestSmtpServer.start();
-    keys = await intakeKeys(2);
-    const config = testConfig(db.url, {
-      ...keys.env,
-      DEPLOYMENT_ID: DEPLOYMENT,
-      SMTP_URL: smtp.url,
-      ESCALATION_SWEEP_EVERY_MS: '500',
-    });
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await publishDirectory(api, signedDirectory(keys, DEPLOYMENT));
+    stack = await startCasework(DEPLOYMENT, { env: { ESCALATION_SWEEP_EVERY_MS: '500' } });
+    ({ db, api, keys } = stack);
+    smtp = stack.smtp!;
     teamA = await ensureTeam(db, 'desk A');
     teamB = await ensureTeam(db, 'desk B');
     // The supervisor holds the intake key the reports are sealed to: they can open and re-grant them.
@@ -64,19 +53,11 @@ describe('assignment, hand-over and grants', () => {
     cwB = await keyedStaff(api, db, { role: 'caseworker', teams: ['desk B'] });
     admin = await signedInStaff(api, db, { role: 'admin' });
     await addContact(api, cwA2, 'email', { address: `${cwA2.login}@staff.example` });
-    policyId = await createPolicy(api, admin, {
-      steps: [
-        { type: 'notify', targets: [{ type: 'team', teamId: teamA }] },
-        { type: 'wait', seconds: 600 },
-      ],
-    });
+    policyId = await teamAlertPolicy(api, admin, teamA);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await smtp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   const newCase = () =>

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   attachmentHash,
-  cryptoReady,
   encryptAttachment,
   fromB64u,
   fromUtf8,
@@ -13,13 +12,18 @@ import {
   toB64u,
   type Envelope,
 } from '@panah/crypto';
-import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { caseWithReport, keyedStaff, type KeyedStaff } from '../support/casework';
+import type { RunningApp } from '../support/apps';
+import {
+  caseWithReport,
+  keyedStaff,
+  startCasework,
+  teamAlertPolicy,
+  type CaseworkStack,
+  type KeyedStaff,
+} from '../support/casework';
 import { panah } from '../support/cli';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
-import { createPolicy } from '../support/escalation';
-import { intakeKeys, publishDirectory, signedDirectory, type IntakeKeys } from '../support/intake';
+import { rowsOf, type TestDatabase } from '../support/database';
+import type { IntakeKeys } from '../support/intake';
 import { ensureTeam, insertStaffRow, signIn, signedInStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
@@ -27,39 +31,23 @@ import { waitFor } from '../support/wait';
 describe('panah case (caseworker CLI)', () => {
   let db: TestDatabase;
   let api: RunningApp;
-  let worker: RunningApp;
+  let stack: CaseworkStack;
   let keys: IntakeKeys;
   let cw: KeyedStaff;
   let teamId: string;
   let policyId: string;
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    keys = await intakeKeys(2);
-    const config = testConfig(db.url, {
-      ...keys.env,
-      DEPLOYMENT_ID: 'cli-test',
-      ESCALATION_SWEEP_EVERY_MS: '500',
-    });
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await publishDirectory(api, signedDirectory(keys, 'cli-test'));
+    stack = await startCasework('cli-test', { smtp: false, env: { ESCALATION_SWEEP_EVERY_MS: '500' } });
+    ({ db, api, keys } = stack);
     teamId = await ensureTeam(db, 'cli desk');
     cw = await keyedStaff(api, db, { role: 'caseworker', teams: ['cli desk'] });
     const admin = await signedInStaff(api, db, { role: 'admin' });
-    policyId = await createPolicy(api, admin, {
-      steps: [
-        { type: 'notify', targets: [{ type: 'team', teamId }] },
-        { type: 'wait', seconds: 600 },
-      ],
-    });
+    policyId = await teamAlertPolicy(api, admin, teamId);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('lists the caseworker’s cases, acknowledges, assigns to themselves and resolves', async () => {

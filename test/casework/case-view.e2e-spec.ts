@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { cryptoReady, encryptAttachment, generateAttachmentKey, utf8 } from '@panah/crypto';
-import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { caseWithReport, keyedStaff, sealAs, send, type KeyedStaff } from '../support/casework';
+import { encryptAttachment, generateAttachmentKey, utf8 } from '@panah/crypto';
+import type { RunningApp } from '../support/apps';
+import {
+  caseWithReport,
+  keyedStaff,
+  sealAs,
+  send,
+  startCasework,
+  teamAlertPolicy,
+  type CaseworkStack,
+  type KeyedStaff,
+} from '../support/casework';
 import { signedSignal } from '../support/checkins';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
-import { addContact, createPolicy } from '../support/escalation';
-import { intakeKeys, publishDirectory, signedDirectory, type IntakeKeys } from '../support/intake';
-import { TestSmtpServer } from '../support/smtp';
+import { rowsOf, type TestDatabase } from '../support/database';
+import { addContact } from '../support/escalation';
+import type { IntakeKeys } from '../support/intake';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
@@ -37,8 +44,7 @@ interface Detail {
 describe('case list and case view with its timeline', () => {
   let db: TestDatabase;
   let api: RunningApp;
-  let worker: RunningApp;
-  let smtp: TestSmtpServer;
+  let stack: CaseworkStack;
   let keys: IntakeKeys;
   let teamA: string;
   let policyId: string;
@@ -49,20 +55,10 @@ describe('case list and case view with its timeline', () => {
   const q = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    smtp = await TestSmtpServer.start();
-    keys = await intakeKeys(2);
-    const config = testConfig(db.url, {
-      ...keys.env,
-      DEPLOYMENT_ID: DEPLOYMENT,
-      SMTP_URL: smtp.url,
-      ESCALATION_SWEEP_EVERY_MS: '500',
-      CHECKIN_SIGNATURE_MAX_AGE_SECONDS: '600',
+    stack = await startCasework(DEPLOYMENT, {
+      env: { ESCALATION_SWEEP_EVERY_MS: '500', CHECKIN_SIGNATURE_MAX_AGE_SECONDS: '600' },
     });
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await publishDirectory(api, signedDirectory(keys, DEPLOYMENT));
+    ({ db, api, keys } = stack);
     teamA = await ensureTeam(db, 'desk A');
     await ensureTeam(db, 'desk B');
     cwA = await keyedStaff(api, db, { role: 'caseworker', teams: ['desk A'] }, keys.staff[1]);
@@ -70,19 +66,11 @@ describe('case list and case view with its timeline', () => {
     cwB = await keyedStaff(api, db, { role: 'caseworker', teams: ['desk B'] });
     admin = await signedInStaff(api, db, { role: 'admin' });
     await addContact(api, cwA, 'email', { address: `${cwA.login}@staff.example` });
-    policyId = await createPolicy(api, admin, {
-      steps: [
-        { type: 'notify', targets: [{ type: 'team', teamId: teamA }] },
-        { type: 'wait', seconds: 600 },
-      ],
-    });
+    policyId = await teamAlertPolicy(api, admin, teamA);
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await smtp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('shows severity, state, reasons, team, deadline and the whole timeline in order: report, escalation, notifications, panic, messages, note', async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   attachmentHash,
-  cryptoReady,
   decryptAttachment,
   encryptAttachment,
   fromB64u,
@@ -13,20 +12,20 @@ import {
   type Envelope,
 } from '@panah/crypto';
 import { shortRefFromId } from '@panah/domain';
-import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { caseWithReport, keyedStaff, sealAs, send, type KeyedStaff } from '../support/casework';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
-import { addContact } from '../support/escalation';
+import type { RunningApp } from '../support/apps';
 import {
-  intakeKeys,
-  publishDirectory,
-  signedDirectory,
-  signedInReporter,
-  type IntakeKeys,
-  type TestReporter,
-} from '../support/intake';
-import { TestSmtpServer } from '../support/smtp';
+  caseWithReport,
+  keyedStaff,
+  sealAs,
+  send,
+  startCasework,
+  type CaseworkStack,
+  type KeyedStaff,
+} from '../support/casework';
+import { rowsOf, type TestDatabase } from '../support/database';
+import { addContact } from '../support/escalation';
+import { signedInReporter, type IntakeKeys, type TestReporter } from '../support/intake';
+import type { TestSmtpServer } from '../support/smtp';
 import { ensureTeam, signedInStaff, type TestStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
 
@@ -41,7 +40,7 @@ const bytes = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
 describe('case work: conversation, notes, recipients, attachments', () => {
   let db: TestDatabase;
   let api: RunningApp;
-  let worker: RunningApp;
+  let stack: CaseworkStack;
   let smtp: TestSmtpServer;
   let keys: IntakeKeys;
   let teamA: string;
@@ -56,19 +55,9 @@ describe('case work: conversation, notes, recipients, attachments', () => {
   const recovery = (): Uint8Array => keys.staff[0].publicKey;
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    smtp = await TestSmtpServer.start();
-    keys = await intakeKeys(2);
-    const config = testConfig(db.url, {
-      ...keys.env,
-      DEPLOYMENT_ID: DEPLOYMENT,
-      SMTP_URL: smtp.url,
-      ATTACHMENT_MAX_BYTES: String(512 * 1024),
-    });
-    api = await startApi(config);
-    worker = await startWorker(config);
-    await publishDirectory(api, signedDirectory(keys, DEPLOYMENT));
+    stack = await startCasework(DEPLOYMENT, { env: { ATTACHMENT_MAX_BYTES: String(512 * 1024) } });
+    ({ db, api, keys } = stack);
+    smtp = stack.smtp!;
     teamA = await ensureTeam(db, 'desk A');
     await ensureTeam(db, 'desk B');
     cwA = await keyedStaff(api, db, { role: 'caseworker', teams: ['desk A'] }, keys.staff[1]);
@@ -80,10 +69,7 @@ describe('case work: conversation, notes, recipients, attachments', () => {
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await smtp?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   const newCase = () =>

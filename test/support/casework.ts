@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  cryptoReady,
   generateStaffKeys,
   sealEnvelope,
   toB64u,
@@ -9,10 +10,77 @@ import {
   type StaffKeyPairs,
 } from '@panah/crypto';
 import { caseOpenedJobId, JobName } from '@panah/queue';
-import type { RunningApp } from './apps';
-import { sql } from './database';
-import { sealReport, signedInReporter, type TestReporter } from './intake';
+import { startApi, startWorker, type RunningApp } from './apps';
+import { testConfig } from './config';
+import { createTestDatabase, sql, type TestDatabase } from './database';
+import { createPolicy } from './escalation';
+import {
+  intakeKeys,
+  publishDirectory,
+  sealReport,
+  signedDirectory,
+  signedInReporter,
+  type IntakeKeys,
+  type TestReporter,
+} from './intake';
+import { TestSmtpServer } from './smtp';
 import { createStaffRow, signIn, type StaffOptions, type TestStaff } from './staff';
+
+/**
+ * What the case-work tests run against: the real API and worker on a fresh database, a directory of
+ * `deploymentId` with two intake keys published (tests give keys.staff[1] to a staff member of
+ * their own), and the test SMTP server unless `smtp: false`. `env` adds to the test config.
+ */
+export interface CaseworkStack {
+  readonly db: TestDatabase;
+  readonly api: RunningApp;
+  readonly worker: RunningApp;
+  readonly keys: IntakeKeys;
+  readonly smtp: TestSmtpServer | null;
+  close(): Promise<void>;
+}
+
+export async function startCasework(
+  deploymentId: string,
+  options: { smtp?: boolean; env?: Record<string, string> } = {},
+): Promise<CaseworkStack> {
+  await cryptoReady();
+  const db = await createTestDatabase();
+  const smtp = options.smtp === false ? null : await TestSmtpServer.start();
+  const keys = await intakeKeys(2);
+  const config = testConfig(db.url, {
+    ...keys.env,
+    DEPLOYMENT_ID: deploymentId,
+    ...(smtp ? { SMTP_URL: smtp.url } : {}),
+    ...options.env,
+  });
+  const api = await startApi(config);
+  const worker = await startWorker(config);
+  await publishDirectory(api, signedDirectory(keys, deploymentId));
+  return {
+    db,
+    api,
+    worker,
+    keys,
+    smtp,
+    async close() {
+      await worker.close();
+      await api.close();
+      await smtp?.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A policy that alerts the whole team at once, then nothing more for ten minutes (longer than a test). */
+export function teamAlertPolicy(api: RunningApp, admin: TestStaff, teamId: string): Promise<string> {
+  return createPolicy(api, admin, {
+    steps: [
+      { type: 'notify', targets: [{ type: 'team', teamId }] },
+      { type: 'wait', seconds: 600 },
+    ],
+  });
+}
 
 /** A signed-in staff member whose account holds real key pairs (so their envelopes verify and open). */
 export interface KeyedStaff extends TestStaff {
