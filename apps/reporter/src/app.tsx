@@ -109,6 +109,15 @@ export function Notice({
   );
 }
 
+/** What went wrong on a screen, announced (testId "error"); nothing while all is well. */
+export function ErrorNotice({ error }: { error: string | null }) {
+  return error ? (
+    <Notice kind="error" testId="error">
+      {error}
+    </Notice>
+  ) : null;
+}
+
 /** The foot of a screen: back to the start page (the primary action where the screen has no other). */
 export function HomeAction({ primary = false }: { primary?: boolean }) {
   const { tr, go } = useApp();

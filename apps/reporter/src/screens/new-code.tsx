@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { explain, Notice, Page, useApp } from '../app';
+import { ErrorNotice, explain, Notice, Page, useApp } from '../app';
 import { ProgressBar } from '../components/Progress';
 import { crypto } from '../crypto/client';
 import { persianDigits, type Translator } from '../i18n';
@@ -109,11 +109,7 @@ export function NewCodeScreen() {
       )}
       {progress && <ProgressBar value={progress.value} label={progress.label} />}
       {progress && <p class="small">{tr.t('work.slow')}</p>}
-      {error && (
-        <Notice kind="error" testId="error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice error={error} />
       <div class="actions">
         <button
           type="button"

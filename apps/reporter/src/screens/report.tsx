@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Hints } from '../api';
-import { explain, Notice, Page, useApp, type MessageKey } from '../app';
+import { ErrorNotice, explain, Notice, Page, useApp, type MessageKey } from '../app';
 import { ProgressBar } from '../components/Progress';
 import { crypto } from '../crypto/client';
 import type { AttachmentRef } from '../crypto/protocol';
@@ -338,11 +338,7 @@ export function ReportScreen() {
           {tr.t('send.offline')}
         </Notice>
       )}
-      {error && (
-        <Notice kind="error" testId="error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice error={error} />
       <div class="actions">
         <button
           type="button"

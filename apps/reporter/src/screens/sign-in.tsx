@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { explain, Notice, Page, useApp } from '../app';
+import { ErrorNotice, explain, Page, useApp } from '../app';
 import { ProgressBar } from '../components/Progress';
 import { crypto, CryptoError } from '../crypto/client';
 import { signInWithDerivedKeys } from '../session';
@@ -55,11 +55,7 @@ export function SignInScreen() {
           <span class="small">{tr.t('signin.hint')}</span>
         </label>
         {progress !== null && <ProgressBar value={progress} label={tr.t('work.keys')} />}
-        {error && (
-          <Notice kind="error" testId="error">
-            {error}
-          </Notice>
-        )}
+        <ErrorNotice error={error} />
         <div class="actions">
           <button
             type="submit"

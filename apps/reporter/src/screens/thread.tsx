@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type MessageItem } from '../api';
-import { explain, HomeAction, Notice, Page, useApp } from '../app';
+import { ErrorNotice, explain, HomeAction, Notice, Page, useApp } from '../app';
 import { crypto } from '../crypto/client';
 import type { OpenedMessage } from '../crypto/protocol';
 import { state, uuid } from '../session';
@@ -86,11 +86,7 @@ export function ThreadScreen({ reportId }: { reportId: string }) {
           {status}
         </p>
       )}
-      {error && (
-        <Notice kind="error" testId="error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice error={error} />
       {items && items.length === 0 && <p class="small">{tr.t('thread.none')}</p>}
       <ol class="messages" data-testid="messages">
         {items?.map((m) => {
