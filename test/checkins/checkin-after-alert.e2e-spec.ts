@@ -71,7 +71,7 @@ describe('a check-in after the alert tells the case’s assignee', () => {
 
   const query = <T>(text: string, params: unknown[] = []): Promise<T[]> => rowsOf<T>(db.url, text, params);
 
-  /** A reporter who promised to check in every second and did not: their case is open and cw1 and cw2 were alerted. */
+  /** A reporter who promised to check in every minute and did not: their case is open and cw1 and cw2 were alerted. */
   async function alertedReporter(): Promise<{
     r: DuressReporter;
     auth: { authorization: string };
@@ -82,11 +82,17 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     expect(
       (
         await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
-          schedule: { kind: 'interval', everySeconds: 1 },
+          schedule: { kind: 'interval', everySeconds: 60 },
           graceSeconds: 1,
         })
       ).status,
     ).toBe(201);
+    // Its deadline made past, so the sweeper alerts now; the next deadline after a check-in is a
+    // minute away (with a one-second interval a busy machine missed it again before the test
+    // deleted the plan, which rightly alerted everyone a second time).
+    await query(`UPDATE checkin_plans SET alert_at = now() - interval '5 seconds' WHERE reporter_id = $1`, [
+      r.reporterId,
+    ]);
     const [c] = await waitFor(
       () =>
         query<{ id: string }>(`SELECT id FROM cases WHERE reporter_id = $1`, [r.reporterId]).then(
@@ -203,11 +209,17 @@ describe('a check-in after the alert tells the case’s assignee', () => {
     expect(
       (
         await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
-          schedule: { kind: 'interval', everySeconds: 1 },
+          schedule: { kind: 'interval', everySeconds: 60 },
           graceSeconds: 1,
         })
       ).status,
     ).toBe(201);
+    // Its deadline made past, so the sweeper alerts now; the next deadline after a check-in is a
+    // minute away (with a one-second interval a busy machine missed it again before the test
+    // deleted the plan, which rightly alerted everyone a second time).
+    await query(`UPDATE checkin_plans SET alert_at = now() - interval '5 seconds' WHERE reporter_id = $1`, [
+      r.reporterId,
+    ]);
     const [c] = await waitFor(
       () =>
         query<{ id: string }>(
