@@ -10,7 +10,7 @@ if [ "${1:-}" = "--check" ]; then
   node dist/apps/api/apps/api/src/openapi.main.js --check
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
-  node_modules/.bin/openapi-typescript docs/openapi.json -o "$tmp/schema.ts" >/dev/null 2>&1
+  node_modules/.bin/openapi-typescript docs/openapi.json --default-non-nullable false -o "$tmp/schema.ts" >/dev/null 2>&1
   if ! cmp -s "$tmp/schema.ts" libs/api-client/src/schema.ts; then
     say "libs/api-client/src/schema.ts is out of date: run \`npm run openapi\` and commit the result"
     exit 1
@@ -19,5 +19,5 @@ if [ "${1:-}" = "--check" ]; then
   exit 0
 fi
 node dist/apps/api/apps/api/src/openapi.main.js
-node_modules/.bin/openapi-typescript docs/openapi.json -o libs/api-client/src/schema.ts >/dev/null 2>&1
+node_modules/.bin/openapi-typescript docs/openapi.json --default-non-nullable false -o libs/api-client/src/schema.ts >/dev/null 2>&1
 say "wrote libs/api-client/src/schema.ts"

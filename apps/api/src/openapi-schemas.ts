@@ -144,20 +144,25 @@ const TARGET = {
   ],
   example: { type: 'on_call', teamId: UUID },
 };
+/** Optional in a request: a policy the API stores always has it (libs/domain escalation/policy.ts). */
+const NOTIFY_MODE: Schema = { ...en(['all', 'round_robin']), default: 'all' };
 const STEP = {
   oneOf: [
-    obj({ type: en(['notify']), targets: arr(TARGET, { maxItems: 20 }), mode: en(['all', 'round_robin']) }),
-    obj({
-      type: en(['notify_if']),
-      condition: {
-        oneOf: [
-          obj({ type: en(['severity_at_least']), severity: en(SEVERITIES, 'high') }),
-          obj({ type: en(['local_time_between']), from: str('22:00'), to: str('07:00') }),
-        ],
+    obj({ type: en(['notify']), targets: arr(TARGET, { maxItems: 20 }), mode: NOTIFY_MODE }, ['mode']),
+    obj(
+      {
+        type: en(['notify_if']),
+        condition: {
+          oneOf: [
+            obj({ type: en(['severity_at_least']), severity: en(SEVERITIES, 'high') }),
+            obj({ type: en(['local_time_between']), from: str('22:00'), to: str('07:00') }),
+          ],
+        },
+        targets: arr(TARGET, { maxItems: 20 }),
+        mode: NOTIFY_MODE,
       },
-      targets: arr(TARGET, { maxItems: 20 }),
-      mode: en(['all', 'round_robin']),
-    }),
+      ['mode'],
+    ),
     obj({ type: en(['wait']), seconds: int(300, { minimum: 1, maximum: 604_800 }) }),
     obj({ type: en(['repeat']), fromStep: int(0), times: int(2, { maximum: 10 }) }),
     obj({ type: en(['mark_overdue']) }),
@@ -170,11 +175,13 @@ const POLICY_DEFINITION = obj(
     ackTimeoutSeconds: nullable(
       int(3600, {
         description: 'an acknowledged run with no progress for this long is re-activated; null: never',
+        default: null,
       }),
     ),
-    maxSnoozeSeconds: int(1800),
+    maxSnoozeSeconds: int(1800, { default: 3600 }),
   },
-  [],
+  // Optional in a request (the defaults apply); a stored policy always has both.
+  ['ackTimeoutSeconds', 'maxSnoozeSeconds'],
   {
     example: {
       steps: [

@@ -2,7 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { contractGaps, operationsOf } from './openapi-contract';
 import { PROPERTY_TYPES, RESPONSES } from './openapi-schemas';
-import { generateOpenApiDocument, OPENAPI_FILE, serializeOpenApiDocument } from './openapi';
+import {
+  buildOpenApiDocument,
+  generateOpenApiDocument,
+  OPENAPI_FILE,
+  operationsReadingBody,
+  serializeOpenApiDocument,
+  withPreviewApp,
+} from './openapi';
 
 const committedText = (): string => readFileSync(join(process.cwd(), OPENAPI_FILE), 'utf8');
 
@@ -66,6 +73,19 @@ describe('the OpenAPI contract', () => {
       'request/rate_limited quota/uploads_in_flight',
       'request/rate_limited quota/attachments_per_day',
     ]);
+  });
+
+  it('documents the request body of every route that reads one (a `@Body()` of type object has none)', async () => {
+    const undocumented = await withPreviewApp((app) => {
+      const document = buildOpenApiDocument(app) as unknown as Record<string, unknown>;
+      const withBody = new Set(
+        operationsOf(document)
+          .filter(({ op }) => op.requestBody)
+          .map(({ op }) => String(op.operationId)),
+      );
+      return [...operationsReadingBody(app)].filter((id) => !withBody.has(id)).sort();
+    });
+    expect(undocumented).toEqual([]);
   });
 
   it('describes only operations and DTOs that exist (openapi-schemas.ts follows renames)', () => {

@@ -107,6 +107,40 @@ function accessPolicies(app: INestApplication): Map<string, AccessPolicy> {
   return out;
 }
 
+/** Nest's route-argument metadata key and its code for `@Body()` (@nestjs/common's constants). */
+const ROUTE_ARGS_METADATA = '__routeArguments__';
+const BODY_PARAMTYPE = 3;
+
+/**
+ * Operation ids (`Controller_method`) whose handler reads a request body: a `@Body()` parameter, or
+ * `@ApiConsumes` for one read from the raw request (attachment uploads). Each must document it.
+ */
+export function operationsReadingBody(app: INestApplication): Set<string> {
+  const container = (
+    app as unknown as {
+      container: { getModules(): Map<string, { controllers: Map<unknown, { metatype: unknown }> }> };
+    }
+  ).container;
+  const out = new Set<string>();
+  for (const module of container.getModules().values()) {
+    for (const { metatype } of module.controllers.values()) {
+      if (typeof metatype !== 'function') continue;
+      const proto = (metatype as { prototype: Record<string, unknown> }).prototype;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (name === 'constructor' || typeof proto[name] !== 'function') continue;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) ?? {}) as Record<
+          string,
+          unknown
+        >;
+        const readsBody = Object.keys(args).some((key) => key.split(':')[0] === String(BODY_PARAMTYPE));
+        const consumes = Reflect.getMetadata('swagger/apiConsumes', proto[name] as Method) as unknown;
+        if (readsBody || consumes) out.add(`${metatype.name}_${name}`);
+      }
+    }
+  }
+  return out;
+}
+
 const GENERIC: Record<string, string> = {
   '400': '`request/validation_failed`: a field is missing or malformed (each one named in `fields`)',
   '400body': '`request/malformed_json`: the body is not JSON',
@@ -230,6 +264,11 @@ export function serializeOpenApiDocument(document: OpenAPIObject): string {
  * database, Redis or secrets are needed).
  */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+  return withPreviewApp(buildOpenApiDocument);
+}
+
+/** Runs `use` over the API app in Nest's preview mode (see generateOpenApiDocument), then closes it. */
+export async function withPreviewApp<T>(use: (app: INestApplication) => T): Promise<T> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DEPLOYMENT_ID: 'openapi',
@@ -245,7 +284,7 @@ export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   });
   setApiPrefix(app);
   try {
-    return buildOpenApiDocument(app);
+    return use(app);
   } finally {
     await app.close();
   }

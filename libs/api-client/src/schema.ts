@@ -1425,7 +1425,7 @@ export interface components {
              * @default 72
              * @example 48
              */
-            expiresInHours: number;
+            expiresInHours?: number;
         };
         CreatedInvitationResponse: {
             /**
@@ -2954,10 +2954,11 @@ export interface components {
                     teamId: string;
                 })[];
                 /**
+                 * @default all
                  * @example all
                  * @enum {string}
                  */
-                mode: "all" | "round_robin";
+                mode?: "all" | "round_robin";
             } | {
                 /**
                  * @example notify_if
@@ -3032,10 +3033,11 @@ export interface components {
                     teamId: string;
                 })[];
                 /**
+                 * @default all
                  * @example all
                  * @enum {string}
                  */
-                mode: "all" | "round_robin";
+                mode?: "all" | "round_robin";
             } | {
                 /**
                  * @example wait
@@ -3063,11 +3065,15 @@ export interface components {
             })[];
             /**
              * @description an acknowledged run with no progress for this long is re-activated; null: never
+             * @default null
              * @example 3600
              */
-            ackTimeoutSeconds: number | null;
-            /** @example 1800 */
-            maxSnoozeSeconds: number;
+            ackTimeoutSeconds?: number | null;
+            /**
+             * @default 3600
+             * @example 1800
+             */
+            maxSnoozeSeconds?: number;
         };
         EscalationPolicy: {
             /**
@@ -5274,7 +5280,12 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the signed directory, as `panah keys directory sign` writes it */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignedDirectory"];
+            };
+        };
         responses: {
             /** @description this directory was already the current one */
             200: {
@@ -5300,6 +5311,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
                 headers: {
@@ -5311,6 +5331,24 @@ export interface operations {
             };
             /** @description `auth/forbidden`: the session's role may not call this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5865,7 +5903,12 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description the encrypted attachment blob (crypto-v1 attachment ciphertext), at most `limits.attachmentBytes` */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
         responses: {
             /** @description a retried upload of the same bytes: the attachment was already stored */
             200: {
@@ -5901,7 +5944,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { SignedDirectory } from '@panah/crypto';
 import { DomainError, ErrorCode, IntakeReason, type Principal } from '@panah/domain';
@@ -31,6 +31,13 @@ export class KeysController {
   @Put('directory')
   @StaffOnly('admin')
   @ApiBearerAuth()
+  // The body is the signed directory GET answers (the SignedDirectory schema, with its example).
+  // It stays an untyped parameter on purpose: verifyDirectory checks it whole (version, signature,
+  // payload bytes) and names what is wrong, which a DTO's validation would preempt.
+  @ApiBody({
+    description: 'the signed directory, as `panah keys directory sign` writes it',
+    schema: { $ref: '#/components/schemas/SignedDirectory' },
+  })
   @HttpCode(200)
   async publish(
     @Body() body: Record<string, unknown>,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Optional, Param, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
 import {
@@ -82,6 +82,11 @@ export class ReportsController {
   /** Streams an encrypted attachment blob (application/octet-stream) into the database. */
   @Put('reports/:id/attachments/:attachmentId')
   @ApiConsumes('application/octet-stream')
+  @ApiBody({
+    description:
+      'the encrypted attachment blob (crypto-v1 attachment ciphertext), at most `limits.attachmentBytes`',
+    schema: { type: 'string', format: 'binary' },
+  })
   async upload(
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
