@@ -18,7 +18,8 @@ import {
 } from '@panah/crypto';
 import { CliError, CliIo } from '../io';
 import { STAFF_PASSWORD_ENV } from './keys.command';
-import { apiBase, ApiRefusal, callApi, loadSession, sessionFilePath } from './staff-client';
+import type { ApiClient, paths } from '@panah/api-client';
+import { answer, apiBase, apiClient, ApiRefusal, loadSession, sessionFilePath } from './staff-client';
 
 interface CaseSummary {
   id: string;
@@ -40,7 +41,12 @@ interface StaffKey {
 type TimelineEntry = { at: string; type: string } & Record<string, unknown>;
 
 interface CaseDetail extends CaseSummary {
-  reporter: { id: string; boxKid: string; boxPk: string; signKeys: { kid: string; signPk: string }[] };
+  reporter: {
+    id: string;
+    boxKid: string | null;
+    boxPk: string | null;
+    signKeys: { kid: string; signPk: string }[];
+  };
   grants: Grant[];
   timeline: TimelineEntry[];
 }
@@ -71,12 +77,7 @@ export async function unlockStaffKeys(
   base: string,
   token: string,
 ): Promise<{ staffId: string; keys: StaffKeyPairs }> {
-  const me = await callApi<{ staffId: string; kdfSalt: string; protectedSecret: string }>(
-    base,
-    'GET',
-    '/staff/me',
-    { token },
-  );
+  const me = await answer(apiClient(base, token).GET('/v1/staff/me'));
   const pw = await io.readSecret('Staff password', STAFF_PASSWORD_ENV);
   await cryptoReady();
   const { authKey, encKey } = deriveStaffKeys(pw, fromB64u(me.kdfSalt, 'kdfSalt'));
@@ -88,6 +89,14 @@ export async function unlockStaffKeys(
   } finally {
     encKey.fill(0);
   }
+}
+
+/** The query GET /v1/cases takes (filters and paging). */
+type CaseQuery = NonNullable<paths['/v1/cases']['get']['parameters']['query']>;
+
+/** A case with its grants and timeline (GET /v1/cases/{id}). */
+async function caseDetail(api: ApiClient, id: string): Promise<CaseDetail> {
+  return answer(api.GET('/v1/cases/{id}', { params: { path: { id } } }));
 }
 
 /** The signed-in staff session (`panah staff login`'s file, or PANAH_SESSION_TOKEN) and its API. */
@@ -131,21 +140,20 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
     .option('--limit <n>', 'cases per page', '50')
     .action(async (opts: Common & { state?: string; severity?: string; reason?: string; limit: string }) => {
       const { base, token } = session(opts);
-      const query = new URLSearchParams({
-        limit: opts.limit,
-        ...(opts.state ? { state: opts.state } : {}),
-        ...(opts.severity ? { severity: opts.severity } : {}),
+      const api = apiClient(base, token);
+      // The filters go as given: the API names a state or severity it does not know.
+      const query: CaseQuery = {
+        limit: Number(opts.limit),
+        ...(opts.state ? { state: opts.state as CaseQuery['state'] } : {}),
+        ...(opts.severity ? { severity: opts.severity as CaseQuery['severity'] } : {}),
         ...(opts.reason ? { reason: opts.reason } : {}),
-      });
+      };
       let cursor: string | null = null;
       let n = 0;
       do {
-        if (cursor) query.set('cursor', cursor);
-        const page: { items: CaseSummary[]; nextCursor: string | null } = await callApi(
-          base,
-          'GET',
-          `/cases?${query}`,
-          { token },
+        if (cursor) query.cursor = cursor;
+        const page: { items: CaseSummary[]; nextCursor: string | null } = await answer(
+          api.GET('/v1/cases', { params: { query } }),
         );
         for (const c of page.items) io.out(line(c));
         n += page.items.length;
@@ -161,15 +169,13 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
       .argument('<caseId>')
       .action(async (caseId: string, opts: Common) => {
         const { base, token } = session(opts);
-        const run = await callApi<{ id: string }>(
-          base,
-          'GET',
-          `/escalations/by-case/${encodeURIComponent(caseId)}`,
-          { token },
+        const api = apiClient(base, token);
+        const run = await answer(
+          api.GET('/v1/escalations/by-case/{caseId}', { params: { path: { caseId } } }),
         );
-        const after = await callApi<{ state: string }>(base, 'POST', `/escalations/${run.id}/${verb}`, {
-          token,
-        });
+        const after = await answer(
+          api.POST(`/v1/escalations/{id}/${verb}`, { params: { path: { id: run.id } } }),
+        );
         io.out(`case ${caseId}: escalation ${after.state}`);
       });
   };
@@ -183,9 +189,8 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
     .argument('<caseId>')
     .action(async (caseId: string, opts: Common) => {
       const { base, token } = session(opts);
-      const detail = await callApi<CaseDetail>(base, 'GET', `/cases/${encodeURIComponent(caseId)}`, {
-        token,
-      });
+      const api = apiClient(base, token);
+      const detail = await caseDetail(api, caseId);
       const { keys } = await unlockStaffKeys(io, base, token);
       try {
         // Staff authors and granters by sign kid (an offboarded colleague still signed what they wrote).
@@ -196,7 +201,7 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
             try {
               staffKeys.set(
                 kid,
-                await callApi<StaffKey>(base, 'GET', `/keys/staff/${encodeURIComponent(kid)}`, { token }),
+                await answer(api.GET('/v1/keys/staff/{kid}', { params: { path: { kid } } })),
               );
             } catch (error) {
               if (!(error instanceof ApiRefusal) || error.status !== 404) throw error;
@@ -286,21 +291,18 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
       .argument('<caseId>')
       .action(async (caseId: string, opts: Common) => {
         const { base, token } = session(opts);
-        const path = `/cases/${encodeURIComponent(caseId)}`;
+        const api = apiClient(base, token);
+        const path = { id: caseId };
         const text = (await io.readInput()).replace(/\s+$/, '');
         if (!text.trim()) throw new CliError(`the ${kind} is empty: write it on standard input`);
-        const recipients = await callApi<Record<'message' | 'note', { kid: string; pk: string }[]>>(
-          base,
-          'GET',
-          `${path}/recipients`,
-          { token },
-        );
-        const refs = [...recipients[kind]];
+        const recipients = await answer(api.GET('/v1/cases/{id}/recipients', { params: { path } }));
+        const refs: { kid: string; pk: string }[] = [...recipients[kind]];
         if (kind === 'message') {
           // The reporter must be able to read the reply: add their box key if the list lacks it.
-          const detail = await callApi<CaseDetail>(base, 'GET', path, { token });
-          if (detail.reporter.boxPk && !refs.some((r) => r.kid === detail.reporter.boxKid))
-            refs.unshift({ kid: detail.reporter.boxKid, pk: detail.reporter.boxPk });
+          const detail = await caseDetail(api, caseId);
+          const { boxKid, boxPk } = detail.reporter;
+          if (boxPk && boxKid && !refs.some((r) => r.kid === boxKid))
+            refs.unshift({ kid: boxKid, pk: boxPk });
         }
         const { keys } = await unlockStaffKeys(io, base, token);
         const id = randomUUID();
@@ -316,10 +318,19 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
         } finally {
           wipeKeys(keys);
         }
-        await callApi(base, 'PUT', `${path}/${kind === 'message' ? 'messages' : 'notes'}/${id}`, {
-          token,
-          body: { envelope },
-        });
+        // The document's envelope type has mutable arrays; the bytes sent are the same.
+        const body = { envelope: { ...envelope, recipients: [...envelope.recipients] } };
+        if (kind === 'message')
+          await answer(
+            api.PUT('/v1/cases/{id}/messages/{messageId}', {
+              params: { path: { ...path, messageId: id } },
+              body,
+            }),
+          );
+        else
+          await answer(
+            api.PUT('/v1/cases/{id}/notes/{noteId}', { params: { path: { ...path, noteId: id } }, body }),
+          );
         io.out(`${kind} ${id} added to case ${caseId} (sealed to ${refs.length} keys)`);
       });
   };
@@ -339,8 +350,8 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
     .action(async (caseId: string, attachmentId: string, opts: Common & { output: string }) => {
       const { base, token } = session(opts);
       if (existsSync(opts.output)) throw new CliError(`${opts.output} exists: not overwriting it`);
-      const path = `/cases/${encodeURIComponent(caseId)}`;
-      const detail = await callApi<CaseDetail>(base, 'GET', path, { token });
+      const api = apiClient(base, token);
+      const detail = await caseDetail(api, caseId);
       const { keys } = await unlockStaffKeys(io, base, token);
       // The reference (key and hash) travels only inside a report the reporter signed (spec §2).
       let ref: { key: string; hash: string } | null = null;
@@ -384,16 +395,14 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
         throw new CliError(
           `no report of case ${caseId} that you can read references attachment ${attachmentId}`,
         );
-      let res: Response;
-      try {
-        res = await fetch(`${base}/v1${path}/attachments/${encodeURIComponent(attachmentId)}`, {
-          headers: { authorization: `Bearer ${token}`, connection: 'close' },
-        });
-      } catch {
-        throw new CliError(`cannot reach the Panah API at ${base} (set --api or PANAH_API_URL)`);
-      }
-      if (!res.ok) throw new CliError(`${res.status} downloading attachment ${attachmentId}`);
-      const blob = new Uint8Array(await res.arrayBuffer());
+      // The ciphertext bytes, through the typed client too (read as bytes, not JSON).
+      const download = await api.GET('/v1/cases/{id}/attachments/{attachmentId}', {
+        params: { path: { id: caseId, attachmentId } },
+        parseAs: 'arrayBuffer',
+      });
+      if (!download.response.ok || !download.data)
+        throw new CliError(`${download.response.status} downloading attachment ${attachmentId}`);
+      const blob = new Uint8Array(download.data);
       const key = fromB64u(ref.key, 'key');
       let plain: Uint8Array;
       try {
@@ -431,14 +440,11 @@ export function registerCaseCommands(program: Command, io: CliIo): void {
     .requiredOption('--to <staffId>', 'the assignee ("me" for yourself)')
     .action(async (caseId: string, opts: Common & { to: string }) => {
       const { base, token } = session(opts);
-      const assigneeId =
-        opts.to === 'me'
-          ? (await callApi<{ staffId: string }>(base, 'GET', '/staff/me', { token })).staffId
-          : opts.to;
-      const c = await callApi<CaseSummary>(base, 'POST', `/cases/${encodeURIComponent(caseId)}/assign`, {
-        token,
-        body: { assigneeId },
-      });
+      const api = apiClient(base, token);
+      const assigneeId = opts.to === 'me' ? (await answer(api.GET('/v1/staff/me'))).staffId : opts.to;
+      const c = await answer(
+        api.POST('/v1/cases/{id}/assign', { params: { path: { id: caseId } }, body: { assigneeId } }),
+      );
       io.out(line(c));
     });
 }

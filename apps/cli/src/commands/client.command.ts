@@ -107,6 +107,7 @@ export function registerClientCommands(program: Command, io: CliIo): void {
       for (const [path, expected] of Object.entries(manifest.files)) {
         let actual: string | null = null;
         try {
+          // Raw: these are the served client's static files (not API routes), compared byte for byte.
           const res = await fetch(`${base}${path}`, { redirect: 'error', cache: 'no-store' });
           if (res.ok) actual = clientFileHash(new Uint8Array(await res.arrayBuffer()));
         } catch {

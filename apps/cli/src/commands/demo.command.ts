@@ -34,7 +34,7 @@ import { bootstrapState, createSetupLinks, newTotpSecret, totpCodeAt, totpUri } 
 import { withDatabase } from '../database';
 import { CliError, CliIo } from '../io';
 import { readJsonFile, writeSecretFile } from './keys.command';
-import { callApi } from './staff-client';
+import { answer, apiClient } from './staff-client';
 
 /**
  * `panah demo`: a complete local deployment on embedded defaults, for trying Panah out (never for
@@ -151,25 +151,30 @@ async function registerAndSignIn(
   keys.boxKeyPair.privateKey.fill(0);
   keys.signKeyPair.privateKey.fill(0);
   const enrol = await nextCode(person.totpSecret, null);
-  await callApi(base, 'POST', '/staff/register', {
-    body: {
-      invitationToken,
-      staffId,
-      login: person.login,
-      kdfSalt: toB64u(kdfSalt),
-      authKey: toB64u(authKey),
-      boxPk: toB64u(keys.boxKeyPair.publicKey),
-      signPk: toB64u(keys.signKeyPair.publicKey),
-      protectedSecret,
-      totpSecret: person.totpSecret,
-      totpCode: enrol.code,
-    },
-  });
+  const api = apiClient(base);
+  await answer(
+    api.POST('/v1/staff/register', {
+      body: {
+        invitationToken,
+        staffId,
+        login: person.login,
+        kdfSalt: toB64u(kdfSalt),
+        authKey: toB64u(authKey),
+        boxPk: toB64u(keys.boxKeyPair.publicKey),
+        signPk: toB64u(keys.signKeyPair.publicKey),
+        protectedSecret,
+        totpSecret: person.totpSecret,
+        totpCode: enrol.code,
+      },
+    }),
+  );
   await approve(staffId);
   const second = await nextCode(person.totpSecret, enrol.step);
-  const session = await callApi<{ token: string }>(base, 'POST', '/staff/login', {
-    body: { login: person.login, authKey: toB64u(authKey), totpCode: second.code },
-  });
+  const session = await answer(
+    api.POST('/v1/staff/login', {
+      body: { login: person.login, authKey: toB64u(authKey), totpCode: second.code },
+    }),
+  );
   authKey.fill(0);
   return {
     staffId,
@@ -287,14 +292,17 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       const admin1 = await registerAndSignIn(base, links.tokens[0].token, admins[0]);
       const admin2 = await registerAndSignIn(base, links.tokens[1].token, admins[1]);
       io.out(`admins ${admins.map((a) => a.login).join(' and ')} registered (founding admins)`);
-      const team = await callApi<{ id: string }>(base, 'POST', '/admin/teams', {
-        token: admin1.token,
-        body: { name: TEAM, regions: [], languages: ['prs', 'ps', 'fa', 'en'] },
-      });
-      const invitation = await callApi<{ token: string }>(base, 'POST', '/admin/invitations', {
-        token: admin1.token,
-        body: { label: CASEWORKER.label, role: 'caseworker', teamIds: [team.id] },
-      });
+      const asAdmin1 = apiClient(base, admin1.token);
+      const team = await answer(
+        asAdmin1.POST('/v1/admin/teams', {
+          body: { name: TEAM, regions: [], languages: ['prs', 'ps', 'fa', 'en'] },
+        }),
+      );
+      const invitation = await answer(
+        asAdmin1.POST('/v1/admin/invitations', {
+          body: { label: CASEWORKER.label, role: 'caseworker', teamIds: [team.id] },
+        }),
+      );
       const caseworker: DemoState['caseworker'] = {
         login: CASEWORKER.login,
         password: CASEWORKER.password,
@@ -304,42 +312,49 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       };
       // Invited by the first admin, vetted by the second (four eyes, G6).
       const cw = await registerAndSignIn(base, invitation.token, caseworker, async (staffId) => {
-        await callApi(base, 'POST', `/admin/staff/${staffId}/approve`, { token: admin2.token });
+        await answer(
+          apiClient(base, admin2.token).POST('/v1/admin/staff/{id}/approve', {
+            params: { path: { id: staffId } },
+          }),
+        );
       });
-      await callApi(base, 'POST', '/me/contact-methods', {
-        token: cw.token,
-        body: { channel: 'email', detail: { address: CASEWORKER.inbox } },
-      });
+      await answer(
+        apiClient(base, cw.token).POST('/v1/me/contact-methods', {
+          body: { channel: 'email', detail: { address: CASEWORKER.inbox } },
+        }),
+      );
       io.out(`caseworker ${CASEWORKER.login} invited by ${ADMINS[0].login}, approved by ${ADMINS[1].login}`);
-      const policy = await callApi<{ id: string }>(base, 'POST', '/admin/escalation-policies', {
-        token: admin1.token,
-        body: {
-          name: 'Demo: alert the caseworker, again after 10 minutes',
-          definition: {
-            steps: [
-              { type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] },
-              { type: 'wait', seconds: 600 },
-              { type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] },
-            ],
-          },
-        },
-      });
-      await callApi(base, 'POST', '/triage-rules', {
-        token: admin1.token,
-        body: {
-          ruleSet: {
-            rules: [],
-            default: {
-              severity: 'high',
-              route: { kind: 'team', teamId: team.id },
-              policyId: policy.id,
-              deadlineMinutes: 30,
+      const policy = await answer(
+        asAdmin1.POST('/v1/admin/escalation-policies', {
+          body: {
+            name: 'Demo: alert the caseworker, again after 10 minutes',
+            definition: {
+              steps: [
+                { type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] },
+                { type: 'wait', seconds: 600 },
+                { type: 'notify', targets: [{ type: 'staff', staffId: cw.staffId }] },
+              ],
             },
-            defaultTeamId: team.id,
           },
-          activate: true,
-        },
-      });
+        }),
+      );
+      await answer(
+        asAdmin1.POST('/v1/triage-rules', {
+          body: {
+            ruleSet: {
+              rules: [],
+              default: {
+                severity: 'high',
+                route: { kind: 'team', teamId: team.id },
+                policyId: policy.id,
+                deadlineMinutes: 30,
+              },
+              defaultTeamId: team.id,
+            },
+            activate: true,
+          },
+        }),
+      );
       io.out(`team "${TEAM}", escalation policy and an active rule set routing every report to it`);
 
       // The key directory: the caseworker's box key for intake, an offline recovery key, and the
@@ -355,7 +370,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
         await readJsonFile(join(dir, 'root-key.json'), 'demo root key'),
         DEMO_ROOT_PASSPHRASE,
       );
-      const meta = await callApi<{ deploymentId: string }>(base, 'GET', '/meta');
+      const meta = await answer(asAdmin1.GET('/v1/meta'));
       const now = Date.now();
       const payload = {
         ...(JSON.parse(
@@ -377,7 +392,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       };
       const signed = signDirectory(utf8(JSON.stringify(payload)), root.privateKey);
       root.privateKey.fill(0);
-      await callApi(base, 'PUT', '/keys/directory', { token: admin1.token, body: signed });
+      await answer(asAdmin1.PUT('/v1/keys/directory', { body: signed }));
       io.out('key directory serial 1 signed by the demo root key and published');
 
       const done: DemoState = {
@@ -415,43 +430,41 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       const base = (opts.api ?? io.env.PANAH_API_URL ?? state.apiUrl).replace(/\/+$/, '');
       await cryptoReady();
       const started = Date.now();
-      const meta = await callApi<{ deploymentId: string }>(base, 'GET', '/meta');
+      const api = apiClient(base);
+      const meta = await answer(api.GET('/v1/meta'));
       // The client trusts the directory only when the root key it pins signed it (spec §3).
-      const doc = await callApi<unknown>(base, 'GET', '/keys/directory');
+      const doc = await answer(api.GET('/v1/keys/directory'));
       const directory = verifyDirectory(doc, fromB64u(state.rootPublicKey, 'rootPublicKey'), {
         now: new Date(),
         deploymentId: meta.deploymentId,
       });
       const code = generateAccessCode();
       const keys = deriveReporterKeys(code, meta.deploymentId);
-      const pow = await callApi<{ challenge: string; difficulty: number }>(
-        base,
-        'POST',
-        '/reporters/pow-challenges',
-        {
-          body: {},
-        },
-      );
+      const pow = await answer(api.POST('/v1/reporters/pow-challenges'));
       const nonce = solvePow(pow.challenge, pow.difficulty);
-      const registered = await callApi<{ reporterId: string }>(base, 'POST', '/reporters', {
-        body: {
-          signPk: toB64u(keys.signKeyPair.publicKey),
-          boxPk: toB64u(keys.boxKeyPair.publicKey),
-          pow: { challenge: pow.challenge, nonce },
-        },
-      });
-      const challenge = await callApi<{ challenge: string }>(base, 'POST', '/reporters/challenges', {
-        body: { reporterId: registered.reporterId },
-      });
-      const session = await callApi<{ token: string }>(base, 'POST', '/reporters/sessions', {
-        body: {
-          reporterId: registered.reporterId,
-          challenge: challenge.challenge,
-          signature: toB64u(
-            signChallenge(fromB64u(challenge.challenge, 'challenge'), keys.signKeyPair.privateKey),
-          ),
-        },
-      });
+      const registered = await answer(
+        api.POST('/v1/reporters', {
+          body: {
+            signPk: toB64u(keys.signKeyPair.publicKey),
+            boxPk: toB64u(keys.boxKeyPair.publicKey),
+            pow: { challenge: pow.challenge, nonce },
+          },
+        }),
+      );
+      const challenge = await answer(
+        api.POST('/v1/reporters/challenges', { body: { reporterId: registered.reporterId } }),
+      );
+      const session = await answer(
+        api.POST('/v1/reporters/sessions', {
+          body: {
+            reporterId: registered.reporterId,
+            challenge: challenge.challenge,
+            signature: toB64u(
+              signChallenge(fromB64u(challenge.challenge, 'challenge'), keys.signKeyPair.privateKey),
+            ),
+          },
+        }),
+      );
       const id = randomUUID();
       const envelope = sealEnvelope({
         kind: 'report',
@@ -467,10 +480,15 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       });
       keys.signKeyPair.privateKey.fill(0);
       keys.boxKeyPair.privateKey.fill(0);
-      await callApi(base, 'PUT', `/reports/${id}`, {
-        token: session.token,
-        body: { envelope, hints: { category: 'surveillance', imminence: 'days' } },
-      });
+      await answer(
+        apiClient(base, session.token).PUT('/v1/reports/{id}', {
+          params: { path: { id } },
+          body: {
+            envelope: { ...envelope, recipients: [...envelope.recipients] },
+            hints: { category: 'surveillance', imminence: 'days' },
+          },
+        }),
+      );
       io.out(
         `report ${id} filed, encrypted to directory serial ${directory.serial} (reporter ${registered.reporterId})`,
       );
@@ -481,6 +499,7 @@ export function registerDemoCommands(program: Command, io: CliIo): void {
       }
       const deadline = started + opts.timeout * 1000;
       for (;;) {
+        // Raw: the development mail catcher is not part of the API contract (docs/openapi.json).
         const res = await fetch(`${base}/dev/mail.json`, { headers: { connection: 'close' } }).catch(
           () => null,
         );

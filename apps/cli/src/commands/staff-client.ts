@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type ApiClient, createApiClient } from '@panah/api-client';
 import { CliError, CliIo } from '../io';
 
 /** Where `panah staff login` keeps the session: owner-only, like an SSH key. */
@@ -47,42 +48,56 @@ export class ApiRefusal extends CliError {
   }
 }
 
-/** One JSON call to the API; a non-2xx answer becomes a CliError with the server's code and message. */
-export async function callApi<T>(
-  base: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string } = {},
-): Promise<T> {
-  const send = () =>
-    fetch(`${base}/v1${path}`, {
-      method,
-      // A fresh connection per call: the CLI's calls are few and far apart (Argon2id, proof of work
-      // run in between), and a reused keep-alive socket the server closed meanwhile fails the call.
-      headers: {
-        connection: 'close',
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    });
-  let res: Response;
-  try {
-    res = await send().catch((error: unknown) => {
-      // A kept-alive connection the server (or a proxy) closed while this process was busy (an
-      // Argon2id derivation holds it for seconds): the request was not taken, so send it once more
-      // (were it taken after all, a sign-in's reused TOTP code is refused, never applied twice).
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return send();
-      throw error;
-    });
-  } catch {
-    throw new CliError(`cannot reach the Panah API at ${base} (set --api or PANAH_API_URL)`);
-  }
-  const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const e = (json ?? {}) as {
+/** The errors a kept-alive socket the server (or a proxy) closed meanwhile fails a request with. */
+const RESET_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
+/**
+ * The fetch under the CLI's typed client. A fresh connection per call (`connection: close`): the
+ * CLI's calls are few and far apart (Argon2id, proof of work run in between), and a reused
+ * keep-alive socket the server closed meanwhile fails the call. Should one still be reset, the
+ * request was not taken, so it is sent once more (were it taken after all, a sign-in's reused TOTP
+ * code is refused, never applied twice). No answer at all is the "cannot reach" CliError.
+ */
+function closingFetch(base: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const headers = new Headers(request.headers);
+    headers.set('connection', 'close');
+    // Read once, so the same bytes can be sent again (a Request's body stream can be read only once).
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const send = () =>
+      fetch(request.url, { method: request.method, headers, body, redirect: request.redirect });
+    try {
+      return await send().catch((error: unknown) => {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (code && RESET_CODES.has(code)) return send();
+        throw error;
+      });
+    } catch {
+      throw new CliError(`cannot reach the Panah API at ${base} (set --api or PANAH_API_URL)`);
+    }
+  };
+}
+
+/**
+ * The typed client of the API at `base` (@panah/api-client, generated from docs/openapi.json): a
+ * path, method, parameter or body the document does not have is a compile error here, not a 404
+ * for the user. Pass its answers through `answer()`.
+ */
+export function apiClient(base: string, token?: string): ApiClient {
+  return createApiClient({ baseUrl: base, token, fetch: closingFetch(base) });
+}
+
+/**
+ * The data of a typed call's answer; a non-2xx answer becomes an ApiRefusal whose message is the
+ * status, the server's reason (or code), its message and each offending field.
+ */
+export async function answer<D>(
+  pending: Promise<{ data?: D; error?: unknown; response: Response }>,
+): Promise<D> {
+  const { data, error, response } = await pending;
+  if (!response.ok) {
+    const body = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+    const e = body as {
       code?: string;
       reason?: string;
       message?: string;
@@ -90,10 +105,12 @@ export async function callApi<T>(
     };
     const fields = e.fields?.map((f) => ` ${f.path}: ${f.message}`).join(';') ?? '';
     throw new ApiRefusal(
-      `${res.status} ${e.reason ?? e.code ?? ''} ${e.message ?? ''}${fields}`.replace(/\s+/g, ' ').trim(),
-      res.status,
-      (json ?? {}) as Record<string, unknown>,
+      `${response.status} ${e.reason ?? e.code ?? ''} ${e.message ?? ''}${fields}`
+        .replace(/\s+/g, ' ')
+        .trim(),
+      response.status,
+      body,
     );
   }
-  return json as T;
+  return data as D;
 }

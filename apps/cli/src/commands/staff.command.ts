@@ -14,7 +14,15 @@ import {
 import { LOGIN_PATTERN, TOTP_SECRET_PATTERN } from '@panah/domain';
 import { newTotpSecret, totpUri } from '@panah/identity';
 import { CliError, CliIo } from '../io';
-import { apiBase, ApiRefusal, callApi, loadSession, saveSession, sessionFilePath } from './staff-client';
+import {
+  answer,
+  apiBase,
+  apiClient,
+  ApiRefusal,
+  loadSession,
+  saveSession,
+  sessionFilePath,
+} from './staff-client';
 
 const MIN_PASSWORD = 12;
 
@@ -107,25 +115,22 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       io.out(`  ${totpUri(login, totpSecret)}`);
       io.out(`  secret: ${totpSecret}`);
       const totpCode = await io.readSecret('Current 6-digit code from the app', 'PANAH_TOTP_CODE');
-      const result = await callApi<{
-        staffId: string;
-        role: string;
-        status: string;
-        recoveryCodes: string[];
-      }>(base, 'POST', '/staff/register', {
-        body: {
-          invitationToken,
-          staffId,
-          login,
-          kdfSalt: toB64u(kdfSalt),
-          authKey: toB64u(authKey),
-          boxPk: toB64u(keys.boxKeyPair.publicKey),
-          signPk: toB64u(keys.signKeyPair.publicKey),
-          protectedSecret,
-          totpSecret,
-          totpCode,
-        },
-      });
+      const result = await answer(
+        apiClient(base).POST('/v1/staff/register', {
+          body: {
+            invitationToken,
+            staffId,
+            login,
+            kdfSalt: toB64u(kdfSalt),
+            authKey: toB64u(authKey),
+            boxPk: toB64u(keys.boxKeyPair.publicKey),
+            signPk: toB64u(keys.signKeyPair.publicKey),
+            protectedSecret,
+            totpSecret,
+            totpCode,
+          },
+        }),
+      );
       authKey.fill(0);
       io.out(`registered ${login} (${result.role}), staff id ${result.staffId}, status ${result.status}`);
       if (result.status === 'pending_vetting')
@@ -150,7 +155,8 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const login = checkLogin(opts.login);
       const base = apiBase(io, opts.api);
       const pw = await password(io);
-      const pre = await callApi<{ kdfSalt: string }>(base, 'POST', '/staff/prelogin', { body: { login } });
+      const api = apiClient(base);
+      const pre = await answer(api.POST('/v1/staff/prelogin', { body: { login } }));
       await cryptoReady();
       const { authKey, encKey } = deriveStaffKeys(pw, fromB64u(pre.kdfSalt, 'kdfSalt'));
       encKey.fill(0);
@@ -166,7 +172,7 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       // of work instead of refusing; solve it and send the same sign-in again (a few times at most).
       for (let round = 0; !result; round++) {
         try {
-          result = await callApi<Answer>(base, 'POST', '/staff/login', { body: { ...body, pow } });
+          result = await answer(api.POST('/v1/staff/login', { body: { ...body, pow } }));
         } catch (error) {
           const asked = error instanceof ApiRefusal && round < 3 ? powChallengeOf(error) : null;
           if (!asked) throw error;
@@ -199,13 +205,7 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const token = io.env.PANAH_SESSION_TOKEN ?? saved?.token;
       if (!token) throw new CliError('not signed in: run `panah staff login` or set PANAH_SESSION_TOKEN');
       const base = apiBase(io, opts.api ?? saved?.api);
-      const me = await callApi<{
-        staffId: string;
-        login: string;
-        role: string;
-        status: string;
-        teams: { name: string }[];
-      }>(base, 'GET', '/staff/me', { token });
+      const me = await answer(apiClient(base, token).GET('/v1/staff/me'));
       io.out(`${me.login} (${me.role}, ${me.status}), staff id ${me.staffId}`);
       io.out(`teams: ${me.teams.length ? me.teams.map((t) => t.name).join(', ') : '(none)'}`);
     });
