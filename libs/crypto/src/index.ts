@@ -56,6 +56,7 @@ export {
   staffEncKey,
   deriveStaffKeys,
   generateStaffKeys,
+  enrolStaffKeys,
   protectStaffSecret,
   openStaffSecret,
   signSeedOf,
@@ -63,7 +64,7 @@ export {
   verifyAuthKeyHash,
   authKeyHashNeedsRehash,
 } from './staff';
-export type { StaffKeyPairs } from './staff';
+export type { EnrolledStaffKeys, StaffKeyPairs } from './staff';
 export * from './directory';
 export { sodiumArgon2id, reporterKeysFromSeed } from './pwhash';
 export type { Argon2id, Argon2idParams } from './pwhash';

@@ -5,6 +5,7 @@ import { CryptoFormatError, DecryptionError } from './errors';
 import {
   authKeyHashNeedsRehash,
   deriveStaffMaster,
+  enrolStaffKeys,
   generateStaffKeys,
   hashAuthKey,
   openStaffSecret,
@@ -82,6 +83,29 @@ describe('staff keys (spec §4)', () => {
     const opened = openStaffSecret(a, 'staff-1', encKey);
     expect(hex(opened.signKeyPair.privateKey)).toBe(hex(keys.signKeyPair.privateKey));
     expect(hex(opened.boxKeyPair.publicKey)).toBe(hex(keys.boxKeyPair.publicKey));
+  });
+});
+
+describe('enrolStaffKeys (spec §4, enrolment)', () => {
+  it('keeps the public keys and a protected secret that opens to them for this staff id only', () => {
+    const encKey = libsodium.randombytes_buf(32);
+    const copy = encKey.slice();
+    const enrolled = enrolStaffKeys('staff-1', encKey);
+    expect(enrolled.boxPk).toHaveLength(32);
+    expect(enrolled.signPk).toHaveLength(32);
+    const opened = openStaffSecret(enrolled.protectedSecret, 'staff-1', copy);
+    expect(hex(opened.boxKeyPair.publicKey)).toBe(hex(enrolled.boxPk));
+    expect(hex(opened.signKeyPair.publicKey)).toBe(hex(enrolled.signPk));
+    expect(() => openStaffSecret(enrolled.protectedSecret, 'staff-2', copy)).toThrow(DecryptionError);
+  });
+
+  it('wipes encKey and makes fresh keys every time', () => {
+    const encKey = libsodium.randombytes_buf(32);
+    const a = enrolStaffKeys('staff-1', encKey);
+    expect(encKey.every((b) => b === 0)).toBe(true);
+    const b = enrolStaffKeys('staff-1', libsodium.randombytes_buf(32));
+    expect(hex(a.boxPk)).not.toBe(hex(b.boxPk));
+    expect(hex(a.signPk)).not.toBe(hex(b.signPk));
   });
 });
 

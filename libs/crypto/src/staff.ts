@@ -109,6 +109,36 @@ export function generateStaffKeys(): StaffKeyPairs {
   };
 }
 
+/** What enrolment keeps of fresh staff keys: the public halves and the protected secret (spec §4). */
+export interface EnrolledStaffKeys {
+  readonly boxPk: Uint8Array;
+  readonly signPk: Uint8Array;
+  /** `protected` of spec §4: boxSk || signSeed under encKey, bound to staffId; the server keeps it. */
+  readonly protectedSecret: string;
+}
+
+/**
+ * Enrolment (spec §4) once the password has given encKey: fresh box and sign key pairs, their
+ * secret halves (boxSk || signSeed) protected under encKey for staffId. Wipes encKey and both
+ * secret keys before returning, so only what the server may keep is left. No I/O.
+ */
+export function enrolStaffKeys(staffId: string, encKey: Uint8Array): EnrolledStaffKeys {
+  const keys = generateStaffKeys();
+  const signSeed = signSeedOf(keys.signKeyPair.privateKey);
+  try {
+    return {
+      boxPk: keys.boxKeyPair.publicKey,
+      signPk: keys.signKeyPair.publicKey,
+      protectedSecret: protectStaffSecret(keys.boxKeyPair.privateKey, signSeed, staffId, encKey),
+    };
+  } finally {
+    encKey.fill(0);
+    signSeed.fill(0);
+    keys.boxKeyPair.privateKey.fill(0);
+    keys.signKeyPair.privateKey.fill(0);
+  }
+}
+
 function staffSecretAd(staffId: string): Uint8Array {
   if (staffId.length === 0) throw new CryptoFormatError('staffId', 'must not be empty');
   return utf8(`panah/v1/staff-secret/${staffId}`);

@@ -8,6 +8,7 @@ import {
   cryptoReady,
   deriveReporterKeys,
   deriveStaffKeys,
+  enrolStaffKeys,
   formatAccessCode,
   fromB64u,
   fromUtf8,
@@ -19,11 +20,9 @@ import {
   kid,
   openRootKey,
   protectRootKey,
-  protectStaffSecret,
   sealEnvelope,
   signChallenge,
   signDirectory,
-  signSeedOf,
   toB64u,
   utf8,
   verifyDirectory,
@@ -140,16 +139,7 @@ async function registerAndSignIn(
   const staffId = randomUUID();
   const kdfSalt = generateStaffKdfSalt();
   const { authKey, encKey } = deriveStaffKeys(person.password, kdfSalt);
-  const keys = generateStaffKeys();
-  const protectedSecret = protectStaffSecret(
-    keys.boxKeyPair.privateKey,
-    signSeedOf(keys.signKeyPair.privateKey),
-    staffId,
-    encKey,
-  );
-  encKey.fill(0);
-  keys.boxKeyPair.privateKey.fill(0);
-  keys.signKeyPair.privateKey.fill(0);
+  const keys = enrolStaffKeys(staffId, encKey);
   const enrol = await nextCode(person.totpSecret, null);
   const api = apiClient(base);
   await answer(
@@ -160,9 +150,9 @@ async function registerAndSignIn(
         login: person.login,
         kdfSalt: toB64u(kdfSalt),
         authKey: toB64u(authKey),
-        boxPk: toB64u(keys.boxKeyPair.publicKey),
-        signPk: toB64u(keys.signKeyPair.publicKey),
-        protectedSecret,
+        boxPk: toB64u(keys.boxPk),
+        signPk: toB64u(keys.signPk),
+        protectedSecret: keys.protectedSecret,
         totpSecret: person.totpSecret,
         totpCode: enrol.code,
       },
@@ -179,8 +169,8 @@ async function registerAndSignIn(
   return {
     staffId,
     token: session.token,
-    boxPk: keys.boxKeyPair.publicKey,
-    signPk: keys.signKeyPair.publicKey,
+    boxPk: keys.boxPk,
+    signPk: keys.signPk,
   };
 }
 

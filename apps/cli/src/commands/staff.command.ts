@@ -3,11 +3,9 @@ import { Command } from 'commander';
 import {
   cryptoReady,
   deriveStaffKeys,
+  enrolStaffKeys,
   fromB64u,
   generateStaffKdfSalt,
-  generateStaffKeys,
-  protectStaffSecret,
-  signSeedOf,
   solveProofOfWork,
   toB64u,
 } from '@panah/crypto';
@@ -87,16 +85,7 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const staffId = randomUUID();
       const kdfSalt = generateStaffKdfSalt();
       const { authKey, encKey } = deriveStaffKeys(pw, kdfSalt);
-      const keys = generateStaffKeys();
-      const protectedSecret = protectStaffSecret(
-        keys.boxKeyPair.privateKey,
-        signSeedOf(keys.signKeyPair.privateKey),
-        staffId,
-        encKey,
-      );
-      encKey.fill(0);
-      keys.boxKeyPair.privateKey.fill(0);
-      keys.signKeyPair.privateKey.fill(0);
+      const keys = enrolStaffKeys(staffId, encKey);
       if (!io.env.PANAH_TOTP_SECRET && !io.ask) {
         // Without a terminal nobody can scan a secret printed now and type its code back, so
         // say how to do it in two steps instead of printing a secret and failing.
@@ -123,9 +112,9 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
             login,
             kdfSalt: toB64u(kdfSalt),
             authKey: toB64u(authKey),
-            boxPk: toB64u(keys.boxKeyPair.publicKey),
-            signPk: toB64u(keys.signKeyPair.publicKey),
-            protectedSecret,
+            boxPk: toB64u(keys.boxPk),
+            signPk: toB64u(keys.signPk),
+            protectedSecret: keys.protectedSecret,
             totpSecret,
             totpCode,
           },

@@ -1,11 +1,4 @@
-import {
-  cryptoReady,
-  generateStaffKdfSalt,
-  generateStaffKeys,
-  protectStaffSecret,
-  signSeedOf,
-  toB64u,
-} from '@panah/crypto';
+import { cryptoReady, enrolStaffKeys, generateStaffKdfSalt, toB64u } from '@panah/crypto';
 import { useState } from 'preact/hooks';
 import { call } from '../../api/http';
 import { Credentials, KdfSubmit } from '../../components/Credentials';
@@ -78,16 +71,7 @@ export function Register({ token: linkToken }: { readonly token: string }) {
       const staffId = crypto.randomUUID();
       const kdfSalt = generateStaffKdfSalt();
       const { authKey, encKey } = await deriveInWorker(password, kdfSalt, setProgress);
-      const keys = generateStaffKeys();
-      const protectedSecret = protectStaffSecret(
-        keys.boxKeyPair.privateKey,
-        signSeedOf(keys.signKeyPair.privateKey),
-        staffId,
-        encKey,
-      );
-      encKey.fill(0);
-      keys.boxKeyPair.privateKey.fill(0);
-      keys.signKeyPair.privateKey.fill(0);
+      const keys = enrolStaffKeys(staffId, encKey);
       const totpSecret = newTotpSecret();
       const name = login.trim().toLowerCase();
       setPrepared({
@@ -99,9 +83,9 @@ export function Register({ token: linkToken }: { readonly token: string }) {
           login: name,
           kdfSalt: toB64u(kdfSalt),
           authKey: toB64u(authKey),
-          boxPk: toB64u(keys.boxKeyPair.publicKey),
-          signPk: toB64u(keys.signKeyPair.publicKey),
-          protectedSecret,
+          boxPk: toB64u(keys.boxPk),
+          signPk: toB64u(keys.signPk),
+          protectedSecret: keys.protectedSecret,
           totpSecret,
         },
       });
