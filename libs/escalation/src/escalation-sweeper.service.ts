@@ -89,17 +89,15 @@ export class EscalationSweeper {
     const candidates = await this.notifications.sweepCandidates(this.dataSource.manager, graceMs);
     if (candidates.length === 0) return 0;
     const queue = this.queues.get(QueueName.Notify);
-    // A `sending` row past its lease is lost only if no job of it is still active: a live worker
-    // may be in a slow send or holding an outcome it cannot record yet (PostgreSQL down), and
-    // sending it again then would deliver it twice. A dead worker's job leaves the active list
-    // at the stalled check (seconds), and its row is swept then. A pending one may just be queued.
+    // A `sending` row past its lease is lost only if no live worker holds a job of it: a live
+    // worker may be in a slow send or holding an outcome it cannot record yet (PostgreSQL down),
+    // and sending it again then would deliver it twice. Live means active with its lock (renewed
+    // every half lock while the worker lives); a dead worker's lock expires within WORKER_LOCKS'
+    // lockDuration, whether or not the stalled check has moved its job yet. A pending one may
+    // just be queued.
     const held = candidates.some((n) => n.status === 'sending')
-      ? new Set(
-          (await withTimeout(queue.getActive(), 5_000, 'Redis')).map(
-            (j) => (j.data as { notificationId?: string } | undefined)?.notificationId,
-          ),
-        )
-      : new Set<string | undefined>();
+      ? await withTimeout(this.heldNotifications(queue), 5_000, 'Redis')
+      : new Set<string>();
     const lost = await this.lostOnes(
       queue,
       candidates.filter((n) => !held.has(n.id)),
@@ -127,6 +125,21 @@ export class EscalationSweeper {
     await withTimeout(queue.addBulk(jobs), 5_000, 'Redis');
     this.metrics.sweeps.inc({ kind: 'notification' }, claimed.length);
     return claimed.length;
+  }
+
+  /** Notifications a job of which is active and locked (its worker alive) in Redis. */
+  private async heldNotifications(queue: Queue): Promise<Set<string>> {
+    const active = await queue.getActive();
+    if (active.length === 0) return new Set();
+    const locked = await Promise.all(
+      active.map((j) => this.queues.redis.exists(`${queue.toKey(j.id ?? '')}:lock`)),
+    );
+    const held = new Set<string>();
+    active.forEach((j, i) => {
+      const id = (j.data as { notificationId?: string } | undefined)?.notificationId;
+      if (id && locked[i] === 1) held.add(id);
+    });
+    return held;
   }
 
   /** The candidates none of whose job ids is still waiting, delayed or running in Redis. */
