@@ -1,7 +1,14 @@
 import { cryptoReady } from '@panah/crypto';
 import { NOTIFICATION_TEXT_LENGTH, shortRefFromId } from '@panah/domain';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { api, registerWithDuress, signedSignal, signInWith, type DuressReporter } from '../support/checkins';
+import {
+  api,
+  missedPlan,
+  registerWithDuress,
+  signedSignal,
+  signInWith,
+  type DuressReporter,
+} from '../support/checkins';
 import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, type TestDatabase } from '../support/database';
 import { addContact, call, createPolicy, routeEverythingTo } from '../support/escalation';
@@ -79,20 +86,7 @@ describe('a check-in after the alert tells the case’s assignee', () => {
   }> {
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
-    expect(
-      (
-        await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
-          schedule: { kind: 'interval', everySeconds: 60 },
-          graceSeconds: 1,
-        })
-      ).status,
-    ).toBe(201);
-    // Its deadline made past, so the sweeper alerts now; the next deadline after a check-in is a
-    // minute away (with a one-second interval a busy machine missed it again before the test
-    // deleted the plan, which rightly alerted everyone a second time).
-    await query(`UPDATE checkin_plans SET alert_at = now() - interval '5 seconds' WHERE reporter_id = $1`, [
-      r.reporterId,
-    ]);
+    await missedPlan(apiApp.url, session.auth, db.url, r.reporterId);
     const [c] = await waitFor(
       () =>
         query<{ id: string }>(`SELECT id FROM cases WHERE reporter_id = $1`, [r.reporterId]).then(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sealEnvelope } from '@panah/crypto';
 import { BUILT_IN_RULE_SET } from '@panah/domain';
 import { startApi, startWorker, type RunningApp } from '../support/apps';
-import { api, registerWithDuress, signedSignal, signInWith } from '../support/checkins';
+import { api, missedPlan, registerWithDuress, signedSignal, signInWith } from '../support/checkins';
 import { testConfig } from '../support/config';
 import { createTestDatabase, sql, type TestDatabase } from '../support/database';
 import {
@@ -97,10 +97,7 @@ describe('duress sessions and check-in history', () => {
   it('shows caseworkers of the case the check-in history, times and outcomes only, and nobody else', async () => {
     const r = await registerWithDuress(apiApp.url);
     const session = await signInWith(apiApp.url, r.primary);
-    await api(apiApp.url, 'PUT', '/v1/checkins/plan', session.auth, {
-      schedule: { kind: 'interval', everySeconds: 1 },
-      graceSeconds: 1,
-    });
+    await missedPlan(apiApp.url, session.auth, db.url, r.reporterId);
     const caseRow = await waitFor(
       async () => {
         const client = await sql(db.url);

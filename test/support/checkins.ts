@@ -10,6 +10,7 @@ import {
   type BoxKeyPair,
   type SignKeyPair,
 } from '@panah/crypto';
+import { rowsOf } from './database';
 import { solvePow } from './intake';
 
 /**
@@ -123,4 +124,29 @@ export async function api(
   });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/**
+ * A check-in plan whose deadline has already passed, for tests that need a missed check-in now:
+ * a minute's interval, its alert time set in the past, so the check-in sweeper raises the alert
+ * at once and the next deadline (after a late check-in) is a minute away. A one-second plan does
+ * the same on a quiet machine, but on a busy one it is missed again before the test is done,
+ * which rightly alerts a second time.
+ */
+export async function missedPlan(
+  url: string,
+  auth: Record<string, string>,
+  dbUrl: string,
+  reporterId: string,
+): Promise<void> {
+  const plan = await api(url, 'PUT', '/v1/checkins/plan', auth, {
+    schedule: { kind: 'interval', everySeconds: 60 },
+    graceSeconds: 1,
+  });
+  if (plan.status !== 201) throw new Error(`PUT /v1/checkins/plan answered ${plan.status}`);
+  await rowsOf(
+    dbUrl,
+    `UPDATE checkin_plans SET alert_at = now() - interval '5 seconds' WHERE reporter_id = $1`,
+    [reporterId],
+  );
 }
