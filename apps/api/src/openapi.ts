@@ -5,6 +5,7 @@ import type { AccessPolicy } from '@panah/domain';
 import { loadConfig } from '@panah/config';
 import { ACCESS_POLICY } from '@panah/security';
 import { ERROR_BODY_REF } from './http/api-errors';
+import { OUTAGE_RETRY_AFTER_SECONDS } from './http/error-filter';
 import { NAMED_SCHEMAS, PROPERTY_TYPES, RESPONSES } from './openapi-schemas';
 import { ApiModule } from './app.module';
 
@@ -31,7 +32,7 @@ export const ERROR_BODY_SCHEMA = {
       type: 'string',
       example: 'request/validation_failed',
       description:
-        'the category, stable: request/validation_failed, request/malformed_json, request/payload_too_large, request/unsupported_media_type, request/not_found, request/rate_limited, request/conflict, auth/unauthenticated, auth/forbidden, server/internal',
+        'the category, stable: request/validation_failed, request/malformed_json, request/payload_too_large, request/unsupported_media_type, request/not_found, request/rate_limited, request/conflict, auth/unauthenticated, auth/forbidden, server/internal, server/unavailable',
     },
     reason: {
       type: 'string',
@@ -141,20 +142,52 @@ export function operationsReadingBody(app: INestApplication): Set<string> {
   return out;
 }
 
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
 const GENERIC: Record<string, string> = {
   '400': '`request/validation_failed`: a field is missing or malformed (each one named in `fields`)',
   '400body': '`request/malformed_json`: the body is not JSON',
+  '400parse':
+    '`request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`)',
   '401': '`auth/unauthenticated`: no valid session token',
   '403': "`auth/forbidden`: the session's role may not call this",
   '404': '`request/not_found`: nothing with this id is visible to the caller',
   '413': '`request/payload_too_large`: the body is over the limit',
   '415': '`request/unsupported_media_type`: the body is not of the documented type',
   '500': '`server/internal`: an unexpected fault (details only in the server log)',
+  '503': `\`server/unavailable\`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after \`Retry-After\` (${OUTAGE_RETRY_AFTER_SECONDS} s)`,
+};
+
+/** The 503 the error filter answers while a dependency is unreachable (apps/api/src/http/error-filter.ts). */
+const UNAVAILABLE = {
+  description: GENERIC['503'],
+  headers: {
+    'Retry-After': {
+      description: 'whole seconds until a retry may succeed',
+      schema: { type: 'integer', example: OUTAGE_RETRY_AFTER_SECONDS },
+    },
+  },
+  content: {
+    'application/json': {
+      schema: ERROR_BODY_REF,
+      examples: {
+        unavailable: {
+          summary: 'the database is unreachable',
+          value: {
+            statusCode: 503,
+            code: 'server/unavailable',
+            message: 'Service temporarily unavailable; retry later',
+          },
+        },
+      },
+    },
+  },
 };
 
 /**
  * Adds to every operation the errors its kind always can answer, all with the ErrorBody schema:
- * its access policy's 401/403, a body's 400/413/415, a path parameter's 400/404, and 500.
+ * its access policy's 401/403, a body's (or any write route's: the body parser runs) 400/413/415, a path parameter's 400/404, 500, and the 503
+ * (with Retry-After) of a dependency outage, unless the route documents its own 503 (health).
  */
 function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPolicy>): void {
   document.components = document.components ?? {};
@@ -163,7 +196,7 @@ function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPol
     ErrorBody: ERROR_BODY_SCHEMA as Json,
   };
   for (const item of Object.values(document.paths) as Json[]) {
-    for (const op of Object.values(item) as Json[]) {
+    for (const [method, op] of Object.entries(item) as [string, Json][]) {
       if (!op || typeof op !== 'object' || !('responses' in op)) continue;
       const responses = op.responses as Record<string, Json>;
       const add = (status: string, line: string): void => {
@@ -184,7 +217,11 @@ function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPol
       if (policy?.kind === 'staff') add('403', GENERIC['403']);
       const params = (op.parameters ?? []) as Json[];
       if (op.requestBody || params.some((p) => p.in === 'query')) add('400', GENERIC['400']);
-      if (op.requestBody) {
+      // The JSON body parser runs before every write route (apps/api/src/http/body-parsing.ts),
+      // so each answers its refusals whether or not the route reads a body.
+      if (op.requestBody || WRITE_METHODS.has(method)) {
+        add('400', GENERIC['400']);
+        add('400', GENERIC['400parse']);
         add('400', GENERIC['400body']);
         add('413', GENERIC['413']);
         add('415', GENERIC['415']);
@@ -194,6 +231,7 @@ function completeErrors(document: OpenAPIObject, policies: Map<string, AccessPol
         add('404', GENERIC['404']);
       }
       add('500', GENERIC['500']);
+      if (!responses['503']) responses['503'] = structuredClone(UNAVAILABLE);
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) >= 400 && !response.content)
           response.content = { 'application/json': { schema: ERROR_BODY_REF } };

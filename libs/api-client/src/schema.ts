@@ -3337,7 +3337,7 @@ export interface components {
              */
             statusCode: number;
             /**
-             * @description the category, stable: request/validation_failed, request/malformed_json, request/payload_too_large, request/unsupported_media_type, request/not_found, request/rate_limited, request/conflict, auth/unauthenticated, auth/forbidden, server/internal
+             * @description the category, stable: request/validation_failed, request/malformed_json, request/payload_too_large, request/unsupported_media_type, request/not_found, request/rate_limited, request/conflict, auth/unauthenticated, auth/forbidden, server/internal, server/unavailable
              * @example request/validation_failed
              */
             code: string;
@@ -3626,7 +3626,7 @@ export interface operations {
                     "application/json": components["schemas"]["PreloginResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3656,6 +3656,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3685,7 +3696,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3715,6 +3726,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3744,7 +3766,7 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3780,6 +3802,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     StaffAuthController_logout: {
@@ -3796,6 +3829,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -3815,9 +3857,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3870,6 +3941,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminStaffController_listInvitations: {
@@ -3916,6 +3998,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminStaffController_invite: {
@@ -3939,7 +4032,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedInvitationResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3993,6 +4086,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminStaffController_revokeInvitation: {
@@ -4012,7 +4116,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4048,9 +4152,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4108,6 +4241,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4180,6 +4324,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminStaffController_approve: {
@@ -4201,7 +4356,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4237,9 +4392,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4267,7 +4451,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4303,9 +4487,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4333,7 +4546,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4369,9 +4582,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4399,7 +4641,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4435,9 +4677,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4469,7 +4740,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4526,6 +4797,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4557,7 +4839,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4614,6 +4896,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,7 +4953,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4696,9 +4989,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4727,7 +5049,7 @@ export interface operations {
                     "application/json": components["schemas"]["StaffResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4763,9 +5085,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4818,6 +5169,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminTeamsController_create: {
@@ -4841,7 +5203,7 @@ export interface operations {
                     "application/json": components["schemas"]["TeamResponse"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4889,6 +5251,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4961,6 +5334,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminTeamsController_remove: {
@@ -4980,77 +5364,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `auth/unauthenticated`: no valid session token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `auth/forbidden`: the session's role may not call this */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `request/not_found`: nothing with this id is visible to the caller */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `server/internal`: an unexpected fault (details only in the server log) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    AdminTeamsController_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateTeamDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TeamResponse"];
-                };
-            };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5113,6 +5427,116 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    AdminTeamsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamResponse"];
+                };
+            };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/unauthenticated`: no valid session token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `auth/forbidden`: the session's role may not call this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/internal`: an unexpected fault (details only in the server log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AuditController_page: {
@@ -5166,6 +5590,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5242,6 +5677,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     KeysController_directory: {
@@ -5265,6 +5711,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5311,7 +5768,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `directory/rejected`, the signature, root key, payload, expiry or deployment id does not verify (`fields[0].message` says which: bad_format, bad_signature, wrong_root, bad_payload, expired, serial_rollback, wrong_deployment or empty_intake); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5331,6 +5788,15 @@ export interface operations {
             };
             /** @description `auth/forbidden`: the session's role may not call this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/conflict`: `directory/serial_conflict`, the serial is not above the current one (or a different directory has it); `directory/no_root_key`, no DIRECTORY_ROOT_PUBLIC_KEY is configured, so no directory can be published */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5359,6 +5825,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5403,9 +5880,47 @@ export interface operations {
                     };
                 };
             };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5457,7 +5972,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `reporter/bad_public_key`, a public key is not 32 bytes in base64url; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5484,9 +5999,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/rate_limited`: `rate/limited`, too many registrations from this address; retry after the seconds in `fields[0].message` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5528,7 +6063,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5558,6 +6093,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5596,7 +6142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5632,6 +6178,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     ReportersController_signOut: {
@@ -5649,8 +6206,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5661,6 +6245,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5707,7 +6302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            /** @description `request/not_found`: `report/not_found`, this reporter has no report with this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5719,6 +6314,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5760,7 +6366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `envelope/bad_format`, the envelope is not a well-formed v2 envelope; `envelope/v1_retired`, a v1 envelope (seal v2); `envelope/id_mismatch`, the envelope id is not the path id; `envelope/unknown_recipient`, a recipient kid is not an intake key of the current directory (refetch it); `envelope/unknown_author`, the author is not this reporter; `envelope/bad_signature`, the signature does not verify; `report/bad_id`, the id is not a lowercase UUID; `hints/not_an_object`, `hints/unknown_field`, `hints/unknown_value`, the triage hints are malformed (each named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5834,6 +6440,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     ReportsController_list: {
@@ -5885,6 +6502,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5944,7 +6572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `report/bad_id`, the report or attachment id is not a lowercase UUID; `attachment/impossible_size`, no well-formed encrypted attachment has this size (a truncated upload?); `attachment/aborted`, the upload ended early; `attachment/too_many`, the report already holds `limits.attachmentsPerReport` attachments. Nothing is kept; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5962,7 +6590,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            /** @description `request/not_found`: `report/not_found`, this reporter has no report with this id */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6012,6 +6640,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6075,6 +6714,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CheckinsController_getPlan: {
@@ -6107,6 +6757,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6146,7 +6807,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinPlan"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `checkin/bad_plan`, the plan is malformed (each problem named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6191,6 +6852,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CheckinsController_deletePlan: {
@@ -6202,11 +6874,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the plan is deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
@@ -6217,9 +6899,47 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/not_found`: `checkin/no_plan`, this reporter has no check-in plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6250,7 +6970,7 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinPlan"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `checkin/bad_pause`, the pause is malformed or too long; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,6 +6981,15 @@ export interface operations {
             };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: `checkin/no_plan`, this reporter has no check-in plan */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6295,6 +7024,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CheckinsController_resume: {
@@ -6315,8 +7055,44 @@ export interface operations {
                     "application/json": components["schemas"]["CheckinPlan"];
                 };
             };
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `auth/unauthenticated`: no valid session token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: `checkin/no_plan`, this reporter has no check-in plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6327,6 +7103,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6398,7 +7185,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `checkin/bad_signature`, the signed check-in does not verify; `checkin/stale_signature`, it was signed too long ago; `checkin/bad_envelope`, its envelope is malformed; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6437,6 +7224,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6505,6 +7303,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CheckinsController_panic: {
@@ -6560,7 +7369,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `checkin/bad_signature`, the signed signal does not verify; `checkin/stale_signature`, it was signed too long ago; `checkin/bad_envelope`, its envelope is malformed; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6599,6 +7408,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6706,6 +7526,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     TriageRulesController_history: {
@@ -6753,6 +7584,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     TriageRulesController_create: {
@@ -6777,7 +7619,7 @@ export interface operations {
                     "application/json": components["schemas"]["TriageRuleSetVersion"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `triage/invalid_rule_set`, the rule set is malformed (each problem named in `fields`); `triage/missing_default`, it has no default rule; `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6825,6 +7667,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6882,6 +7735,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     TriageRulesController_activate: {
@@ -6904,7 +7768,7 @@ export interface operations {
                     "application/json": components["schemas"]["TriageRuleSetVersion"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6931,8 +7795,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `request/not_found`: nothing with this id is visible to the caller */
+            /** @description `request/not_found`: `triage/unknown_version`, no rule set has this version */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6943,6 +7825,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6979,7 +7872,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `triage/invalid_rule_set`, the rule set is malformed; `triage/missing_default`, it has no default rule; `hints/not_an_object`, `hints/unknown_field`, `hints/unknown_value`, the hints are malformed (each named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7027,6 +7920,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7101,6 +8005,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CasesController_view: {
@@ -7167,6 +8082,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminEscalationPoliciesController_list: {
@@ -7214,6 +8140,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminEscalationPoliciesController_create: {
@@ -7238,7 +8175,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationPolicy"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: `escalation/policy_invalid`, the policy definition is malformed (each problem named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7286,6 +8223,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7359,6 +8307,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminEscalationPoliciesController_update: {
@@ -7385,7 +8344,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationPolicy"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7442,6 +8401,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7511,7 +8481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7568,6 +8538,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7654,6 +8635,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     AdminOnCallController_set: {
@@ -7686,7 +8678,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7743,6 +8735,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7781,7 +8784,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7838,6 +8841,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7911,6 +8925,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     EscalationsController_get: {
@@ -7972,6 +8997,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8147,6 +9183,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     EscalationsController_acknowledge: {
@@ -8169,7 +9216,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationRun"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8205,9 +9252,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8240,7 +9316,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationRun"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8303,6 +9379,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     EscalationsController_resolve: {
@@ -8325,7 +9412,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationRun"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8361,9 +9448,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8394,7 +9510,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationRun"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8414,6 +9530,15 @@ export interface operations {
             };
             /** @description `auth/forbidden`: the session's role may not call this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: `escalation/link_invalid`, the link is unknown, expired or already used */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8442,6 +9567,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8472,7 +9608,7 @@ export interface operations {
                     "application/json": components["schemas"]["EscalationRun"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8492,6 +9628,15 @@ export interface operations {
             };
             /** @description `auth/forbidden`: the session's role may not call this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/not_found`: `escalation/link_invalid`, the link is unknown, expired or already used */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8520,6 +9665,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8573,6 +9729,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     MyNotificationsController_add: {
@@ -8614,7 +9781,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8662,6 +9829,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8692,7 +9870,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactMethod"][];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8746,6 +9924,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     MyNotificationsController_remove: {
@@ -8765,7 +9954,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`) */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8801,9 +9990,38 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `request/payload_too_large`: the body is over the limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `request/unsupported_media_type`: the body is not of the documented type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8831,7 +10049,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8885,6 +10103,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CaseworkController_assign: {
@@ -8910,7 +10139,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseSummaryDto"];
                 };
             };
-            /** @description case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description case/bad_assignee, grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8973,6 +10202,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CaseworkController_handOver: {
@@ -8998,7 +10238,7 @@ export interface operations {
                     "application/json": components["schemas"]["CaseSummaryDto"];
                 };
             };
-            /** @description case/bad_team, case/bad_assignee, grant errors; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description case/bad_team, case/bad_assignee, grant errors; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9061,6 +10301,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CaseworkController_grants: {
@@ -9086,7 +10337,7 @@ export interface operations {
                     "application/json": components["schemas"]["GrantsStoredDto"];
                 };
             };
-            /** @description grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description grant/bad_format, grant/bad_signature, grant/unknown_envelope, grant/not_allowed; `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9113,7 +10364,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            /**
+             * @description case/not_found
+             *
+             *     `request/not_found`: `case/not_found`, no case with this id is visible to the caller
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9143,6 +10398,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9185,7 +10451,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9212,7 +10478,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            /**
+             * @description case/not_found
+             *
+             *     `request/not_found`: `case/not_found`, no case with this id is visible to the caller
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9257,6 +10527,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     CaseworkController_putNote: {
@@ -9293,7 +10574,7 @@ export interface operations {
                     "application/json": components["schemas"]["NoteDto"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9320,7 +10601,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description case/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            /**
+             * @description case/not_found
+             *
+             *     `request/not_found`: `case/not_found`, no case with this id is visible to the caller
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9359,6 +10644,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9425,6 +10721,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9499,6 +10806,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     StaffKeysController_list: {
@@ -9539,6 +10857,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9611,6 +10940,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     ReporterMessagesController_put: {
@@ -9647,7 +10987,7 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
-            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/malformed_json`: the body is not JSON */
+            /** @description `request/validation_failed`: a field is missing or malformed (each one named in `fields`); `request/nesting_too_deep`: the JSON body nests too deeply (code `request/validation_failed`; a property name such as `__proto__` is refused the same way, named in `fields`); `request/malformed_json`: the body is not JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9665,7 +11005,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description report/not_found; `request/not_found`: nothing with this id is visible to the caller */
+            /**
+             * @description report/not_found
+             *
+             *     `request/not_found`: `report/not_found`, this reporter has no report with this id
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -9704,6 +11048,17 @@ export interface operations {
             /** @description `server/internal`: an unexpected fault (details only in the server log) */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `server/unavailable`: PostgreSQL (or another dependency) is unreachable; nothing was committed, so the same request may be retried after `Retry-After` (5 s) */
+            503: {
+                headers: {
+                    /** @description whole seconds until a retry may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

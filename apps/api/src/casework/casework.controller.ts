@@ -48,6 +48,7 @@ import {
   StaffKeyDto,
   StaffKeyListDto,
 } from './dto';
+import { ApiErrors } from '../http/api-errors';
 
 const viewer = (p: Principal | null) => {
   const s = staffOf(p);
@@ -115,6 +116,9 @@ export class CaseworkController {
   }
 
   @Put(':id/grants')
+  @ApiErrors({
+    404: ['request/not_found: `case/not_found`, no case with this id is visible to the caller'],
+  })
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
   @ApiOperation({
     summary:
@@ -136,6 +140,9 @@ export class CaseworkController {
   }
 
   @Put(':id/messages/:messageId')
+  @ApiErrors({
+    404: ['request/not_found: `case/not_found`, no case with this id is visible to the caller'],
+  })
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
   @ApiOperation({
     summary:
@@ -159,6 +166,9 @@ export class CaseworkController {
   }
 
   @Put(':id/notes/:noteId')
+  @ApiErrors({
+    404: ['request/not_found: `case/not_found`, no case with this id is visible to the caller'],
+  })
   @StaffOnly(StaffRole.Supervisor, StaffRole.Caseworker)
   @ApiOperation({
     summary:

@@ -13,6 +13,7 @@ import { ConversationService, type MessageView } from '@panah/casework';
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
 import { MessageDto, PutEnvelopeDto } from './dto';
+import { ApiErrors } from '../http/api-errors';
 
 /** A reporter answers in the conversation of the case their report belongs to (crypto-v1 §9). */
 @ApiTags('reports')
@@ -23,6 +24,9 @@ export class ReporterMessagesController {
   constructor(private readonly conversation: ConversationService) {}
 
   @Put(':reportId/messages/:messageId')
+  @ApiErrors({
+    404: ['request/not_found: `report/not_found`, this reporter has no report with this id'],
+  })
   @ApiOperation({
     summary:
       'a message to the organisation (envelope kind message sealed to the keys of the current directory, signed by you)',

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   CheckinService,
@@ -12,6 +12,7 @@ import {
 import { DomainError, ErrorCode, type Principal } from '@panah/domain';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
 import { CheckinDto, CheckinPlanDto, LimitQueryDto, PausePlanDto, SignedSignalDto } from './dto';
+import { ApiErrors } from '../http/api-errors';
 
 function reporterOf(principal: Principal | null): ReporterRef {
   // The guard already enforced ReporterOnly; this narrows the type.
@@ -41,6 +42,11 @@ export class CheckinsController {
 
   /** Creates (201) or replaces (200) the plan; a new schedule or time zone counts from now. */
   @Put('checkins/plan')
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `checkin/bad_plan`, the plan is malformed (each problem named in `fields`)',
+    ],
+  })
   async putPlan(
     @Body() body: CheckinPlanDto,
     @CurrentPrincipal() principal: Principal | null,
@@ -52,18 +58,29 @@ export class CheckinsController {
   }
 
   @Post('checkins/plan/pause')
+  @ApiErrors({
+    400: ['request/validation_failed: `checkin/bad_pause`, the pause is malformed or too long'],
+    404: ['request/not_found: `checkin/no_plan`, this reporter has no check-in plan'],
+  })
   @HttpCode(200)
   pause(@Body() body: PausePlanDto, @CurrentPrincipal() principal: Principal | null): Promise<PlanView> {
     return this.checkins.pause(reporterOf(principal), body.until);
   }
 
   @Post('checkins/plan/resume')
+  @ApiErrors({
+    404: ['request/not_found: `checkin/no_plan`, this reporter has no check-in plan'],
+  })
   @HttpCode(200)
   resume(@CurrentPrincipal() principal: Principal | null): Promise<PlanView> {
     return this.checkins.resume(reporterOf(principal));
   }
 
+  @ApiResponse({ status: 204, description: 'the plan is deleted' })
   @Delete('checkins/plan')
+  @ApiErrors({
+    404: ['request/not_found: `checkin/no_plan`, this reporter has no check-in plan'],
+  })
   @HttpCode(204)
   async deletePlan(@CurrentPrincipal() principal: Principal | null): Promise<void> {
     await this.checkins.deletePlan(reporterOf(principal));
@@ -71,6 +88,11 @@ export class CheckinsController {
 
   /** A signed check-in (201; 200 for a retry of the same id), optionally with an encrypted note. */
   @Post('checkins')
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `checkin/bad_signature`, the signed check-in does not verify; `checkin/stale_signature`, it was signed too long ago; `checkin/bad_envelope`, its envelope is malformed',
+    ],
+  })
   async checkIn(
     @Body() body: CheckinDto,
     @CurrentPrincipal() principal: Principal | null,
@@ -92,6 +114,11 @@ export class CheckinsController {
 
   /** Panic: a critical case at once. Presses within a short window are one emergency. */
   @Post('panic')
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `checkin/bad_signature`, the signed signal does not verify; `checkin/stale_signature`, it was signed too long ago; `checkin/bad_envelope`, its envelope is malformed',
+    ],
+  })
   async panic(
     @Body() body: SignedSignalDto,
     @CurrentPrincipal() principal: Principal | null,

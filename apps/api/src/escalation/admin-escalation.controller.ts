@@ -6,6 +6,7 @@ import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { uuidParam } from '../identity/params';
 import { staffOf } from '../identity/staff-principal';
 import { CreatePolicyDto, OverrideDto, ScheduleDto, SimulateDto, UpdatePolicyDto } from './escalation.dto';
+import { ApiErrors } from '../http/api-errors';
 
 /** Escalation policies (versioned, audited) and their dry run, for admins. */
 @ApiTags('admin')
@@ -15,6 +16,11 @@ export class AdminEscalationPoliciesController {
   constructor(private readonly policies: EscalationPolicies) {}
 
   @Post()
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `escalation/policy_invalid`, the policy definition is malformed (each problem named in `fields`)',
+    ],
+  })
   @StaffOnly(StaffRole.Admin)
   create(@CurrentPrincipal() p: Principal | null, @Body() body: CreatePolicyDto): Promise<PolicyView> {
     return this.policies.create(body.name, body.definition, staffOf(p).staffId);

@@ -12,6 +12,7 @@ import {
   ReorderContactMethodsDto,
   SnoozeDto,
 } from './escalation.dto';
+import { ApiErrors } from '../http/api-errors';
 
 const actor = (p: Principal | null) => {
   const s = staffOf(p);
@@ -97,6 +98,9 @@ export class EscalationLinksController {
   constructor(private readonly commands: EscalationCommands) {}
 
   @Post('describe')
+  @ApiErrors({
+    404: ['request/not_found: `escalation/link_invalid`, the link is unknown, expired or already used'],
+  })
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
   describe(@CurrentPrincipal() p: Principal | null, @Body() body: AckLinkDto): Promise<RunView> {
@@ -104,6 +108,9 @@ export class EscalationLinksController {
   }
 
   @Post('acknowledge')
+  @ApiErrors({
+    404: ['request/not_found: `escalation/link_invalid`, the link is unknown, expired or already used'],
+  })
   @HttpCode(HttpStatus.OK)
   @StaffOnly(StaffRole.Caseworker, StaffRole.Supervisor)
   acknowledge(@CurrentPrincipal() p: Principal | null, @Body() body: AckLinkDto): Promise<RunView> {

@@ -5,6 +5,7 @@ import type { SignedDirectory } from '@panah/crypto';
 import { DomainError, ErrorCode, IntakeReason, type Principal } from '@panah/domain';
 import { KeyDirectoryService } from '@panah/intake';
 import { CurrentPrincipal, Public, StaffOnly } from '@panah/security';
+import { ApiErrors } from '../http/api-errors';
 
 @ApiTags('keys')
 @Controller('keys')
@@ -37,6 +38,14 @@ export class KeysController {
   @ApiBody({
     description: 'the signed directory, as `panah keys directory sign` writes it',
     schema: { $ref: '#/components/schemas/SignedDirectory' },
+  })
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `directory/rejected`, the signature, root key, payload, expiry or deployment id does not verify (`fields[0].message` says which: bad_format, bad_signature, wrong_root, bad_payload, expired, serial_rollback, wrong_deployment or empty_intake)',
+    ],
+    409: [
+      'request/conflict: `directory/serial_conflict`, the serial is not above the current one (or a different directory has it); `directory/no_root_key`, no DIRECTORY_ROOT_PUBLIC_KEY is configured, so no directory can be published',
+    ],
   })
   @HttpCode(200)
   async publish(

@@ -7,6 +7,7 @@ import { ReporterAuthService } from '@panah/intake';
 import { CurrentPrincipal, Public, RateLimiter, RateLimitRule, ReporterOnly } from '@panah/security';
 import { clientBucket } from './client-bucket';
 import { RegisterReporterDto, SignInChallengeDto, SignInDto } from './dto';
+import { ApiErrors } from '../http/api-errors';
 
 const HOUR = 3_600_000;
 const REGISTER_PER_SOURCE: RateLimitRule = { name: 'reporter-register-source', limit: 30, windowMs: HOUR };
@@ -37,6 +38,12 @@ export class ReportersController {
 
   /** Registers the public keys derived from an access code (and optionally a duress code). */
   @Post()
+  @ApiErrors({
+    400: ['request/validation_failed: `reporter/bad_public_key`, a public key is not 32 bytes in base64url'],
+    429: [
+      'request/rate_limited: `rate/limited`, too many registrations from this address; retry after the seconds in `fields[0].message`',
+    ],
+  })
   @Public()
   async register(
     @Body() body: RegisterReporterDto,

@@ -12,6 +12,7 @@ import {
   type ReportView,
 } from '@panah/intake';
 import { CurrentPrincipal, ReporterOnly } from '@panah/security';
+import { ApiErrors } from '../http/api-errors';
 import { PageQueryDto, SubmitReportDto } from './dto';
 
 function reporterOf(principal: Principal | null): string {
@@ -46,6 +47,11 @@ export class ReportsController {
    * this exact request was already stored (a retry), 409 for a different report under that id.
    */
   @Put('reports/:id')
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `envelope/bad_format`, the envelope is not a well-formed v2 envelope; `envelope/v1_retired`, a v1 envelope (seal v2); `envelope/id_mismatch`, the envelope id is not the path id; `envelope/unknown_recipient`, a recipient kid is not an intake key of the current directory (refetch it); `envelope/unknown_author`, the author is not this reporter; `envelope/bad_signature`, the signature does not verify; `report/bad_id`, the id is not a lowercase UUID; `hints/not_an_object`, `hints/unknown_field`, `hints/unknown_value`, the triage hints are malformed (each named in `fields`)',
+    ],
+  })
   async submit(
     @Param('id') id: string,
     @Body() body: SubmitReportDto,
@@ -68,6 +74,7 @@ export class ReportsController {
   }
 
   @Get('reports/:id')
+  @ApiErrors({ 404: ['request/not_found: `report/not_found`, this reporter has no report with this id'] })
   async get(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal | null,
@@ -86,6 +93,12 @@ export class ReportsController {
     description:
       'the encrypted attachment blob (crypto-v1 attachment ciphertext), at most `limits.attachmentBytes`',
     schema: { type: 'string', format: 'binary' },
+  })
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `report/bad_id`, the report or attachment id is not a lowercase UUID; `attachment/impossible_size`, no well-formed encrypted attachment has this size (a truncated upload?); `attachment/aborted`, the upload ended early; `attachment/too_many`, the report already holds `limits.attachmentsPerReport` attachments. Nothing is kept',
+    ],
+    404: ['request/not_found: `report/not_found`, this reporter has no report with this id'],
   })
   async upload(
     @Param('id') id: string,

@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, type Principal } from '@panah/domain';
 import { RuleSetService, type DryRunResult, type RuleSetVersionRow } from '@panah/triage';
 import { CurrentPrincipal, StaffOnly } from '@panah/security';
 import { CreateRuleSetDto, DryRunDto } from './dto';
+import { ApiErrors } from '../http/api-errors';
 
 function staffIdOf(principal: Principal | null): string {
   if (principal?.kind !== 'staff')
@@ -31,6 +32,11 @@ export class TriageRulesController {
 
   /** A new version of the whole rule set (validated: unknown fields, impossible conditions, missing default, unknown team or policy are 400s with paths). */
   @Post()
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `triage/invalid_rule_set`, the rule set is malformed (each problem named in `fields`); `triage/missing_default`, it has no default rule',
+    ],
+  })
   create(
     @Body() body: CreateRuleSetDto,
     @CurrentPrincipal() principal: Principal | null,
@@ -39,6 +45,9 @@ export class TriageRulesController {
   }
 
   @Post(':version/activate')
+  @ApiErrors({
+    404: ['request/not_found: `triage/unknown_version`, no rule set has this version'],
+  })
   @HttpCode(200)
   activate(
     @Param(
@@ -58,6 +67,11 @@ export class TriageRulesController {
 
   /** Evaluates hints against a draft or the active rule set and explains which rule matched and why. */
   @Post('dry-run')
+  @ApiErrors({
+    400: [
+      'request/validation_failed: `triage/invalid_rule_set`, the rule set is malformed; `triage/missing_default`, it has no default rule; `hints/not_an_object`, `hints/unknown_field`, `hints/unknown_value`, the hints are malformed (each named in `fields`)',
+    ],
+  })
   @HttpCode(200)
   dryRun(@Body() body: DryRunDto): Promise<DryRunResult> {
     return this.rules.dryRun(body.hints, body.ruleSet);
