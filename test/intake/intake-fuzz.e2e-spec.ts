@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { cryptoReady, type Envelope, toB64u } from '@panah/crypto';
 import { HINT_CATEGORIES, HINT_IMMINENCE, HINT_LANGUAGES, HINT_PERPETRATORS } from '@panah/domain';
@@ -111,6 +113,49 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map(([k, v]): Mutation => (b) => ({ ...obj(b), [k]: v })),
 );
 
+/**
+ * The error codes and reasons docs/openapi.json lists per operation and status: the backticked
+ * names of each response's description and the `code`/`reason` of its examples.
+ */
+type DocumentedErrors = ReadonlyMap<string, ReadonlySet<string>>;
+function documentedErrors(): (method: string, path: string) => DocumentedErrors {
+  type Example = { value?: { code?: unknown; reason?: unknown } };
+  type Response = { description?: string; content?: Record<string, { examples?: Record<string, Example> }> };
+  const doc = JSON.parse(readFileSync(join(process.cwd(), 'docs', 'openapi.json'), 'utf8')) as {
+    paths: Record<string, Record<string, { responses?: Record<string, Response> }>>;
+  };
+  return (method, path) => {
+    const responses = doc.paths[path]?.[method.toLowerCase()]?.responses ?? {};
+    return new Map(
+      Object.entries(responses).map(([status, r]) => {
+        const names = new Set([...(r.description ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+        for (const media of Object.values(r.content ?? {}))
+          for (const { value } of Object.values(media.examples ?? {}))
+            for (const name of [value?.code, value?.reason]) if (typeof name === 'string') names.add(name);
+        return [status, names];
+      }),
+    );
+  };
+}
+
+/** Why an error answer is not what the document lists for its operation, or null when it is. */
+function undocumented(documented: DocumentedErrors, status: number, text: string): string | null {
+  if (status < 400) return null;
+  let body: { code?: unknown; reason?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    return `${status} with a body that is not JSON`;
+  }
+  const what = `${status} ${String(body.code)}${body.reason !== undefined ? ` (${String(body.reason)})` : ''}`;
+  const names = documented.get(String(status));
+  if (!names) return `${what}: status not documented`;
+  if (typeof body.code !== 'string' || !names.has(body.code)) return `${what}: code not documented`;
+  if (body.reason !== undefined && (typeof body.reason !== 'string' || !names.has(body.reason)))
+    return `${what}: reason not documented`;
+  return null;
+}
+
 describe('fuzzing report intake', () => {
   let db: TestDatabase;
   let api: RunningApp;
@@ -131,8 +176,10 @@ describe('fuzzing report intake', () => {
     await db?.drop();
   });
 
-  it('answers 1,000+ malformed envelopes and hints with 4xx only, and writes nothing', async () => {
+  it('answers 1,000+ malformed envelopes and hints with documented 4xx only, and writes nothing', async () => {
     const seen = new Map<number, number>();
+    const documented = documentedErrors()('PUT', '/v1/reports/{id}');
+    const mismatches = new Set<string>();
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
         const body = mutations.reduce<unknown>((b, m) => m(b as { envelope: Body }), {
@@ -145,7 +192,10 @@ describe('fuzzing report intake', () => {
           body: JSON.stringify(body) ?? 'null',
         });
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-        const json = (await res.json()) as { code?: string };
+        const text = await res.text();
+        const mismatch = undocumented(documented, res.status, text);
+        if (mismatch) mismatches.add(`PUT /v1/reports/{id} → ${mismatch}`);
+        const json = JSON.parse(text) as { code?: string };
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);
         expect(typeof json.code).toBe('string');
@@ -158,6 +208,8 @@ describe('fuzzing report intake', () => {
     await pg.close();
     expect({ reports: reports.rows[0].n, outbox: outbox.rows[0].n }).toEqual({ reports: 0, outbox: 0 });
     expect([...seen.keys()].every((s) => s >= 400 && s < 500)).toBe(true);
+    // Every answer is one docs/openapi.json lists for the route (status, code and reason).
+    expect([...mismatches].sort()).toEqual([]);
   }, 900_000); // a ceiling for a hung run: 1,200 requests outlast the default 120 s on a busy machine
 });
 
@@ -233,6 +285,8 @@ describe('fuzzing every write endpoint', () => {
       return { op, headers: headers ?? {}, path };
     });
     const failures: string[] = [];
+    const documentedFor = documentedErrors();
+    const mismatches = new Set<string>();
     const writes: string[] = [];
     const accepted = new Map<string, string[]>();
     const seen = new Map<number, number>();
@@ -241,6 +295,7 @@ describe('fuzzing every write endpoint', () => {
       const bodies = hostileBodiesFor(op, FUZZ_LIMIT_BYTES, BODIES_PER_OPERATION, FUZZ_SEED + i);
       expect(bodies.length).toBeGreaterThanOrEqual(BODIES_PER_OPERATION);
       const name = `${op.method} ${op.path}`;
+      const documented = documentedFor(op.method, op.path);
       const before = await rowCounts();
       await inParallel(bodies, FUZZ_CONCURRENCY, async (b: HostileBody) => {
         const what = `${name} [${b.label}]`;
@@ -254,7 +309,8 @@ describe('fuzzing every write endpoint', () => {
             },
             body: typeof b.body === 'string' ? b.body : new Uint8Array(b.body),
           });
-          await res.arrayBuffer();
+          const mismatch = undocumented(documented, res.status, await res.text());
+          if (mismatch) mismatches.add(`${name} → ${mismatch}`);
           sent += 1;
           seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
           if (res.status >= 500) failures.push(`${what} → ${res.status}`);
@@ -284,6 +340,8 @@ describe('fuzzing every write endpoint', () => {
       failureCount: 0,
     });
     expect(writes).toEqual([]);
+    // Every answer is one docs/openapi.json lists for its operation (status, code and reason).
+    expect([...mismatches].sort()).toEqual([]);
     expect(sent).toBeGreaterThanOrEqual(operations.length * BODIES_PER_OPERATION);
     // Every operation with a JSON body refused nearly all of them: the fuzz reached validation.
     // (Operations without a body, like pow-challenges, rightly ignore what is sent.)
