@@ -87,7 +87,17 @@ export class OutboundGuard {
   }
 }
 
-/** One request to a checked target: the socket connects to `target.address`, TLS still checks the name. */
+/**
+ * One request to a checked target: the socket connects to `target.address`, TLS still checks the name.
+ *
+ * Two timeouts of `timeoutMs` each. Until the request has been handed to the operating system, giving
+ * up means the receiver got nothing, so the first timer destroys it at once. Once it has left, the
+ * receiver may have it: the second timer, counted from then, looks for the answer once more before it
+ * gives up. A timer that fires after the event loop was busy (a restarted worker catching up, a CPU
+ * starved machine) runs before the poll phase reads the socket, so the answer can be waiting unread;
+ * `setImmediate` runs after that phase. Without it, a busy worker timed out answers it had received
+ * and sent the notification again.
+ */
 export function sendTo(
   target: CheckedTarget,
   init: { method: string; headers: Record<string, string>; body: string },
@@ -105,20 +115,24 @@ export function sendTo(
     headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
     lookup: pinned,
     agent: false,
-    timeout: timeoutMs,
   };
   const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
-      timeoutMs,
-    );
+    let answered = false;
+    const giveUp = (): void => {
+      if (!answered) req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' }));
+    };
+    let timer = setTimeout(giveUp, timeoutMs);
     const req = send(target.url, options, (res) => {
+      answered = true;
       clearTimeout(timer);
       res.resume(); // the answer's content is not needed (nor logged)
       resolve(res.statusCode ?? 0);
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })));
+    req.on('finish', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setImmediate(giveUp), timeoutMs);
+    });
     req.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
