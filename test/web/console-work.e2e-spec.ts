@@ -187,6 +187,11 @@ describe('staff console: case work and administration in the browser', () => {
     await page.locator('.notice', { hasText: 'Handed over' }).waitFor(LONG);
     await page.locator('.tl-handover').first().waitFor(LONG);
     await screenshot(page, SUITE, '05-case-handed-over-phone');
+    // Nobody here has a contact method: the timeline says so instead of naming a channel "none".
+    const notified = await page.locator('.tl-notification').allTextContents();
+    expect(notified.length).toBeGreaterThan(0);
+    for (const text of notified) expect(text).toContain('no contact method');
+    expect(notified.join(' ')).not.toMatch(/\bnone\b/);
     expect(await rows(`SELECT team_id, assignee_id FROM cases WHERE id = $1`, [caseId])).toEqual([
       { team_id: berlin, assignee_id: berliner.staffId },
     ]);
@@ -207,6 +212,10 @@ describe('staff console: case work and administration in the browser', () => {
     await expect(page.evaluate(() => document.documentElement.dir)).resolves.toBe('rtl');
     await page.locator('h2', { hasText: 'روند پرونده' }).waitFor();
     await screenshot(page, SUITE, '06-case-after-handover-fa-phone');
+    const notified = await page.locator('.tl-notification').allTextContents();
+    expect(notified.length).toBeGreaterThan(0);
+    for (const text of notified) expect(text).toContain('راه تماسی ثبت نشده');
+    expect(notified.join(' ')).not.toMatch(/none/);
     await context.close();
   }, 600_000);
 

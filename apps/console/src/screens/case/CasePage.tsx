@@ -40,9 +40,11 @@ function describe(t: T, e: TimelineEntry, nameOf: (id: string | null) => string)
     case 'escalation':
       return t('case.escalation', { kind: word('esc', e.kind), who: nameOf(e.actorId) });
     case 'notification':
+      // 'none': the recipient had no contact method, so nothing was sent (the row records the failure).
+      if (e.channel === 'none') return t('case.notificationNoContact', { who: nameOf(e.recipientId) });
       return t('case.notification', {
         who: nameOf(e.recipientId),
-        channel: e.channel,
+        channel: word('channel', e.channel),
         status: word('delivery', e.status),
       });
     case 'assignment':
