@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { cryptoReady, encryptAttachment, generateAttachmentKey } from '@panah/crypto';
-import { RunningApp, startApi } from '../support/apps';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, TestDatabase } from '../support/database';
+import { encryptAttachment, generateAttachmentKey } from '@panah/crypto';
+import type { RunningApp } from '../support/apps';
+import { rowsOf, type TestDatabase } from '../support/database';
 import {
-  intakeKeys,
   type IntakeKeys,
-  publishDirectory,
   putReport,
   sealReport,
-  signedDirectory,
   signedInReporter,
+  startIntakeApi,
   type TestReporter,
 } from '../support/intake';
 import { waitFor } from '../support/wait';
@@ -34,19 +31,11 @@ describe('hardening: quotas and races on intake', () => {
   let keys: IntakeKeys;
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    keys = await intakeKeys(1);
-    api = await startApi(
-      testConfig(db.url, {
-        ...keys.env,
-        LOG_LEVEL: 'warn',
-        REPORTER_QUOTA_REPORTS_PER_DAY: String(QUOTA.reportsPerDay),
-        REPORTER_QUOTA_ATTACHMENTS_PER_DAY: String(QUOTA.attachmentsPerDay),
-        REPORTER_QUOTA_BYTES: String(QUOTA.bytes),
-      }),
-    );
-    await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
+    ({ db, api, keys } = await startIntakeApi({
+      REPORTER_QUOTA_REPORTS_PER_DAY: String(QUOTA.reportsPerDay),
+      REPORTER_QUOTA_ATTACHMENTS_PER_DAY: String(QUOTA.attachmentsPerDay),
+      REPORTER_QUOTA_BYTES: String(QUOTA.bytes),
+    }));
   }, 60_000);
   afterAll(async () => {
     await api?.close();

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { cryptoReady, encryptAttachment, generateAttachmentKey } from '@panah/crypto';
-import { RunningApp, startApi } from '../support/apps';
-import { testConfig } from '../support/config';
-import { createTestDatabase, rowsOf, TestDatabase } from '../support/database';
+import { encryptAttachment, generateAttachmentKey } from '@panah/crypto';
+import type { RunningApp } from '../support/apps';
+import { rowsOf, type TestDatabase } from '../support/database';
 import {
-  intakeKeys,
   type IntakeKeys,
-  publishDirectory,
   putReport,
   sealReport,
-  signedDirectory,
   signedInReporter,
+  startIntakeApi,
   type TestReporter,
 } from '../support/intake';
 import { waitFor } from '../support/wait';
@@ -41,13 +38,7 @@ describe('hardening: one attachment upload in flight per reporter', () => {
   let keys: IntakeKeys;
 
   beforeAll(async () => {
-    await cryptoReady();
-    db = await createTestDatabase();
-    keys = await intakeKeys(1);
-    api = await startApi(
-      testConfig(db.url, { ...keys.env, LOG_LEVEL: 'warn', ATTACHMENT_MAX_BYTES: '2097152' }),
-    );
-    await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
+    ({ db, api, keys } = await startIntakeApi({ ATTACHMENT_MAX_BYTES: '2097152' }));
   }, 60_000);
   afterAll(async () => {
     await api?.close();

@@ -21,8 +21,9 @@ import {
 import { leadingZeroBits, type TriageHints } from '@panah/domain';
 import { KeyDirectoryService } from '@panah/intake';
 import { newToken, tokenDigest, TokenKind } from '@panah/security';
-import type { RunningApp } from './apps';
-import { sql } from './database';
+import { type RunningApp, startApi } from './apps';
+import { testConfig } from './config';
+import { createTestDatabase, sql, type TestDatabase } from './database';
 
 /**
  * Builders for intake tests: an organisation root key and intake (staff) keys, a published
@@ -74,6 +75,28 @@ export function signedDirectory(
  */
 export async function publishDirectory(api: RunningApp, doc: SignedDirectory): Promise<void> {
   await api.app.get(KeyDirectoryService).publish(doc, null);
+}
+
+/**
+ * A fresh database and an API (log level warn, plus `env`) holding one intake key, its directory
+ * published for deployment `test-deployment`. What it started is stopped if a later step fails.
+ */
+export async function startIntakeApi(
+  env: Record<string, string> = {},
+): Promise<{ db: TestDatabase; api: RunningApp; keys: IntakeKeys }> {
+  await cryptoReady();
+  const db = await createTestDatabase();
+  let api: RunningApp | undefined;
+  try {
+    const keys = await intakeKeys(1);
+    api = await startApi(testConfig(db.url, { ...keys.env, LOG_LEVEL: 'warn', ...env }));
+    await publishDirectory(api, signedDirectory(keys, 'test-deployment'));
+    return { db, api, keys };
+  } catch (err) {
+    await api?.close();
+    await db.drop();
+    throw err;
+  }
 }
 
 /** Fetches and verifies the directory like a client: returns the intake public keys. */
