@@ -11,25 +11,9 @@ import { type PanahConfig } from '@panah/config';
 import { RunningApp, startApi, startWorker } from '../support/apps';
 import { testConfig } from '../support/config';
 import { createTestDatabase, rowsOf, sql, type TestDatabase } from '../support/database';
-import { addContact, createPolicy, openCase } from '../support/escalation';
+import { addContact, createPolicy, metricSample, openCase } from '../support/escalation';
 import { ensureTeam, signedInStaff } from '../support/staff';
 import { waitFor } from '../support/wait';
-
-/** One sample of a scrape: the value of `name{labels}` (labels matched as a subset), or undefined. */
-async function sample(
-  app: RunningApp,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number | undefined> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 /** A loopback port nobody listens on: every webhook delivery to it is refused. */
 async function closedPort(): Promise<number> {
@@ -74,9 +58,11 @@ describe('operator metrics', () => {
     });
 
     // Nothing yet.
-    expect(await sample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' })).toBe(0);
-    expect(await sample(api, 'panah_escalation_runs_overdue')).toBe(0);
-    expect(await sample(api, 'panah_outbox_oldest_age_seconds')).toBe(0);
+    expect(
+      await metricSample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' }),
+    ).toBe(0);
+    expect(await metricSample(api, 'panah_escalation_runs_overdue')).toBe(0);
+    expect(await metricSample(api, 'panah_outbox_oldest_age_seconds')).toBe(0);
 
     // A critical case opened two minutes ago whose case.opened has waited 90 s (no worker yet).
     const caseId = await openCase(db, { severity: 'critical', teamId, policyId });
@@ -92,25 +78,26 @@ describe('operator metrics', () => {
       await pg.close();
     }
     expect(
-      await sample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' }),
+      await metricSample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' }),
     ).toBeGreaterThanOrEqual(120);
-    expect(await sample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'low' })).toBe(0);
-    expect(await sample(api, 'panah_outbox_backlog')).toBe(1);
-    expect(await sample(api, 'panah_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
+    expect(await metricSample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'low' })).toBe(0);
+    expect(await metricSample(api, 'panah_outbox_backlog')).toBe(1);
+    expect(await metricSample(api, 'panah_outbox_oldest_age_seconds')).toBeGreaterThanOrEqual(90);
 
     // The worker relays it, starts the run and fails to reach the caseworker's webhook.
     worker = await startWorker(config);
     const w = worker;
-    expect((await sample(w, 'panah_notification_failures_total', { channel: 'webhook' })) ?? 0).toBe(0);
+    expect((await metricSample(w, 'panah_notification_failures_total', { channel: 'webhook' })) ?? 0).toBe(0);
     await waitFor(
-      async () => ((await sample(w, 'panah_notification_failures_total', { channel: 'webhook' })) ?? 0) >= 1,
+      async () =>
+        ((await metricSample(w, 'panah_notification_failures_total', { channel: 'webhook' })) ?? 0) >= 1,
       { timeoutMs: 60_000, intervalMs: 250, what: 'a webhook failure counted' },
     );
-    await waitFor(async () => (await sample(api, 'panah_outbox_oldest_age_seconds')) === 0, {
+    await waitFor(async () => (await metricSample(api, 'panah_outbox_oldest_age_seconds')) === 0, {
       timeoutMs: 30_000,
       what: 'the outbox drained',
     });
-    expect(await sample(w, 'panah_notification_failures_total', { channel: 'email' })).toBeUndefined();
+    expect(await metricSample(w, 'panah_notification_failures_total', { channel: 'email' })).toBeUndefined();
 
     // Every series the Grafana dashboard charts exists (in the API's or the worker's scrape).
     const dashboard = readFileSync('docker/grafana-dashboard.json', 'utf8');
@@ -133,7 +120,7 @@ describe('operator metrics', () => {
       await pg2.query(`UPDATE escalation_runs SET next_step_at = now() - interval '1 minute' WHERE id = $1`, [
         run.id,
       ]);
-      expect(await sample(api, 'panah_escalation_runs_overdue')).toBe(1);
+      expect(await metricSample(api, 'panah_escalation_runs_overdue')).toBe(1);
       // Someone acknowledges: the case is no longer unacknowledged, and its run waits for the ack timeout.
       await pg2.query(`UPDATE cases SET state = 'acknowledged' WHERE id = $1`, [caseId]);
       await pg2.query(
@@ -143,7 +130,9 @@ describe('operator metrics', () => {
     } finally {
       await pg2.close();
     }
-    expect(await sample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' })).toBe(0);
-    expect(await sample(api, 'panah_escalation_runs_overdue')).toBe(0);
+    expect(
+      await metricSample(api, 'panah_cases_oldest_unacknowledged_seconds', { severity: 'critical' }),
+    ).toBe(0);
+    expect(await metricSample(api, 'panah_escalation_runs_overdue')).toBe(0);
   });
 });

@@ -1,23 +1,6 @@
-import { call, runOf } from '../support/escalation';
-import type { RunningApp } from '../support/apps';
+import { call, metricSample, runOf } from '../support/escalation';
 import { SignalStack } from '../support/signals';
 import { waitFor } from '../support/wait';
-
-/** One sample of the API's scrape: the value of `name{labels}` (labels matched as a subset), or undefined. */
-async function sample(
-  app: RunningApp,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number | undefined> {
-  const text = await (await fetch(`${app.url}/metrics`)).text();
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 const METRIC = 'panah_cases_oldest_unacknowledged_seconds';
 const DAY = 86_400;
@@ -43,7 +26,7 @@ describe('oldest unacknowledged case: counted from the last time it became unack
   }
 
   async function criticalAge(): Promise<number | undefined> {
-    return sample(s.api, METRIC, { severity: 'critical' });
+    return metricSample(s.api, METRIC, { severity: 'critical' });
   }
 
   it('a signal that takes the acknowledgement back counts from then', async () => {

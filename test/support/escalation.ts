@@ -187,3 +187,19 @@ export function ackTokenIn(text: string): string {
   if (!m) throw new Error('no acknowledgement link in the notification');
   return m[1];
 }
+
+/** One sample of `app`'s scrape: the value of `name{labels}` (labels matched as a subset), or undefined. */
+export async function metricSample(
+  app: RunningApp,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}
