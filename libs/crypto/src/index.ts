@@ -57,6 +57,7 @@ export {
   deriveStaffKeys,
   generateStaffKeys,
   enrolStaffKeys,
+  staffRegistrationBody,
   protectStaffSecret,
   openStaffSecret,
   signSeedOf,
@@ -64,7 +65,7 @@ export {
   verifyAuthKeyHash,
   authKeyHashNeedsRehash,
 } from './staff';
-export type { EnrolledStaffKeys, StaffKeyPairs } from './staff';
+export type { EnrolledStaffKeys, StaffKeyPairs, StaffRegistrationBody } from './staff';
 export * from './directory';
 export { sodiumArgon2id, reporterKeysFromSeed } from './pwhash';
 export type { Argon2id, Argon2idParams } from './pwhash';

@@ -14,6 +14,7 @@ import {
   signSeedOf,
   staffAuthKey,
   staffEncKey,
+  staffRegistrationBody,
   verifyAuthKeyHash,
 } from './staff';
 import { cryptoReady } from './sodium';
@@ -106,6 +107,35 @@ describe('enrolStaffKeys (spec §4, enrolment)', () => {
     const b = enrolStaffKeys('staff-1', libsodium.randombytes_buf(32));
     expect(hex(a.boxPk)).not.toBe(hex(b.boxPk));
     expect(hex(a.signPk)).not.toBe(hex(b.signPk));
+  });
+});
+
+describe('staffRegistrationBody', () => {
+  it('carries the enrolment as base64url, with the protected secret and TOTP secret as given', () => {
+    const kdfSalt = libsodium.randombytes_buf(16);
+    const authKey = libsodium.randombytes_buf(32);
+    const keys = enrolStaffKeys('staff-1', libsodium.randombytes_buf(32));
+    expect(
+      staffRegistrationBody({
+        invitationToken: 'pi_token',
+        staffId: 'staff-1',
+        login: 'farid.k',
+        kdfSalt,
+        authKey,
+        keys,
+        totpSecret: 'FAKESECRETFAKESECRETFAKESECRET22',
+      }),
+    ).toEqual({
+      invitationToken: 'pi_token',
+      staffId: 'staff-1',
+      login: 'farid.k',
+      kdfSalt: toB64u(kdfSalt),
+      authKey: toB64u(authKey),
+      boxPk: toB64u(keys.boxPk),
+      signPk: toB64u(keys.signPk),
+      protectedSecret: keys.protectedSecret,
+      totpSecret: 'FAKESECRETFAKESECRETFAKESECRET22',
+    });
   });
 });
 

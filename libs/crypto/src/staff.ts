@@ -1,3 +1,4 @@
+import type { Schemas } from '@panah/api-client';
 import { CryptoFormatError, DecryptionError } from './errors';
 import { concatBytes, fromB64u, kdf, randomBytes, toB64u, utf8 } from './encoding';
 import { BoxKeyPair, SignKeyPair } from './keys';
@@ -137,6 +138,36 @@ export function enrolStaffKeys(staffId: string, encKey: Uint8Array): EnrolledSta
     keys.boxKeyPair.privateKey.fill(0);
     keys.signKeyPair.privateKey.fill(0);
   }
+}
+
+/** What `POST /v1/staff/register` takes but the authenticator's current code (asked for last). */
+export type StaffRegistrationBody = Omit<Schemas['RegisterDto'], 'totpCode'>;
+
+/**
+ * The body of `POST /v1/staff/register` (spec §4) from an enrolment: the KDF salt, authKey and
+ * the enrolled public keys as base64url, with the protected secret. The caller adds `totpCode`
+ * and wipes authKey. No I/O.
+ */
+export function staffRegistrationBody(input: {
+  readonly invitationToken: string;
+  readonly staffId: string;
+  readonly login: string;
+  readonly kdfSalt: Uint8Array;
+  readonly authKey: Uint8Array;
+  readonly keys: EnrolledStaffKeys;
+  readonly totpSecret: string;
+}): StaffRegistrationBody {
+  return {
+    invitationToken: input.invitationToken,
+    staffId: input.staffId,
+    login: input.login,
+    kdfSalt: toB64u(input.kdfSalt),
+    authKey: toB64u(input.authKey),
+    boxPk: toB64u(input.keys.boxPk),
+    signPk: toB64u(input.keys.signPk),
+    protectedSecret: input.keys.protectedSecret,
+    totpSecret: input.totpSecret,
+  };
 }
 
 function staffSecretAd(staffId: string): Uint8Array {

@@ -7,6 +7,7 @@ import {
   fromB64u,
   generateStaffKdfSalt,
   solveProofOfWork,
+  staffRegistrationBody,
   toB64u,
 } from '@panah/crypto';
 import { LOGIN_PATTERN, TOTP_SECRET_PATTERN } from '@panah/domain';
@@ -107,15 +108,7 @@ export function registerStaffCommands(program: Command, io: CliIo): void {
       const result = await answer(
         apiClient(base).POST('/v1/staff/register', {
           body: {
-            invitationToken,
-            staffId,
-            login,
-            kdfSalt: toB64u(kdfSalt),
-            authKey: toB64u(authKey),
-            boxPk: toB64u(keys.boxPk),
-            signPk: toB64u(keys.signPk),
-            protectedSecret: keys.protectedSecret,
-            totpSecret,
+            ...staffRegistrationBody({ invitationToken, staffId, login, kdfSalt, authKey, keys, totpSecret }),
             totpCode,
           },
         }),

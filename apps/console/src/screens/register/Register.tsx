@@ -1,4 +1,10 @@
-import { cryptoReady, enrolStaffKeys, generateStaffKdfSalt, toB64u } from '@panah/crypto';
+import {
+  cryptoReady,
+  enrolStaffKeys,
+  generateStaffKdfSalt,
+  staffRegistrationBody,
+  type StaffRegistrationBody,
+} from '@panah/crypto';
 import { useState } from 'preact/hooks';
 import { call } from '../../api/http';
 import { Credentials, KdfSubmit } from '../../components/Credentials';
@@ -31,7 +37,7 @@ function newTotpSecret(): string {
 }
 
 interface Prepared {
-  readonly body: Record<string, string>;
+  readonly body: StaffRegistrationBody;
   readonly totpSecret: string;
   readonly uri: string;
 }
@@ -77,17 +83,15 @@ export function Register({ token: linkToken }: { readonly token: string }) {
       setPrepared({
         totpSecret,
         uri: `otpauth://totp/Panah:${encodeURIComponent(name)}?secret=${totpSecret}&issuer=Panah&algorithm=SHA1&digits=6&period=30`,
-        body: {
+        body: staffRegistrationBody({
           invitationToken: token.trim(),
           staffId,
           login: name,
-          kdfSalt: toB64u(kdfSalt),
-          authKey: toB64u(authKey),
-          boxPk: toB64u(keys.boxPk),
-          signPk: toB64u(keys.signPk),
-          protectedSecret: keys.protectedSecret,
+          kdfSalt,
+          authKey,
+          keys,
           totpSecret,
-        },
+        }),
       });
       authKey.fill(0);
       setPassword('');
