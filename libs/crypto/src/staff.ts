@@ -1,4 +1,3 @@
-import type { Schemas } from '@panah/api-client';
 import { CryptoFormatError, DecryptionError } from './errors';
 import { concatBytes, fromB64u, kdf, randomBytes, toB64u, utf8 } from './encoding';
 import { BoxKeyPair, SignKeyPair } from './keys';
@@ -140,8 +139,22 @@ export function enrolStaffKeys(staffId: string, encKey: Uint8Array): EnrolledSta
   }
 }
 
-/** What `POST /v1/staff/register` takes but the authenticator's current code (asked for last). */
-export type StaffRegistrationBody = Omit<Schemas['RegisterDto'], 'totpCode'>;
+/**
+ * What `POST /v1/staff/register` takes but the authenticator's current code (asked for last). Spelled
+ * out here, not taken from the API client: this library depends on nothing but libsodium
+ * (boundary.spec.ts); the callers' typecheck against the generated client holds it to the contract.
+ */
+export interface StaffRegistrationBody {
+  readonly invitationToken: string;
+  readonly staffId: string;
+  readonly login: string;
+  readonly kdfSalt: string;
+  readonly authKey: string;
+  readonly boxPk: string;
+  readonly signPk: string;
+  readonly protectedSecret: string;
+  readonly totpSecret: string;
+}
 
 /**
  * The body of `POST /v1/staff/register` (spec §4) from an enrolment: the KDF salt, authKey and
