@@ -140,23 +140,6 @@ export function enrolStaffKeys(staffId: string, encKey: Uint8Array): EnrolledSta
 }
 
 /**
- * What `POST /v1/staff/register` takes but the authenticator's current code (asked for last). Spelled
- * out here, not taken from the API client: this library depends on nothing but libsodium
- * (boundary.spec.ts); the callers' typecheck against the generated client holds it to the contract.
- */
-export interface StaffRegistrationBody {
-  readonly invitationToken: string;
-  readonly staffId: string;
-  readonly login: string;
-  readonly kdfSalt: string;
-  readonly authKey: string;
-  readonly boxPk: string;
-  readonly signPk: string;
-  readonly protectedSecret: string;
-  readonly totpSecret: string;
-}
-
-/**
  * The body of `POST /v1/staff/register` (spec §4) from an enrolment: the KDF salt, authKey and
  * the enrolled public keys as base64url, with the protected secret. The caller adds `totpCode`
  * and wipes authKey. No I/O.
@@ -169,7 +152,7 @@ export function staffRegistrationBody(input: {
   readonly authKey: Uint8Array;
   readonly keys: EnrolledStaffKeys;
   readonly totpSecret: string;
-}): StaffRegistrationBody {
+}) {
   return {
     invitationToken: input.invitationToken,
     staffId: input.staffId,
@@ -182,6 +165,13 @@ export function staffRegistrationBody(input: {
     totpSecret: input.totpSecret,
   };
 }
+
+/**
+ * What `POST /v1/staff/register` takes but the authenticator's current code (asked for last), as the
+ * builder makes it. Not taken from the API client: this library depends on nothing but libsodium
+ * (boundary.spec.ts); the callers' typecheck against the generated client holds it to the contract.
+ */
+export type StaffRegistrationBody = ReturnType<typeof staffRegistrationBody>;
 
 function staffSecretAd(staffId: string): Uint8Array {
   if (staffId.length === 0) throw new CryptoFormatError('staffId', 'must not be empty');
